@@ -1,0 +1,87 @@
+package compiler
+
+// Diagnostic codes reported by the compiler. Codes are stable: add new ones
+// at the end, never change or reuse old ones. Each has an example of a
+// policy that triggers it.
+const (
+	// UnknownName: a flow or service names something never declared.
+	// Example: `lb -> game-server-production tcp/8443 because "..."`
+	// when the group is game-servers-production.
+	UnknownName = "UnknownName"
+
+	// DuplicateName: two declarations share a name. Names share one
+	// namespace across all files of a policy, and internet is predeclared.
+	// Example: `group web "..."` and `network web 10.0.0.0/8 "..."`.
+	DuplicateName = "DuplicateName"
+
+	// WrongKind: a name is used where a different kind of name must stand.
+	// Example: `game -> web tcp/443 because "..."` where game is a service.
+	WrongKind = "WrongKind"
+
+	// NonGroupFlow: neither side of a flow is a group of this policy, so no
+	// security group of this policy could carry the rule.
+	// Example: `corp-office -> internet all because "..."`.
+	NonGroupFlow = "NonGroupFlow"
+
+	// PortOutOfRange: a TCP or UDP port outside 0-65535.
+	// Example: `tcp/70000`.
+	PortOutOfRange = "PortOutOfRange"
+
+	// InvertedRange: a port range whose first port is above its last.
+	// Example: `tcp/8099-8000`.
+	InvertedRange = "InvertedRange"
+
+	// ICMPOutOfRange: an ICMP type or code outside 0-255, or an unknown ICMP type name.
+	// Example: `icmp/300`, `icmp/3:256`, `icmp/echo`.
+	ICMPOutOfRange = "ICMPOutOfRange"
+
+	// ProtocolOutOfRange: an IP protocol number outside 0-255, or the number
+	// of a protocol that has its own port form.
+	// Example: `proto/256`, `proto/6` (write tcp/PORTS).
+	ProtocolOutOfRange = "ProtocolOutOfRange"
+
+	// MissingProtocol: a bare port that does not follow a tcp or udp term.
+	// Example: `443` alone, or `icmp/8,443`.
+	MissingProtocol = "MissingProtocol"
+
+	// HostBitsSet: a CIDR block with bits set after its prefix length; AWS
+	// refuses it.
+	// Example: `10.0.0.1/16` (meant 10.0.0.0/16, or the host 10.0.0.1/32).
+	HostBitsSet = "HostBitsSet"
+
+	// InvalidDescription: a description or purpose that AWS would refuse:
+	// empty, longer than 255 characters, or with a character outside
+	// a-z A-Z 0-9, space and ._-:/()#,@[]+=&;{}!$*.
+	// Example: `because "the ALB's traffic"` (the apostrophe).
+	InvalidDescription = "InvalidDescription"
+
+	// InvalidGroupName: a group name AWS refuses: "default", one starting
+	// with "sg-", or one over 255 characters.
+	// Example: `group default "..."`.
+	InvalidGroupName = "InvalidGroupName"
+
+	// MalformedID: an sg- or pl- id that is not "sg-" or "pl-" followed by 8
+	// or 17 lower-case hexadecimal digits.
+	// Example: `external bastion sg-12345 "..."`.
+	MalformedID = "MalformedID"
+
+	// InvalidMaxEntries: a prefix list's max-entries outside 1-1000.
+	// Example: `prefix-list s3 pl-63a5400a max-entries 0 "..."`.
+	InvalidMaxEntries = "InvalidMaxEntries"
+
+	// ServiceCycle: services that include each other.
+	// Example: `service a b` and `service b a`.
+	ServiceCycle = "ServiceCycle"
+
+	// DuplicateRule: two flows produce the same AWS rule (same group,
+	// direction, protocol, ports and peer). AWS refuses the second one, and
+	// treats rules that differ only in description as the same rule.
+	// Example: `network a 10.0.0.0/8 "..."`, `network b 10.0.0.0/8 "..."`,
+	// then `a -> web tcp/443 ...` and `b -> web tcp/443 ...`.
+	DuplicateRule = "DuplicateRule"
+
+	// ExpiredFlow (a warning): a flow whose until date has passed. It
+	// grants no access and is left out of builds; delete it.
+	// Example: `... until 2020-01-01`.
+	ExpiredFlow = "ExpiredFlow"
+)

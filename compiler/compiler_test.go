@@ -1,0 +1,43 @@
+package compiler_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/policy"
+)
+
+// testNow is the fixed "today" of every golden test.
+var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// inputs returns the archive's intent files.
+func inputs(a *txtar.Archive) map[string][]byte {
+	srcs := map[string][]byte{}
+	for _, f := range a.Files {
+		if strings.HasSuffix(f.Name, ".intent") {
+			srcs[f.Name] = f.Data
+		}
+	}
+	return srcs
+}
+
+// render compiles the archive's files and renders diagnostics and model.
+func render(srcs map[string][]byte) map[string]string {
+	p := policy.FromSources(srcs, compiler.Options{Now: testNow})
+	var d, m strings.Builder
+	diag.Fprint(&d, p.Sources, p.Diags)
+	p.Program.Dump(&m)
+	return map[string]string{"diagnostics": d.String(), "model": m.String()}
+}
+
+func TestGolden(t *testing.T) {
+	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
+		return render(inputs(a))
+	})
+}

@@ -1,0 +1,61 @@
+package model
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Dump writes the program in a stable, line-per-entity text form. Tests use
+// it as a golden view of the model; it is not a format to parse.
+func (p *Program) Dump(w io.Writer) {
+	var b strings.Builder
+	for _, g := range p.Groups {
+		facing := ""
+		if g.InternetFacing {
+			facing = " internet-facing"
+		}
+		fmt.Fprintf(&b, "group %s %q%s\n", g.Name, g.Description, facing)
+	}
+	for _, n := range p.Networks {
+		var cidrs []string
+		for _, c := range n.CIDRs {
+			cidrs = append(cidrs, c.String())
+		}
+		fmt.Fprintf(&b, "network %s %s %q\n", n.Name, strings.Join(cidrs, ","), n.Description)
+	}
+	for _, l := range p.PrefixLists {
+		fmt.Fprintf(&b, "prefix-list %s %s max-entries=%d %q\n", l.Name, l.ID, l.MaxEntries, l.Description)
+	}
+	for _, e := range p.Externals {
+		id := e.ID
+		if id == "" {
+			id = "(input)"
+		}
+		fmt.Fprintf(&b, "external %s %s %q\n", e.Name, id, e.Description)
+	}
+	for _, s := range p.Services {
+		fmt.Fprintf(&b, "service %s %s\n", s.Name, PortsString(s.Ports))
+	}
+	for _, f := range p.Flows {
+		until := ""
+		if f.Temporary() {
+			until = " until " + f.Until.Format("2006-01-02")
+		}
+		fmt.Fprintf(&b, "flow %s -> %s %s %q%s (%s) @%d:%d\n", f.From.Declared().Name, f.To.Declared().Name,
+			PortsString(f.Ports), f.Purpose, until, f.Status, f.Range.Start.Line, f.Range.Start.Column)
+	}
+	for _, r := range p.Rules {
+		fmt.Fprintf(&b, "rule %s %s %s %s %q\n", r.Group.Name, r.Direction, r.Port, r.Peer.Key(), r.Flow.Purpose)
+	}
+	io.WriteString(w, b.String())
+}
+
+// PortsString writes ports as an intent port list.
+func PortsString(ps []Port) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
+}

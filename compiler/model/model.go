@@ -1,0 +1,343 @@
+// Package model is the meaning of a policy, after names are resolved and
+// values checked: groups, the things they talk to, flows between them, and
+// the AWS rules those flows become. Lint passes, emitters and review tools
+// work on the model alone; none of them sees syntax. Everything in a
+// Program is sorted by content, so two policies that say the same thing in
+// a different order or split over different files give equal models.
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/sgc-dev/sgc/lang/source"
+)
+
+// Program is a compiled policy.
+type Program struct {
+	Files       []string // the policy's files, sorted
+	Groups      []*Group
+	Networks    []*Network // including the predeclared internet
+	PrefixLists []*PrefixList
+	Externals   []*External
+	Services    []*Service
+	Flows       []*Flow // every flow, expired ones included
+	Rules       []*Rule // the AWS rules of the active flows
+	Now         time.Time
+}
+
+// Kind says what a declared name is.
+type Kind int
+
+// The kinds of declared names.
+const (
+	KindGroup Kind = iota + 1
+	KindNetwork
+	KindPrefixList
+	KindExternal
+	KindService
+)
+
+var kindNames = map[Kind]string{
+	KindGroup: "group", KindNetwork: "network", KindPrefixList: "prefix-list",
+	KindExternal: "external", KindService: "service",
+}
+
+// String returns the keyword that declares the kind.
+func (k Kind) String() string { return kindNames[k] }
+
+// Decl is what every declaration has: a name, a kind and where it was written.
+type Decl struct {
+	Name      string
+	NameRange source.Range // the name in its declaration
+	Range     source.Range // the whole declaration
+}
+
+// Endpoint is what a flow can start or end at: a group, a network, a prefix
+// list or an external group.
+type Endpoint interface {
+	Declared() *Decl
+	Kind() Kind
+}
+
+// Declared returns d itself; it gives every declaration the Endpoint method.
+func (d *Decl) Declared() *Decl { return d }
+
+// Group is a security group this policy manages.
+type Group struct {
+	Decl
+	Description    string
+	InternetFacing bool
+}
+
+// Kind returns KindGroup.
+func (*Group) Kind() Kind { return KindGroup }
+
+// Network is a named set of address blocks. The predeclared internet is a
+// Network too (0.0.0.0/0 and ::/0), marked Predeclared.
+type Network struct {
+	Decl
+	CIDRs       []netip.Prefix // masked, sorted, without repeats
+	Description string
+	Predeclared bool
+}
+
+// Kind returns KindNetwork.
+func (*Network) Kind() Kind { return KindNetwork }
+
+// PrefixList is a managed prefix list, referenced by id.
+type PrefixList struct {
+	Decl
+	ID          string
+	MaxEntries  int // 0 when not declared
+	Description string
+}
+
+// Kind returns KindPrefixList.
+func (*PrefixList) Kind() Kind { return KindPrefixList }
+
+// External is a security group managed elsewhere. Without an ID it becomes
+// an input of the generated module or template.
+type External struct {
+	Decl
+	ID          string // "" when the id is an input
+	Description string
+}
+
+// Kind returns KindExternal.
+func (*External) Kind() Kind { return KindExternal }
+
+// Service is a named set of ports.
+type Service struct {
+	Decl
+	Ports []Port
+}
+
+// Kind returns KindService.
+func (*Service) Kind() Kind { return KindService }
+
+// Protocol is an IP protocol as AWS names it in a rule: "tcp", "udp",
+// "icmp", "icmpv6", "-1" for all, or a decimal protocol number.
+type Protocol string
+
+// The protocols with names.
+const (
+	TCP    Protocol = "tcp"
+	UDP    Protocol = "udp"
+	ICMP   Protocol = "icmp"
+	ICMPv6 Protocol = "icmpv6"
+	All    Protocol = "-1"
+)
+
+// Port is one protocol-and-range element, in AWS's terms: for tcp and udp a
+// port range; for icmp and icmpv6 From is the type and To the code, -1
+// meaning any; for all protocols and protocol numbers both are -1.
+type Port struct {
+	Protocol Protocol
+	From, To int
+}
+
+// HasPorts reports whether AWS takes a port range (or ICMP type and code)
+// for the protocol.
+func (p Port) HasPorts() bool {
+	switch p.Protocol {
+	case TCP, UDP, ICMP, ICMPv6:
+		return true
+	}
+	return false
+}
+
+// String writes the port the way intent files do: tcp/443, tcp/80-90,
+// icmp/3:4, icmp/8, icmp/all, proto/50, all.
+func (p Port) String() string {
+	switch p.Protocol {
+	case All:
+		return "all"
+	case TCP, UDP:
+		if p.From == p.To {
+			return fmt.Sprintf("%s/%d", p.Protocol, p.From)
+		}
+		return fmt.Sprintf("%s/%d-%d", p.Protocol, p.From, p.To)
+	case ICMP, ICMPv6:
+		switch {
+		case p.From == -1:
+			return string(p.Protocol) + "/all"
+		case p.To == -1:
+			return fmt.Sprintf("%s/%d", p.Protocol, p.From)
+		}
+		return fmt.Sprintf("%s/%d:%d", p.Protocol, p.From, p.To)
+	}
+	return "proto/" + string(p.Protocol)
+}
+
+// Less orders ports by protocol, then range.
+func (p Port) Less(o Port) bool {
+	if p.Protocol != o.Protocol {
+		return protoOrder(p.Protocol) < protoOrder(o.Protocol)
+	}
+	if p.From != o.From {
+		return p.From < o.From
+	}
+	return p.To < o.To
+}
+
+// protoOrder sorts named protocols first, then protocol numbers numerically.
+func protoOrder(p Protocol) int {
+	switch p {
+	case All:
+		return 0
+	case TCP:
+		return 1
+	case UDP:
+		return 2
+	case ICMP:
+		return 3
+	case ICMPv6:
+		return 4
+	}
+	n, _ := strconv.Atoi(string(p))
+	return 10 + n
+}
+
+// Status says where a flow stands relative to the compile's "now".
+type Status int
+
+// The statuses of a flow.
+const (
+	Active   Status = iota // permanent, or its date is still ahead
+	Expiring               // still active, but its date is within the expiry window
+	Expired                // its date has passed: it produces no rules
+)
+
+// String names the status.
+func (s Status) String() string { return [...]string{"active", "expiring", "expired"}[s] }
+
+// Flow is one line of intent: who may talk to whom, on what, why, until when.
+type Flow struct {
+	From, To Endpoint
+	Ports    []Port // services expanded, sorted, without repeats
+	Purpose  string
+	Until    time.Time // zero when the flow is permanent
+	Status   Status
+	Range    source.Range // the whole flow statement
+	// PortsRange and UntilRange locate parts of the flow for diagnostics.
+	PortsRange, UntilRange, PurposeRange source.Range
+}
+
+// Temporary reports whether the flow has an expiry date.
+func (f *Flow) Temporary() bool { return !f.Until.IsZero() }
+
+// Direction says on which side of a group a rule sits.
+type Direction int
+
+// The directions.
+const (
+	Ingress Direction = iota
+	Egress
+)
+
+// String returns "ingress" or "egress".
+func (d Direction) String() string { return [...]string{"ingress", "egress"}[d] }
+
+// PeerKind says what a rule's other side is.
+type PeerKind int
+
+// The kinds of peers.
+const (
+	PeerCIDR       PeerKind = iota // an address block
+	PeerPrefixList                 // a managed prefix list
+	PeerGroup                      // a group of this policy
+	PeerExternal                   // a group managed elsewhere
+)
+
+// Peer is the other side of a rule: exactly one CIDR block, prefix list or
+// group, as AWS takes it.
+type Peer struct {
+	Kind       PeerKind
+	CIDR       netip.Prefix
+	PrefixList *PrefixList
+	Group      *Group
+	External   *External
+	// Via is the endpoint the peer was named by in the flow: the network a
+	// CIDR came from, or the group, prefix list or external itself.
+	Via Endpoint
+}
+
+// Key identifies the peer as AWS does: two peers with equal keys are the
+// same rule target.
+func (p Peer) Key() string {
+	switch p.Kind {
+	case PeerCIDR:
+		return "cidr:" + p.CIDR.String()
+	case PeerPrefixList:
+		return "pl:" + p.PrefixList.ID
+	case PeerGroup:
+		return "group:" + p.Group.Name
+	case PeerExternal:
+		if p.External.ID != "" {
+			return "sg:" + p.External.ID
+		}
+		return "external:" + p.External.Name
+	}
+	return ""
+}
+
+// String describes the peer for people: the CIDR, or the name.
+func (p Peer) String() string {
+	switch p.Kind {
+	case PeerCIDR:
+		return p.CIDR.String()
+	case PeerPrefixList:
+		return p.PrefixList.Name
+	case PeerGroup:
+		return p.Group.Name
+	case PeerExternal:
+		return p.External.Name
+	}
+	return ""
+}
+
+// Rule is one AWS security group rule: one group, one direction, one
+// protocol and range, one peer. Flows expand into rules; a group-to-group
+// flow becomes an egress rule on the source and an ingress rule on the
+// destination.
+type Rule struct {
+	Group     *Group
+	Direction Direction
+	Port      Port
+	Peer      Peer
+	Flow      *Flow // the flow the rule comes from; its purpose is the description
+}
+
+// Key identifies the rule as AWS does: AWS refuses two rules with the same
+// key, even when their descriptions differ.
+func (r *Rule) Key() string {
+	return fmt.Sprintf("%s|%s|%s|%d|%d|%s", r.Group.Name, r.Direction, r.Port.Protocol, r.Port.From, r.Port.To, r.Peer.Key())
+}
+
+// Lookup returns the declaration of name, or nil.
+func (p *Program) Lookup(name string) Endpoint {
+	for _, g := range p.Groups {
+		if g.Name == name {
+			return g
+		}
+	}
+	for _, n := range p.Networks {
+		if n.Name == name {
+			return n
+		}
+	}
+	for _, l := range p.PrefixLists {
+		if l.Name == name {
+			return l
+		}
+	}
+	for _, e := range p.Externals {
+		if e.Name == name {
+			return e
+		}
+	}
+	return nil
+}

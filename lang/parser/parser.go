@@ -1,0 +1,399 @@
+// Package parser reads intent files into syntax trees.
+//
+// The language is line-oriented: a newline ends a statement unless the line
+// ends with "," or "->", as Go ends statements at newlines. The parser splits
+// a file into statements first and parses each one on its own with a
+// participle grammar (the tags on the ast structs), so one malformed line
+// yields one diagnostic and the rest of the file is still read; every
+// syntax error in a file is reported, not just the first.
+package parser
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/sgc-dev/sgc/lang/ast"
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
+)
+
+// Diagnostic codes reported by the parser. Codes are stable: add new ones,
+// never change or reuse old ones.
+const (
+	// SyntaxError: the statement does not have the shape of any statement.
+	// Example: `web -> db tcp/5432 "reason"` (missing `because`).
+	SyntaxError = "SyntaxError"
+	// InvalidCharacter: a character that has no place in the language, or bytes that are not UTF-8.
+	// Example: `web -> db tcp/5432 because "x" ;`
+	InvalidCharacter = "InvalidCharacter"
+	// UnterminatedString: a string with no closing quote on its line.
+	// Example: `group web "Web servers`
+	UnterminatedString = "UnterminatedString"
+	// InvalidEscape: a backslash escape other than \" and \\.
+	// Example: `group web "Web\tservers"`
+	InvalidEscape = "InvalidEscape"
+	// InvalidName: a name that is not a letter followed by letters, digits, "-", "_" or ".", or a reserved word.
+	// Example: `group 2web "Web servers"`, `service tcp tcp/80`
+	InvalidName = "InvalidName"
+	// InvalidAddress: a word where an IPv4 or IPv6 address or CIDR block must stand.
+	// Example: `network office 10.0.0/8 "Office"`
+	InvalidAddress = "InvalidAddress"
+	// InvalidDate: a date that is not a real YYYY-MM-DD day.
+	// Example: `... until 2026-02-30`
+	InvalidDate = "InvalidDate"
+	// InvalidPort: a port term that is not one of the port forms.
+	// Example: `web -> db tcp:5432 because "x"`
+	InvalidPort = "InvalidPort"
+	// InvalidNumber: a word where a decimal number must stand.
+	// Example: `prefix-list s3 pl-63a5400a max-entries ten "S3"`
+	InvalidNumber = "InvalidNumber"
+)
+
+func build[T any]() *participle.Parser[T] {
+	return participle.MustBuild[T](participle.Lexer(lexDef), participle.UseLookahead(2))
+}
+
+var (
+	groupParser    = build[ast.GroupDecl]()
+	networkParser  = build[ast.NetworkDecl]()
+	prefixParser   = build[ast.PrefixListDecl]()
+	externalParser = build[ast.ExternalDecl]()
+	serviceParser  = build[ast.ServiceDecl]()
+	flowParser     = build[ast.Flow]()
+)
+
+// ParseFile parses the intent file src, reported as filename. It always
+// returns a File; statements that could not be parsed are BadStmts, and the
+// diagnostics say why.
+func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
+	p := &fileParser{file: &ast.File{Name: filename}}
+	p.checkUTF8(filename, src)
+	toks, err := lexer.ConsumeAll(mustLex(filename, src))
+	if err != nil { // unreachable: the Char rule matches anything the others do not
+		p.diags.Errorf(source.Range{}, SyntaxError, "%v", err)
+		return p.file, p.diags
+	}
+	p.split(joinDashes(toks))
+	return p.file, p.diags
+}
+
+// joinDashes glues dashes written right after a word onto it. The Word
+// rule cannot end in "-" without swallowing the "-" of "a->b", so "sg-" and
+// "tcp/80-" lex as a word and a stray "-"; joined, they reach the decoders,
+// which say what is wrong with them.
+func joinDashes(toks []lexer.Token) []lexer.Token {
+	out := toks[:0:0]
+	for _, t := range toks {
+		if n := len(out); n > 0 && t.Type == tokChar && t.Value == "-" &&
+			out[n-1].Type == tokWord && out[n-1].Pos.Offset+len(out[n-1].Value) == t.Pos.Offset {
+			out[n-1].Value += "-"
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func mustLex(filename string, src []byte) lexer.Lexer {
+	l, err := lexDef.LexString(filename, string(src))
+	if err != nil {
+		panic(err) // the simple lexer never fails to start
+	}
+	return l
+}
+
+type fileParser struct {
+	file  *ast.File
+	diags diag.List
+}
+
+func (p *fileParser) checkUTF8(filename string, src []byte) {
+	line, col := 1, 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size == 1 {
+			pos := source.Pos{Filename: filename, Offset: i, Line: line, Column: col}
+			p.diags.Errorf(source.Range{Start: pos, End: pos.Advance(1)}, InvalidCharacter,
+				"invalid UTF-8 byte 0x%02x", src[i])
+			return // one is enough: the rest of the file is likely binary
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col += size
+		}
+		i += size
+	}
+}
+
+// pending is a statement being gathered over one or more lines.
+type pending struct {
+	toks     []lexer.Token // the statement's tokens, whitespace included, newlines not
+	comments []*ast.Comment
+}
+
+func (s *pending) significant() []lexer.Token {
+	var out []lexer.Token
+	for _, t := range s.toks {
+		if t.Type != tokWhitespace {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// split gathers tokens into statements and comment lines, and parses each.
+func (p *fileParser) split(toks []lexer.Token) {
+	var cur pending
+	finish := func() {
+		sig := cur.significant()
+		if len(sig) == 0 {
+			return
+		}
+		stmt := p.parseStmt(sig, trimWhitespace(cur.toks))
+		base := stmt.Base()
+		// A comment on the statement's last line trails it; others were inside it.
+		if n := len(cur.comments); n > 0 && cur.comments[n-1].Pos.Line == sig[len(sig)-1].Pos.Line {
+			base.Trailing = cur.comments[n-1]
+			cur.comments = cur.comments[:n-1]
+		}
+		base.Inner = cur.comments
+		p.file.Stmts = append(p.file.Stmts, stmt)
+		cur = pending{}
+	}
+	for _, t := range toks {
+		switch t.Type {
+		case lexer.EOF:
+			finish()
+		case tokNewline:
+			sig := cur.significant()
+			if len(sig) > 0 {
+				if last := sig[len(sig)-1].Type; last == tokComma || last == tokArrow {
+					continue // the statement goes on on the next line
+				}
+			}
+			finish()
+		case tokComment:
+			c := &ast.Comment{Text: strings.TrimRight(t.Value, " \t\r")}
+			c.Pos = pos(t.Pos)
+			c.EndPos = c.Pos.Advance(len(c.Text))
+			if len(cur.significant()) == 0 {
+				p.file.Stmts = append(p.file.Stmts, c)
+			} else {
+				cur.comments = append(cur.comments, c)
+			}
+		default:
+			cur.toks = append(cur.toks, t)
+		}
+	}
+	finish()
+}
+
+func trimWhitespace(toks []lexer.Token) []lexer.Token {
+	for len(toks) > 0 && toks[0].Type == tokWhitespace {
+		toks = toks[1:]
+	}
+	for len(toks) > 0 && toks[len(toks)-1].Type == tokWhitespace {
+		toks = toks[:len(toks)-1]
+	}
+	return toks
+}
+
+func pos(p lexer.Position) source.Pos { return source.Pos(p) }
+
+func tokRange(t lexer.Token) source.Range {
+	start := pos(t.Pos)
+	return source.Range{Start: start, End: start.Advance(len(t.Value))}
+}
+
+// parseStmt parses one statement. sig holds its significant tokens and raw
+// all of them, whitespace included, which participle needs to compute exact
+// end positions.
+func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
+	last := sig[len(sig)-1]
+	end := pos(last.Pos).Advance(len(last.Value))
+	bad := &ast.BadStmt{}
+	bad.Pos, bad.EndPos = pos(sig[0].Pos), end
+
+	// Lexical problems first: they explain a failed parse better than the
+	// grammar's "unexpected token" would.
+	for _, t := range sig {
+		switch t.Type {
+		case tokBadString:
+			p.diags.Errorf(tokRange(t), UnterminatedString, "string not terminated").
+				WithDetail("Strings are written on one line, between double quotes.")
+			return p.badDecl(bad, sig)
+		case tokChar:
+			if t.Value == "\"" {
+				continue // covered by BadString
+			}
+			p.diags.Errorf(tokRange(t), InvalidCharacter, "unexpected character %q", t.Value)
+			return p.badDecl(bad, sig)
+		}
+	}
+
+	var (
+		stmt ast.Stmt
+		err  error
+	)
+	first := sig[0]
+	keyword := ""
+	if first.Type == tokWord {
+		keyword = first.Value
+	}
+	switch keyword {
+	case "group":
+		stmt, err = parseWith(groupParser, raw, end)
+	case "network":
+		stmt, err = parseWith(networkParser, raw, end)
+	case "prefix-list":
+		stmt, err = parseWith(prefixParser, raw, end)
+	case "external":
+		stmt, err = parseWith(externalParser, raw, end)
+	case "service":
+		stmt, err = parseWith(serviceParser, raw, end)
+	default:
+		if len(sig) > 1 && sig[1].Type != tokArrow && first.Type == tokWord {
+			// Not a flow: most likely a misspelled keyword.
+			d := p.diags.Errorf(tokRange(first), SyntaxError, "unknown statement %q", first.Value).
+				WithDetail("A statement is a declaration (%s) or a flow (SOURCE -> DESTINATION PORTS because \"purpose\").",
+					strings.Join(ast.Decls, ", "))
+			if s := diag.Suggest(first.Value, ast.Decls); s != "" {
+				d.WithSuggestion("Did you mean %q?", s)
+				keyword = s
+			}
+			return p.badDecl(bad, sig)
+		}
+		for i := 1; i < len(sig); i++ {
+			if sig[i].Type == tokWord && sig[i].Value == "because" && sig[i-1].Type == tokComma {
+				p.diags.Errorf(tokRange(sig[i-1]), SyntaxError, "port list ends with a comma").
+					WithSuggestion("Remove the comma before \"because\".")
+				return p.badDecl(bad, sig)
+			}
+		}
+		stmt, err = parseWith(flowParser, raw, end)
+	}
+	if err != nil {
+		p.reportParseError(err, keyword, end)
+		return p.badDecl(bad, sig)
+	}
+	d := decoder{diags: &p.diags}
+	d.stmt(stmt)
+	if d.failed {
+		return p.badDecl(bad, sig)
+	}
+	return stmt
+}
+
+// badDecl fills in the keyword and name of a bad declaration when they can
+// be read, so the compiler knows the name exists.
+func (p *fileParser) badDecl(bad *ast.BadStmt, sig []lexer.Token) ast.Stmt {
+	if len(sig) < 2 || sig[0].Type != tokWord || sig[1].Type != tokWord {
+		return bad
+	}
+	for _, k := range ast.Decls {
+		if sig[0].Value == k {
+			bad.Keyword = k
+			id := &ast.Ident{Name: sig[1].Value}
+			r := tokRange(sig[1])
+			id.Pos, id.EndPos = r.Start, r.End
+			if validName(id.Name) {
+				bad.Name = id
+			}
+		}
+	}
+	return bad
+}
+
+// parseWith runs one statement parser over the statement's tokens and
+// requires that it consumes all of them.
+func parseWith[T any, PT interface {
+	*T
+	ast.Stmt
+}](parser *participle.Parser[T], raw []lexer.Token, end source.Pos) (ast.Stmt, error) {
+	pl, err := lexer.Upgrade(&sliceLexer{toks: raw, end: lexer.Position(end)}, tokWhitespace)
+	if err != nil {
+		return nil, err
+	}
+	v, err := parser.ParseFromLexer(pl)
+	if err != nil {
+		return nil, err
+	}
+	if t := pl.Peek(); !t.EOF() {
+		return nil, &participle.UnexpectedTokenError{Unexpected: *t}
+	}
+	return PT(v), nil
+}
+
+// reportParseError turns participle's error into a diagnostic that names
+// what was found and, where it can be told, what the statement needed.
+func (p *fileParser) reportParseError(err error, keyword string, end source.Pos) {
+	var (
+		r     source.Range
+		found string
+	)
+	switch e := err.(type) {
+	case *participle.UnexpectedTokenError:
+		t := e.Unexpected
+		if t.EOF() {
+			r = source.Range{Start: end, End: end.Advance(1)}
+			found = "end of statement"
+		} else {
+			r = tokRange(t)
+			found = describe(t)
+		}
+	case participle.Error:
+		start := pos(e.Position())
+		r = source.Range{Start: start, End: start.Advance(1)}
+		found = e.Message()
+	default:
+		p.diags.Errorf(source.Range{Start: end, End: end}, SyntaxError, "%v", err)
+		return
+	}
+	what, form := "flow", "SOURCE -> DESTINATION PORTS because \"purpose\" [until YYYY-MM-DD]"
+	if f, ok := declForms[keyword]; ok {
+		what, form = keyword+" declaration", f
+	}
+	d := p.diags.Errorf(r, SyntaxError, "unexpected %s in %s", found, what).
+		WithDetail("The form is: %s", form)
+	if t, ok := err.(*participle.UnexpectedTokenError); ok {
+		switch {
+		case t.Unexpected.Type == tokWord && keyword == "group":
+			if s := diag.Suggest(t.Unexpected.Value, []string{"internet-facing"}); s != "" {
+				d.WithSuggestion("Did you mean %q?", s)
+			}
+		case t.Unexpected.Type == tokWord && what == "flow":
+			if s := diag.Suggest(t.Unexpected.Value, []string{"because", "until"}); s != "" {
+				d.WithSuggestion("Did you mean %q?", s)
+			}
+		case t.Unexpected.Type == tokString && what == "flow":
+			d.WithSuggestion("Write the keyword \"because\" before the purpose.")
+		}
+	}
+}
+
+var declForms = map[string]string{
+	"group":       `group NAME "description" [internet-facing]`,
+	"network":     `network NAME CIDR[, CIDR...] "description"`,
+	"prefix-list": `prefix-list NAME pl-... [max-entries N] "description"`,
+	"external":    `external NAME [sg-...] "description"`,
+	"service":     `service NAME PORTS`,
+}
+
+func describe(t lexer.Token) string {
+	switch t.Type {
+	case tokString:
+		return "string " + t.Value
+	case tokComma:
+		return `","`
+	case tokArrow:
+		return `"->"`
+	case tokWord:
+		return fmt.Sprintf("%q", t.Value)
+	}
+	return fmt.Sprintf("%q", t.Value)
+}

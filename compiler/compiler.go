@@ -614,31 +614,45 @@ func (c *compiler) expandService(svc *model.Service, node *ast.ServiceDecl) {
 }
 
 // deriveRules expands each active flow into AWS rules and reports flows
-// that produce a rule another flow already produces.
+// that produce a rule another flow already produces. Of such duplicates the
+// model keeps the rule of the flow that sorts first by content, so it does
+// not depend on layout; the diagnostic goes to the flow written later.
 func (c *compiler) deriveRules() {
-	// Flows in source order, so that the later of two duplicates is reported.
 	flows := append([]*model.Flow(nil), c.prog.Flows...)
 	sort.SliceStable(flows, func(i, j int) bool { return flows[i].Range.Before(flows[j].Range) })
-	seen := map[string]*model.Rule{}
-	reported := map[[2]*model.Flow]bool{}
+	byKey := map[string][]*model.Rule{}
 	for _, f := range flows {
 		if f.Status == model.Expired {
 			continue
 		}
 		for _, r := range Rules(f) {
-			key := r.Key()
-			if first, dup := seen[key]; dup {
-				if first.Flow != f && !reported[[2]*model.Flow{first.Flow, f}] {
-					reported[[2]*model.Flow{first.Flow, f}] = true
-					c.diags.Errorf(f.Range, DuplicateRule, "flow produces the same AWS rule as another flow: %s", describeRule(r)).
-						WithDetail("AWS refuses a rule that already exists, and rules that differ only in description are the same rule. Remove one flow, or merge their purposes.").
-						WithRelated(first.Flow.Range, "the other flow")
-				}
+			k := r.Key()
+			byKey[k] = append(byKey[k], r)
+		}
+	}
+	keys := make([]string, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	reported := map[[2]*model.Flow]bool{}
+	for _, k := range keys {
+		rules := byKey[k] // in source order
+		kept := rules[0]
+		for _, r := range rules[1:] {
+			if CompareFlows(r.Flow, kept.Flow) < 0 {
+				kept = r
+			}
+			pair := [2]*model.Flow{rules[0].Flow, r.Flow}
+			if reported[pair] {
 				continue
 			}
-			seen[key] = r
-			c.prog.Rules = append(c.prog.Rules, r)
+			reported[pair] = true
+			c.diags.Errorf(r.Flow.Range, DuplicateRule, "flow produces the same AWS rule as another flow: %s", describeRule(r)).
+				WithDetail("AWS refuses a rule that already exists, and rules that differ only in description are the same rule. Remove one flow, or merge their purposes.").
+				WithRelated(rules[0].Flow.Range, "the other flow")
 		}
+		c.prog.Rules = append(c.prog.Rules, kept)
 	}
 }
 

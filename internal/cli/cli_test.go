@@ -1,0 +1,178 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sgc-dev/sgc/internal/cli"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(args, strings.NewReader(stdin), &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const clean = "group web \"Web\"\ngroup db  \"DB\"\n\nweb -> db tcp/5432 because \"queries\"\n"
+
+const threeMistakes = `group web "Web servers
+group db "Databases"
+web -> dbb tcp/5432 because "typo"
+db -> web tcp/99999 because "range"
+`
+
+func TestExitCodes(t *testing.T) {
+	cleanDir := writeFiles(t, map[string]string{"a.intent": clean})
+	badDir := writeFiles(t, map[string]string{"a.intent": threeMistakes})
+	emptyDir := t.TempDir()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string // substrings
+		stderr []string
+	}{
+		{"clean example", []string{"check", "../../examples/game", "--now", "2026-11-21"}, 0, nil, []string{"3 groups, 7 flows, 11 rules: ok"}},
+		{"clean dir", []string{"check", cleanDir}, 0, nil, []string{"ok"}},
+		{"three mistakes", []string{"check", badDir}, 1,
+			[]string{"[UnterminatedString]", "[UnknownName]", "[PortOutOfRange]", `Did you mean "db"?`}, []string{"3 errors"}},
+		{"missing path", []string{"check", filepath.Join(emptyDir, "nope")}, 2, nil, []string{"no such file or directory"}},
+		{"no intent files", []string{"check", emptyDir}, 2, nil, []string{"no .intent files"}},
+		{"bad format", []string{"check", cleanDir, "--format", "yaml"}, 2, nil, []string{`--format "yaml"`}},
+		{"bad now", []string{"check", cleanDir, "--now", "tomorrow"}, 2, nil, []string{`--now "tomorrow"`}},
+		{"unknown flag", []string{"check", "--frobnicate"}, 2, nil, []string{"unknown flag"}},
+		{"unknown command", []string{"frobnicate"}, 2, nil, []string{"unknown command"}},
+		{"expired flow warns but passes", []string{"check", writeFiles(t, map[string]string{"a.intent": clean + "web -> db tcp/1 because \"old\" until 2020-01-01\n"})}, 0,
+			[]string{"warning: flow expired on 2020-01-01 [ExpiredFlow]"}, []string{"1 warning"}},
+		{"version", []string{"version"}, 0, []string{"sgc "}, nil},
+		{"completion", []string{"completion", "bash"}, 0, []string{"bash completion"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, "", tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(r.stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.intent": threeMistakes})
+	r := run(t, "", "check", "--format", "json", dir)
+	if r.code != 1 {
+		t.Fatalf("exit %d", r.code)
+	}
+	var doc struct {
+		Diagnostics []struct {
+			Code     string `json:"code"`
+			Severity string `json:"severity"`
+			Range    struct {
+				File  string `json:"file"`
+				Start struct{ Line, Column int }
+			} `json:"range"`
+			Suggestion string `json:"suggestion"`
+		} `json:"diagnostics"`
+		Errors int `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	if doc.Errors != 3 || len(doc.Diagnostics) != 3 {
+		t.Fatalf("want 3 errors, got %+v", doc)
+	}
+	d := doc.Diagnostics[1]
+	if d.Code != "UnknownName" || d.Severity != "error" || d.Range.Start.Line != 3 || d.Range.Start.Column != 8 || d.Suggestion != `Did you mean "db"?` {
+		t.Errorf("unexpected diagnostic %+v", d)
+	}
+}
+
+func TestFmt(t *testing.T) {
+	messy := "group web \"Web\"\ngroup db \"DB\"\n\n\n\nweb -> db  tcp/5432 because \"queries\"\n"
+	dir := writeFiles(t, map[string]string{"a.intent": messy, "b.intent": clean})
+	a, b := filepath.Join(dir, "a.intent"), filepath.Join(dir, "b.intent")
+	os.Chmod(a, 0o600)
+
+	r := run(t, "", "fmt", "--check", dir)
+	if r.code != 1 || strings.TrimSpace(r.stdout) != a {
+		t.Fatalf("--check: exit %d, stdout %q; want 1 and only %s", r.code, r.stdout, a)
+	}
+	r = run(t, "", "fmt", a)
+	if r.code != 0 || r.stdout != clean {
+		t.Fatalf("fmt to stdout: exit %d\n%s", r.code, r.stdout)
+	}
+	if got, _ := os.ReadFile(a); string(got) != messy {
+		t.Fatal("fmt without -w changed the file")
+	}
+	r = run(t, "", "fmt", "-w", dir)
+	if r.code != 0 {
+		t.Fatalf("-w: exit %d: %s", r.code, r.stderr)
+	}
+	if got, _ := os.ReadFile(a); string(got) != clean {
+		t.Fatalf("-w wrote:\n%s", got)
+	}
+	if info, _ := os.Stat(a); info.Mode().Perm() != 0o600 {
+		t.Errorf("-w changed the mode to %v", info.Mode().Perm())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("-w left temporary files: %v", entries)
+	}
+	if r := run(t, "", "fmt", "--check", a, b); r.code != 0 {
+		t.Errorf("--check after -w: exit %d: %s", r.code, r.stdout)
+	}
+	if r := run(t, messy, "fmt", "-"); r.code != 0 || r.stdout != clean {
+		t.Errorf("fmt -: exit %d: %q", r.code, r.stdout)
+	}
+	if r := run(t, "", "fmt", "-w", "--check", dir); r.code != 2 {
+		t.Errorf("-w --check: exit %d, want 2", r.code)
+	}
+	bad := writeFiles(t, map[string]string{"bad.intent": "group web \"Web\n"})
+	r = run(t, "", "fmt", "-w", bad)
+	if r.code != 2 || !strings.Contains(r.stderr, "[UnterminatedString]") {
+		t.Errorf("syntax error: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if got, _ := os.ReadFile(filepath.Join(bad, "bad.intent")); string(got) != "group web \"Web\n" {
+		t.Error("fmt -w touched a file with a syntax error")
+	}
+}
+
+// TestHelpHasExamples requires every command to document examples.
+func TestHelpHasExamples(t *testing.T) {
+	for _, cmd := range []string{"check", "fmt"} {
+		r := run(t, "", cmd, "--help")
+		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
+			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, r.code, r.stdout)
+		}
+	}
+}

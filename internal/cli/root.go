@@ -1,0 +1,183 @@
+// Package cli is the sgc command line: a cobra command tree whose commands
+// parse flags, call the packages that do the work, and print. No policy
+// logic lives here.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/policy"
+)
+
+// Exit codes, stable for scripts and CI.
+const (
+	ExitOK       = 0 // success, nothing to report
+	ExitFindings = 1 // the policy has errors, or a check failed
+	ExitUsage    = 2 // bad usage or unreadable input
+)
+
+// exitError carries an exit code out of a command. A nil Err means the
+// reason was already printed.
+type exitError struct {
+	Code int
+	Err  error
+}
+
+func (e *exitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+// usageErrorf reports bad usage: exit code 2 with the message.
+func usageErrorf(format string, args ...any) error {
+	return &exitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
+}
+
+// findings ends a command with exit code 1; what to say was printed.
+var findings = &exitError{Code: ExitFindings}
+
+// env is what every command gets: its streams.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+const rootDoc = `sgc compiles security group intent into AWS security groups.
+
+Intent files (*.intent) name groups after what they contain and state every
+flow between them with a purpose and, when temporary, an end date:
+
+  lb-game-production -> game-servers-production tcp/8443 because "the ALB forwards game traffic"
+
+sgc checks the policy against everything AWS would refuse, and emits a
+Terraform module or a CloudFormation template whose rules all carry their
+purpose as description.
+
+Exit codes: 0 ok, 1 findings or a failed check, 2 bad usage or input.`
+
+// Main runs sgc with args and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "sgc",
+		Short:         "Compile security group intent into AWS security groups",
+		Long:          rootDoc,
+		SilenceErrors: true, // errors are printed once, below
+		SilenceUsage:  true,
+		Version:       version(),
+	}
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+	})
+	root.AddCommand(newCheckCmd(e), newFmtCmd(e), newVersionCmd(e))
+
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			fmt.Fprintf(stderr, "sgc: %v\n", ee.Err)
+		}
+		return ee.Code
+	}
+	// Cobra's own errors (unknown command, wrong number of arguments) are usage errors.
+	fmt.Fprintf(stderr, "sgc: %v\nRun 'sgc --help' for usage.\n", err)
+	return ExitUsage
+}
+
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "devel"
+}
+
+func newVersionCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print sgc's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(e.stdout, "sgc %s\n", version())
+			return nil
+		},
+	}
+}
+
+// nowFlag is the --now flag shared by the commands that judge expiry.
+type nowFlag struct{ value string }
+
+func (n *nowFlag) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&n.value, "now", "", "judge expiry dates as of this day, YYYY-MM-DD (default: today, UTC)")
+}
+
+func (n *nowFlag) time() (time.Time, error) {
+	if n.value == "" {
+		return compiler.Today(), nil
+	}
+	t, err := time.Parse("2006-01-02", n.value)
+	if err != nil {
+		return time.Time{}, usageErrorf("--now %q: want a date such as 2026-12-31", n.value)
+	}
+	return t, nil
+}
+
+// load reads and compiles the policy at paths ("." when none).
+func load(paths []string, now time.Time) (*policy.Policy, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	p, err := policy.Load(paths, compiler.Options{Now: now})
+	if err != nil {
+		var ue *policy.UsageError
+		if errors.As(err, &ue) {
+			return nil, &exitError{Code: ExitUsage, Err: err}
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
+// printDiags writes the diagnostics in the chosen format.
+func printDiags(e *env, p *policy.Policy, format string) error {
+	switch format {
+	case "json":
+		return diag.FprintJSON(e.stdout, p.Diags)
+	default:
+		return diag.Fprint(e.stdout, p.Sources, p.Diags)
+	}
+}
+
+func checkFormat(format string, allowed ...string) error {
+	for _, a := range allowed {
+		if format == a {
+			return nil
+		}
+	}
+	return usageErrorf("--format %q: want one of %v", format, allowed)
+}
+
+func readFile(name string) ([]byte, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, &exitError{Code: ExitUsage, Err: err}
+	}
+	return b, nil
+}

@@ -1,0 +1,71 @@
+package diag_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
+)
+
+func TestSuggest(t *testing.T) {
+	candidates := []string{"game-servers-production", "lb-game-production", "db", "web", "s3", "monitoring"}
+	tests := []struct{ name, want string }{
+		{"game-server-production", "game-servers-production"},
+		{"lb-gam-production", "lb-game-production"},
+		{"dbb", "db"},
+		{"wbe", "web"},
+		{"monitorng", "monitoring"},
+		{"b", ""}, // one letter: any suggestion would rewrite it whole
+		{"completely-different", ""},
+	}
+	if got := diag.Suggest("web", []string{"web"}); got != "" {
+		t.Errorf("Suggest offered the name itself: %q", got)
+	}
+	for _, tt := range tests {
+		if got := diag.Suggest(tt.name, candidates); got != tt.want {
+			t.Errorf("Suggest(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestSortRemovesRepeatsAndOrders(t *testing.T) {
+	at := func(file string, line, col int) source.Range {
+		p := source.Pos{Filename: file, Line: line, Column: col, Offset: line*100 + col}
+		return source.Range{Start: p, End: p.Advance(1)}
+	}
+	var l diag.List
+	l.Errorf(at("b.intent", 1, 1), "X", "second file")
+	l.Warnf(at("a.intent", 2, 1), "Y", "later line")
+	l.Errorf(at("a.intent", 1, 5), "Z", "first")
+	l.Errorf(at("a.intent", 1, 5), "Z", "first")
+	l.Sort()
+	var got []string
+	for _, d := range l {
+		got = append(got, d.Summary)
+	}
+	if want := "first|later line|second file"; strings.Join(got, "|") != want {
+		t.Errorf("sorted = %q, want %q", strings.Join(got, "|"), want)
+	}
+	if !l.HasErrors() || l.Count(diag.Warning) != 1 || l.Summary() != "2 errors, 1 warning" {
+		t.Errorf("counts wrong: %s", l.Summary())
+	}
+}
+
+func TestFprintExcerpt(t *testing.T) {
+	src := "group web \"Web\"\n\tgame -> wbe tcp/1 because \"x\"\n"
+	files := source.Files{"in.intent": {Name: "in.intent", Src: []byte(src)}}
+	start := source.Pos{Filename: "in.intent", Line: 2, Column: 10, Offset: 25}
+	var l diag.List
+	l.Errorf(source.Range{Start: start, End: start.Advance(3)}, "UnknownName", "unknown name %q", "wbe").
+		WithSuggestion("Did you mean %q?", "web")
+	var b strings.Builder
+	diag.Fprint(&b, files, l)
+	want := "in.intent:2:10: error: unknown name \"wbe\" [UnknownName]\n" +
+		"    2 | \tgame -> wbe tcp/1 because \"x\"\n" +
+		"      | \t        ^^^\n" +
+		"  Did you mean \"web\"?\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}

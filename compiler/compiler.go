@@ -397,6 +397,14 @@ func (c *compiler) flow(f *ast.Flow) {
 		PortsRange:   f.Ports.Range(),
 		PurposeRange: f.Purpose.Range(),
 	}
+	for _, w := range f.Waivers {
+		mw := model.Waiver{Until: w.Until.Time, Reason: w.Reason.Value, Range: w.Range(),
+			Expired: !c.opts.Now.Before(w.Until.Time)}
+		for _, id := range w.IDs {
+			mw.IDs = append(mw.IDs, id.Name)
+		}
+		fl.Waivers = append(fl.Waivers, mw)
+	}
 	if f.Until != nil {
 		fl.Until = f.Until.Time
 		fl.UntilRange = f.Until.Range()

@@ -44,6 +44,9 @@ func (p *Program) Dump(w io.Writer) {
 		}
 		fmt.Fprintf(&b, "flow %s -> %s %s %q%s (%s) @%d:%d\n", f.From.Declared().Name, f.To.Declared().Name,
 			PortsString(f.Ports), f.Purpose, until, f.Status, f.Range.Start.Line, f.Range.Start.Column)
+		for _, w := range f.Waivers {
+			fmt.Fprintf(&b, "  waive %s until %s %q expired=%v\n", strings.Join(w.IDs, ","), w.Until.Format("2006-01-02"), w.Reason, w.Expired)
+		}
 	}
 	for _, r := range p.Rules {
 		fmt.Fprintf(&b, "rule %s %s %s %s %q\n", r.Group.Name, r.Direction, r.Port, r.Peer.Key(), r.Flow.Purpose)

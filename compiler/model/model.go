@@ -224,6 +224,17 @@ type Flow struct {
 	Range    source.Range // the whole flow statement
 	// PortsRange and UntilRange locate parts of the flow for diagnostics.
 	PortsRange, UntilRange, PurposeRange source.Range
+	// Waivers are the waiver directives written before the flow.
+	Waivers []Waiver
+}
+
+// Waiver waives named findings for one flow, for a reason, until a date.
+type Waiver struct {
+	IDs     []string
+	Until   time.Time
+	Reason  string
+	Expired bool // its date has passed: it no longer waives anything
+	Range   source.Range
 }
 
 // Temporary reports whether the flow has an expiry date.

@@ -65,6 +65,18 @@ type Comment struct {
 	Text string
 }
 
+// Waiver is the directive `# sgc:waive ID[, ID...] until DATE because "reason"`
+// on the line before a flow: it waives the named findings for that flow, for
+// a reason, until a date. It is a comment to the formatter, which prints
+// Text unchanged.
+type Waiver struct {
+	StmtBase
+	Text   string   // the whole comment, as written
+	IDs    []*Ident `parser:"'sgc:waive' @@ (',' @@)*"`
+	Until  *Date    `parser:"('until' @@)?"`
+	Reason *String  `parser:"('because' @@)?"`
+}
+
 // GroupDecl is `group NAME "description" [internet-facing]`.
 type GroupDecl struct {
 	StmtBase
@@ -114,6 +126,8 @@ type ServiceDecl struct {
 // Flow is `parser:"SOURCE -> DESTINATION PORTS because 'purpose' [until DATE]"`.
 type Flow struct {
 	StmtBase
+	// Waivers are the waiver directives on the lines right before the flow.
+	Waivers []*Waiver
 	From    *Ident    `parser:"@@"`
 	To      *Ident    `parser:"'->' @@"`
 	Ports   *PortList `parser:"@@"`

@@ -126,6 +126,8 @@ func stmtLine(s ast.Stmt) line {
 	switch s := s.(type) {
 	case *ast.Comment:
 		return line{cells: []string{s.Text}}
+	case *ast.Waiver:
+		return line{cells: []string{s.Text}}
 	case *ast.GroupDecl:
 		last := s.Description.Raw
 		if s.InternetFacing != nil {

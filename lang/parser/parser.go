@@ -48,6 +48,10 @@ const (
 	// InvalidPort: a port term that is not one of the port forms.
 	// Example: `web -> db tcp:5432 because "x"`
 	InvalidPort = "InvalidPort"
+	// InvalidWaiver: a waiver directive without a reason or an end date,
+	// malformed, or not on the line before a flow.
+	// Example: `# sgc:waive SG101 until 2027-01-31` (no because "...").
+	InvalidWaiver = "InvalidWaiver"
 	// InvalidNumber: a word where a decimal number must stand.
 	// Example: `prefix-list s3 pl-63a5400a max-entries ten "S3"`
 	InvalidNumber = "InvalidNumber"
@@ -64,7 +68,11 @@ var (
 	externalParser = build[ast.ExternalDecl]()
 	serviceParser  = build[ast.ServiceDecl]()
 	flowParser     = build[ast.Flow]()
+	waiverParser   = build[ast.Waiver]()
 )
+
+// directivePrefix starts a comment that sgc reads.
+const directivePrefix = "sgc:"
 
 // ParseFile parses the intent file src, reported as filename. It always
 // returns a File; statements that could not be parsed are BadStmts, and the
@@ -181,9 +189,17 @@ func (p *fileParser) split(toks []lexer.Token) {
 			c := &ast.Comment{Text: strings.TrimRight(t.Value, " \t\r")}
 			c.Pos = pos(t.Pos)
 			c.EndPos = c.Pos.Advance(len(c.Text))
-			if len(cur.significant()) == 0 {
+			isDirective := strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(c.Text, "#")), directivePrefix)
+			switch {
+			case len(cur.significant()) == 0 && isDirective:
+				p.file.Stmts = append(p.file.Stmts, p.directive(c))
+			case len(cur.significant()) == 0:
 				p.file.Stmts = append(p.file.Stmts, c)
-			} else {
+			case isDirective:
+				p.diags.Errorf(c.Range(), InvalidWaiver, "a directive must stand on a line of its own").
+					WithDetail("Write the waiver on the line before the flow it waives.")
+				cur.comments = append(cur.comments, c)
+			default:
 				cur.comments = append(cur.comments, c)
 			}
 		default:
@@ -191,6 +207,114 @@ func (p *fileParser) split(toks []lexer.Token) {
 		}
 	}
 	finish()
+	p.attachWaivers()
+}
+
+// attachWaivers gives each flow the waivers on the lines right before it.
+// A waiver followed by anything but a flow (or another waiver) is an error.
+func (p *fileParser) attachWaivers() {
+	var pending []*ast.Waiver
+	for _, s := range p.file.Stmts {
+		switch s := s.(type) {
+		case *ast.Waiver:
+			if n := len(pending); n > 0 && s.Pos.Line != pending[n-1].Pos.Line+1 {
+				p.strayWaivers(pending)
+				pending = nil
+			}
+			pending = append(pending, s)
+			continue
+		case *ast.Flow:
+			if n := len(pending); n > 0 && s.Pos.Line == pending[n-1].Pos.Line+1 {
+				s.Waivers = pending
+				pending = nil
+			}
+		case *ast.BadStmt:
+			pending = nil // the statement's own error says enough
+		}
+		p.strayWaivers(pending)
+		pending = nil
+	}
+	p.strayWaivers(pending)
+}
+
+func (p *fileParser) strayWaivers(ws []*ast.Waiver) {
+	for _, w := range ws {
+		if w.IDs != nil { // malformed ones were reported already
+			p.diags.Errorf(w.Range(), InvalidWaiver, "waiver is not on the line before a flow").
+				WithDetail("A waiver applies to the one flow on the line after it (further waivers may stand between).")
+		}
+	}
+}
+
+// directive parses a `# sgc:` comment. A malformed one is reported and kept
+// as a Waiver without IDs, so the formatter still prints it.
+func (p *fileParser) directive(c *ast.Comment) ast.Stmt {
+	w := &ast.Waiver{Text: c.Text}
+	w.Pos, w.EndPos = c.Pos, c.EndPos
+	body := strings.TrimPrefix(c.Text, "#")
+	offset := len(c.Text) - len(body)
+	trimmed := strings.TrimLeft(body, " \t")
+	offset += len(body) - len(trimmed)
+	if !strings.HasPrefix(trimmed, directivePrefix+"waive") || (len(trimmed) > len("sgc:waive") && trimmed[len("sgc:waive")] != ' ' && trimmed[len("sgc:waive")] != '\t') {
+		word := strings.Fields(trimmed)[0]
+		start := c.Pos.Advance(offset)
+		p.diags.Errorf(source.Range{Start: start, End: start.Advance(len(word))}, InvalidWaiver, "unknown directive %q", word).
+			WithDetail("sgc reads one directive: # sgc:waive ID until YYYY-MM-DD because \"reason\".")
+		return w
+	}
+	// Lex the comment's text at its own position, and parse it like a statement.
+	start := c.Pos.Advance(offset)
+	l, err := lexDef.LexString(start.Filename, trimmed)
+	if err != nil {
+		return w
+	}
+	toks, err := lexer.ConsumeAll(l)
+	if err != nil {
+		return w
+	}
+	var raw []lexer.Token
+	for _, t := range toks {
+		if t.EOF() {
+			continue
+		}
+		t.Pos.Offset += start.Offset
+		t.Pos.Line = start.Line
+		t.Pos.Column += start.Column - 1
+		raw = append(raw, t)
+	}
+	end := c.EndPos
+	parsed, err := parseWith(waiverParser, trimWhitespace(raw), end)
+	if err != nil {
+		p.reportParseError(err, "sgc:waive", end)
+		return w
+	}
+	pw := parsed.(*ast.Waiver)
+	d := decoder{diags: &p.diags}
+	for _, id := range pw.IDs {
+		if !validName(id.Name) {
+			d.errorf(id.Range(), InvalidWaiver, "invalid finding id %q", id.Name)
+		}
+	}
+	if pw.Until != nil {
+		d.date(pw.Until)
+	}
+	if pw.Reason != nil {
+		d.str(pw.Reason)
+	}
+	switch {
+	case d.failed:
+		return w
+	case pw.Reason == nil || strings.TrimSpace(pw.Reason.Value) == "":
+		p.diags.Errorf(c.Range(), InvalidWaiver, "waiver without a reason").
+			WithDetail("Every waiver says why the finding is acceptable: ... because \"reason\".")
+		return w
+	case pw.Until == nil:
+		p.diags.Errorf(c.Range(), InvalidWaiver, "waiver without an end date").
+			WithDetail("Every waiver ends: ... until YYYY-MM-DD because \"reason\". Renew it when it runs out if the reason still holds.")
+		return w
+	}
+	pw.Text, pw.Pos, pw.EndPos = c.Text, c.Pos, c.EndPos
+	return pw
 }
 
 func trimWhitespace(toks []lexer.Token) []lexer.Token {
@@ -357,6 +481,9 @@ func (p *fileParser) reportParseError(err error, keyword string, end source.Pos)
 	what, form := "flow", "SOURCE -> DESTINATION PORTS because \"purpose\" [until YYYY-MM-DD]"
 	if f, ok := declForms[keyword]; ok {
 		what, form = keyword+" declaration", f
+		if keyword == "sgc:waive" {
+			what = "waiver"
+		}
 	}
 	d := p.diags.Errorf(r, SyntaxError, "unexpected %s in %s", found, what).
 		WithDetail("The form is: %s", form)
@@ -377,6 +504,7 @@ func (p *fileParser) reportParseError(err error, keyword string, end source.Pos)
 }
 
 var declForms = map[string]string{
+	"sgc:waive":   `# sgc:waive ID[, ID...] until YYYY-MM-DD because "reason"`,
 	"group":       `group NAME "description" [internet-facing]`,
 	"network":     `network NAME CIDR[, CIDR...] "description"`,
 	"prefix-list": `prefix-list NAME pl-... [max-entries N] "description"`,

@@ -225,7 +225,11 @@ func (p *fileParser) attachWaivers() {
 			continue
 		case *ast.Flow:
 			if n := len(pending); n > 0 && s.Pos.Line == pending[n-1].Pos.Line+1 {
-				s.Waivers = pending
+				for _, w := range pending {
+					if w.IDs != nil { // malformed ones were reported, and waive nothing
+						s.Waivers = append(s.Waivers, w)
+					}
+				}
 				pending = nil
 			}
 		case *ast.BadStmt:

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/emit/terraform"
+	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/format"
 	"github.com/sgc-dev/sgc/policy"
@@ -67,6 +70,37 @@ func TestExamplesFormatted(t *testing.T) {
 			out, diags := format.Source(f, src)
 			if diags.HasErrors() || !bytes.Equal(out, src) {
 				t.Errorf("%s is not formatted: run sgc fmt -w %s", f, f)
+			}
+		}
+	}
+}
+
+// TestExamplesOutput regenerates each example's checked-in output (with
+// -update) or checks that it is current: readers see real output, and any
+// change to it shows up in review.
+func TestExamplesOutput(t *testing.T) {
+	targets := []*emit.Target{terraform.Target}
+	for _, dir := range Dirs(t) {
+		p, err := policy.Load([]string{dir}, compiler.Options{Now: Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range targets {
+			files, diags := target.Emit(p.Program, emit.Options{})
+			if len(diags) > 0 {
+				t.Fatalf("%s: %s: %v", dir, target.Name, diags)
+			}
+			outDir := filepath.Join(dir, target.Name)
+			want := map[string]bool{}
+			for _, f := range files {
+				want[f.Path] = true
+				golden.File(t, filepath.Join(outDir, filepath.FromSlash(f.Path)), f.Data)
+			}
+			entries, _ := os.ReadDir(outDir)
+			for _, e := range entries {
+				if !want[e.Name()] {
+					t.Errorf("%s holds %s, which the policy no longer produces", outDir, e.Name())
+				}
 			}
 		}
 	}

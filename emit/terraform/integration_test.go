@@ -1,0 +1,122 @@
+package terraform_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/sgc-dev/sgc/emit"
+)
+
+// pluginDir holds the hashicorp/aws provider for offline runs; the machine
+// image ships it there. SGC_TF_PLUGIN_DIR overrides it.
+func pluginDir() string {
+	if d := os.Getenv("SGC_TF_PLUGIN_DIR"); d != "" {
+		return d
+	}
+	return "/opt/tf-plugins"
+}
+
+const rootModule = `provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "AKIAEXAMPLEEXAMPLE00"
+  secret_key                  = "not-a-secret-offline-plans-only"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+module "sg" {
+  source = "./module"
+  vpc_id = "vpc-0123456789abcdef0"
+%s}
+
+output "ids" {
+  value = module.sg.security_group_ids
+}
+`
+
+// TestTerraform runs the real terraform init, validate and plan on the
+// generated module of each golden case, fully offline. It needs terraform
+// and the provider in pluginDir; without them it is skipped, except in CI
+// (SGC_REQUIRE_TERRAFORM=1), where it fails.
+func TestTerraform(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: runs terraform")
+	}
+	tf, err := exec.LookPath("terraform")
+	_, perr := os.Stat(pluginDir())
+	if err != nil || perr != nil {
+		if os.Getenv("SGC_REQUIRE_TERRAFORM") != "" {
+			t.Fatalf("terraform (%v) and the provider mirror %s (%v) are required", err, pluginDir(), perr)
+		}
+		t.Skip("terraform or the provider mirror is not installed")
+	}
+	paths, _ := filepath.Glob("testdata/*.txtar")
+	for _, path := range paths {
+		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			a, err := txtar.ParseFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prog, files := build(t, intents(a), emit.Options{})
+			dir := t.TempDir()
+			if err := emit.WriteDir(filepath.Join(dir, "module"), files); err != nil {
+				t.Fatal(err)
+			}
+			inputs := ""
+			for _, e := range prog.Externals {
+				if e.ID == "" {
+					inputs += "  " + strings.ReplaceAll(e.Name, "-", "_") + "_security_group_id = \"sg-0fedcba9876543210\"\n"
+				}
+			}
+			write(t, filepath.Join(dir, "main.tf"), strings.Replace(rootModule, "%s", inputs, 1))
+			write(t, filepath.Join(dir, "cli.tfrc"), `provider_installation {
+  filesystem_mirror {
+    path    = "`+pluginDir()+`"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`)
+			env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+			run := func(args ...string) string {
+				cmd := exec.Command(tf, args...)
+				cmd.Dir, cmd.Env = dir, env
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+				}
+				return string(out)
+			}
+			run("init", "-input=false", "-no-color")
+			run("validate", "-no-color")
+			plan := run("plan", "-refresh=false", "-input=false", "-no-color")
+			want := len(prog.Groups) + len(prog.Rules)
+			if !strings.Contains(plan, "Plan: "+strconv.Itoa(want)+" to add, 0 to change, 0 to destroy.") {
+				t.Fatalf("plan does not add %d resources:\n%s", want, plan)
+			}
+			// Descriptions reach AWS literally, template sequences included.
+			for _, f := range prog.Flows {
+				if !strings.Contains(plan, `"`+f.Purpose+`"`) {
+					t.Errorf("plan lacks the literal description %q", f.Purpose)
+				}
+			}
+		})
+	}
+}
+
+func write(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -169,7 +169,7 @@ func TestFmt(t *testing.T) {
 
 // TestHelpHasExamples requires every command to document examples.
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"check", "fmt", "build"} {
+	for _, cmd := range []string{"check", "fmt", "build", "version"} {
 		r := run(t, "", cmd, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, r.code, r.stdout)

@@ -111,9 +111,10 @@ func version() string {
 
 func newVersionCmd(e *env) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print sgc's version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print sgc's version",
+		Example: "  sgc version",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintf(e.stdout, "sgc %s\n", version())
 			return nil

@@ -119,7 +119,7 @@ func cidrWords(c netip.Prefix) []string {
 	return strings.FieldsFunc(c.String(), func(r rune) bool { return r == '.' || r == ':' || r == '/' })
 }
 
-// PortWords names a port: "tcp 443", "tcp 8000 8099", "icmp 3 4", "all".
+// PortWords names a port: "tcp 443", "tcp 8000 to 8099", "icmp 3 4", "all".
 func PortWords(p model.Port) []string {
 	switch p.Protocol {
 	case model.All:
@@ -128,7 +128,7 @@ func PortWords(p model.Port) []string {
 		if p.From == p.To {
 			return []string{string(p.Protocol), fmt.Sprint(p.From)}
 		}
-		return []string{string(p.Protocol), fmt.Sprint(p.From), fmt.Sprint(p.To)}
+		return []string{string(p.Protocol), fmt.Sprint(p.From), "to", fmt.Sprint(p.To)}
 	case model.ICMP, model.ICMPv6:
 		switch {
 		case p.From == -1:

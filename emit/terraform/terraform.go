@@ -19,6 +19,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
 )
 
 // Target is the Terraform module target.
@@ -98,6 +99,17 @@ func nameAll(p *model.Program) names {
 // Emit generates the module. It never fails on a program that compiled
 // without errors.
 func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
+	var diags diag.List
+	if opts.Format != "" && opts.Format != "hcl" {
+		diags.Errorf(source.Range{}, "UnknownFormat", "the terraform target has no format %q", opts.Format).
+			WithDetail("Terraform modules are written in HCL; --format applies to the cloudformation target.")
+		return nil, diags
+	}
+	if opts.Split {
+		diags.Errorf(source.Range{}, "UnknownFormat", "the terraform target cannot --split").
+			WithDetail("A Terraform module has no size limit; --split applies to the cloudformation target.")
+		return nil, diags
+	}
 	n := nameAll(p)
 	header := "# " + emit.Header(p) + "\n\n"
 	files := []emit.File{

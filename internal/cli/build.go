@@ -30,7 +30,10 @@ Targets:
 
 const buildExamples = `  sgc build examples/game -t terraform -o out/
   sgc build . -t terraform -o modules/security-groups --now 2026-12-01
-  sgc build . -t terraform -o out/ --source-lines   # tag rules with file:line`
+  sgc build . -t terraform -o out/ --source-lines   # tag rules with file:line
+  sgc build examples/game -t cloudformation -o cfn/
+  sgc build . -t cloudformation --format json -o cfn/
+  sgc build big-policy/ -t cloudformation --split -o cfn/   # several stacks and a deploy README`
 
 func newBuildCmd(e *env) *cobra.Command {
 	var (
@@ -71,6 +74,7 @@ func newBuildCmd(e *env) *cobra.Command {
 			files, diags := t.Emit(p.Program, opts)
 			diag.Fprint(e.stderr, p.Sources, diags)
 			if diags.HasErrors() {
+				fmt.Fprintf(e.stderr, "%s; nothing written\n", diags.Summary())
 				return findings
 			}
 			if err := emit.WriteDir(dir, files); err != nil {
@@ -98,6 +102,8 @@ func newBuildCmd(e *env) *cobra.Command {
 	now.register(cmd)
 	cmd.Flags().StringVarP(&target, "target", "t", "", "output target: "+strings.Join(targetNames(), ", "))
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "output directory")
+	cmd.Flags().StringVar(&opts.Format, "format", "", "output format where a target has several: yaml (default) or json for cloudformation")
+	cmd.Flags().BoolVar(&opts.Split, "split", false, "cloudformation: spread a policy too big for one stack over several, with a README giving the deploy order")
 	cmd.Flags().BoolVar(&opts.SourceLines, "source-lines", false, "tag each rule with the file:line of its flow (line numbers change whenever lines are added above)")
 	return cmd
 }

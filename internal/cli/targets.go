@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/emit/terraform"
 )
 
@@ -9,6 +10,7 @@ import (
 // its analyzers: emit never imports its subpackages.
 var targets = []*emit.Target{
 	terraform.Target,
+	cloudformation.Target,
 }
 
 func findTarget(name string) *emit.Target {

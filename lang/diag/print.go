@@ -17,7 +17,12 @@ import (
 func Fprint(w io.Writer, files source.Files, l List) error {
 	var b strings.Builder
 	for _, d := range l {
-		fmt.Fprintf(&b, "%s: %s: %s [%s]\n", d.Subject, d.Severity, d.Summary, d.Code)
+		if d.Subject.Start.Filename == "" {
+			// About the policy or the output as a whole, not a place in it.
+			fmt.Fprintf(&b, "%s: %s [%s]\n", d.Severity, d.Summary, d.Code)
+		} else {
+			fmt.Fprintf(&b, "%s: %s: %s [%s]\n", d.Subject, d.Severity, d.Summary, d.Code)
+		}
 		excerpt(&b, files, d.Subject)
 		for _, text := range []string{d.Detail, d.Suggestion} {
 			for _, line := range strings.Split(text, "\n") {

@@ -87,7 +87,7 @@ resource "aws_security_group" "eks_nodes" {
   })
 }
 
-resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_nodes_tcp_0_65535" {
+resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_nodes_tcp_0_to_65535" {
   security_group_id            = aws_security_group.eks_nodes.id
   description                  = "pods talk across nodes; cluster DNS"
   ip_protocol                  = "tcp"
@@ -147,7 +147,7 @@ resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_nodes
   })
 }
 
-resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_eks_nodes_tcp_0_65535" {
+resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_eks_nodes_tcp_0_to_65535" {
   security_group_id            = aws_security_group.eks_nodes.id
   description                  = "pods talk across nodes; cluster DNS"
   ip_protocol                  = "tcp"

@@ -34,7 +34,7 @@ resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_
   })
 }
 
-resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_from_game_servers_production_tcp_7000_7001" {
+resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_from_game_servers_production_tcp_7000_to_7001" {
   security_group_id            = aws_security_group.game_servers_production.id
   description                  = "cluster gossip between servers"
   ip_protocol                  = "tcp"
@@ -82,7 +82,7 @@ resource "aws_vpc_security_group_egress_rule" "game_servers_production_egress_to
   })
 }
 
-resource "aws_vpc_security_group_egress_rule" "game_servers_production_egress_to_game_servers_production_tcp_7000_7001" {
+resource "aws_vpc_security_group_egress_rule" "game_servers_production_egress_to_game_servers_production_tcp_7000_to_7001" {
   security_group_id            = aws_security_group.game_servers_production.id
   description                  = "cluster gossip between servers"
   ip_protocol                  = "tcp"

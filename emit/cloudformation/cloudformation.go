@@ -1,0 +1,320 @@
+// Package cloudformation emits a policy as a CloudFormation template: one
+// AWS::EC2::SecurityGroup per group and one AWS::EC2::SecurityGroupIngress
+// or ::SecurityGroupEgress resource per AWS rule. Rules are separate
+// resources so that groups referencing each other never form a circular
+// dependency, and every group carries an inline egress rule that matches
+// no traffic, so that AWS never creates its default allow-all egress.
+//
+// Logical IDs come from content, like Terraform resource names. A policy
+// too big for one stack is reported with its counts; with Split it is
+// spread over group stacks that export their ids and rule stacks that
+// import them.
+package cloudformation
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
+)
+
+// Target is the CloudFormation target.
+var Target = &emit.Target{
+	Name: "cloudformation",
+	Doc:  "a CloudFormation template (--format yaml|json, --split for big policies)",
+	Emit: Emit,
+}
+
+// CloudFormation's hard limits for one template.
+const (
+	MaxResources   = 500
+	MaxOutputs     = 200
+	MaxParameters  = 200
+	MaxBytes       = 1 << 20 // a template uploaded to S3
+	MaxInlineBytes = 51200   // a template passed inline
+	maxDescription = 1024
+	maxLogicalID   = 255
+)
+
+// Diagnostic codes of the target.
+const (
+	// TemplateLimit: the template exceeds a hard CloudFormation limit.
+	TemplateLimit = "TemplateLimit"
+	// TemplateSize (a warning): the template is too big to pass inline and
+	// must be uploaded to S3 to deploy.
+	TemplateSize = "TemplateSize"
+	// UnknownFormat: --format names no format of this target.
+	UnknownFormat = "UnknownFormat"
+)
+
+// The inline egress rule that matches nothing: ICMP type 252 code 86 to the
+// broadcast address. Its presence keeps AWS from adding the default
+// allow-all egress rule when the group is created.
+var denyAllEgress = obj().
+	set("CidrIp", "255.255.255.255/32").
+	set("IpProtocol", "icmp").
+	set("FromPort", 252).
+	set("ToPort", 86).
+	set("Description", "Disallow all traffic")
+
+// names holds the logical IDs of a program's entities.
+type names struct {
+	group  map[*model.Group]string
+	input  map[*model.External]string // the parameter of an external without id
+	rule   map[*model.Rule]string
+	export map[*model.Group]string // the role name made safe for an export name
+}
+
+// camel joins words in CamelCase; adjacent numbers (the parts of a CIDR
+// block) are kept apart by an "x" so that they stay readable.
+func camel(words []string) string {
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 && isDigit(w[0]) && isDigit(words[i-1][len(words[i-1])-1]) {
+			b.WriteByte('x')
+		}
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func concat(name, suffix string) string { return name + suffix }
+
+func nameAll(p *model.Program) names {
+	n := names{group: map[*model.Group]string{}, input: map[*model.External]string{},
+		rule: map[*model.Rule]string{}, export: map[*model.Group]string{}}
+	// One namespace for every logical ID, so a rule can never take a group's.
+	keys := []string{"param:VpcId"}
+	ids := []string{"VpcId"}
+	for _, g := range p.Groups {
+		keys, ids = append(keys, "group:"+g.Name), append(ids, camel(emit.Words(g.Name)))
+	}
+	var inputs []*model.External
+	for _, e := range p.Externals {
+		if e.ID == "" {
+			inputs = append(inputs, e)
+			keys, ids = append(keys, "input:"+e.Name), append(ids, camel(append(emit.Words(e.Name), "security", "group", "id")))
+		}
+	}
+	for _, r := range p.Rules {
+		keys, ids = append(keys, "rule:"+r.Key()), append(ids, camel(emit.RuleWords(r)))
+	}
+	unique := emit.Unique(keys, ids, maxLogicalID, concat)
+	i := 1
+	for _, g := range p.Groups {
+		n.group[g] = unique[i]
+		i++
+	}
+	for _, e := range inputs {
+		n.input[e] = unique[i]
+		i++
+	}
+	for _, r := range p.Rules {
+		n.rule[r] = unique[i]
+		i++
+	}
+	// Export names allow letters, digits, "-" and ":".
+	var gkeys, exports []string
+	for _, g := range p.Groups {
+		gkeys = append(gkeys, g.Name)
+		exports = append(exports, strings.Join(emit.Words(g.Name), "-"))
+	}
+	for i, e := range emit.Unique(gkeys, exports, 200, func(n, s string) string { return n + "-" + s }) {
+		n.export[p.Groups[i]] = e
+	}
+	return n
+}
+
+// description returns the template description: the generated-file notice,
+// which JSON templates can carry nowhere else.
+func description(p *model.Program, what string) string {
+	d := fmt.Sprintf("%s. %s", what, emit.Header(p))
+	if len(d) > maxDescription {
+		d = fmt.Sprintf("%s. %s from %d intent files. DO NOT EDIT.", what, emit.Marker, len(p.Files))
+	}
+	return d
+}
+
+// template is one template being built.
+type template struct {
+	name      string // file name without extension
+	root      *object
+	params    *object
+	resources *object
+	outputs   *object
+}
+
+func newTemplate(name, desc string) *template {
+	t := &template{name: name, root: obj(), params: obj(), resources: obj(), outputs: obj()}
+	t.root.set("AWSTemplateFormatVersion", "2010-09-09")
+	t.root.set("Description", desc)
+	t.root.set("Parameters", t.params)
+	t.root.set("Resources", t.resources)
+	t.root.set("Outputs", t.outputs)
+	return t
+}
+
+func vpcParam() *object {
+	return obj().set("Type", "AWS::EC2::VPC::Id").set("Description", "The VPC in which the security groups are created.")
+}
+
+func inputParam(e *model.External) *object {
+	return obj().set("Type", "AWS::EC2::SecurityGroup::Id").
+		set("Description", fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description))
+}
+
+func groupResource(g *model.Group) *object {
+	return obj().set("Type", "AWS::EC2::SecurityGroup").set("Properties", obj().
+		set("GroupName", g.Name).
+		set("GroupDescription", g.Description).
+		set("VpcId", ref{"VpcId"}).
+		set("SecurityGroupEgress", []any{denyAllEgress}).
+		set("Tags", []any{obj().set("Key", "Name").set("Value", g.Name)}))
+}
+
+func groupOutput(g *model.Group, n names) *object {
+	return obj().
+		set("Description", fmt.Sprintf("Id of the security group %q.", g.Name)).
+		set("Value", getAtt{n.group[g], "GroupId"}).
+		set("Export", obj().set("Name", sub{"${AWS::StackName}-" + n.export[g]}))
+}
+
+// ruleResource builds one rule. groupID gives the value that stands for a
+// group's id: !GetAtt in one template, an import across stacks.
+func ruleResource(r *model.Rule, n names, groupID func(*model.Group) any, inputID func(*model.External) any, opts emit.Options) *object {
+	kind, peerGroup, peerPL := "AWS::EC2::SecurityGroupIngress", "SourceSecurityGroupId", "SourcePrefixListId"
+	if r.Direction == model.Egress {
+		kind, peerGroup, peerPL = "AWS::EC2::SecurityGroupEgress", "DestinationSecurityGroupId", "DestinationPrefixListId"
+	}
+	props := obj().set("GroupId", groupID(r.Group)).set("IpProtocol", string(r.Port.Protocol))
+	if r.Port.HasPorts() {
+		props.set("FromPort", r.Port.From).set("ToPort", r.Port.To)
+	}
+	switch peer := r.Peer; peer.Kind {
+	case model.PeerCIDR:
+		if peer.CIDR.Addr().Is4() {
+			props.set("CidrIp", peer.CIDR.String())
+		} else {
+			props.set("CidrIpv6", peer.CIDR.String())
+		}
+	case model.PeerPrefixList:
+		props.set(peerPL, peer.PrefixList.ID)
+	case model.PeerGroup:
+		props.set(peerGroup, groupID(peer.Group))
+	case model.PeerExternal:
+		if peer.External.ID != "" {
+			props.set(peerGroup, peer.External.ID)
+		} else {
+			props.set(peerGroup, inputID(peer.External))
+		}
+	}
+	props.set("Description", r.Flow.Purpose)
+	meta := obj().set("source", emit.SourceOf(r.Flow, opts.SourceLines))
+	if r.Flow.Temporary() {
+		meta.set("until", r.Flow.Until.Format("2006-01-02"))
+	}
+	return obj().set("Type", kind).set("Metadata", obj().set("sgc", meta)).set("Properties", props)
+}
+
+// Emit generates one template, or with opts.Split a set of stacks and a
+// README that gives their deploy order.
+func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
+	var diags diag.List
+	ext := opts.Format
+	switch ext {
+	case "":
+		ext = "yaml"
+	case "yaml", "json":
+	default:
+		diags.Errorf(noPos, UnknownFormat, "unknown CloudFormation format %q", opts.Format).
+			WithSuggestion("Use --format yaml (the default) or --format json.")
+		return nil, diags
+	}
+	n := nameAll(p)
+	var templates []*template
+	if opts.Split {
+		templates = splitTemplates(p, n, opts)
+	} else {
+		templates = []*template{single(p, n, opts)}
+	}
+	var files []emit.File
+	for _, t := range templates {
+		data := render(p, t, ext)
+		diags = append(diags, checkLimits(t, data, opts.Split)...)
+		files = append(files, emit.File{Path: t.name + "." + ext, Data: data})
+	}
+	if opts.Split {
+		files = append(files, emit.File{Path: "README.md", Data: deployReadme(p, templates, ext)})
+	}
+	return files, diags
+}
+
+// noPos is the subject of findings about the output as a whole.
+var noPos = source.Range{}
+
+func render(p *model.Program, t *template, ext string) []byte {
+	if ext == "json" {
+		return renderJSON(t.root)
+	}
+	return renderYAML(emit.Header(p), t.root)
+}
+
+func single(p *model.Program, n names, opts emit.Options) *template {
+	t := newTemplate("template", description(p, "Security groups of the policy"))
+	t.params.set("VpcId", vpcParam())
+	for _, e := range p.Externals {
+		if e.ID == "" {
+			t.params.set(n.input[e], inputParam(e))
+		}
+	}
+	rulesOf := map[*model.Group][]*model.Rule{}
+	for _, r := range p.Rules {
+		rulesOf[r.Group] = append(rulesOf[r.Group], r)
+	}
+	groupID := func(g *model.Group) any { return getAtt{n.group[g], "GroupId"} }
+	inputID := func(e *model.External) any { return ref{n.input[e]} }
+	for _, g := range p.Groups {
+		t.resources.set(n.group[g], groupResource(g))
+		for _, r := range rulesOf[g] {
+			t.resources.set(n.rule[r], ruleResource(r, n, groupID, inputID, opts))
+		}
+		t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
+	}
+	return t
+}
+
+// checkLimits reports what CloudFormation would refuse about one template.
+func checkLimits(t *template, data []byte, split bool) diag.List {
+	var diags diag.List
+	hint := "Build with --split to spread the policy over several stacks."
+	if split {
+		hint = ""
+	}
+	over := func(what string, n, max int) {
+		d := diags.Errorf(noPos, TemplateLimit, "template %s has %d %s; CloudFormation allows at most %d", t.name, n, what, max)
+		if hint != "" {
+			d.WithSuggestion("%s", hint)
+		}
+	}
+	if c := len(t.resources.keys); c > MaxResources {
+		over("resources", c, MaxResources)
+	}
+	if c := len(t.outputs.keys); c > MaxOutputs {
+		over("outputs", c, MaxOutputs)
+	}
+	if c := len(t.params.keys); c > MaxParameters {
+		over("parameters", c, MaxParameters)
+	}
+	if len(data) > MaxBytes {
+		over("bytes", len(data), MaxBytes)
+	} else if len(data) > MaxInlineBytes {
+		diags.Warnf(noPos, TemplateSize, "template %s is %d bytes; templates over %d bytes must be uploaded to S3", t.name, len(data), MaxInlineBytes).
+			WithSuggestion("Deploy with: aws cloudformation deploy --s3-bucket BUCKET ...")
+	}
+	return diags
+}

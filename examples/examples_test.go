@@ -11,6 +11,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -79,7 +80,7 @@ func TestExamplesFormatted(t *testing.T) {
 // -update) or checks that it is current: readers see real output, and any
 // change to it shows up in review.
 func TestExamplesOutput(t *testing.T) {
-	targets := []*emit.Target{terraform.Target}
+	targets := []*emit.Target{terraform.Target, cloudformation.Target}
 	for _, dir := range Dirs(t) {
 		p, err := policy.Load([]string{dir}, compiler.Options{Now: Now})
 		if err != nil {

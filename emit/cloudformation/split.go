@@ -104,8 +104,8 @@ func deployReadme(p *model.Program, templates []*template, ext string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<!-- %s -->\n\n", emit.Header(p))
 	b.WriteString("# Deploying the split CloudFormation stacks\n\n")
-	b.WriteString("The policy is too big for one stack, so its groups and rules are spread over\n")
-	b.WriteString("several. Group stacks export their group ids; rule stacks import them, so the\n")
+	b.WriteString("The policy's groups and rules are spread over several stacks, each within\n")
+	b.WriteString("CloudFormation's limits. Group stacks export their group ids; rule stacks import them, so the\n")
 	b.WriteString("group stacks must be deployed first and deleted last.\n\n")
 	b.WriteString("Templates over 51,200 bytes must be uploaded to S3: pass `--s3-bucket BUCKET`.\n\n")
 	b.WriteString("1. Deploy the group stacks (in any order, or in parallel):\n\n```sh\n")

@@ -2,19 +2,12 @@ package terraform_test
 
 import (
 	"bytes"
-	"fmt"
 	"math/rand"
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
-	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/tools/txtar"
 
 	"github.com/sgc-dev/sgc/compiler"
@@ -22,6 +15,7 @@ import (
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/policy"
@@ -100,140 +94,6 @@ func TestDeterministicUnderShuffling(t *testing.T) {
 	}
 }
 
-// ruleTuple is a rule as AWS sees it, with peers written by name.
-type ruleTuple struct {
-	group, direction, protocol string
-	from, to                   int
-	peer, description          string
-}
-
-func (r ruleTuple) String() string {
-	return fmt.Sprintf("%s %s %s %d-%d %s %q", r.group, r.direction, r.protocol, r.from, r.to, r.peer, r.description)
-}
-
-func modelTuples(p *model.Program) []string {
-	var out []string
-	for _, r := range p.Rules {
-		var peer string
-		switch r.Peer.Kind {
-		case model.PeerCIDR:
-			peer = r.Peer.CIDR.String()
-		case model.PeerPrefixList:
-			peer = r.Peer.PrefixList.ID
-		case model.PeerGroup:
-			peer = "group:" + r.Peer.Group.Name
-		case model.PeerExternal:
-			peer = r.Peer.External.ID
-			if peer == "" {
-				peer = "input:" + r.Peer.External.Name
-			}
-		}
-		from, to := r.Port.From, r.Port.To
-		if !r.Port.HasPorts() {
-			from, to = 0, 0 // not emitted
-		}
-		out = append(out, ruleTuple{r.Group.Name, r.Direction.String(), string(r.Port.Protocol), from, to, peer, r.Flow.Purpose}.String())
-	}
-	sort.Strings(out)
-	return out
-}
-
-var externalName = regexp.MustCompile(`security group "([^"]+)"`)
-
-// parsedTuples reads the emitted module back with hclparse and rebuilds the
-// rules from the resources alone.
-func parsedTuples(t *testing.T, files []emit.File) []string {
-	t.Helper()
-	parser := hclparse.NewParser()
-	groups := map[string]string{} // resource name -> group name
-	inputs := map[string]string{} // variable name -> external name
-	var rules []*hclsyntax.Block
-	for _, f := range files {
-		file, diags := parser.ParseHCL(f.Data, f.Path)
-		if diags.HasErrors() {
-			t.Fatalf("%s does not parse: %v", f.Path, diags)
-		}
-		for _, b := range file.Body.(*hclsyntax.Body).Blocks {
-			switch {
-			case b.Type == "resource" && b.Labels[0] == "aws_security_group":
-				groups[b.Labels[1]] = literal(t, b, "name").AsString()
-			case b.Type == "resource":
-				rules = append(rules, b)
-			case b.Type == "variable" && b.Labels[0] != "vpc_id" && b.Labels[0] != "tags":
-				m := externalName.FindStringSubmatch(literal(t, b, "description").AsString())
-				inputs[b.Labels[0]] = m[1]
-			}
-		}
-	}
-	var out []string
-	for _, b := range rules {
-		tu := ruleTuple{direction: strings.TrimSuffix(strings.TrimPrefix(b.Labels[0], "aws_vpc_security_group_"), "_rule")}
-		tu.group = groups[reference(t, b, "security_group_id")[1]]
-		tu.protocol = literal(t, b, "ip_protocol").AsString()
-		tu.description = literal(t, b, "description").AsString()
-		if _, ok := b.Body.Attributes["from_port"]; ok {
-			f, _ := literal(t, b, "from_port").AsBigFloat().Int64()
-			to, _ := literal(t, b, "to_port").AsBigFloat().Int64()
-			tu.from, tu.to = int(f), int(to)
-		}
-		n := 0
-		for _, a := range []string{"cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"} {
-			attr, ok := b.Body.Attributes[a]
-			if !ok {
-				continue
-			}
-			n++
-			if v, diags := attr.Expr.Value(nil); !diags.HasErrors() {
-				tu.peer = v.AsString()
-				continue
-			}
-			ref := reference(t, b, a)
-			if ref[0] == "var" {
-				tu.peer = "input:" + inputs[ref[1]]
-			} else {
-				tu.peer = "group:" + groups[ref[1]]
-			}
-		}
-		if n != 1 {
-			t.Fatalf("%s.%s has %d peers", b.Labels[0], b.Labels[1], n)
-		}
-		out = append(out, tu.String())
-	}
-	sort.Strings(out)
-	return out
-}
-
-func literal(t *testing.T, b *hclsyntax.Block, name string) cty.Value {
-	t.Helper()
-	attr, ok := b.Body.Attributes[name]
-	if !ok {
-		t.Fatalf("%v has no %s", b.Labels, name)
-	}
-	v, diags := attr.Expr.Value(nil)
-	if diags.HasErrors() {
-		t.Fatalf("%v.%s is not a literal: %v", b.Labels, name, diags)
-	}
-	return v
-}
-
-func reference(t *testing.T, b *hclsyntax.Block, name string) []string {
-	t.Helper()
-	trav, diags := hcl.AbsTraversalForExpr(b.Body.Attributes[name].Expr)
-	if diags.HasErrors() {
-		t.Fatalf("%v.%s is not a reference: %v", b.Labels, name, diags)
-	}
-	var parts []string
-	for _, s := range trav {
-		switch s := s.(type) {
-		case hcl.TraverseRoot:
-			parts = append(parts, s.Name)
-		case hcl.TraverseAttr:
-			parts = append(parts, s.Name)
-		}
-	}
-	return parts
-}
-
 // TestRoundTrip generates hundreds of random policies, emits each, parses
 // the HCL back and rebuilds the rule set: it must equal the model's.
 func TestRoundTrip(t *testing.T) {
@@ -245,9 +105,12 @@ func TestRoundTrip(t *testing.T) {
 		r := rand.New(rand.NewSource(seed))
 		srcs := synth.Generate(synth.Config{Groups: 1 + r.Intn(15), Flows: r.Intn(60), Seed: seed, GroupsPerFile: 1 + r.Intn(5)})
 		p, files := build(t, srcs, emit.Options{})
-		want, got := modelTuples(p), parsedTuples(t, files)
-		if strings.Join(want, "\n") != strings.Join(got, "\n") {
-			t.Fatalf("seed %d: rule sets differ\n--- model\n%s\n--- emitted\n%s", seed, strings.Join(want, "\n"), strings.Join(got, "\n"))
+		got, err := ruleset.FromTerraform(files)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if want := ruleset.FromModel(p); want.String() != got.String() {
+			t.Fatalf("seed %d: rule sets differ\n--- model\n%s\n--- emitted\n%s", seed, want, got)
 		}
 	}
 }

@@ -222,3 +222,42 @@ func TestBuild(t *testing.T) {
 		t.Errorf("no -o: exit %d", r.code)
 	}
 }
+
+func TestBuildCloudFormation(t *testing.T) {
+	src := writeFiles(t, map[string]string{"a.intent": clean})
+	out := filepath.Join(t.TempDir(), "cfn")
+	if r := run(t, "", "build", src, "-t", "cloudformation", "-o", out); r.code != 0 {
+		t.Fatalf("yaml: exit %d: %s", r.code, r.stderr)
+	}
+	yml, _ := os.ReadFile(filepath.Join(out, "template.yaml"))
+	if !strings.Contains(string(yml), "DbIngressFromWebTcp5432:") || !strings.Contains(string(yml), "Disallow all traffic") {
+		t.Errorf("template.yaml:\n%s", yml)
+	}
+	// Switching format replaces the generated YAML with JSON.
+	if r := run(t, "", "build", src, "-t", "cloudformation", "--format", "json", "-o", out); r.code != 0 {
+		t.Fatalf("json: exit %d: %s", r.code, r.stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 1 || entries[0].Name() != "template.json" {
+		t.Errorf("after the JSON build the directory holds %v, want only template.json", entries)
+	}
+	var doc map[string]any
+	data, _ := os.ReadFile(filepath.Join(out, "template.json"))
+	if err := json.Unmarshal(data, &doc); err != nil || doc["AWSTemplateFormatVersion"] != "2010-09-09" {
+		t.Errorf("template.json is not a template: %v", err)
+	}
+	split := filepath.Join(t.TempDir(), "split")
+	if r := run(t, "", "build", src, "-t", "cloudformation", "--split", "-o", split); r.code != 0 {
+		t.Fatalf("split: exit %d: %s", r.code, r.stderr)
+	}
+	for _, f := range []string{"README.md", "groups-1.yaml", "rules-1.yaml"} {
+		if _, err := os.Stat(filepath.Join(split, f)); err != nil {
+			t.Errorf("split output lacks %s", f)
+		}
+	}
+	if r := run(t, "", "build", src, "-t", "cloudformation", "--format", "toml", "-o", out); r.code != 1 || !strings.Contains(r.stderr, "UnknownFormat") {
+		t.Errorf("bad format: exit %d: %s", r.code, r.stderr)
+	}
+	if r := run(t, "", "build", src, "-t", "terraform", "--split", "-o", t.TempDir()); r.code != 1 {
+		t.Errorf("terraform --split: exit %d", r.code)
+	}
+}

@@ -378,7 +378,7 @@ var endpointKinds = []model.Kind{model.KindGroup, model.KindNetwork, model.KindP
 func (c *compiler) flow(f *ast.Flow) {
 	from := c.lookup(f.From, endpointKinds...)
 	to := c.lookup(f.To, endpointKinds...)
-	ports, ok := c.ports(f.Ports)
+	ports, services, ok := c.ports(f.Ports)
 	c.checkDescription(f.Purpose, "purpose")
 	if from == nil || to == nil || !ok {
 		return
@@ -392,8 +392,11 @@ func (c *compiler) flow(f *ast.Flow) {
 	fl := &model.Flow{
 		From: from.entity, To: to.entity,
 		Ports:        ports,
+		Services:     services,
 		Purpose:      f.Purpose.Value,
 		Range:        f.Range(),
+		FromRange:    f.From.Range(),
+		ToRange:      f.To.Range(),
 		PortsRange:   f.Ports.Range(),
 		PurposeRange: f.Purpose.Range(),
 	}
@@ -420,12 +423,14 @@ func (c *compiler) flow(f *ast.Flow) {
 	c.prog.Flows = append(c.prog.Flows, fl)
 }
 
-// ports resolves a port list into sorted, distinct ports.
-func (c *compiler) ports(l *ast.PortList) ([]model.Port, bool) {
+// ports resolves a port list into sorted, distinct ports, and the services
+// it names.
+func (c *compiler) ports(l *ast.PortList) ([]model.Port, []*model.Service, bool) {
 	var (
-		out  []model.Port
-		ok   = true
-		prev *model.Port // the last tcp/udp term, which a bare port continues
+		out      []model.Port
+		services []*model.Service
+		ok       = true
+		prev     *model.Port // the last tcp/udp term, which a bare port continues
 	)
 	for _, t := range l.Terms {
 		switch t.Kind {
@@ -439,6 +444,7 @@ func (c *compiler) ports(l *ast.PortList) ([]model.Port, bool) {
 				continue
 			}
 			svc := sym.entity.(*model.Service)
+			services = append(services, svc)
 			out = append(out, svc.Ports...)
 			prev = nil
 		case ast.PortRange:
@@ -478,7 +484,7 @@ func (c *compiler) ports(l *ast.PortList) ([]model.Port, bool) {
 			prev = nil
 		}
 	}
-	return sortPorts(out), ok
+	return sortPorts(out), services, ok
 }
 
 func sortPorts(ps []model.Port) []model.Port {
@@ -617,7 +623,7 @@ func (c *compiler) expandService(svc *model.Service, node *ast.ServiceDecl) {
 	if c.expanded[svc] { // a cycle through svc was reported while expanding its parts
 		return
 	}
-	svc.Ports, _ = c.ports(node.Ports)
+	svc.Ports, svc.Includes, _ = c.ports(node.Ports)
 	c.expanded[svc] = true
 }
 

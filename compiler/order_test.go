@@ -30,9 +30,15 @@ func shuffled(r *rand.Rand, srcs map[string][]byte) map[string][]byte {
 	}
 	sort.Strings(names)
 	for _, n := range names {
+		waivers := "" // waiver lines travel with the flow after them
 		for _, l := range strings.Split(string(srcs[n]), "\n") {
-			if strings.TrimSpace(l) != "" && !strings.HasPrefix(strings.TrimSpace(l), "#") {
-				lines = append(lines, l)
+			t := strings.TrimSpace(l)
+			switch {
+			case strings.HasPrefix(t, "# sgc:"):
+				waivers += l + "\n"
+			case t != "" && !strings.HasPrefix(t, "#"):
+				lines = append(lines, waivers+l)
+				waivers = ""
 			}
 		}
 	}

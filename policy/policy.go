@@ -14,7 +14,9 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/config"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/parser"
@@ -31,6 +33,8 @@ type Policy struct {
 	Files   []*ast.File
 	Program *model.Program // never nil; not to be emitted when Diags has errors
 	Diags   diag.List      // sorted
+	Config  config.Config  // from sgc.hcl, or the defaults
+	Lint    lint.Result    // findings and waived findings; empty when there were errors
 }
 
 // UsageError is a problem with the paths given rather than with the
@@ -90,7 +94,20 @@ func pathError(err error, p string) error {
 	return err
 }
 
-// Load reads, parses and compiles the policy at paths.
+// ConfigPath returns where the settings file of the policy at paths is
+// looked for: in the first path when it is a directory, else beside it.
+func ConfigPath(paths []string) string {
+	if len(paths) == 0 {
+		return config.FileName
+	}
+	if info, err := os.Stat(paths[0]); err == nil && info.IsDir() {
+		return filepath.Join(paths[0], config.FileName)
+	}
+	return filepath.Join(filepath.Dir(paths[0]), config.FileName)
+}
+
+// Load reads the settings file (if any), and reads, parses, compiles and
+// lints the policy at paths.
 func Load(paths []string, opts compiler.Options) (*Policy, error) {
 	names, err := Files(paths)
 	if err != nil {
@@ -104,7 +121,39 @@ func Load(paths []string, opts compiler.Options) (*Policy, error) {
 		}
 		srcs[n] = b
 	}
-	return FromSources(srcs, opts), nil
+	cfg := config.Default()
+	var cfgDiags diag.List
+	cfgPath := ConfigPath(paths)
+	cfgSrc, err := os.ReadFile(cfgPath)
+	switch {
+	case err == nil:
+		cfg, cfgDiags = config.Parse(cfgPath, cfgSrc)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, &UsageError{err}
+	}
+	if opts.ExpiringWithin == 0 {
+		opts.ExpiringWithin = cfg.Lint.ExpiringWithin
+	}
+	p := FromSources(srcs, opts)
+	if len(cfgSrc) > 0 {
+		p.Sources.Add(&source.File{Name: cfgPath, Src: cfgSrc})
+	}
+	p.Config = cfg
+	p.Diags = append(p.Diags, cfgDiags...)
+	p.RunLint()
+	return p, nil
+}
+
+// RunLint runs every check with the policy's settings and adds the
+// findings to Diags. It does nothing when the policy has errors: lints
+// judge a complete model, and a half-resolved one would give false findings.
+func (p *Policy) RunLint() {
+	if p.Diags.HasErrors() {
+		return
+	}
+	p.Lint = lint.Run(p.Program, lint.Checks, p.Config.Lint)
+	p.Diags = append(p.Diags, p.Lint.Diags...)
+	p.Diags.Sort()
 }
 
 // FromSources parses and compiles a policy held in memory, keyed by file
@@ -112,7 +161,7 @@ func Load(paths []string, opts compiler.Options) (*Policy, error) {
 // parser keeps the names of bad declarations, so their uses are not
 // reported again, and the user sees every problem of the policy at once.
 func FromSources(srcs map[string][]byte, opts compiler.Options) *Policy {
-	p := &Policy{Sources: source.Files{}}
+	p := &Policy{Sources: source.Files{}, Config: config.Default()}
 	names := make([]string, 0, len(srcs))
 	for n := range srcs {
 		names = append(names, n)

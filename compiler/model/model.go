@@ -112,7 +112,8 @@ func (*External) Kind() Kind { return KindExternal }
 // Service is a named set of ports.
 type Service struct {
 	Decl
-	Ports []Port
+	Ports    []Port
+	Includes []*Service // the services it names
 }
 
 // Kind returns KindService.
@@ -222,10 +223,12 @@ type Flow struct {
 	Until    time.Time // zero when the flow is permanent
 	Status   Status
 	Range    source.Range // the whole flow statement
-	// PortsRange and UntilRange locate parts of the flow for diagnostics.
-	PortsRange, UntilRange, PurposeRange source.Range
+	// The parts of the flow, for diagnostics that point at one of them.
+	FromRange, ToRange, PortsRange, UntilRange, PurposeRange source.Range
 	// Waivers are the waiver directives written before the flow.
 	Waivers []Waiver
+	// Services are the services the flow's ports name.
+	Services []*Service
 }
 
 // Waiver waives named findings for one flow, for a reason, until a date.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sgc-dev/sgc/lang/diag"
 )
 
 const checkDoc = `Check parses and validates a policy: syntax, names, ports, addresses,
@@ -13,22 +15,28 @@ It reports every problem, not just the first, each at its file:line:col.
 A PATH is an intent file or a directory, whose *.intent files (not those in
 subdirectories) form the policy together. Several PATHs form one policy.
 
-Flows whose until date has passed are reported as warnings: the access has
-ended and the file needs cleaning up. Warnings alone do not fail the check.
+When the policy has no errors, the checks of 'sgc lints' run too, with the
+settings of an sgc.hcl in the policy directory, and waivers apply.
 
-Exit status: 0 when there are no errors, 1 when there are, 2 for bad usage
-or unreadable paths.`
+Flows whose until date has passed are reported as warnings: the access has
+ended and the file needs cleaning up. Warnings alone do not fail the check,
+unless --fail-on warning.
+
+Exit status: 0 when nothing reaches --fail-on (default: error), 1 when
+something does, 2 for bad usage or unreadable paths.`
 
 const checkExamples = `  sgc check                          # the policy in the current directory
   sgc check examples/game            # a policy directory
   sgc check net.intent web.intent    # files forming one policy
   sgc check --format json policy/    # diagnostics as JSON, for editors and scripts
-  sgc check --now 2027-01-01 policy/ # what will have expired by then`
+  sgc check --now 2027-01-01 policy/ # what will have expired by then
+  sgc check --format sarif . > sgc.sarif   # for GitHub code scanning
+  sgc check --fail-on warning .            # strict CI gate`
 
 func newCheckCmd(e *env) *cobra.Command {
 	var (
-		now    nowFlag
-		format string
+		now            nowFlag
+		format, failOn string
 	)
 	cmd := &cobra.Command{
 		Use:     "check [PATH...]",
@@ -36,8 +44,12 @@ func newCheckCmd(e *env) *cobra.Command {
 		Long:    checkDoc,
 		Example: checkExamples,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
+			if err := checkFormat(format, "text", "json", "sarif"); err != nil {
 				return err
+			}
+			threshold, ok := diag.ParseSeverity(failOn)
+			if !ok || threshold == diag.Info {
+				return usageErrorf("--fail-on %q: want error or warning", failOn)
 			}
 			t, err := now.time()
 			if err != nil {
@@ -59,14 +71,17 @@ func newCheckCmd(e *env) *cobra.Command {
 				fmt.Fprintf(e.stderr, "%s, %s, %s, %s: %s\n", plural(len(prog.Files), "file"),
 					plural(len(prog.Groups), "group"), plural(len(prog.Flows), "flow"), plural(len(prog.Rules), "rule"), status)
 			}
-			if p.Diags.HasErrors() {
-				return findings
+			for _, d := range p.Diags {
+				if d.Severity <= threshold {
+					return findings
+				}
 			}
 			return nil
 		},
 	}
 	now.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or sarif")
+	cmd.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error or warning")
 	return cmd
 }
 

@@ -34,7 +34,7 @@ func writeFiles(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-const clean = "group web \"Web\"\ngroup db  \"DB\"\n\nweb -> db tcp/5432 because \"queries\"\n"
+const clean = "group web \"Web\"\ngroup db  \"DB\"\n\nweb -> db tcp/5432 because \"order queries\"\n"
 
 const threeMistakes = `group web "Web servers
 group db "Databases"
@@ -63,7 +63,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad now", []string{"check", cleanDir, "--now", "tomorrow"}, 2, nil, []string{`--now "tomorrow"`}},
 		{"unknown flag", []string{"check", "--frobnicate"}, 2, nil, []string{"unknown flag"}},
 		{"unknown command", []string{"frobnicate"}, 2, nil, []string{"unknown command"}},
-		{"expired flow warns but passes", []string{"check", writeFiles(t, map[string]string{"a.intent": clean + "web -> db tcp/1 because \"old\" until 2020-01-01\n"})}, 0,
+		{"expired flow warns but passes", []string{"check", writeFiles(t, map[string]string{"a.intent": clean + "web -> db tcp/1 because \"old access\" until 2020-01-01\n"})}, 0,
 			[]string{"warning: flow expired on 2020-01-01 [ExpiredFlow]"}, []string{"1 warning"}},
 		{"version", []string{"version"}, 0, []string{"sgc "}, nil},
 		{"completion", []string{"completion", "bash"}, 0, []string{"bash completion"}, nil},
@@ -119,7 +119,7 @@ func TestCheckJSON(t *testing.T) {
 }
 
 func TestFmt(t *testing.T) {
-	messy := "group web \"Web\"\ngroup db \"DB\"\n\n\n\nweb -> db  tcp/5432 because \"queries\"\n"
+	messy := "group web \"Web\"\ngroup db \"DB\"\n\n\n\nweb -> db  tcp/5432 because \"order queries\"\n"
 	dir := writeFiles(t, map[string]string{"a.intent": messy, "b.intent": clean})
 	a, b := filepath.Join(dir, "a.intent"), filepath.Join(dir, "b.intent")
 	os.Chmod(a, 0o600)
@@ -169,7 +169,7 @@ func TestFmt(t *testing.T) {
 
 // TestHelpHasExamples requires every command to document examples.
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"check", "fmt", "build", "version"} {
+	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring"} {
 		r := run(t, "", cmd, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, r.code, r.stdout)
@@ -259,5 +259,152 @@ func TestBuildCloudFormation(t *testing.T) {
 	}
 	if r := run(t, "", "build", src, "-t", "terraform", "--split", "-o", t.TempDir()); r.code != 1 {
 		t.Errorf("terraform --split: exit %d", r.code)
+	}
+}
+
+const withFindings = `group app "App servers"
+group db  "DB"
+network old 192.0.2.0/24 "Unused"
+
+internet -> app tcp/8443 because "partner callbacks"
+app      -> db  tcp/5432 because "TODO"
+app      -> db  tcp/5433 because "replica reads" until 2026-06-03
+`
+
+// TestSARIF validates the SARIF log structurally: version, tool, rules with
+// ids and help, results pointing at the intent lines.
+func TestSARIF(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"p.intent": withFindings})
+	r := run(t, "", "check", "--format", "sarif", "--now", "2026-06-01", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d (warnings only): %s", r.code, r.stderr)
+	}
+	var log struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID               string `json:"id"`
+						ShortDescription struct{ Text string }
+						Help             *struct{ Text string }
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Message   struct{ Text string }
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine, StartColumn, EndLine, EndColumn int }
+					}
+				}
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif-2.1.0") || len(log.Runs) != 1 {
+		t.Fatalf("not a SARIF 2.1.0 log with one run: %s %s", log.Version, log.Schema)
+	}
+	run := log.Runs[0]
+	if run.Tool.Driver.Name != "sgc" || len(run.Tool.Driver.Rules) < 17 {
+		t.Fatalf("tool %q with %d rules", run.Tool.Driver.Name, len(run.Tool.Driver.Rules))
+	}
+	for _, rule := range run.Tool.Driver.Rules {
+		if rule.ID == "" || rule.ShortDescription.Text == "" || rule.Help == nil || !strings.Contains(rule.Help.Text, rule.ID) {
+			t.Errorf("rule %q lacks an id, description or help", rule.ID)
+		}
+	}
+	want := map[string]int{"SG101": 5, "SG113": 6, "SG107": 3, "SG108": 7}
+	if len(run.Results) != len(want) {
+		t.Errorf("%d results, want %d", len(run.Results), len(want))
+	}
+	for _, res := range run.Results {
+		line, ok := want[res.RuleID]
+		if !ok {
+			t.Errorf("unexpected result %s", res.RuleID)
+			continue
+		}
+		if run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID || res.Level != "warning" || res.Message.Text == "" {
+			t.Errorf("%s: bad rule index, level or message: %+v", res.RuleID, res)
+		}
+		loc := res.Locations[0].PhysicalLocation
+		if !strings.HasSuffix(loc.ArtifactLocation.URI, "p.intent") || loc.Region.StartLine != line || loc.Region.StartColumn < 1 || loc.Region.EndColumn <= loc.Region.StartColumn {
+			t.Errorf("%s: location %+v, want line %d of p.intent", res.RuleID, loc, line)
+		}
+	}
+}
+
+func TestFailOnAndLints(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"p.intent": withFindings})
+	if r := run(t, "", "check", "--now", "2026-06-01", dir); r.code != 0 {
+		t.Errorf("warnings failed the default check: exit %d", r.code)
+	}
+	if r := run(t, "", "check", "--fail-on", "warning", "--now", "2026-06-01", dir); r.code != 1 {
+		t.Errorf("--fail-on warning: exit %d, want 1", r.code)
+	}
+	if r := run(t, "", "check", "--fail-on", "info", dir); r.code != 2 {
+		t.Errorf("--fail-on info: exit %d, want 2", r.code)
+	}
+	// A severity raised in sgc.hcl fails the check, and the build.
+	os.WriteFile(filepath.Join(dir, "sgc.hcl"), []byte("lint {\n  severity = { SG101 = \"error\" }\n}\n"), 0o644)
+	if r := run(t, "", "check", "--now", "2026-06-01", dir); r.code != 1 || !strings.Contains(r.stdout, "error: \"app\" is open to the internet") {
+		t.Errorf("SG101 as error: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := run(t, "", "build", dir, "-t", "terraform", "-o", filepath.Join(t.TempDir(), "o"), "--now", "2026-06-01"); r.code != 1 {
+		t.Errorf("build with an error finding: exit %d", r.code)
+	}
+	os.WriteFile(filepath.Join(dir, "sgc.hcl"), []byte("lint {\n  sevrity = {}\n}\n"), 0o644)
+	if r := run(t, "", "check", dir); r.code != 1 || !strings.Contains(r.stdout, `sgc.hcl:2:3: error: unknown setting "sevrity"`) {
+		t.Errorf("bad sgc.hcl: exit %d\n%s", r.code, r.stdout)
+	}
+
+	r := run(t, "", "lints")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 17 || !strings.Contains(r.stdout, "SG110  over-quota") {
+		t.Errorf("lints:\n%s", r.stdout)
+	}
+	r = run(t, "", "lints", "open-ingress")
+	if r.code != 0 || !strings.Contains(r.stdout, "SG101 open-ingress (warning)") || !strings.Contains(r.stdout, "CKV_AWS_24") {
+		t.Errorf("lints open-ingress:\n%s", r.stdout)
+	}
+	if r := run(t, "", "lints", "SG000"); r.code != 2 {
+		t.Errorf("unknown lint: exit %d", r.code)
+	}
+}
+
+func TestExpiring(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"p.intent": `group app "App"
+network office 10.1.0.0/16 "Office"
+office -> app tcp/1 because "later access" until 2026-09-01
+office -> app tcp/2 because "soon access" until 2026-06-03
+office -> app tcp/3 because "old access" until 2026-05-01
+office -> app tcp/4 because "permanent access"
+`})
+	r := run(t, "", "expiring", "--now", "2026-06-01", dir)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "2026-05-01  expired 31 days ago") ||
+		!strings.HasPrefix(lines[1], "2026-06-03  in 2 days") || !strings.Contains(lines[2], `"later access"`) {
+		t.Errorf("expiring:\n%s", r.stdout)
+	}
+	r = run(t, "", "expiring", "--now", "2026-06-01", "--within", "7d", "--format", "json", dir)
+	var items []struct {
+		Until    string `json:"until"`
+		DaysLeft int    `json:"days_left"`
+		Status   string `json:"status"`
+		Line     int    `json:"line"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &items); err != nil || len(items) != 2 || items[1].Until != "2026-06-03" ||
+		items[1].DaysLeft != 2 || items[1].Status != "expiring" || items[1].Line != 4 || items[0].Status != "expired" {
+		t.Errorf("expiring json: %v\n%s", err, r.stdout)
+	}
+	if r := run(t, "", "expiring", "--within", "soon", dir); r.code != 2 {
+		t.Errorf("bad --within: exit %d", r.code)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/policy"
 )
@@ -84,7 +85,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	root.AddCommand(newCheckCmd(e), newBuildCmd(e), newFmtCmd(e), newVersionCmd(e))
+	root.AddCommand(newCheckCmd(e), newBuildCmd(e), newFmtCmd(e), newLintsCmd(e), newExpiringCmd(e), newVersionCmd(e))
 
 	err := root.Execute()
 	if err == nil {
@@ -161,6 +162,9 @@ func printDiags(e *env, p *policy.Policy, format string) error {
 	switch format {
 	case "json":
 		return diag.FprintJSON(e.stdout, p.Diags)
+	case "sarif":
+		return diag.FprintSARIF(e.stdout, p.Diags, diag.SARIFTool{Name: "sgc", Version: version(),
+			InformationURI: "https://github.com/sgc-dev/sgc", Rules: lint.SARIFRules()})
 	default:
 		return diag.Fprint(e.stdout, p.Sources, p.Diags)
 	}

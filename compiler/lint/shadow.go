@@ -1,0 +1,165 @@
+package lint
+
+import (
+	"sort"
+
+	"github.com/sgc-dev/sgc/compiler/model"
+)
+
+// lasts reports whether access granted by g lasts at least as long as f's.
+func lasts(g, f *model.Flow) bool {
+	if !g.Temporary() {
+		return true
+	}
+	return f.Temporary() && !g.Until.Before(f.Until)
+}
+
+// covers reports whether port a includes port b (same group, direction
+// and peer assumed).
+func covers(a, b model.Port) bool {
+	switch {
+	case a.Protocol == model.All:
+		return true
+	case a.Protocol != b.Protocol:
+		return false
+	case a.Protocol == model.TCP || a.Protocol == model.UDP:
+		return a.From <= b.From && b.To <= a.To
+	case a.Protocol == model.ICMP || a.Protocol == model.ICMPv6:
+		return a.From == -1 || (a.From == b.From && (a.To == -1 || a.To == b.To))
+	}
+	return a == b
+}
+
+// runShadowed finds flows all of whose rules other flows' rules cover. The
+// rules are bucketed by group, direction and peer and sorted by port, so
+// each rule meets only the candidates that can cover it: the rules of its
+// bucket with protocol all, and for ranges the earlier rules reaching
+// furthest, found in one sweep.
+func runShadowed(p *Pass) {
+	type bucketKey struct {
+		group string
+		dir   model.Direction
+		peer  string
+	}
+	buckets := map[bucketKey][]*model.Rule{}
+	for _, r := range p.Program.Rules {
+		k := bucketKey{r.Group.Name, r.Direction, r.Peer.Key()}
+		buckets[k] = append(buckets[k], r)
+	}
+	// coverer[rule] is a flow that covers the rule and lasts as long.
+	coverer := map[*model.Rule]*model.Flow{}
+	for _, rules := range buckets {
+		sort.Slice(rules, func(i, j int) bool {
+			a, b := rules[i].Port, rules[j].Port
+			if a.Protocol != b.Protocol {
+				return a.Less(b)
+			}
+			if a.From != b.From {
+				return a.From < b.From
+			}
+			return a.To > b.To // wider first
+		})
+		var alls []*model.Rule
+		for _, r := range rules {
+			if r.Port.Protocol == model.All {
+				alls = append(alls, r)
+			}
+		}
+		find := func(r *model.Rule, candidates []*model.Rule) *model.Flow {
+			for _, c := range candidates {
+				if c.Flow != r.Flow && covers(c.Port, r.Port) && lasts(c.Flow, r.Flow) {
+					return c.Flow
+				}
+			}
+			return nil
+		}
+		// Ranges: sweep in order, keeping the few earlier rules that reach
+		// furthest (one per flow is enough to find a coverer from another flow).
+		var reach []*model.Rule
+		var proto model.Protocol
+		// ICMP rules with any code (or any type), indexed before the sweep
+		// since they sort after the specific codes they cover.
+		icmpAny := map[[2]any][]*model.Rule{}
+		for _, r := range rules {
+			if (r.Port.Protocol == model.ICMP || r.Port.Protocol == model.ICMPv6) && r.Port.To == -1 {
+				k := [2]any{r.Port.Protocol, r.Port.From}
+				icmpAny[k] = append(icmpAny[k], r)
+			}
+		}
+		for _, r := range rules {
+			if r.Port.Protocol == model.All {
+				if f := find(r, alls); f != nil {
+					coverer[r] = f
+				}
+				continue
+			}
+			if f := find(r, alls); f != nil {
+				coverer[r] = f
+				continue
+			}
+			switch r.Port.Protocol {
+			case model.TCP, model.UDP:
+				if r.Port.Protocol != proto {
+					proto, reach = r.Port.Protocol, nil
+				}
+				if f := find(r, reach); f != nil {
+					coverer[r] = f
+				}
+				reach = keepFurthest(append(reach, r))
+			case model.ICMP, model.ICMPv6:
+				// Any type, or the same type with any code.
+				for _, k := range [][2]any{{r.Port.Protocol, -1}, {r.Port.Protocol, r.Port.From}} {
+					if f := find(r, icmpAny[k]); f != nil {
+						coverer[r] = f
+						break
+					}
+				}
+			}
+		}
+	}
+	// A flow is shadowed when every one of its rules is covered.
+	rulesOf := map[*model.Flow][]*model.Rule{}
+	for _, r := range p.Program.Rules {
+		rulesOf[r.Flow] = append(rulesOf[r.Flow], r)
+	}
+	for _, f := range p.Program.Flows {
+		rs := rulesOf[f]
+		if len(rs) == 0 {
+			continue
+		}
+		var by *model.Flow
+		for _, r := range rs {
+			by = coverer[r]
+			if by == nil {
+				break
+			}
+		}
+		if by != nil {
+			p.Report(f, f.Range, "flow is already allowed by %s -> %s %s", by.From.Declared().Name, by.To.Declared().Name, model.PortsString(by.Ports)).
+				WithRelated(by.Range, "the wider flow")
+		}
+	}
+}
+
+// keepFurthest keeps, of the rules swept so far, those that reach furthest:
+// the furthest one, and the furthest of any other flow, so that a rule of
+// the furthest flow itself can still find a coverer.
+func keepFurthest(rs []*model.Rule) []*model.Rule {
+	var best, other *model.Rule
+	for _, r := range rs {
+		switch {
+		case best == nil || r.Port.To > best.Port.To || (r.Port.To == best.Port.To && !r.Flow.Temporary()):
+			if best != nil && best.Flow != r.Flow {
+				other = best
+			}
+			best = r
+		case r.Flow != best.Flow && (other == nil || r.Port.To > other.Port.To):
+			other = r
+		}
+	}
+	out := []*model.Rule{best}
+	if other != nil {
+		out = append(out, other)
+	}
+	return out
+}

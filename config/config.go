@@ -1,0 +1,212 @@
+// Package config reads sgc.hcl, the optional settings file of a policy
+// directory. It is HCL, decoded with gohcl, so a misspelled setting is an
+// error at its line and column:
+//
+//	lint {
+//	  severity = {
+//	    SG109 = "off"        # or "error", "warning", "info"; ids or names
+//	    vague-purpose = "error"
+//	  }
+//	  wide_cidr_prefix    = 16
+//	  expiring_within     = "30d"
+//	  quota               = 60
+//	  admin_ports         = [22, 3389, 5432]
+//	  vague_words         = ["todo", "test", "temp"]
+//	  min_purpose_words   = 2
+//	  wide_port_range     = 1000
+//	  default_max_entries = 1
+//	}
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/sgc-dev/sgc/compiler/lint"
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
+)
+
+// FileName is the settings file looked for in a policy directory.
+const FileName = "sgc.hcl"
+
+// InvalidConfig is the code of every problem with the settings file.
+const InvalidConfig = "InvalidConfig"
+
+// Config is the decoded settings file.
+type Config struct {
+	Lint lint.Config
+}
+
+// Default returns the settings that hold without a file.
+func Default() Config { return Config{Lint: lint.DefaultConfig()} }
+
+type fileSchema struct {
+	Lint *lintSchema `hcl:"lint,block"`
+}
+
+type lintSchema struct {
+	Severity          map[string]string `hcl:"severity,optional"`
+	WideCIDRPrefix    *int              `hcl:"wide_cidr_prefix,optional"`
+	ExpiringWithin    *string           `hcl:"expiring_within,optional"`
+	Quota             *int              `hcl:"quota,optional"`
+	AdminPorts        []int             `hcl:"admin_ports,optional"`
+	VagueWords        []string          `hcl:"vague_words,optional"`
+	MinPurposeWords   *int              `hcl:"min_purpose_words,optional"`
+	WidePortRange     *int              `hcl:"wide_port_range,optional"`
+	DefaultMaxEntries *int              `hcl:"default_max_entries,optional"`
+	Remain            hcl.Body          `hcl:",remain"`
+}
+
+// Parse reads a settings file. Problems are diagnostics at their position;
+// the settings returned are the defaults with whatever could be read.
+func Parse(filename string, src []byte) (Config, diag.List) {
+	cfg := Default()
+	var diags diag.List
+	f, hdiags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	diags = append(diags, convert(hdiags)...)
+	if hdiags.HasErrors() {
+		return cfg, diags
+	}
+	var fs fileSchema
+	hdiags = gohcl.DecodeBody(f.Body, nil, &fs)
+	diags = append(diags, convert(hdiags)...)
+	if fs.Lint == nil {
+		return cfg, diags
+	}
+	l := fs.Lint
+	if l.Remain != nil {
+		// Anything left over is unknown: name it, with a suggestion.
+		attrs, _ := l.Remain.JustAttributes()
+		for name, a := range attrs {
+			d := diags.Errorf(toRange(a.NameRange), InvalidConfig, "unknown setting %q in lint", name)
+			if s := diag.Suggest(name, knownSettings); s != "" {
+				d.WithSuggestion("Did you mean %q?", s)
+			} else {
+				d.WithDetail("The settings are: %s.", strings.Join(knownSettings, ", "))
+			}
+		}
+	}
+	at := func(name string) source.Range {
+		if attrs, _ := f.Body.(*hclsyntax.Body); attrs != nil {
+			for _, b := range attrs.Blocks {
+				if a, ok := b.Body.Attributes[name]; ok {
+					return toRange(a.Expr.Range())
+				}
+			}
+		}
+		return source.Range{Start: source.Pos{Filename: filename, Line: 1, Column: 1}}
+	}
+	positive := func(name string, v *int, dst *int, min, max int) {
+		if v == nil {
+			return
+		}
+		if *v < min || *v > max {
+			diags.Errorf(at(name), InvalidConfig, "%s = %d is out of range", name, *v).WithDetail("It must lie in %d-%d.", min, max)
+			return
+		}
+		*dst = *v
+	}
+	positive("wide_cidr_prefix", l.WideCIDRPrefix, &cfg.Lint.WideCIDRPrefix, 1, 32)
+	positive("quota", l.Quota, &cfg.Lint.Quota, 1, 1000)
+	positive("min_purpose_words", l.MinPurposeWords, &cfg.Lint.MinPurposeWords, 0, 50)
+	positive("wide_port_range", l.WidePortRange, &cfg.Lint.WidePortRange, 1, 65535)
+	positive("default_max_entries", l.DefaultMaxEntries, &cfg.Lint.DefaultMaxEntries, 1, 1000)
+	if l.ExpiringWithin != nil {
+		d, err := ParseDuration(*l.ExpiringWithin)
+		if err != nil {
+			diags.Errorf(at("expiring_within"), InvalidConfig, "expiring_within: %v", err)
+		} else {
+			cfg.Lint.ExpiringWithin = d
+		}
+	}
+	if l.AdminPorts != nil {
+		for _, p := range l.AdminPorts {
+			if p < 0 || p > 65535 {
+				diags.Errorf(at("admin_ports"), InvalidConfig, "admin port %d is out of range", p)
+			}
+		}
+		cfg.Lint.AdminPorts = l.AdminPorts
+	}
+	if l.VagueWords != nil {
+		cfg.Lint.VagueWords = l.VagueWords
+	}
+	for key, value := range l.Severity {
+		c := lint.Lookup(key)
+		if c == nil {
+			var ids []string
+			for _, c := range lint.Checks {
+				ids = append(ids, c.ID, c.Name)
+			}
+			d := diags.Errorf(at("severity"), InvalidConfig, "severity: %q is not a check", key)
+			if s := diag.Suggest(key, ids); s != "" {
+				d.WithSuggestion("Did you mean %q?", s)
+			}
+			continue
+		}
+		if value == "off" {
+			cfg.Lint.Severity[c.ID] = diag.Invalid
+			continue
+		}
+		s, ok := diag.ParseSeverity(value)
+		if !ok {
+			diags.Errorf(at("severity"), InvalidConfig, "severity of %s: %q is not one of error, warning, info, off", key, value)
+			continue
+		}
+		cfg.Lint.Severity[c.ID] = s
+	}
+	return cfg, diags
+}
+
+var knownSettings = []string{"severity", "wide_cidr_prefix", "expiring_within", "quota", "admin_ports",
+	"vague_words", "min_purpose_words", "wide_port_range", "default_max_entries"}
+
+// ParseDuration reads a number of days or weeks ("30d", "2w") or a Go
+// duration ("336h").
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil || v < 0 {
+				return 0, fmt.Errorf("%q: want a number of days or weeks, such as 30d or 2w", s)
+			}
+			return time.Duration(v) * unit, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q: want a number of days or weeks, such as 30d or 2w", s)
+	}
+	return d, nil
+}
+
+func toRange(r hcl.Range) source.Range {
+	return source.Range{
+		Start: source.Pos{Filename: r.Filename, Offset: r.Start.Byte, Line: r.Start.Line, Column: r.Start.Column},
+		End:   source.Pos{Filename: r.Filename, Offset: r.End.Byte, Line: r.End.Line, Column: r.End.Column},
+	}
+}
+
+func convert(hd hcl.Diagnostics) diag.List {
+	var out diag.List
+	for _, d := range hd {
+		sev := diag.Error
+		if d.Severity == hcl.DiagWarning {
+			sev = diag.Warning
+		}
+		var r source.Range
+		if d.Subject != nil {
+			r = toRange(*d.Subject)
+		}
+		out = append(out, &diag.Diagnostic{Code: InvalidConfig, Severity: sev, Subject: r,
+			Summary: strings.ToLower(d.Summary[:1]) + d.Summary[1:], Detail: d.Detail})
+	}
+	return out
+}

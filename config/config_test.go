@@ -1,0 +1,63 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/sgc-dev/sgc/config"
+	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
+)
+
+// TestGolden parses each archive's sgc.hcl and prints the diagnostics.
+func TestGolden(t *testing.T) {
+	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
+		src := a.Files[0].Data
+		_, diags := config.Parse("sgc.hcl", src)
+		diags.Sort()
+		var b strings.Builder
+		diag.Fprint(&b, source.Files{"sgc.hcl": {Name: "sgc.hcl", Src: src}}, diags)
+		return map[string]string{"diagnostics": b.String()}
+	})
+}
+
+func TestSettingsApply(t *testing.T) {
+	cfg, diags := config.Parse("sgc.hcl", []byte(`lint {
+  severity = { SG101 = "error", rule-named-group = "off" }
+  wide_cidr_prefix    = 20
+  expiring_within     = "2w"
+  quota               = 120
+  admin_ports         = [22]
+  vague_words         = ["nope"]
+  min_purpose_words   = 3
+  wide_port_range     = 10
+  default_max_entries = 5
+}
+`))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	l := cfg.Lint
+	if l.Severity["SG101"] != diag.Error || l.Severity["SG109"] != diag.Invalid || l.WideCIDRPrefix != 20 ||
+		l.ExpiringWithin != 14*24*time.Hour || l.Quota != 120 || len(l.AdminPorts) != 1 || l.VagueWords[0] != "nope" ||
+		l.MinPurposeWords != 3 || l.WidePortRange != 10 || l.DefaultMaxEntries != 5 {
+		t.Errorf("settings not applied: %+v", l)
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{"30d": 30 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, "36h": 36 * time.Hour} {
+		if got, err := config.ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "d", "-3d", "soon", "1y"} {
+		if _, err := config.ParseDuration(bad); err == nil {
+			t.Errorf("ParseDuration(%q) succeeded", bad)
+		}
+	}
+}

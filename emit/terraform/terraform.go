@@ -9,6 +9,7 @@
 package terraform
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -111,18 +112,38 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		return nil, diags
 	}
 	n := nameAll(p)
-	header := "# " + emit.Header(p) + "\n\n"
+	header := "# " + emit.Header(p) + "\n"
 	files := []emit.File{
-		{Path: VersionsFile, Data: finish(header, versions())},
-		{Path: VariablesFile, Data: finish(header, variables(p, n))},
-		{Path: MainFile, Data: finish(header, mainFile(p, n, opts))},
-		{Path: OutputsFile, Data: finish(header, outputs(p, n))},
+		{Path: VersionsFile, Data: versions().bytes(header)},
+		{Path: VariablesFile, Data: variables(p, n).bytes(header)},
+		{Path: MainFile, Data: mainFile(p, n, opts).bytes(header)},
+		{Path: OutputsFile, Data: outputs(p, n).bytes(header)},
 	}
 	return files, nil
 }
 
-func finish(header string, f *hclwrite.File) []byte {
-	return append([]byte(header), hclwrite.Format(f.Bytes())...)
+// blocks accumulates top-level blocks, each built and formatted on its
+// own. Top-level blocks are separated by blank lines, so formatting them
+// one by one gives the bytes hclwrite.Format gives the whole file, without
+// its cost on a file of many thousand blocks.
+type blocks struct{ buf bytes.Buffer }
+
+// add builds one top-level block and appends it in canonical layout.
+func (bs *blocks) add(typeName string, labels []string, build func(b *hclwrite.Body)) {
+	f := hclwrite.NewEmptyFile()
+	build(f.Body().AppendNewBlock(typeName, labels).Body())
+	bs.buf.WriteByte('\n')
+	bs.buf.Write(hclwrite.Format(f.Bytes()))
+}
+
+// addLaidOut appends a block laid out by writeBlock.
+func (bs *blocks) addLaidOut(typeName string, labels []string, attrs []attribute) {
+	bs.buf.WriteByte('\n')
+	writeBlock(&bs.buf, typeName, labels, attrs)
+}
+
+func (bs *blocks) bytes(header string) []byte {
+	return append([]byte(header), bs.buf.Bytes()...)
 }
 
 func traversal(parts ...string) hcl.Traversal {
@@ -133,58 +154,56 @@ func traversal(parts ...string) hcl.Traversal {
 	return t
 }
 
-func versions() *hclwrite.File {
-	f := hclwrite.NewEmptyFile()
-	tf := f.Body().AppendNewBlock("terraform", nil).Body()
-	tf.SetAttributeValue("required_version", cty.StringVal(">= 1.3"))
-	rp := tf.AppendNewBlock("required_providers", nil).Body()
-	rp.SetAttributeValue("aws", cty.ObjectVal(map[string]cty.Value{
-		"source":  cty.StringVal("hashicorp/aws"),
-		"version": cty.StringVal(">= 5.0"),
-	}))
-	return f
+func versions() *blocks {
+	var bs blocks
+	bs.add("terraform", nil, func(tf *hclwrite.Body) {
+		tf.SetAttributeValue("required_version", cty.StringVal(">= 1.3"))
+		rp := tf.AppendNewBlock("required_providers", nil).Body()
+		rp.SetAttributeValue("aws", cty.ObjectVal(map[string]cty.Value{
+			"source":  cty.StringVal("hashicorp/aws"),
+			"version": cty.StringVal(">= 5.0"),
+		}))
+	})
+	return &bs
 }
 
-func variables(p *model.Program, n names) *hclwrite.File {
-	f := hclwrite.NewEmptyFile()
-	b := f.Body()
-	v := b.AppendNewBlock("variable", []string{"vpc_id"}).Body()
-	v.SetAttributeValue("description", cty.StringVal("The VPC in which the security groups are created."))
-	v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
-	b.AppendNewline()
-	v = b.AppendNewBlock("variable", []string{"tags"}).Body()
-	v.SetAttributeValue("description", cty.StringVal("Tags added to every security group and rule."))
-	v.SetAttributeRaw("type", hclwrite.TokensForFunctionCall("map", hclwrite.TokensForIdentifier("string")))
-	v.SetAttributeValue("default", cty.MapValEmpty(cty.String))
+func variables(p *model.Program, n names) *blocks {
+	var bs blocks
+	bs.add("variable", []string{"vpc_id"}, func(v *hclwrite.Body) {
+		v.SetAttributeValue("description", cty.StringVal("The VPC in which the security groups are created."))
+		v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
+	})
+	bs.add("variable", []string{"tags"}, func(v *hclwrite.Body) {
+		v.SetAttributeValue("description", cty.StringVal("Tags added to every security group and rule."))
+		v.SetAttributeRaw("type", hclwrite.TokensForFunctionCall("map", hclwrite.TokensForIdentifier("string")))
+		v.SetAttributeValue("default", cty.MapValEmpty(cty.String))
+	})
 	for _, e := range p.Externals {
 		if e.ID != "" {
 			continue
 		}
 		name := n.external[e]
-		b.AppendNewline()
-		v = b.AppendNewBlock("variable", []string{name}).Body()
-		v.SetAttributeValue("description", cty.StringVal(fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description)))
-		v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
-		val := v.AppendNewBlock("validation", nil).Body()
-		val.SetAttributeRaw("condition", hclwrite.TokensForFunctionCall("can",
-			hclwrite.TokensForFunctionCall("regex", hclwrite.TokensForValue(cty.StringVal(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)),
-				hclwrite.TokensForTraversal(traversal("var", name)))))
-		val.SetAttributeValue("error_message", cty.StringVal(fmt.Sprintf("%s must be a security group id such as sg-0123456789abcdef0.", name)))
-	}
-	return f
-}
-
-// tags builds merge(var.tags, { extra... }), the caller's tags first so
-// that sgc's own keys win.
-func tags(extra [][2]string) hclwrite.Tokens {
-	var attrs []hclwrite.ObjectAttrTokens
-	for _, kv := range extra {
-		attrs = append(attrs, hclwrite.ObjectAttrTokens{
-			Name:  keyTokens(kv[0]),
-			Value: hclwrite.TokensForValue(cty.StringVal(kv[1])),
+		bs.add("variable", []string{name}, func(v *hclwrite.Body) {
+			v.SetAttributeValue("description", cty.StringVal(fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description)))
+			v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
+			val := v.AppendNewBlock("validation", nil).Body()
+			val.SetAttributeRaw("condition", hclwrite.TokensForFunctionCall("can",
+				hclwrite.TokensForFunctionCall("regex", hclwrite.TokensForValue(cty.StringVal(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)),
+					hclwrite.TokensForTraversal(traversal("var", name)))))
+			val.SetAttributeValue("error_message", cty.StringVal(fmt.Sprintf("%s must be a security group id such as sg-0123456789abcdef0.", name)))
 		})
 	}
-	return hclwrite.TokensForFunctionCall("merge", hclwrite.TokensForTraversal(traversal("var", "tags")), hclwrite.TokensForObject(attrs))
+	return &bs
+}
+
+// tags is the attribute tags = merge(var.tags, { extra... }), the caller's
+// tags first so that sgc's own keys win.
+func tags(extra [][2]string) attribute {
+	a := attribute{name: "tags", open: "merge(var.tags, {", close: "})"}
+	for _, kv := range extra {
+		a.entries = append(a.entries, attribute{name: string(keyTokens(kv[0]).Bytes()), value: str(kv[1])})
+	}
+	return a
 }
 
 // keyTokens writes an object key bare when it is an identifier, quoted otherwise.
@@ -193,6 +212,15 @@ func keyTokens(k string) hclwrite.Tokens {
 		return hclwrite.TokensForIdentifier(k)
 	}
 	return hclwrite.TokensForValue(cty.StringVal(k))
+}
+
+func ctyString(s string) cty.Value { return cty.StringVal(s) }
+
+// str, num and ref render values with hclwrite's token builders.
+func str(s string) []byte { return hclwrite.TokensForValue(cty.StringVal(s)).Bytes() }
+func num(n int) []byte    { return hclwrite.TokensForValue(cty.NumberIntVal(int64(n))).Bytes() }
+func ref(parts ...string) []byte {
+	return hclwrite.TokensForTraversal(traversal(parts...)).Bytes()
 }
 
 func hclsyntaxValidIdentifier(s string) bool {
@@ -205,86 +233,79 @@ func hclsyntaxValidIdentifier(s string) bool {
 	return s != ""
 }
 
-func mainFile(p *model.Program, n names, opts emit.Options) *hclwrite.File {
-	f := hclwrite.NewEmptyFile()
-	b := f.Body()
+func mainFile(p *model.Program, n names, opts emit.Options) *blocks {
+	var bs blocks
 	rulesOf := map[*model.Group][]*model.Rule{}
 	for _, r := range p.Rules {
 		rulesOf[r.Group] = append(rulesOf[r.Group], r)
 	}
-	for i, g := range p.Groups {
-		if i > 0 {
-			b.AppendNewline()
-		}
-		sg := b.AppendNewBlock("resource", []string{"aws_security_group", n.group[g]}).Body()
-		sg.SetAttributeValue("name", cty.StringVal(g.Name))
-		sg.SetAttributeValue("description", cty.StringVal(g.Description))
-		sg.SetAttributeTraversal("vpc_id", traversal("var", "vpc_id"))
-		sg.SetAttributeRaw("tags", tags([][2]string{{"Name", g.Name}}))
+	for _, g := range p.Groups {
+		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, []attribute{
+			{name: "name", value: str(g.Name)},
+			{name: "description", value: str(g.Description)},
+			{name: "vpc_id", value: ref("var", "vpc_id")},
+			tags([][2]string{{"Name", g.Name}}),
+		})
 		for _, r := range rulesOf[g] {
-			b.AppendNewline()
-			rule(b, r, n, opts)
+			kind := "aws_vpc_security_group_ingress_rule"
+			if r.Direction == model.Egress {
+				kind = "aws_vpc_security_group_egress_rule"
+			}
+			bs.addLaidOut("resource", []string{kind, n.rule[r]}, rule(r, n, opts))
 		}
 	}
-	return f
+	return &bs
 }
 
-func rule(b *hclwrite.Body, r *model.Rule, n names, opts emit.Options) {
-	kind := "aws_vpc_security_group_ingress_rule"
-	if r.Direction == model.Egress {
-		kind = "aws_vpc_security_group_egress_rule"
+func rule(r *model.Rule, n names, opts emit.Options) []attribute {
+	attrs := []attribute{
+		{name: "security_group_id", value: ref("aws_security_group", n.group[r.Group], "id")},
+		{name: "description", value: str(r.Flow.Purpose)},
+		{name: "ip_protocol", value: str(string(r.Port.Protocol))},
 	}
-	rb := b.AppendNewBlock("resource", []string{kind, n.rule[r]}).Body()
-	rb.SetAttributeTraversal("security_group_id", traversal("aws_security_group", n.group[r.Group], "id"))
-	rb.SetAttributeValue("description", cty.StringVal(r.Flow.Purpose))
-	rb.SetAttributeValue("ip_protocol", cty.StringVal(string(r.Port.Protocol)))
 	if r.Port.HasPorts() {
-		rb.SetAttributeValue("from_port", cty.NumberIntVal(int64(r.Port.From)))
-		rb.SetAttributeValue("to_port", cty.NumberIntVal(int64(r.Port.To)))
+		attrs = append(attrs, attribute{name: "from_port", value: num(r.Port.From)}, attribute{name: "to_port", value: num(r.Port.To)})
 	}
 	switch peer := r.Peer; peer.Kind {
 	case model.PeerCIDR:
 		if peer.CIDR.Addr().Is4() {
-			rb.SetAttributeValue("cidr_ipv4", cty.StringVal(peer.CIDR.String()))
+			attrs = append(attrs, attribute{name: "cidr_ipv4", value: str(peer.CIDR.String())})
 		} else {
-			rb.SetAttributeValue("cidr_ipv6", cty.StringVal(peer.CIDR.String()))
+			attrs = append(attrs, attribute{name: "cidr_ipv6", value: str(peer.CIDR.String())})
 		}
 	case model.PeerPrefixList:
-		rb.SetAttributeValue("prefix_list_id", cty.StringVal(peer.PrefixList.ID))
+		attrs = append(attrs, attribute{name: "prefix_list_id", value: str(peer.PrefixList.ID)})
 	case model.PeerGroup:
-		rb.SetAttributeTraversal("referenced_security_group_id", traversal("aws_security_group", n.group[peer.Group], "id"))
+		attrs = append(attrs, attribute{name: "referenced_security_group_id", value: ref("aws_security_group", n.group[peer.Group], "id")})
 	case model.PeerExternal:
 		if peer.External.ID != "" {
-			rb.SetAttributeValue("referenced_security_group_id", cty.StringVal(peer.External.ID))
+			attrs = append(attrs, attribute{name: "referenced_security_group_id", value: str(peer.External.ID)})
 		} else {
-			rb.SetAttributeTraversal("referenced_security_group_id", traversal("var", n.external[peer.External]))
+			attrs = append(attrs, attribute{name: "referenced_security_group_id", value: ref("var", n.external[peer.External])})
 		}
 	}
 	extra := [][2]string{{TagSource, emit.SourceOf(r.Flow, opts.SourceLines)}}
 	if r.Flow.Temporary() {
 		extra = append(extra, [2]string{TagUntil, r.Flow.Until.Format("2006-01-02")})
 	}
-	rb.SetAttributeRaw("tags", tags(extra))
+	return append(attrs, tags(extra))
 }
 
-func outputs(p *model.Program, n names) *hclwrite.File {
-	f := hclwrite.NewEmptyFile()
-	b := f.Body()
-	o := b.AppendNewBlock("output", []string{"security_group_ids"}).Body()
-	o.SetAttributeValue("description", cty.StringVal("The security group ids, by role name."))
-	var attrs []hclwrite.ObjectAttrTokens
+func outputs(p *model.Program, n names) *blocks {
+	var bs blocks
+	ids := attribute{name: "value", open: "{", close: "}"}
 	for _, g := range p.Groups {
-		attrs = append(attrs, hclwrite.ObjectAttrTokens{
-			Name:  hclwrite.TokensForValue(cty.StringVal(g.Name)),
-			Value: hclwrite.TokensForTraversal(traversal("aws_security_group", n.group[g], "id")),
+		ids.entries = append(ids.entries, attribute{name: string(str(g.Name)), value: ref("aws_security_group", n.group[g], "id")})
+	}
+	bs.addLaidOut("output", []string{"security_group_ids"}, []attribute{
+		{name: "description", value: str("The security group ids, by role name.")},
+		ids,
+	})
+	for _, g := range p.Groups {
+		bs.addLaidOut("output", []string{n.group[g] + "_id"}, []attribute{
+			{name: "description", value: str(fmt.Sprintf("Id of the security group %q.", g.Name))},
+			{name: "value", value: ref("aws_security_group", n.group[g], "id")},
 		})
 	}
-	o.SetAttributeRaw("value", hclwrite.TokensForObject(attrs))
-	for _, g := range p.Groups {
-		b.AppendNewline()
-		o := b.AppendNewBlock("output", []string{n.group[g] + "_id"}).Body()
-		o.SetAttributeValue("description", cty.StringVal(fmt.Sprintf("Id of the security group %q.", g.Name)))
-		o.SetAttributeTraversal("value", traversal("aws_security_group", n.group[g], "id"))
-	}
-	return f
+	return &bs
 }

@@ -104,7 +104,12 @@ func TestRoundTrip(t *testing.T) {
 	for seed := int64(1); seed <= int64(n); seed++ {
 		r := rand.New(rand.NewSource(seed))
 		srcs := synth.Generate(synth.Config{Groups: 1 + r.Intn(15), Flows: r.Intn(60), Seed: seed, GroupsPerFile: 1 + r.Intn(5)})
-		p, files := build(t, srcs, emit.Options{})
+		p, files := build(t, srcs, emit.Options{SourceLines: seed%2 == 0})
+		for _, f := range files {
+			if formatted := hclwrite.Format(f.Data); !bytes.Equal(formatted, f.Data) {
+				t.Fatalf("seed %d: %s is not in canonical layout:\n%s", seed, f.Path, f.Data)
+			}
+		}
 		got, err := ruleset.FromTerraform(files)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
@@ -175,6 +180,17 @@ func TestOneFlowChangesOnlyItsResources(t *testing.T) {
 			if gone != want {
 				t.Fatalf("seed %d, without line %d: %d resources went, the flow had %d rules", seed, i+1, gone, want)
 			}
+		}
+	}
+}
+
+// TestEmptyPolicy: a policy without groups still gives a valid, canonical
+// module.
+func TestEmptyPolicy(t *testing.T) {
+	_, files := build(t, map[string][]byte{"a.intent": []byte("network office 10.0.0.0/8 \"Office\"\n")}, emit.Options{})
+	for _, f := range files {
+		if formatted := hclwrite.Format(f.Data); !bytes.Equal(formatted, f.Data) {
+			t.Errorf("%s is not in canonical layout:\n%s\n---\n%s", f.Path, f.Data, formatted)
 		}
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// lexDef tokenizes intent files. Addresses, ports, ids and dates are all
+// lexDef defines the tokens of intent files: participle takes its symbol
+// table, and scan implements its rules by hand (a test holds the two to the
+// same tokens). Addresses, ports, ids and dates are all
 // Words: the shapes overlap ("3:4" is an ICMP type:code and could start an
 // IPv6 address), so the grammar decides what a word must be by where it
 // stands, and the parser decodes it there with a precise error. The last

@@ -80,12 +80,7 @@ const directivePrefix = "sgc:"
 func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
 	p := &fileParser{file: &ast.File{Name: filename}}
 	p.checkUTF8(filename, src)
-	toks, err := lexer.ConsumeAll(mustLex(filename, src))
-	if err != nil { // unreachable: the Char rule matches anything the others do not
-		p.diags.Errorf(source.Range{}, SyntaxError, "%v", err)
-		return p.file, p.diags
-	}
-	p.split(joinDashes(toks))
+	p.split(joinDashes(scan(filename, src)))
 	return p.file, p.diags
 }
 
@@ -104,14 +99,6 @@ func joinDashes(toks []lexer.Token) []lexer.Token {
 		out = append(out, t)
 	}
 	return out
-}
-
-func mustLex(filename string, src []byte) lexer.Lexer {
-	l, err := lexDef.LexString(filename, string(src))
-	if err != nil {
-		panic(err) // the simple lexer never fails to start
-	}
-	return l
 }
 
 type fileParser struct {
@@ -268,15 +255,8 @@ func (p *fileParser) directive(c *ast.Comment) ast.Stmt {
 	}
 	// Lex the comment's text at its own position, and parse it like a statement.
 	start := c.Pos.Advance(offset)
-	l, err := lexDef.LexString(start.Filename, trimmed)
-	if err != nil {
-		return w
-	}
-	toks, err := lexer.ConsumeAll(l)
-	if err != nil {
-		return w
-	}
 	var raw []lexer.Token
+	toks := scan(start.Filename, []byte(trimmed))
 	for _, t := range toks {
 		if t.EOF() {
 			continue

@@ -90,17 +90,64 @@ func toYAML(v any) *yaml.Node {
 	panic("cloudformation: cannot render " + strconv.Quote(strings.TrimSpace(jsonString(v))))
 }
 
-// renderYAML writes the template with a comment header.
+// yamlChunk is how many entries of a big section are encoded at once.
+// yaml.v3's emitter keeps every event of a document, so one document of
+// thousands of resources costs far more than many small ones.
+const yamlChunk = 64
+
+// renderYAML writes the template with a comment header. Top-level keys are
+// encoded one by one, and big sections in chunks of entries indented under
+// their key: block YAML whose scalars never wrap (yaml.v3 does not wrap,
+// and no value here spans lines) reads the same shifted right.
 func renderYAML(header string, t *object) []byte {
 	var b bytes.Buffer
 	b.WriteString("# " + header + "\n")
-	enc := yaml.NewEncoder(&b)
+	for _, k := range t.keys {
+		v := t.vals[k]
+		section, ok := v.(*object)
+		if !ok || len(section.keys) == 0 {
+			encodeYAML(&b, obj().set(k, v), "")
+			continue
+		}
+		encodeYAML(&b, str(k), "") // the key alone, as yaml.v3 writes it
+		b.Truncate(b.Len() - 1)
+		b.WriteString(":\n")
+		for i := 0; i < len(section.keys); i += yamlChunk {
+			chunk := obj()
+			for _, ck := range section.keys[i:min(i+yamlChunk, len(section.keys))] {
+				chunk.set(ck, section.vals[ck])
+			}
+			encodeYAML(&b, chunk, "  ")
+		}
+	}
+	return b.Bytes()
+}
+
+// encodeYAML appends v as YAML, every line prefixed with indent.
+func encodeYAML(b *bytes.Buffer, v any, indent string) {
+	var tmp bytes.Buffer
+	enc := yaml.NewEncoder(&tmp)
 	enc.SetIndent(2)
-	if err := enc.Encode(toYAML(t)); err != nil {
+	var n *yaml.Node
+	if node, ok := v.(*yaml.Node); ok {
+		n = node
+	} else {
+		n = toYAML(v)
+	}
+	if err := enc.Encode(n); err != nil {
 		panic(err) // only node trees built here are encoded
 	}
 	enc.Close()
-	return b.Bytes()
+	if indent == "" {
+		b.Write(tmp.Bytes())
+		return
+	}
+	for _, line := range bytes.SplitAfter(tmp.Bytes(), []byte("\n")) {
+		if len(line) > 0 {
+			b.WriteString(indent)
+			b.Write(line)
+		}
+	}
 }
 
 func jsonString(s any) string {

@@ -44,7 +44,8 @@ func splitTemplates(p *model.Program, n names, opts emit.Options) []*template {
 	}
 
 	// Rules in model order (by group), in chunks. A chunk whose rendering
-	// would pass the size limit is halved until it fits.
+	// would pass the size limit is halved until it fits. The size is judged
+	// on the JSON rendering, which is fast and never smaller than the YAML.
 	var chunks [][]*model.Rule
 	for i := 0; i < len(p.Rules); i += rulesPerStack {
 		chunks = append(chunks, p.Rules[i:min(i+rulesPerStack, len(p.Rules))])
@@ -54,7 +55,7 @@ func splitTemplates(p *model.Program, n names, opts emit.Options) []*template {
 		c := chunks[0]
 		chunks = chunks[1:]
 		t := ruleStack(p, n, c, stackOf, len(rules)+1, opts)
-		if len(c) > 1 && len(renderYAML(emit.Header(p), t.root)) > MaxBytes {
+		if len(c) > 1 && len(renderJSON(t.root)) > MaxBytes {
 			chunks = append([][]*model.Rule{c[:len(c)/2], c[len(c)/2:]}, chunks...)
 			continue
 		}

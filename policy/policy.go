@@ -10,8 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
@@ -167,11 +169,29 @@ func FromSources(srcs map[string][]byte, opts compiler.Options) *Policy {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
+	// Files parse independently: spread them over the cores.
+	files := make([]*ast.File, len(names))
+	fileDiags := make([]diag.List, len(names))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				files[i], fileDiags[i] = parser.ParseFile(names[i], srcs[names[i]])
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, n := range names {
 		p.Sources.Add(&source.File{Name: n, Src: srcs[n]})
-		f, diags := parser.ParseFile(n, srcs[n])
-		p.Files = append(p.Files, f)
-		p.Diags = append(p.Diags, diags...)
+		p.Files = append(p.Files, files[i])
+		p.Diags = append(p.Diags, fileDiags[i]...)
 	}
 	prog, diags := compiler.Compile(p.Files, opts)
 	p.Program = prog

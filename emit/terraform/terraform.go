@@ -11,6 +11,7 @@ package terraform
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -218,10 +219,12 @@ func ctyString(s string) cty.Value { return cty.StringVal(s) }
 
 // str, num and ref render values with hclwrite's token builders.
 func str(s string) []byte { return hclwrite.TokensForValue(cty.StringVal(s)).Bytes() }
-func num(n int) []byte    { return hclwrite.TokensForValue(cty.NumberIntVal(int64(n))).Bytes() }
-func ref(parts ...string) []byte {
-	return hclwrite.TokensForTraversal(traversal(parts...)).Bytes()
-}
+// num writes an integer as hclwrite does, without its arbitrary-precision
+// formatting.
+func num(n int) []byte { return strconv.AppendInt(nil, int64(n), 10) }
+
+// ref writes a traversal of identifiers, as hclwrite.TokensForTraversal does.
+func ref(parts ...string) []byte { return []byte(strings.Join(parts, ".")) }
 
 func hclsyntaxValidIdentifier(s string) bool {
 	for i, r := range s {

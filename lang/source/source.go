@@ -62,6 +62,8 @@ func (r Range) Before(o Range) bool {
 type File struct {
 	Name string
 	Src  []byte
+
+	lines []int // offsets of line starts, computed on first use
 }
 
 // Line returns line n (1-based) without its line terminator, or "" when
@@ -70,14 +72,18 @@ func (f *File) Line(n int) string {
 	if f == nil || n < 1 {
 		return ""
 	}
-	src := f.Src
-	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(src, '\n')
-		if j < 0 {
-			return ""
+	if f.lines == nil {
+		f.lines = append(f.lines, 0)
+		for i, c := range f.Src {
+			if c == '\n' {
+				f.lines = append(f.lines, i+1)
+			}
 		}
-		src = src[j+1:]
 	}
+	if n > len(f.lines) {
+		return ""
+	}
+	src := f.Src[f.lines[n-1]:]
 	if j := bytes.IndexByte(src, '\n'); j >= 0 {
 		src = src[:j]
 	}

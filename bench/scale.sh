@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Scaling harness: wall time (median of $RUNS runs) and peak memory of whole
+# sgc processes -- check, build -t terraform, build -t cloudformation --split
+# -- on synthetic policies of 200, 1k, 10k and 50k flows (one group per ten
+# flows), and the growth factor between sizes. Prints a Markdown table.
+#
+#   bash bench/scale.sh            # RUNS=3 by default
+#   RUNS=5 bash bench/scale.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+if [ ! -x /usr/bin/time ]; then
+  echo "bench/scale.sh needs GNU time (/usr/bin/time): apt-get install time" >&2
+  exit 2
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/sgc" ./cmd/sgc
+sizes="200 1000 10000 50000"
+for f in $sizes; do
+  go run ./internal/gen -flows "$f" -groups $((f / 10)) -seed 1 -o "$work/p$f"
+done
+
+# measure CMD...: prints "median_seconds peak_MB" over $RUNS runs.
+measure() {
+  local times=() peak=0
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$work/out"
+    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1 || true
+    read -r s kb <"$work/t"
+    times+=("$s")
+    [ "$kb" -gt "$peak" ] && peak=$kb
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
+  echo "$median $((peak / 1024))"
+}
+
+declare -A T M
+for f in $sizes; do
+  p="$work/p$f"
+  read -r T[check$f] M[check$f] < <(measure "$work/sgc" check "$p" --now 2026-06-01)
+  read -r T[tf$f] M[tf$f] < <(measure "$work/sgc" build "$p" -t terraform -o "$work/out" --now 2026-06-01)
+  read -r T[cfn$f] M[cfn$f] < <(measure "$work/sgc" build "$p" -t cloudformation --split -o "$work/out" --now 2026-06-01)
+done
+
+echo "| flows | groups | check (s / MB) | build terraform (s / MB) | build cloudformation --split (s / MB) |"
+echo "|---:|---:|---:|---:|---:|"
+for f in $sizes; do
+  printf "| %s | %s | %s / %s | %s / %s | %s / %s |\n" "$f" $((f / 10)) "${T[check$f]}" "${M[check$f]}" \
+    "${T[tf$f]}" "${M[tf$f]}" "${T[cfn$f]}" "${M[cfn$f]}"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a <= 0) a = 0.005; printf "%.1f", b / a }'; }
+echo
+echo "| growth (time / memory) | check | build terraform | build cloudformation |"
+echo "|---|---:|---:|---:|"
+for pair in "1000 10000" "10000 50000"; do
+  set -- $pair
+  printf "| %s → %s flows (×%s) | %s / %s | %s / %s | %s / %s |\n" "$1" "$2" $(($2 / $1)) \
+    "$(ratio "${T[check$1]}" "${T[check$2]}")" "$(ratio "${M[check$1]}" "${M[check$2]}")" \
+    "$(ratio "${T[tf$1]}" "${T[tf$2]}")" "$(ratio "${M[tf$1]}" "${M[tf$2]}")" \
+    "$(ratio "${T[cfn$1]}" "${T[cfn$2]}")" "$(ratio "${M[cfn$1]}" "${M[cfn$2]}")"
+done

@@ -219,6 +219,7 @@ func ctyString(s string) cty.Value { return cty.StringVal(s) }
 
 // str, num and ref render values with hclwrite's token builders.
 func str(s string) []byte { return hclwrite.TokensForValue(cty.StringVal(s)).Bytes() }
+
 // num writes an integer as hclwrite does, without its arbitrary-precision
 // formatting.
 func num(n int) []byte { return strconv.AppendInt(nil, int64(n), 10) }

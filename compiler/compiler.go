@@ -17,6 +17,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/parser"
 	"github.com/sgc-dev/sgc/lang/source"
 )
 
@@ -776,4 +777,22 @@ func CompareRules(a, b *model.Rule) int {
 		return 1
 	}
 	return strings.Compare(a.Peer.Key(), b.Peer.Key())
+}
+
+// ParsePorts reads a port list written as in intent files ("tcp/443",
+// "udp/53, icmp/8"), without service names: for queries such as sgc why.
+func ParsePorts(text string) ([]model.Port, diag.List) {
+	f, diags := parser.ParseFile("<ports>", []byte("service q "+text))
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	svc, ok := f.Stmts[0].(*ast.ServiceDecl)
+	if len(f.Stmts) != 1 || !ok {
+		var l diag.List
+		l.Errorf(source.Range{}, parser.InvalidPort, "invalid port %q", text)
+		return nil, l
+	}
+	c := &compiler{symbols: map[string]*symbol{}}
+	ports, _, _ := c.ports(svc.Ports)
+	return ports, c.diags
 }

@@ -14,22 +14,6 @@ func lasts(g, f *model.Flow) bool {
 	return f.Temporary() && !g.Until.Before(f.Until)
 }
 
-// covers reports whether port a includes port b (same group, direction
-// and peer assumed).
-func covers(a, b model.Port) bool {
-	switch {
-	case a.Protocol == model.All:
-		return true
-	case a.Protocol != b.Protocol:
-		return false
-	case a.Protocol == model.TCP || a.Protocol == model.UDP:
-		return a.From <= b.From && b.To <= a.To
-	case a.Protocol == model.ICMP || a.Protocol == model.ICMPv6:
-		return a.From == -1 || (a.From == b.From && (a.To == -1 || a.To == b.To))
-	}
-	return a == b
-}
-
 // runShadowed finds flows all of whose rules other flows' rules cover. The
 // rules are bucketed by group, direction and peer and sorted by port, so
 // each rule meets only the candidates that can cover it: the rules of its
@@ -67,7 +51,7 @@ func runShadowed(p *Pass) {
 		}
 		find := func(r *model.Rule, candidates []*model.Rule) *model.Flow {
 			for _, c := range candidates {
-				if c.Flow != r.Flow && covers(c.Port, r.Port) && lasts(c.Flow, r.Flow) {
+				if c.Flow != r.Flow && c.Port.Covers(r.Port) && lasts(c.Flow, r.Flow) {
 					return c.Flow
 				}
 			}

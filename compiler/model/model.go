@@ -173,6 +173,23 @@ func (p Port) String() string {
 	return "proto/" + string(p.Protocol)
 }
 
+// Covers reports whether port p includes all of port o: all protocols
+// include everything, a range the ranges inside it, any ICMP type or code
+// the specific ones.
+func (p Port) Covers(o Port) bool {
+	switch {
+	case p.Protocol == All:
+		return true
+	case p.Protocol != o.Protocol:
+		return false
+	case p.Protocol == TCP || p.Protocol == UDP:
+		return p.From <= o.From && o.To <= p.To
+	case p.Protocol == ICMP || p.Protocol == ICMPv6:
+		return p.From == -1 || (p.From == o.From && (p.To == -1 || p.To == o.To))
+	}
+	return p == o
+}
+
 // Less orders ports by protocol, then range.
 func (p Port) Less(o Port) bool {
 	if p.Protocol != o.Protocol {

@@ -169,7 +169,7 @@ func TestFmt(t *testing.T) {
 
 // TestHelpHasExamples requires every command to document examples.
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring"} {
+	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring", "graph", "why", "who-can-reach", "reaches"} {
 		r := run(t, "", cmd, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, r.code, r.stdout)
@@ -406,5 +406,41 @@ office -> app tcp/4 because "permanent access"
 	}
 	if r := run(t, "", "expiring", "--within", "soon", dir); r.code != 2 {
 		t.Errorf("bad --within: exit %d", r.code)
+	}
+}
+
+func TestReviewCommands(t *testing.T) {
+	game := "../../examples/game"
+	r := run(t, "", "why", "monitoring", "game-servers-production", "tcp/9999", game, "--now", "2026-11-21")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "allowed: monitoring -> game-servers-production tcp/9999\n") ||
+		!strings.Contains(r.stdout, `production.intent:16  monitoring -> game-servers-production tcp/9999 because "Prometheus scrapes game metrics"`) {
+		t.Errorf("why allowed: exit %d\n%s", r.code, r.stdout)
+	}
+	r = run(t, "", "why", "monitoring", "game-servers-production", "tcp/9100", game, "--now", "2026-11-21")
+	if r.code != 1 || !strings.Contains(r.stdout, "denied: no flow allows") || !strings.Contains(r.stdout, "nearest flows:") {
+		t.Errorf("why denied: exit %d\n%s", r.code, r.stdout)
+	}
+	for _, bad := range [][]string{
+		{"why", "nobody", "monitoring", "tcp/1", game},
+		{"why", "monitoring", "game-servers-production", "tcp:1", game},
+		{"who-can-reach", "nobody", game},
+		{"graph", "--group", "nobody", game},
+		{"graph", "--format", "png", game},
+	} {
+		if r := run(t, "", bad...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2: %s", bad, r.code, r.stderr)
+		}
+	}
+	r = run(t, "", "who-can-reach", "game-servers-production", game, "--now", "2026-11-21")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 5 {
+		t.Errorf("who-can-reach: exit %d\n%s", r.code, r.stdout)
+	}
+	r = run(t, "", "reaches", "game-servers-production", game, "--now", "2026-11-21")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 2 {
+		t.Errorf("reaches: exit %d\n%s", r.code, r.stdout)
+	}
+	r = run(t, "", "graph", "--format", "dot", game, "--now", "2026-11-21")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "digraph sgc {") || !strings.Contains(r.stdout, `"corp-office" -> "game-servers-production" [label="tcp/22 until 2026-12-31", style=dashed];`) {
+		t.Errorf("graph dot: exit %d\n%s", r.code, r.stdout)
 	}
 }

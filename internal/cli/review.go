@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/review"
+)
+
+// loadClean loads a policy for a review command, which needs one without
+// errors.
+func loadClean(e *env, paths []string, now nowFlag) (*policy.Policy, error) {
+	t, err := now.time()
+	if err != nil {
+		return nil, err
+	}
+	p, err := load(paths, t)
+	if err != nil {
+		return nil, err
+	}
+	if p.Diags.HasErrors() {
+		printDiags(e, p, "text")
+		return nil, &exitError{Code: ExitFindings, Err: fmt.Errorf("the policy has errors; fix them first (sgc check)")}
+	}
+	return p, nil
+}
+
+const graphDoc = `Graph draws the policy: groups as boxes, the internet as a circle, networks
+as parallelograms, prefix lists as cylinders, external groups as hexagons, and
+an edge per flow labelled with its ports; temporary flows are dashed and
+carry their date. Mermaid renders inline in GitHub and GitLab markdown; DOT
+feeds Graphviz (sgc graph --format dot | dot -Tsvg > policy.svg).`
+
+func newGraphCmd(e *env) *cobra.Command {
+	var (
+		now           nowFlag
+		format, group string
+	)
+	cmd := &cobra.Command{
+		Use:     "graph [PATH...]",
+		Short:   "Draw the policy as a Mermaid or Graphviz diagram",
+		Long:    graphDoc,
+		Example: "  sgc graph examples/game\n  sgc graph --format dot . | dot -Tsvg > policy.svg\n  sgc graph --group game-servers-production .",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "mermaid", "dot"); err != nil {
+				return err
+			}
+			p, err := loadClean(e, args, now)
+			if err != nil {
+				return err
+			}
+			draw := review.Mermaid
+			if format == "dot" {
+				draw = review.DOT
+			}
+			out, err := draw(p.Program, review.GraphOptions{Group: group})
+			if err != nil {
+				return usageErrorf("--group: %v", err)
+			}
+			fmt.Fprint(e.stdout, out)
+			return nil
+		},
+	}
+	now.register(cmd)
+	cmd.Flags().StringVar(&format, "format", "mermaid", "mermaid or dot")
+	cmd.Flags().StringVar(&group, "group", "", "draw only this group's flows and neighbours")
+	return cmd
+}
+
+const whyDoc = `Why answers "may SOURCE reach DEST on PORT?" from the policy's active flows.
+SOURCE and DEST are declared names or IP addresses (an address matches the
+networks that hold it, the internet included). PORT is written as in intent
+files: tcp/9999, udp/53, icmp/8, all.
+
+When allowed, every flow that allows it is listed with its place, purpose and
+expiry. When denied, the nearest flows are: between the same two parties on
+other ports, else those from the source or to the destination.
+
+Exit status: 0 when allowed, 1 when denied, 2 for bad usage.`
+
+func newWhyCmd(e *env) *cobra.Command {
+	var now nowFlag
+	cmd := &cobra.Command{
+		Use:     "why SOURCE DEST PORT [PATH...]",
+		Short:   "Explain whether and why one party may reach another",
+		Long:    whyDoc,
+		Example: "  sgc why monitoring game-servers-production tcp/9999 examples/game\n  sgc why 203.0.113.42 game-servers-production tcp/22 examples/game",
+		Args:    cobra.MinimumNArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := loadClean(e, args[3:], now)
+			if err != nil {
+				return err
+			}
+			src, err := review.ParseParty(p.Program, args[0])
+			if err != nil {
+				return usageErrorf("source: %v", err)
+			}
+			dst, err := review.ParseParty(p.Program, args[1])
+			if err != nil {
+				return usageErrorf("destination: %v", err)
+			}
+			ports, diags := compiler.ParsePorts(args[2])
+			if diags.HasErrors() || len(ports) == 0 {
+				return usageErrorf("port %q: write it as in intent files, such as tcp/443 or udp/53", args[2])
+			}
+			ans := review.Why(p.Program, src, dst, ports)
+			what := fmt.Sprintf("%s -> %s %s", src, dst, model.PortsString(ports))
+			if ans.Allowed {
+				fmt.Fprintf(e.stdout, "allowed: %s\n", what)
+				for _, f := range ans.Because {
+					fmt.Fprintf(e.stdout, "  %s\n", review.Describe(f))
+				}
+				return nil
+			}
+			fmt.Fprintf(e.stdout, "denied: no flow allows %s\n", what)
+			if len(ans.Nearest) > 0 {
+				fmt.Fprintln(e.stdout, "nearest flows:")
+				for _, f := range ans.Nearest {
+					fmt.Fprintf(e.stdout, "  %s\n", review.Describe(f))
+				}
+			}
+			return findings
+		},
+	}
+	now.register(cmd)
+	return cmd
+}
+
+func newReachCmd(e *env, use, short, doc string, flows func(*model.Program, string) []*model.Flow) *cobra.Command {
+	var now nowFlag
+	cmd := &cobra.Command{
+		Use:     use + " GROUP [PATH...]",
+		Short:   short,
+		Long:    doc,
+		Example: "  sgc " + use + " game-servers-production examples/game",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := loadClean(e, args[1:], now)
+			if err != nil {
+				return err
+			}
+			found := false
+			for _, g := range p.Program.Groups {
+				found = found || g.Name == args[0]
+			}
+			if !found {
+				return usageErrorf("no group named %q", args[0])
+			}
+			for _, f := range flows(p.Program, args[0]) {
+				fmt.Fprintln(e.stdout, review.Describe(f))
+			}
+			return nil
+		},
+	}
+	now.register(cmd)
+	return cmd
+}
+
+func newWhoCanReachCmd(e *env) *cobra.Command {
+	return newReachCmd(e, "who-can-reach", "List all inbound access to a group, with purposes",
+		"Who-can-reach lists every active flow into GROUP: who, on what, why, until when, and where it is written.", review.Inbound)
+}
+
+func newReachesCmd(e *env) *cobra.Command {
+	return newReachCmd(e, "reaches", "List all outbound access of a group, with purposes",
+		"Reaches lists every active flow out of GROUP: to whom, on what, why, until when, and where it is written.", review.Outbound)
+}

@@ -1,0 +1,151 @@
+package review_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/review"
+)
+
+var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+func compile(t *testing.T, srcs map[string][]byte) *model.Program {
+	t.Helper()
+	p := policy.FromSources(srcs, compiler.Options{Now: testNow})
+	if p.Diags.HasErrors() {
+		var b bytes.Buffer
+		diag.Fprint(&b, p.Sources, p.Diags)
+		t.Fatalf("policy has errors:\n%s", b.String())
+	}
+	return p.Program
+}
+
+// TestGolden draws each archive's policy in both formats (whole, and for
+// each group named in a "groups" section), and answers the questions of
+// its "queries" section: "why SRC DST PORT", "who-can-reach G", "reaches G".
+func TestGolden(t *testing.T) {
+	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
+		srcs := map[string][]byte{}
+		var queries []string
+		for _, f := range a.Files {
+			switch {
+			case strings.HasSuffix(f.Name, ".intent"):
+				srcs[f.Name] = f.Data
+			case f.Name == "queries":
+				queries = strings.Split(strings.TrimSpace(string(f.Data)), "\n")
+			}
+		}
+		p := compile(t, srcs)
+		out := map[string]string{}
+		mmd, err := review.Mermaid(p, review.GraphOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dot, err := review.DOT(p, review.GraphOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["graph.mmd"], out["graph.dot"] = mmd, dot
+		var answers strings.Builder
+		for _, q := range queries {
+			fmt.Fprintf(&answers, "> %s\n", q)
+			f := strings.Fields(q)
+			switch f[0] {
+			case "why":
+				src, err := review.ParseParty(p, f[1])
+				if err != nil {
+					fmt.Fprintf(&answers, "error: %v\n", err)
+					continue
+				}
+				dst, err := review.ParseParty(p, f[2])
+				if err != nil {
+					fmt.Fprintf(&answers, "error: %v\n", err)
+					continue
+				}
+				ports, diags := compiler.ParsePorts(strings.Join(f[3:], " "))
+				if diags.HasErrors() {
+					t.Fatalf("%s: %v", q, diags)
+				}
+				ans := review.Why(p, src, dst, ports)
+				fmt.Fprintf(&answers, "allowed=%v\n", ans.Allowed)
+				for _, fl := range ans.Because {
+					fmt.Fprintf(&answers, "  because %s\n", review.Describe(fl))
+				}
+				for _, fl := range ans.Nearest {
+					fmt.Fprintf(&answers, "  nearest %s\n", review.Describe(fl))
+				}
+			case "who-can-reach", "reaches":
+				flows := review.Inbound(p, f[1])
+				if f[0] == "reaches" {
+					flows = review.Outbound(p, f[1])
+				}
+				for _, fl := range flows {
+					fmt.Fprintf(&answers, "  %s\n", review.Describe(fl))
+				}
+			case "graph":
+				g, err := review.Mermaid(p, review.GraphOptions{Group: f[1]})
+				if err != nil {
+					fmt.Fprintf(&answers, "error: %v\n", err)
+					continue
+				}
+				answers.WriteString(g)
+			}
+		}
+		out["answers"] = answers.String()
+		return out
+	})
+}
+
+// TestGraphvizRendersExamples runs Graphviz on the DOT of every example;
+// CI installs Graphviz and sets SGC_REQUIRE_GRAPHVIZ so this cannot skip there.
+func TestGraphvizRendersExamples(t *testing.T) {
+	dot, err := exec.LookPath("dot")
+	if err != nil {
+		if os.Getenv("SGC_REQUIRE_GRAPHVIZ") != "" {
+			t.Fatal("Graphviz (dot) is required")
+		}
+		t.Skip("Graphviz is not installed")
+	}
+	entries, _ := os.ReadDir("../examples")
+	n := 0
+	for _, e := range entries {
+		dir := filepath.Join("../examples", e.Name())
+		files, _ := filepath.Glob(filepath.Join(dir, "*.intent"))
+		if len(files) == 0 {
+			continue
+		}
+		srcs := map[string][]byte{}
+		for _, f := range files {
+			srcs[f], _ = os.ReadFile(f)
+		}
+		g, err := review.DOT(compile(t, srcs), review.GraphOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(dot, "-Tsvg")
+		cmd.Stdin = strings.NewReader(g)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		svg, err := cmd.Output()
+		if err != nil || stderr.Len() > 0 || !bytes.Contains(svg, []byte("<svg")) {
+			t.Errorf("%s: Graphviz failed: %v\n%s", dir, err, stderr.String())
+		}
+		n++
+	}
+	if n < 3 {
+		t.Fatalf("rendered %d examples", n)
+	}
+}

@@ -1,0 +1,167 @@
+package review
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+
+	"github.com/sgc-dev/sgc/compiler/model"
+)
+
+// Party is one side of a question: a declared name, or an IP address.
+type Party struct {
+	Name string     // a declared name, or "" for an address
+	Addr netip.Addr // valid when the party is an address
+}
+
+// ParseParty reads a name or an IP address.
+func ParseParty(p *model.Program, s string) (Party, error) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return Party{Addr: a}, nil
+	}
+	if lookup(p, s) == nil {
+		return Party{}, fmt.Errorf("no group, network, prefix list or external named %q", s)
+	}
+	return Party{Name: s}, nil
+}
+
+func (q Party) String() string {
+	if q.Name != "" {
+		return q.Name
+	}
+	return q.Addr.String()
+}
+
+func lookup(p *model.Program, name string) model.Endpoint {
+	for _, g := range p.Groups {
+		if g.Name == name {
+			return g
+		}
+	}
+	for _, n := range p.Networks {
+		if n.Name == name {
+			return n
+		}
+	}
+	for _, l := range p.PrefixLists {
+		if l.Name == name {
+			return l
+		}
+	}
+	for _, e := range p.Externals {
+		if e.Name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// matches reports whether endpoint e stands for the party: the same name,
+// or a network holding the address.
+func (q Party) matches(e model.Endpoint) bool {
+	if q.Name != "" {
+		return e.Declared().Name == q.Name
+	}
+	if n, ok := e.(*model.Network); ok {
+		for _, c := range n.CIDRs {
+			if c.Contains(q.Addr) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Answer says whether a source may reach a destination on some ports.
+type Answer struct {
+	Allowed bool
+	// Because lists the active flows that allow it (each covering every
+	// port asked about), or, when denied, the nearest flows: between the
+	// same two parties on other ports, else those from the source or to the
+	// destination.
+	Because []*model.Flow
+	Nearest []*model.Flow
+}
+
+// Why answers "may src reach dst on ports?" from the active flows.
+func Why(p *model.Program, src, dst Party, ports []model.Port) Answer {
+	var ans Answer
+	var samePair, touching []*model.Flow
+	for _, f := range p.Flows {
+		if f.Status == model.Expired {
+			continue
+		}
+		from, to := src.matches(f.From), dst.matches(f.To)
+		switch {
+		case from && to:
+			if coversAll(f.Ports, ports) {
+				ans.Because = append(ans.Because, f)
+			} else {
+				samePair = append(samePair, f)
+			}
+		case from || to:
+			touching = append(touching, f)
+		}
+	}
+	ans.Allowed = len(ans.Because) > 0
+	if !ans.Allowed {
+		ans.Nearest = samePair
+		if len(ans.Nearest) == 0 {
+			ans.Nearest = touching
+		}
+	}
+	sortBySource(ans.Because)
+	sortBySource(ans.Nearest)
+	return ans
+}
+
+func coversAll(have, want []model.Port) bool {
+	for _, w := range want {
+		ok := false
+		for _, h := range have {
+			if h.Covers(w) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func sortBySource(fs []*model.Flow) {
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Range.Before(fs[j].Range) })
+}
+
+// Inbound returns the active flows that reach the group, in source order.
+func Inbound(p *model.Program, group string) []*model.Flow {
+	return filter(p, func(f *model.Flow) bool { return f.To.Declared().Name == group })
+}
+
+// Outbound returns the active flows from the group, in source order.
+func Outbound(p *model.Program, group string) []*model.Flow {
+	return filter(p, func(f *model.Flow) bool { return f.From.Declared().Name == group })
+}
+
+func filter(p *model.Program, keep func(*model.Flow) bool) []*model.Flow {
+	var out []*model.Flow
+	for _, f := range p.Flows {
+		if f.Status != model.Expired && keep(f) {
+			out = append(out, f)
+		}
+	}
+	sortBySource(out)
+	return out
+}
+
+// Describe writes one flow for people: where, who, what, why, until when.
+func Describe(f *model.Flow) string {
+	s := fmt.Sprintf("%s:%d  %s -> %s %s because %q", f.Range.Start.Filename, f.Range.Start.Line,
+		f.From.Declared().Name, f.To.Declared().Name, model.PortsString(f.Ports), f.Purpose)
+	if f.Temporary() {
+		s += " until " + f.Until.Format("2006-01-02")
+	}
+	return s
+}

@@ -149,3 +149,24 @@ func TestGraphvizRendersExamples(t *testing.T) {
 		t.Fatalf("rendered %d examples", n)
 	}
 }
+
+// TestDiff compares the old/*.intent and new/*.intent files of each
+// archive in testdata/diff, in text and Markdown.
+func TestDiff(t *testing.T) {
+	golden.Run(t, "testdata/diff", func(t *testing.T, a *txtar.Archive) map[string]string {
+		old, new := map[string][]byte{}, map[string][]byte{}
+		for _, f := range a.Files {
+			switch {
+			case strings.HasPrefix(f.Name, "old/"):
+				old[strings.TrimPrefix(f.Name, "old/")] = f.Data
+			case strings.HasPrefix(f.Name, "new/"):
+				new[strings.TrimPrefix(f.Name, "new/")] = f.Data
+			}
+		}
+		d := review.Compare(compile(t, old), compile(t, new))
+		var text, md strings.Builder
+		d.WriteText(&text, false)
+		d.WriteMarkdown(&md)
+		return map[string]string{"text": text.String(), "markdown": md.String()}
+	})
+}

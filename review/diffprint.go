@@ -1,0 +1,202 @@
+package review
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sgc-dev/sgc/compiler/model"
+)
+
+func where(f *model.Flow) string {
+	return fmt.Sprintf("%s:%d", f.Range.Start.Filename, f.Range.Start.Line)
+}
+
+func purposes(fs []*model.Flow) string {
+	var ps []string
+	for _, f := range fs {
+		ps = append(ps, fmt.Sprintf("%q (%s)", f.Purpose, where(f)))
+	}
+	return strings.Join(ps, ", ")
+}
+
+func flowLine(f *model.Flow) string {
+	s := fmt.Sprintf("%s %s because %q", pair(f), model.PortsString(f.Ports), f.Purpose)
+	if f.Temporary() {
+		s += " until " + f.Until.Format("2006-01-02")
+	}
+	return s
+}
+
+// WriteText writes the diff for a terminal; color adds ANSI colours.
+func (d Diff) WriteText(w io.Writer, color bool) error {
+	paint := func(code, s string) string {
+		if !color {
+			return s
+		}
+		return "\x1b[" + code + "m" + s + "\x1b[0m"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", d.Summary())
+	if len(d.Widened) > 0 {
+		b.WriteString("\n" + paint("1;31", "Widened access:") + "\n")
+		for _, a := range d.Widened {
+			note := ""
+			if a.Note != "" {
+				note = " (" + a.Note + ")"
+			}
+			fmt.Fprintf(&b, "  %s %s can now reach %s on %s%s\n    because %s\n", paint("31", "+"), a.Source, a.Dest, model.PortsString(a.Ports), note, purposes(a.Flows))
+		}
+	}
+	if len(d.Narrowed) > 0 {
+		b.WriteString("\n" + paint("1;32", "Narrowed access:") + "\n")
+		for _, a := range d.Narrowed {
+			fmt.Fprintf(&b, "  %s %s can no longer reach %s on %s\n    was %s\n", paint("32", "-"), a.Source, a.Dest, model.PortsString(a.Ports), purposes(a.Flows))
+		}
+	}
+	if len(d.Flows) > 0 {
+		b.WriteString("\nFlows:\n")
+		for _, c := range d.Flows {
+			switch c.Kind {
+			case "added":
+				fmt.Fprintf(&b, "  added    %s  [%s]\n", flowLine(c.New), where(c.New))
+			case "removed":
+				fmt.Fprintf(&b, "  removed  %s  [%s]\n", flowLine(c.Old), where(c.Old))
+			default:
+				fmt.Fprintf(&b, "  changed  %s  [%s]\n", pair(c.New), where(c.New))
+				for _, det := range c.Details {
+					fmt.Fprintf(&b, "           %s\n", det)
+				}
+			}
+		}
+	}
+	if len(d.Groups) > 0 {
+		b.WriteString("\nGroups:\n")
+		for _, g := range d.Groups {
+			kind := g.Kind
+			if kind == "replaced" {
+				kind = paint("1;33", "REPLACED")
+			}
+			fmt.Fprintf(&b, "  %-8s %s: %s\n", kind, g.Name, g.Detail)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mdEscape(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }
+
+// WriteMarkdown writes the diff as a pull-request comment: a summary line,
+// widened access first, then narrowed access, replaced groups and flows.
+func (d Diff) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**sgc diff**: %s\n", d.Summary())
+	if len(d.Widened) > 0 {
+		b.WriteString("\n### Widened access\n\n| source | destination | ports | because |\n|---|---|---|---|\n")
+		for _, a := range d.Widened {
+			src := a.Source
+			if a.Note != "" {
+				src += " (" + a.Note + ")"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(src), mdEscape(a.Dest), model.PortsString(a.Ports), mdEscape(purposes(a.Flows)))
+		}
+	}
+	if len(d.Narrowed) > 0 {
+		b.WriteString("\n### Narrowed access\n\n| source | destination | ports | was |\n|---|---|---|---|\n")
+		for _, a := range d.Narrowed {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(a.Source), mdEscape(a.Dest), model.PortsString(a.Ports), mdEscape(purposes(a.Flows)))
+		}
+	}
+	if len(d.Groups) > 0 {
+		b.WriteString("\n### Groups\n\n")
+		for _, g := range d.Groups {
+			if g.Kind == "replaced" {
+				fmt.Fprintf(&b, "- :warning: **%s is replaced**: %s\n", g.Name, mdEscape(g.Detail))
+			} else {
+				fmt.Fprintf(&b, "- %s %s: %s\n", g.Kind, g.Name, mdEscape(g.Detail))
+			}
+		}
+	}
+	if len(d.Flows) > 0 {
+		b.WriteString("\n### Flows\n\n")
+		for _, c := range d.Flows {
+			switch c.Kind {
+			case "added":
+				fmt.Fprintf(&b, "- added `%s` (%s)\n", flowLine(c.New), where(c.New))
+			case "removed":
+				fmt.Fprintf(&b, "- removed `%s` (%s)\n", flowLine(c.Old), where(c.Old))
+			default:
+				fmt.Fprintf(&b, "- changed `%s` (%s): %s\n", pair(c.New), where(c.New), mdEscape(strings.Join(c.Details, "; ")))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type jsonFlow struct {
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Ports   string `json:"ports"`
+	Purpose string `json:"purpose"`
+	Until   string `json:"until,omitempty"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+}
+
+func toJSONFlow(f *model.Flow) *jsonFlow {
+	if f == nil {
+		return nil
+	}
+	j := &jsonFlow{From: f.From.Declared().Name, To: f.To.Declared().Name, Ports: model.PortsString(f.Ports),
+		Purpose: f.Purpose, File: f.Range.Start.Filename, Line: f.Range.Start.Line}
+	if f.Temporary() {
+		j.Until = f.Until.Format("2006-01-02")
+	}
+	return j
+}
+
+// WriteJSON writes the diff for machines.
+func (d Diff) WriteJSON(w io.Writer) error {
+	type access struct {
+		Source string      `json:"source"`
+		Dest   string      `json:"destination"`
+		Ports  string      `json:"ports"`
+		Note   string      `json:"note,omitempty"`
+		Flows  []*jsonFlow `json:"flows"`
+	}
+	type change struct {
+		Kind    string    `json:"kind"`
+		Old     *jsonFlow `json:"old,omitempty"`
+		New     *jsonFlow `json:"new,omitempty"`
+		Details []string  `json:"details,omitempty"`
+	}
+	conv := func(as []Access) []access {
+		out := []access{}
+		for _, a := range as {
+			ja := access{Source: a.Source, Dest: a.Dest, Ports: model.PortsString(a.Ports), Note: a.Note}
+			for _, f := range a.Flows {
+				ja.Flows = append(ja.Flows, toJSONFlow(f))
+			}
+			out = append(out, ja)
+		}
+		return out
+	}
+	doc := struct {
+		Summary  string        `json:"summary"`
+		Widened  []access      `json:"widened"`
+		Narrowed []access      `json:"narrowed"`
+		Flows    []change      `json:"flows"`
+		Groups   []GroupChange `json:"groups"`
+	}{Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups}
+	if doc.Groups == nil {
+		doc.Groups = []GroupChange{}
+	}
+	for _, c := range d.Flows {
+		doc.Flows = append(doc.Flows, change{c.Kind, toJSONFlow(c.Old), toJSONFlow(c.New), c.Details})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

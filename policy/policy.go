@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -198,4 +199,54 @@ func FromSources(srcs map[string][]byte, opts compiler.Options) *Policy {
 	p.Diags = append(p.Diags, diags...)
 	p.Diags.Sort()
 	return p
+}
+
+// FromGit reads the policy at paths as it was at git revision rev, with
+// the user's own git, and compiles it. Paths are relative to the working
+// directory, which must be inside the repository.
+func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	srcs := map[string][]byte{}
+	for _, p := range paths {
+		target := filepath.ToSlash(filepath.Clean(p))
+		// A directory lists its entries; a file lists itself.
+		out, err := git("ls-tree", "--name-only", rev, "--", target+"/")
+		if err == nil && strings.TrimSpace(out) == "" {
+			out, err = git("ls-tree", "--name-only", rev, "--", target)
+		}
+		if err != nil {
+			return nil, &UsageError{err}
+		}
+		for _, name := range strings.Split(strings.TrimSpace(out), "\n") {
+			if !strings.HasSuffix(name, Ext) {
+				continue
+			}
+			data, err := git("show", rev+":./"+name)
+			if err != nil {
+				return nil, &UsageError{err}
+			}
+			srcs[name] = []byte(data)
+		}
+	}
+	if len(srcs) == 0 {
+		return nil, &UsageError{fmt.Errorf("%s: no %s files at revision %s", strings.Join(paths, ", "), Ext, rev)}
+	}
+	return FromSources(srcs, opts), nil
+}
+
+func git(args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return "", fmt.Errorf("git %s: %s", strings.Join(args, " "), msg)
+	}
+	return string(out), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -169,7 +170,7 @@ func TestFmt(t *testing.T) {
 
 // TestHelpHasExamples requires every command to document examples.
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring", "graph", "why", "who-can-reach", "reaches"} {
+	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring", "graph", "why", "who-can-reach", "reaches", "diff"} {
 		r := run(t, "", cmd, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, r.code, r.stdout)
@@ -442,5 +443,71 @@ func TestReviewCommands(t *testing.T) {
 	r = run(t, "", "graph", "--format", "dot", game, "--now", "2026-11-21")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "digraph sgc {") || !strings.Contains(r.stdout, `"corp-office" -> "game-servers-production" [label="tcp/22 until 2026-12-31", style=dashed];`) {
 		t.Errorf("graph dot: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func gitRun(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+// TestDiffGit runs sgc diff --git HEAD~1 in a real temporary repository.
+func TestDiffGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	policyDir := filepath.Join(repo, "policy")
+	os.MkdirAll(policyDir, 0o755)
+	v1 := "group web \"Web\"\ngroup app \"App\"\n\nweb -> app tcp/8080 because \"web calls app\"\n"
+	v2 := v1 + "web -> app tcp/9090 because \"admin API for the web tier\"\n"
+	write := func(s string) { os.WriteFile(filepath.Join(policyDir, "p.intent"), []byte(s), 0o644) }
+	gitRun(t, repo, "init", "-q")
+	write(v1)
+	gitRun(t, repo, "add", ".")
+	gitRun(t, repo, "commit", "-qm", "v1")
+	write(v2)
+	gitRun(t, repo, "commit", "-qam", "v2")
+	t.Chdir(repo)
+
+	r := run(t, "", "diff", "--git", "HEAD~1", "policy")
+	if r.code != 0 || !strings.Contains(r.stdout, "+ web can now reach app on tcp/9090") || !strings.Contains(r.stdout, `because "admin API for the web tier" (policy/p.intent:5)`) {
+		t.Errorf("diff --git HEAD~1: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "diff", "--git", "HEAD~1", "--fail-on-widen", "policy"); r.code != 1 {
+		t.Errorf("--fail-on-widen: exit %d", r.code)
+	}
+	if r := run(t, "", "diff", "--git", "HEAD", "--fail-on-widen", "policy"); r.code != 0 || !strings.Contains(r.stdout, "no flow changes; access unchanged") {
+		t.Errorf("diff against HEAD: exit %d\n%s", r.code, r.stdout)
+	}
+	r = run(t, "", "diff", "--git", "HEAD~1", "--format", "markdown", "policy")
+	if !strings.Contains(r.stdout, "### Widened access") || !strings.Contains(r.stdout, "| web | app | tcp/9090 |") {
+		t.Errorf("markdown:\n%s", r.stdout)
+	}
+	r = run(t, "", "diff", "--git", "HEAD~1", "--format", "json", "policy")
+	var doc struct {
+		Widened []struct{ Source, Ports string } `json:"widened"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Widened) != 1 || doc.Widened[0].Ports != "tcp/9090" {
+		t.Errorf("json: %v\n%s", err, r.stdout)
+	}
+	if r := run(t, "", "diff", "--git", "no-such-rev", "policy"); r.code != 2 {
+		t.Errorf("bad revision: exit %d", r.code)
+	}
+	// Two paths.
+	old := filepath.Join(repo, "old")
+	os.MkdirAll(old, 0o755)
+	os.WriteFile(filepath.Join(old, "p.intent"), []byte(v2), 0o644)
+	write(v1)
+	if r := run(t, "", "diff", old, "policy"); r.code != 0 || !strings.Contains(r.stdout, "- web can no longer reach app on tcp/9090") {
+		t.Errorf("diff OLD NEW: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := run(t, "", "diff", old); r.code != 2 {
+		t.Errorf("one path: exit %d", r.code)
 	}
 }

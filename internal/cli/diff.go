@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/review"
+)
+
+const diffDoc = `Diff compares two versions of a policy in the terms a reviewer needs: who
+can newly reach whom, on what, and why; what access goes away; which flows
+were added, removed or changed (ports, purpose, expiry extended or
+shortened); and which security groups AWS will replace (a renamed group, or
+one whose description changed).
+
+Widening and narrowing are computed on the sets of (source, destination,
+protocol, port) the two versions allow, with networks taken block by block,
+so a network grown from a /24 to a /16 shows as widened.
+
+Compare two paths, or the working tree against a git revision (read with
+your own git): sgc diff --git main policy/.`
+
+func newDiffCmd(e *env) *cobra.Command {
+	var (
+		now                 nowFlag
+		format, rev, colour string
+		failOnWiden         bool
+	)
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW | diff --git REV [PATH...]",
+		Short: "Show what a policy change allows and forbids, in role terms",
+		Long:  diffDoc,
+		Example: `  sgc diff old/ new/
+  sgc diff --git HEAD~1 policy/
+  sgc diff --git origin/main --format markdown policy/ > comment.md
+  sgc diff --git origin/main --fail-on-widen policy/     # exit 1 when access widens`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "text", "markdown", "json"); err != nil {
+				return err
+			}
+			if err := checkFormat(colour, "auto", "always", "never"); err != nil {
+				return err
+			}
+			t, err := now.time()
+			if err != nil {
+				return err
+			}
+			opts := compiler.Options{Now: t}
+			var old, cur *policy.Policy
+			if rev != "" {
+				if old, err = policy.FromGit(rev, args, opts); err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				if cur, err = load(args, t); err != nil {
+					return err
+				}
+			} else {
+				if len(args) != 2 {
+					return usageErrorf("diff takes OLD and NEW, or --git REV [PATH...]")
+				}
+				if old, err = load(args[:1], t); err != nil {
+					return err
+				}
+				if cur, err = load(args[1:], t); err != nil {
+					return err
+				}
+			}
+			for _, p := range []*policy.Policy{old, cur} {
+				if p.Diags.HasErrors() {
+					printDiags(e, p, "text")
+					return &exitError{Code: ExitFindings, Err: fmt.Errorf("a version of the policy has errors; diff compares valid policies")}
+				}
+			}
+			d := review.Compare(old.Program, cur.Program)
+			switch format {
+			case "markdown":
+				err = d.WriteMarkdown(e.stdout)
+			case "json":
+				err = d.WriteJSON(e.stdout)
+			default:
+				err = d.WriteText(e.stdout, colour == "always" || (colour == "auto" && isTerminal(e.stdout)))
+			}
+			if err != nil {
+				return err
+			}
+			if failOnWiden && len(d.Widened) > 0 {
+				return findings
+			}
+			return nil
+		},
+	}
+	now.register(cmd)
+	cmd.Flags().StringVar(&rev, "git", "", "compare the working tree with the policy at this git revision")
+	cmd.Flags().StringVar(&format, "format", "text", "text, markdown (a pull-request comment) or json")
+	cmd.Flags().StringVar(&colour, "color", "auto", "colour the text output: auto, always or never")
+	cmd.Flags().BoolVar(&failOnWiden, "fail-on-widen", false, "exit 1 when access widens (a gate for approvals)")
+	return cmd
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

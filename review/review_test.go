@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -168,5 +169,25 @@ func TestDiff(t *testing.T) {
 		d.WriteText(&text, false)
 		d.WriteMarkdown(&md)
 		return map[string]string{"text": text.String(), "markdown": md.String()}
+	})
+}
+
+// TestDoc writes the audit report of each archive in testdata/doc, in
+// Markdown and HTML, with the lint findings and waivers of the policy.
+func TestDoc(t *testing.T) {
+	golden.Run(t, "testdata/doc", func(t *testing.T, a *txtar.Archive) map[string]string {
+		srcs := map[string][]byte{}
+		for _, f := range a.Files {
+			if strings.HasSuffix(f.Name, ".intent") {
+				srcs[f.Name] = f.Data
+			}
+		}
+		prog := compile(t, srcs)
+		res := lint.Run(prog, lint.Checks, lint.DefaultConfig())
+		html, err := review.HTML(prog, res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"report.md": review.Markdown(prog, res), "report.html": html}
 	})
 }

@@ -170,7 +170,7 @@ func TestFmt(t *testing.T) {
 
 // TestHelpHasExamples requires every command to document examples.
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring", "graph", "why", "who-can-reach", "reaches", "diff"} {
+	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring", "graph", "why", "who-can-reach", "reaches", "diff", "doc"} {
 		r := run(t, "", cmd, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, r.code, r.stdout)
@@ -509,5 +509,23 @@ func TestDiffGit(t *testing.T) {
 	}
 	if r := run(t, "", "diff", old); r.code != 2 {
 		t.Errorf("one path: exit %d", r.code)
+	}
+}
+
+func TestDoc(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.html")
+	r := run(t, "", "doc", "../../examples/data-platform", "--format", "html", "-o", out, "--now", "2026-11-21")
+	if r.code != 0 {
+		t.Fatalf("doc: exit %d: %s", r.code, r.stderr)
+	}
+	html, _ := os.ReadFile(out)
+	for _, want := range []string{"<h3>eks-nodes</h3>", "VPC CNI pods use any port across nodes", "waives SG115", "flowchart LR"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	r = run(t, "", "doc", "../../examples/game", "--now", "2026-11-21")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "# Security group policy report") || !strings.Contains(r.stdout, "| 2026-12-31 | corp-office -> game-servers-production |") {
+		t.Errorf("doc markdown: exit %d\n%s", r.code, r.stdout)
 	}
 }

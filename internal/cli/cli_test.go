@@ -170,7 +170,7 @@ func TestFmt(t *testing.T) {
 
 // TestHelpHasExamples requires every command to document examples.
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring", "graph", "why", "who-can-reach", "reaches", "diff", "doc"} {
+	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring", "graph", "why", "who-can-reach", "reaches", "diff", "doc", "import", "drift"} {
 		r := run(t, "", cmd, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, r.code, r.stdout)
@@ -527,5 +527,60 @@ func TestDoc(t *testing.T) {
 	r = run(t, "", "doc", "../../examples/game", "--now", "2026-11-21")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "# Security group policy report") || !strings.Contains(r.stdout, "| 2026-12-31 | corp-office -> game-servers-production |") {
 		t.Errorf("doc markdown: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestImportAndDrift(t *testing.T) {
+	fixture, err := os.ReadFile("../../importer/testdata/three-tier.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Import from standard input: one VPC, printed.
+	r := run(t, string(fixture), "import", "-")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "# Drafted by sgc import") || !strings.Contains(r.stderr, "skipped the VPC's default group") {
+		t.Fatalf("import -: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "vpc-0a1b2c3d4e5f60789.intent"), []byte(r.stdout), 0o644)
+	// The imported policy checks (warnings only) and shows no drift against the same account.
+	if r := run(t, "", "check", dir); r.code != 0 {
+		t.Errorf("check of the draft: exit %d\n%s", r.code, r.stdout)
+	}
+	r = run(t, string(fixture), "drift", dir, "--live", "-")
+	if r.code != 0 || !strings.Contains(r.stdout, "no drift") {
+		t.Errorf("drift: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Drift shows as exit 1, in every format.
+	os.WriteFile(filepath.Join(dir, "extra.intent"), []byte("group orders-db-replica \"Read replica\"\norders-db-replica -> internet tcp/443 because \"backups upload\"\n"), 0o644)
+	for _, format := range []string{"text", "json", "markdown"} {
+		r = run(t, string(fixture), "drift", dir, "--live", "-", "--format", format)
+		if r.code != 1 || !strings.Contains(r.stdout, "absent-group") {
+			t.Errorf("drift --format %s: exit %d\n%s", format, r.code, r.stdout)
+		}
+	}
+	// Several VPCs need -o or --vpc; -o writes one draft each.
+	two := "../../importer/testdata/two-vpcs.json"
+	if r := run(t, "", "import", two); r.code != 2 || !strings.Contains(r.stderr, "--vpc") {
+		t.Errorf("import of two VPCs without -o: exit %d: %s", r.code, r.stderr)
+	}
+	out := t.TempDir()
+	if r := run(t, "", "import", two, "-o", out); r.code != 0 {
+		t.Errorf("import -o: exit %d: %s", r.code, r.stderr)
+	}
+	if m, _ := filepath.Glob(filepath.Join(out, "*.intent")); len(m) != 2 {
+		t.Errorf("import -o wrote %v", m)
+	}
+	if r := run(t, "", "import", two, "--vpc", "vpc-0c1b2c3d4e5f60789"); r.code != 0 || !strings.Contains(r.stdout, "group metrics") {
+		t.Errorf("import --vpc: exit %d\n%s", r.code, r.stdout)
+	}
+	os.WriteFile(filepath.Join(out, "vpc-0c1b2c3d4e5f60789.intent"), []byte("# my own notes\n"), 0o644)
+	if r := run(t, "", "import", two, "-o", out); r.code != 2 {
+		t.Errorf("import over a hand-written file: exit %d", r.code)
+	}
+	if r := run(t, "not json", "import", "-"); r.code != 2 {
+		t.Errorf("bad JSON: exit %d", r.code)
+	}
+	if r := run(t, "", "drift", dir); r.code != 2 {
+		t.Errorf("drift without --live: exit %d", r.code)
 	}
 }

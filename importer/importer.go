@@ -1,0 +1,426 @@
+// Package importer drafts intent from existing security groups: the output
+// of `aws ec2 describe-security-groups`, one draft per VPC. A draft
+// compiles; what a person must still decide (a purpose for a rule that had
+// no description, AWS's default egress, a half of a group pair whose other
+// half did not exist) is written so that the linter or a comment says so.
+package importer
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/lang/ast"
+	"github.com/sgc-dev/sgc/lang/format"
+	"github.com/sgc-dev/sgc/live"
+)
+
+// Options choose what to import.
+type Options struct {
+	VPC string // only this VPC; "" for all
+}
+
+// Draft is the intent drafted for one VPC.
+type Draft struct {
+	VPC      string   // the VPC id, or "" for groups without one
+	File     string   // a file name for it: "vpc-0abc.intent"
+	Source   []byte   // formatted intent
+	Warnings []string // what was skipped or changed, for the user
+}
+
+// DraftHeader starts every draft, so that a later import may replace it.
+const DraftHeader = "# Drafted by sgc import from describe-security-groups"
+
+// UndescribedPurpose is the purpose given to rules that had no description:
+// the linter reports it (SG113) until a person writes the real one.
+const UndescribedPurpose = "TODO justify: imported without a description"
+
+// DefaultEgressPurpose is the purpose of AWS's default allow-all egress.
+const DefaultEgressPurpose = "TODO justify or remove: AWS default allow-all egress"
+
+// Import drafts intent for each VPC of the export.
+func Import(e *live.Export, opts Options) ([]Draft, error) {
+	byVPC := map[string][]*live.Group{}
+	for i := range e.SecurityGroups {
+		g := &e.SecurityGroups[i]
+		if opts.VPC == "" || g.VpcID == opts.VPC {
+			byVPC[g.VpcID] = append(byVPC[g.VpcID], g)
+		}
+	}
+	if len(byVPC) == 0 {
+		return nil, fmt.Errorf("no security groups in VPC %q", opts.VPC)
+	}
+	vpcs := make([]string, 0, len(byVPC))
+	for v := range byVPC {
+		vpcs = append(vpcs, v)
+	}
+	sort.Strings(vpcs)
+	var out []Draft
+	for _, v := range vpcs {
+		d, err := draft(v, byVPC[v], e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+var (
+	validName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
+	validID   = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	validPL   = regexp.MustCompile(`^pl-([0-9a-f]{8}|[0-9a-f]{17})$`)
+)
+
+// namer hands out unique valid names.
+type namer struct{ used map[string]bool }
+
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if len(out) > 48 {
+		out = strings.TrimRight(out[:48], "-")
+	}
+	return out
+}
+
+// name returns want if it is a free valid name, else a valid variant.
+func (n *namer) name(want, prefix string) string {
+	cand := want
+	if !validName.MatchString(cand) || ast.Reserved[cand] || cand == "internet" || strings.HasPrefix(strings.ToLower(cand), "sg-") || strings.EqualFold(cand, "default") {
+		cand = slug(cand)
+		if cand == "" || !validName.MatchString(cand) || ast.Reserved[cand] || cand == "internet" || strings.HasPrefix(cand, "sg-") || cand == "default" {
+			cand = prefix + "-" + cand
+		}
+		cand = strings.TrimRight(cand, "-")
+	}
+	base := cand
+	for i := 2; n.used[cand]; i++ {
+		cand = fmt.Sprintf("%s-%d", base, i)
+	}
+	n.used[cand] = true
+	return cand
+}
+
+// descriptionChars is AWS's alphabet for descriptions; anything else is
+// replaced so that the draft compiles.
+func clean(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" ._-:/()#,@[]+=&;{}!$*", r) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if len(out) > 255 {
+		out = out[:255]
+	}
+	return out
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// flowKey gathers rules into one flow: same peer, group, direction and
+// description; the ports are joined.
+type flowKey struct {
+	from, to, purpose string
+	comment           string
+}
+
+func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
+	d := Draft{VPC: vpc, File: "no-vpc.intent"}
+	label := vpc
+	if label == "" {
+		label = "no VPC"
+	}
+	if vpc != "" {
+		d.File = vpc + ".intent"
+	}
+	names := &namer{used: map[string]bool{}}
+	managed := map[string]string{} // group id -> name
+	var decls []string
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].GroupName < groups[j].GroupName })
+	var kept []*live.Group
+	for _, g := range groups {
+		if g.GroupName == "default" {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: skipped the VPC's default group %s (sgc does not manage it; keep it empty)", vpc, g.GroupID))
+			continue
+		}
+		n := names.name(g.GroupName, "group")
+		managed[g.GroupID] = n
+		line := fmt.Sprintf("group %s %s", n, quote(orDefault(clean(g.Description), "imported group "+g.GroupID)))
+		if n != g.GroupName {
+			line = fmt.Sprintf("# imported from %q (%s): renamed, AWS names and sgc names differ\n%s", g.GroupName, g.GroupID, line)
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: group %q imported as %q", label, g.GroupName, n))
+		}
+		decls = append(decls, line)
+		kept = append(kept, g)
+	}
+
+	// Names for everything outside the managed groups.
+	externals := map[string]string{} // group id -> external name
+	var externalDecls []string
+	externalOf := func(id, groupName, owner string) string {
+		if n, ok := externals[id]; ok {
+			return n
+		}
+		want := groupName
+		if want == "" || want == "default" {
+			want = "ext-" + strings.TrimPrefix(id, "sg-")
+			if groupName == "default" {
+				want = "default-group-" + strings.TrimPrefix(id, "sg-")
+			}
+		}
+		n := names.name(want, "ext")
+		externals[id] = n
+		desc := "Group " + id
+		if owner != "" {
+			desc += " of account " + owner
+		}
+		if validID.MatchString(id) {
+			externalDecls = append(externalDecls, fmt.Sprintf("external %s %s %s", n, id, quote(clean(desc))))
+		} else {
+			externalDecls = append(externalDecls, fmt.Sprintf("# %q is not a well-formed group id: its id is an input of the generated code\nexternal %s %s", id, n, quote(clean(desc))))
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: group id %q is not well-formed; external %s takes it as an input", label, id, n))
+		}
+		return n
+	}
+	prefixLists := map[string]string{}
+	var plDecls []string
+	prefixListOf := func(id, desc string) string {
+		if n, ok := prefixLists[id]; ok {
+			return n
+		}
+		want := slug(desc)
+		if want == "" {
+			want = "list-" + strings.TrimPrefix(id, "pl-")
+		}
+		n := names.name(want, "list")
+		prefixLists[id] = n
+		plDecls = append(plDecls, fmt.Sprintf("prefix-list %s %s %s", n, id, quote(orDefault(clean(desc), "Prefix list "+id))))
+		return n
+	}
+	networks := map[string]string{} // sorted CIDR set -> name
+	var netDecls []string
+	networkOf := func(cidrs []string, desc string) string {
+		sort.Strings(cidrs)
+		key := strings.Join(cidrs, ",")
+		if key == "0.0.0.0/0,::/0" {
+			return "internet"
+		}
+		if n, ok := networks[key]; ok {
+			return n
+		}
+		want := slug(desc)
+		switch {
+		case key == "0.0.0.0/0":
+			want = "anywhere-ipv4"
+		case key == "::/0":
+			want = "anywhere-ipv6"
+		case want == "":
+			want = "net-" + slug(cidrs[0])
+			if len(cidrs) > 1 {
+				want += fmt.Sprintf("-and-%d-more", len(cidrs)-1)
+			}
+		}
+		n := names.name(want, "net")
+		networks[key] = n
+		netDecls = append(netDecls, fmt.Sprintf("network %s %s %s", n, strings.Join(cidrs, ", "), quote(orDefault(clean(desc), "Imported addresses"))))
+		return n
+	}
+
+	// Group-to-group halves, to merge into flows.
+	type half struct {
+		r    live.Rule
+		used bool
+	}
+	var halves []*half
+	// Address blocks, gathered per group, direction, port and description.
+	type cidrKey struct {
+		group string
+		dir   model.Direction
+		port  model.Port
+		desc  string
+	}
+	cidrSets := map[cidrKey][]string{}
+	var cidrOrder []cidrKey
+	ports := map[flowKey][]string{}
+	var order []flowKey
+	addFlow := func(k flowKey, port model.Port) {
+		if _, ok := ports[k]; !ok {
+			order = append(order, k)
+		}
+		ports[k] = append(ports[k], port.String())
+	}
+	purpose := func(desc string) string {
+		if c := clean(desc); c != "" {
+			return c
+		}
+		return UndescribedPurpose
+	}
+	for _, g := range kept {
+		rules, err := g.Rules()
+		if err != nil {
+			return d, err
+		}
+		name := managed[g.GroupID]
+		for _, r := range rules {
+			switch r.PeerKind {
+			case "cidr":
+				k := cidrKey{name, r.Direction, r.Port, r.Description}
+				if _, ok := cidrSets[k]; !ok {
+					cidrOrder = append(cidrOrder, k)
+				}
+				cidrSets[k] = append(cidrSets[k], canonical(r.Peer))
+			case "pl":
+				pl := prefixListOf(r.Peer, r.Description)
+				if r.Direction == model.Ingress {
+					addFlow(flowKey{from: pl, to: name, purpose: purpose(r.Description)}, r.Port)
+				} else {
+					addFlow(flowKey{from: name, to: pl, purpose: purpose(r.Description)}, r.Port)
+				}
+			case "sg":
+				if _, ok := managed[r.Peer]; ok && (r.PeerOwner == "" || r.PeerOwner == g.OwnerID) {
+					halves = append(halves, &half{r: r})
+					continue
+				}
+				peerName := ""
+				for _, p := range append(append([]live.Permission{}, g.IpPermissions...), g.IpPermissionsEgress...) {
+					for _, u := range p.UserIdGroupPairs {
+						if u.GroupID == r.Peer && u.GroupName != "" {
+							peerName = u.GroupName
+						}
+					}
+				}
+				for _, og := range e.SecurityGroups {
+					if og.GroupID == r.Peer {
+						peerName = og.GroupName
+					}
+				}
+				ext := externalOf(r.Peer, peerName, r.PeerOwner)
+				if r.Direction == model.Ingress {
+					addFlow(flowKey{from: ext, to: name, purpose: purpose(r.Description)}, r.Port)
+				} else {
+					addFlow(flowKey{from: name, to: ext, purpose: purpose(r.Description)}, r.Port)
+				}
+			}
+		}
+	}
+	for _, k := range cidrOrder {
+		cidrs := cidrSets[k]
+		net := networkOf(cidrs, k.desc)
+		p := purpose(k.desc)
+		comment := ""
+		if k.dir == model.Egress && k.port.Protocol == model.All && (net == "internet" || net == "anywhere-ipv4" || net == "anywhere-ipv6") && k.desc == "" {
+			p = DefaultEgressPurpose
+			comment = "# AWS's default allow-all egress, made explicit: the linter reports it until it is justified or removed"
+		}
+		if k.dir == model.Ingress {
+			addFlow(flowKey{from: net, to: k.group, purpose: p, comment: comment}, k.port)
+		} else {
+			addFlow(flowKey{from: k.group, to: net, purpose: p, comment: comment}, k.port)
+		}
+	}
+	// Merge an egress half on A to B with the ingress half on B from A.
+	for _, h := range halves {
+		if h.used || h.r.Direction != model.Egress {
+			continue
+		}
+		a, b := managed[h.r.GroupID], managed[h.r.Peer]
+		for _, o := range halves {
+			if !o.used && o.r.Direction == model.Ingress && o.r.GroupID == h.r.Peer && o.r.Peer == h.r.GroupID && o.r.Port == h.r.Port {
+				o.used, h.used = true, true
+				desc := o.r.Description
+				if desc == "" {
+					desc = h.r.Description
+				}
+				addFlow(flowKey{from: a, to: b, purpose: purpose(desc)}, h.r.Port)
+				break
+			}
+		}
+	}
+	for _, h := range halves {
+		if h.used {
+			continue
+		}
+		self, peer := managed[h.r.GroupID], managed[h.r.Peer]
+		if h.r.Direction == model.Ingress {
+			addFlow(flowKey{from: peer, to: self, purpose: purpose(h.r.Description),
+				comment: fmt.Sprintf("# only the ingress half existed in AWS (on %s); this flow adds the egress half on %s", self, peer)}, h.r.Port)
+		} else {
+			addFlow(flowKey{from: self, to: peer, purpose: purpose(h.r.Description),
+				comment: fmt.Sprintf("# only the egress half existed in AWS (on %s); this flow adds the ingress half on %s", self, peer)}, h.r.Port)
+		}
+	}
+
+	var b strings.Builder
+	where := vpc
+	if where == "" {
+		where = "groups without a VPC"
+	}
+	fmt.Fprintf(&b, DraftHeader+": %s.\n# Review every purpose marked TODO before relying on this policy.\n\n", where)
+	for _, s := range [][]string{decls, netDecls, plDecls, externalDecls} {
+		if len(s) > 0 {
+			b.WriteString(strings.Join(s, "\n") + "\n\n")
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].from != order[j].from {
+			return order[i].from < order[j].from
+		}
+		return order[i].to < order[j].to
+	})
+	for _, k := range order {
+		if k.comment != "" {
+			b.WriteString(k.comment + "\n")
+		}
+		fmt.Fprintf(&b, "%s -> %s %s because %s\n", k.from, k.to, strings.Join(dedupe(ports[k]), ", "), quote(k.purpose))
+	}
+	src, diags := format.Source(d.File, []byte(b.String()))
+	if diags.HasErrors() {
+		return d, fmt.Errorf("internal error: the draft for %s does not parse: %v\n%s", where, diags, b.String())
+	}
+	d.Source = src
+	return d, nil
+}
+
+func canonical(cidr string) string {
+	if p, err := netip.ParsePrefix(cidr); err == nil {
+		return p.String()
+	}
+	return cidr
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func dedupe(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -58,15 +58,7 @@ func Compare(old, new *model.Program) Diff {
 	return d
 }
 
-func active(p *model.Program) []*model.Flow {
-	var out []*model.Flow
-	for _, f := range p.Flows {
-		if f.Status != model.Expired {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+func active(p *model.Program) []*model.Flow { return p.ActiveFlows() }
 
 func pair(f *model.Flow) string { return f.From.Declared().Name + " -> " + f.To.Declared().Name }
 

@@ -19,7 +19,7 @@ func ParseParty(p *model.Program, s string) (Party, error) {
 	if a, err := netip.ParseAddr(s); err == nil {
 		return Party{Addr: a}, nil
 	}
-	if lookup(p, s) == nil {
+	if p.Lookup(s) == nil {
 		return Party{}, fmt.Errorf("no group, network, prefix list or external named %q", s)
 	}
 	return Party{Name: s}, nil
@@ -30,30 +30,6 @@ func (q Party) String() string {
 		return q.Name
 	}
 	return q.Addr.String()
-}
-
-func lookup(p *model.Program, name string) model.Endpoint {
-	for _, g := range p.Groups {
-		if g.Name == name {
-			return g
-		}
-	}
-	for _, n := range p.Networks {
-		if n.Name == name {
-			return n
-		}
-	}
-	for _, l := range p.PrefixLists {
-		if l.Name == name {
-			return l
-		}
-	}
-	for _, e := range p.Externals {
-		if e.Name == name {
-			return e
-		}
-	}
-	return nil
 }
 
 // matches reports whether endpoint e stands for the party: the same name,
@@ -147,8 +123,8 @@ func Outbound(p *model.Program, group string) []*model.Flow {
 
 func filter(p *model.Program, keep func(*model.Flow) bool) []*model.Flow {
 	var out []*model.Flow
-	for _, f := range p.Flows {
-		if f.Status != model.Expired && keep(f) {
+	for _, f := range p.ActiveFlows() {
+		if keep(f) {
 			out = append(out, f)
 		}
 	}

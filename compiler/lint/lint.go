@@ -257,15 +257,7 @@ func openToWorld(e model.Endpoint) bool {
 }
 
 // active lists the flows that still grant access.
-func active(p *model.Program) []*model.Flow {
-	var out []*model.Flow
-	for _, f := range p.Flows {
-		if f.Status != model.Expired {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+func active(p *model.Program) []*model.Flow { return p.ActiveFlows() }
 
 // portCount is how many ports a port covers; all protocols count as every port.
 func portCount(p model.Port) int {

@@ -348,7 +348,20 @@ func (r *Rule) Key() string {
 	return fmt.Sprintf("%s|%s|%s|%d|%d|%s", r.Group.Name, r.Direction, r.Port.Protocol, r.Port.From, r.Port.To, r.Peer.Key())
 }
 
-// Lookup returns the declaration of name, or nil.
+// ActiveFlows returns the flows that still grant access: all but the
+// expired ones, in model order.
+func (p *Program) ActiveFlows() []*Flow {
+	out := make([]*Flow, 0, len(p.Flows))
+	for _, f := range p.Flows {
+		if f.Status != Expired {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Lookup returns the group, network, prefix list or external named name,
+// or nil.
 func (p *Program) Lookup(name string) Endpoint {
 	for _, g := range p.Groups {
 		if g.Name == name {

@@ -51,9 +51,48 @@ var yaml11Special = regexp.MustCompile(`^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|Tr
 	`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
 	`[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$`)
 
+// yaml11Words are the plain scalars a YAML 1.1 reader takes for booleans
+// or null.
+var yaml11Words = map[string]bool{"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "n": true, "N": true,
+	"no": true, "No": true, "NO": true, "true": true, "True": true, "TRUE": true, "false": true, "False": true,
+	"FALSE": true, "on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true, "~": true,
+	"null": true, "Null": true, "NULL": true}
+
+// yaml11Ambiguous reports whether a YAML 1.1 reader would take s for
+// something other than a string. Only strings that start like a number or
+// a date, and hold no "/", can be numbers or dates, so the regular
+// expression runs on those alone.
+func yaml11Ambiguous(s string) bool {
+	if s == "" || yaml11Words[s] {
+		return true
+	}
+	switch c := s[0]; {
+	case c >= '0' && c <= '9', c == '-', c == '+', c == '.':
+		return !strings.Contains(s, "/") && yaml11Special.MatchString(s)
+	}
+	return false
+}
+
+// isPlainSafe reports whether yaml.v3 certainly writes s plain: letters,
+// digits, inner spaces, and punctuation without meaning to YAML.
+func isPlainSafe(s string) bool {
+	if s == "" || !isAlnum(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !isAlnum(c) && !strings.ContainsRune(" ._/()=+-,", rune(c)) {
+			return false
+		}
+	}
+	return s[len(s)-1] != ' '
+}
+
+func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+
 func str(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if s == "" || yaml11Special.MatchString(s) || strings.HasPrefix(s, ":") {
+	if yaml11Ambiguous(s) || strings.HasPrefix(s, ":") {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
@@ -90,63 +129,126 @@ func toYAML(v any) *yaml.Node {
 	panic("cloudformation: cannot render " + strconv.Quote(strings.TrimSpace(jsonString(v))))
 }
 
-// yamlChunk is how many entries of a big section are encoded at once.
-// yaml.v3's emitter keeps every event of a document, so one document of
-// thousands of resources costs far more than many small ones.
-const yamlChunk = 64
-
-// renderYAML writes the template with a comment header. Top-level keys are
-// encoded one by one, and big sections in chunks of entries indented under
-// their key: block YAML whose scalars never wrap (yaml.v3 does not wrap,
-// and no value here spans lines) reads the same shifted right.
+// renderYAML writes the template with a comment header, in the block
+// layout yaml.v3 gives with an indent of 2. The document is built as
+// yaml.Node values; the block structure is written here, and yaml.v3
+// decides how each distinct scalar is written (plain or quoted), which is
+// where YAML's subtleties live. yaml.v3's own emitter keeps every event of
+// a document in memory (a few hundred bytes each), which made it most of
+// the cost of large templates; a test holds this writer to yaml.v3's bytes.
 func renderYAML(header string, t *object) []byte {
+	w := yamlWriter{scalars: map[scalarKey]string{}}
+	w.buf.WriteString("# " + header + "\n")
+	w.node(toYAML(t), "", false)
+	return w.buf.Bytes()
+}
+
+// renderYAMLReference writes the template with yaml.v3's encoder alone: the
+// specification renderYAML is tested against.
+func renderYAMLReference(header string, t *object) []byte {
 	var b bytes.Buffer
 	b.WriteString("# " + header + "\n")
-	for _, k := range t.keys {
-		v := t.vals[k]
-		section, ok := v.(*object)
-		if !ok || len(section.keys) == 0 {
-			encodeYAML(&b, obj().set(k, v), "")
-			continue
-		}
-		encodeYAML(&b, str(k), "") // the key alone, as yaml.v3 writes it
-		b.Truncate(b.Len() - 1)
-		b.WriteString(":\n")
-		for i := 0; i < len(section.keys); i += yamlChunk {
-			chunk := obj()
-			for _, ck := range section.keys[i:min(i+yamlChunk, len(section.keys))] {
-				chunk.set(ck, section.vals[ck])
-			}
-			encodeYAML(&b, chunk, "  ")
-		}
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(toYAML(t)); err != nil {
+		panic(err)
 	}
+	enc.Close()
 	return b.Bytes()
 }
 
-// encodeYAML appends v as YAML, every line prefixed with indent.
-func encodeYAML(b *bytes.Buffer, v any, indent string) {
-	var tmp bytes.Buffer
-	enc := yaml.NewEncoder(&tmp)
-	enc.SetIndent(2)
-	var n *yaml.Node
-	if node, ok := v.(*yaml.Node); ok {
-		n = node
-	} else {
-		n = toYAML(v)
+type scalarKey struct {
+	tag, value string
+	style      yaml.Style
+}
+
+type yamlWriter struct {
+	buf     bytes.Buffer
+	scalars map[scalarKey]string // how yaml.v3 writes each scalar
+}
+
+// scalar returns the scalar as yaml.v3 writes it in block context.
+func (w *yamlWriter) scalar(n *yaml.Node) string {
+	if n.Style == 0 && isPlainSafe(n.Value) && !yaml11Ambiguous(n.Value) {
+		switch n.Tag {
+		case "!!str", "":
+			return n.Value
+		case "!!int":
+			return n.Value
+		case "!Ref", "!GetAtt", "!Sub":
+			return n.Tag + " " + n.Value
+		}
 	}
+	k := scalarKey{n.Tag, n.Value, n.Style}
+	if s, ok := w.scalars[k]; ok {
+		return s
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
 	if err := enc.Encode(n); err != nil {
-		panic(err) // only node trees built here are encoded
+		panic(err)
 	}
 	enc.Close()
-	if indent == "" {
-		b.Write(tmp.Bytes())
-		return
-	}
-	for _, line := range bytes.SplitAfter(tmp.Bytes(), []byte("\n")) {
-		if len(line) > 0 {
-			b.WriteString(indent)
-			b.Write(line)
+	s := strings.TrimSuffix(b.String(), "\n")
+	w.scalars[k] = s
+	return s
+}
+
+// node writes n at indent. inline is true when the caller has already
+// written "- " and the first line of n continues that line.
+func (w *yamlWriter) node(n *yaml.Node, indent string, inline bool) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i < len(n.Content); i += 2 {
+			if !(inline && i == 0) {
+				w.buf.WriteString(indent)
+			}
+			w.buf.WriteString(w.scalar(n.Content[i]))
+			w.buf.WriteByte(':')
+			w.value(n.Content[i+1], indent)
 		}
+	case yaml.SequenceNode:
+		for _, item := range n.Content {
+			w.buf.WriteString(indent + "- ")
+			w.itemValue(item, indent+"  ")
+		}
+	default:
+		w.buf.WriteString(w.scalar(n) + "\n")
+	}
+}
+
+// value writes a mapping value after "key:".
+func (w *yamlWriter) value(v *yaml.Node, indent string) {
+	switch {
+	case v.Kind == yaml.MappingNode && len(v.Content) == 0:
+		w.buf.WriteString(" {}\n")
+	case v.Kind == yaml.SequenceNode && len(v.Content) == 0:
+		w.buf.WriteString(" []\n")
+	case v.Kind == yaml.MappingNode:
+		w.buf.WriteByte('\n')
+		w.node(v, indent+"  ", false)
+	case v.Kind == yaml.SequenceNode:
+		w.buf.WriteByte('\n')
+		w.node(v, indent+"  ", false)
+	default:
+		w.buf.WriteString(" " + w.scalar(v) + "\n")
+	}
+}
+
+// itemValue writes a sequence item after "- ".
+func (w *yamlWriter) itemValue(v *yaml.Node, indent string) {
+	switch {
+	case v.Kind == yaml.MappingNode && len(v.Content) > 0:
+		w.node(v, indent, true)
+	case v.Kind == yaml.MappingNode:
+		w.buf.WriteString("{}\n")
+	case v.Kind == yaml.SequenceNode && len(v.Content) == 0:
+		w.buf.WriteString("[]\n")
+	case v.Kind == yaml.SequenceNode:
+		w.buf.WriteByte('\n')
+		w.node(v, indent, false)
+	default:
+		w.buf.WriteString(w.scalar(v) + "\n")
 	}
 }
 

@@ -42,6 +42,10 @@ type Options struct {
 	Split bool
 }
 
+// UnsupportedOption is the code of a finding that a target cannot honour an
+// option given to it, such as --split for Terraform.
+const UnsupportedOption = "UnsupportedOption"
+
 // File is one generated file.
 type File struct {
 	Path string // relative to the output directory, with forward slashes

@@ -103,12 +103,12 @@ func nameAll(p *model.Program) names {
 func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 	var diags diag.List
 	if opts.Format != "" && opts.Format != "hcl" {
-		diags.Errorf(source.Range{}, "UnknownFormat", "the terraform target has no format %q", opts.Format).
+		diags.Errorf(source.Range{}, emit.UnsupportedOption, "the terraform target has no format %q", opts.Format).
 			WithDetail("Terraform modules are written in HCL; --format applies to the cloudformation target.")
 		return nil, diags
 	}
 	if opts.Split {
-		diags.Errorf(source.Range{}, "UnknownFormat", "the terraform target cannot --split").
+		diags.Errorf(source.Range{}, emit.UnsupportedOption, "the terraform target cannot --split").
 			WithDetail("A Terraform module has no size limit; --split applies to the cloudformation target.")
 		return nil, diags
 	}

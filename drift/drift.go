@@ -37,7 +37,7 @@ type Report struct {
 }
 
 type rule struct {
-	key, text, desc, where string
+	text, desc, where string
 }
 
 // ruleText describes a rule for people.
@@ -91,7 +91,7 @@ func Compare(p *model.Program, e *live.Export) (Report, error) {
 			peer = "group " + r.Peer.External.ID
 		}
 		k := fmt.Sprintf("%s|%s|%s|%s", r.Group.Name, r.Direction, r.Port, peer)
-		want[k] = rule{k, ruleText(r.Direction, r.Port, peer), r.Flow.Purpose,
+		want[k] = rule{ruleText(r.Direction, r.Port, peer), r.Flow.Purpose,
 			fmt.Sprintf("%s:%d", r.Flow.Range.Start.Filename, r.Flow.Range.Start.Line)}
 	}
 	// The live rules of declared groups.
@@ -117,7 +117,7 @@ func Compare(p *model.Program, e *live.Export) (Report, error) {
 				}
 			}
 			k := fmt.Sprintf("%s|%s|%s|%s", name, r.Direction, r.Port, peer)
-			have[k] = rule{k, ruleText(r.Direction, r.Port, peer), r.Description, ""}
+			have[k] = rule{ruleText(r.Direction, r.Port, peer), r.Description, ""}
 		}
 	}
 	for k, h := range have {

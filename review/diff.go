@@ -50,15 +50,13 @@ func (d Diff) Empty() bool {
 // Compare computes what changed from old to new.
 func Compare(old, new *model.Program) Diff {
 	var d Diff
-	d.Flows = compareFlows(active(old), active(new))
+	d.Flows = compareFlows(old.ActiveFlows(), new.ActiveFlows())
 	before, after := accessSet(old), accessSet(new)
 	d.Widened = subtract(after, before)
 	d.Narrowed = subtract(before, after)
 	d.Groups = compareGroups(old, new)
 	return d
 }
-
-func active(p *model.Program) []*model.Flow { return p.ActiveFlows() }
 
 func pair(f *model.Flow) string { return f.From.Declared().Name + " -> " + f.To.Declared().Name }
 
@@ -178,7 +176,7 @@ type grant struct {
 
 func accessSet(p *model.Program) map[accessKey]*grant {
 	set := map[accessKey]*grant{}
-	for _, f := range active(p) {
+	for _, f := range p.ActiveFlows() {
 		for _, s := range atoms(f.From) {
 			for _, t := range atoms(f.To) {
 				for _, port := range f.Ports {

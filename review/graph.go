@@ -21,11 +21,7 @@ type GraphOptions struct {
 // graphFlows returns the active flows to draw.
 func graphFlows(p *model.Program, opts GraphOptions) ([]*model.Flow, error) {
 	if opts.Group != "" {
-		found := false
-		for _, g := range p.Groups {
-			found = found || g.Name == opts.Group
-		}
-		if !found {
+		if e := p.Lookup(opts.Group); e == nil || e.Kind() != model.KindGroup {
 			return nil, fmt.Errorf("no group named %q", opts.Group)
 		}
 	}

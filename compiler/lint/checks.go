@@ -32,7 +32,7 @@ the networks that need it. A temporary flow (with "until") is not reported: it e
 	Good:    "group app \"App servers\"\nnetwork partner 198.51.100.0/24 \"Partner API senders\"\npartner -> app tcp/8443 because \"partner callbacks\"",
 	Checkov: []string{"CKV_AWS_260", "CKV_AWS_24", "CKV_AWS_25"}, Trivy: []string{"AVD-AWS-0107"}, CfnNag: []string{"W2"},
 	Run: func(p *Pass) {
-		for _, f := range active(p.Program) {
+		for _, f := range p.Program.ActiveFlows() {
 			g, ok := f.To.(*model.Group)
 			if ok && openToWorld(f.From) && !g.InternetFacing && !f.Temporary() {
 				p.Report(f, f.FromRange, "%q is open to the internet but not marked internet-facing", g.Name).
@@ -53,8 +53,8 @@ bastion, a VPN or a named network. The list of ports is configurable (admin_port
 	Good:    "group db \"Databases\"\nnetwork office 203.0.113.0/28 \"Analysts' office\"\noffice -> db tcp/5432 because \"analysts connect\"",
 	Checkov: []string{"CKV_AWS_24", "CKV_AWS_25"}, Trivy: []string{"AVD-AWS-0107"}, CfnNag: []string{"W2"},
 	Run: func(p *Pass) {
-		for _, f := range active(p.Program) {
-			if _, ok := f.To.(*model.Group); !ok || !openToWorld(f.From) {
+		for _, f := range p.Program.ActiveFlows() {
+			if !fromInternet(f) {
 				continue
 			}
 			var hit []string
@@ -86,7 +86,7 @@ out unhindered. Name the ports (and, where possible, the destinations) the group
 	Good:    "group app \"App servers\"\napp -> internet tcp/443 because \"call the payment provider API\"",
 	Checkov: []string{"CKV_AWS_382"}, Trivy: []string{"AVD-AWS-0104"}, CfnNag: []string{"W5", "W40"},
 	Run: func(p *Pass) {
-		for _, f := range active(p.Program) {
+		for _, f := range p.Program.ActiveFlows() {
 			if _, ok := f.From.(*model.Group); !ok || !openToWorld(f.To) {
 				continue
 			}
@@ -118,7 +118,7 @@ itself is reported by SG101. The threshold is configurable (wide_cidr_prefix).`,
 	Good:   "group app \"App servers\"\nnetwork corp 10.20.0.0/20 \"Office VPN pool\"\ncorp -> app tcp/443 because \"internal users\"",
 	CfnNag: []string{"W9"},
 	Run: func(p *Pass) {
-		for _, f := range active(p.Program) {
+		for _, f := range p.Program.ActiveFlows() {
 			n, ok := f.From.(*model.Network)
 			if _, toGroup := f.To.(*model.Group); !ok || !toGroup || n.Predeclared {
 				continue
@@ -149,10 +149,8 @@ need it: waive the finding with the reason.)`,
 	Good:   "group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"web talks to the database\"",
 	CfnNag: []string{"W40", "W42"},
 	Run: func(p *Pass) {
-		for _, f := range active(p.Program) {
-			_, a := f.From.(*model.Group)
-			_, b := f.To.(*model.Group)
-			if !a || !b {
+		for _, f := range p.Program.ActiveFlows() {
+			if !betweenGroups(f) {
 				continue
 			}
 			for _, port := range f.Ports {
@@ -251,7 +249,7 @@ delete it. Expired flows are reported by the compiler (ExpiredFlow).`,
 	Bad:  "office -> db tcp/5432 because \"incident INC-2211\" until 2026-06-03",
 	Good: "office -> db tcp/5432 because \"incident INC-2211\" until 2026-09-30",
 	Run: func(p *Pass) {
-		for _, f := range active(p.Program) {
+		for _, f := range p.Program.ActiveFlows() {
 			if !f.Temporary() {
 				continue
 			}
@@ -327,8 +325,8 @@ next deploy, is exposed. Even an internet-facing group takes only the ports it s
 	Good:    "group lb \"Load balancer\" internet-facing\ninternet -> lb tcp/443 because \"public HTTPS\"",
 	Checkov: []string{"CKV_AWS_277"}, Trivy: []string{"AVD-AWS-0107"}, CfnNag: []string{"W2", "W42"},
 	Run: func(p *Pass) {
-		for _, f := range active(p.Program) {
-			if _, ok := f.To.(*model.Group); !ok || !openToWorld(f.From) {
+		for _, f := range p.Program.ActiveFlows() {
+			if !fromInternet(f) {
 				continue
 			}
 			for _, port := range f.Ports {
@@ -351,8 +349,8 @@ from anywhere. VPN and tunnel endpoints should take it from their peers' address
 	Good:    "group vpn \"VPN gateways\" internet-facing\nnetwork peer 198.51.100.7 \"Branch office gateway\"\npeer -> vpn proto/50 because \"IPsec from the branch\"",
 	Checkov: []string{"CKV_AWS_277"}, Trivy: []string{"AVD-AWS-0107"},
 	Run: func(p *Pass) {
-		for _, f := range active(p.Program) {
-			if _, ok := f.To.(*model.Group); !ok || !openToWorld(f.From) {
+		for _, f := range p.Program.ActiveFlows() {
+			if !fromInternet(f) {
 				continue
 			}
 			for _, port := range f.Ports {
@@ -383,7 +381,7 @@ min_purpose_words).`,
 		for _, w := range p.Config.VagueWords {
 			vague[strings.ToLower(w)] = true
 		}
-		for _, f := range active(p.Program) {
+		for _, f := range p.Program.ActiveFlows() {
 			words := wordSplit.FindAllString(f.Purpose, -1)
 			switch {
 			case vague[strings.ToLower(strings.TrimSpace(f.Purpose))]:
@@ -442,10 +440,8 @@ the design (ephemeral ports, cluster internals).`,
 	Good:   "web -> app tcp/8080-8089 because \"app instances on ten ports\"",
 	CfnNag: []string{"W27", "W29"},
 	Run: func(p *Pass) {
-		for _, f := range active(p.Program) {
-			_, a := f.From.(*model.Group)
-			_, b := f.To.(*model.Group)
-			if !a || !b {
+		for _, f := range p.Program.ActiveFlows() {
+			if !betweenGroups(f) {
 				continue
 			}
 			for _, port := range f.Ports {

@@ -256,8 +256,18 @@ func openToWorld(e model.Endpoint) bool {
 	return false
 }
 
-// active lists the flows that still grant access.
-func active(p *model.Program) []*model.Flow { return p.ActiveFlows() }
+// betweenGroups reports whether both sides of a flow are groups of the policy.
+func betweenGroups(f *model.Flow) bool {
+	_, a := f.From.(*model.Group)
+	_, b := f.To.(*model.Group)
+	return a && b
+}
+
+// fromInternet reports whether a flow lets every address reach a group.
+func fromInternet(f *model.Flow) bool {
+	_, ok := f.To.(*model.Group)
+	return ok && openToWorld(f.From)
+}
 
 // portCount is how many ports a port covers; all protocols count as every port.
 func portCount(p model.Port) int {

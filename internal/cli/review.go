@@ -143,11 +143,7 @@ func newReachCmd(e *env, use, short, doc string, flows func(*model.Program, stri
 			if err != nil {
 				return err
 			}
-			found := false
-			for _, g := range p.Program.Groups {
-				found = found || g.Name == args[0]
-			}
-			if !found {
+			if g := p.Program.Lookup(args[0]); g == nil || g.Kind() != model.KindGroup {
 				return usageErrorf("no group named %q", args[0])
 			}
 			for _, f := range flows(p.Program, args[0]) {

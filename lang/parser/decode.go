@@ -293,10 +293,10 @@ func protoSuggestion(proto string) string {
 // portRange decodes P or P-Q starting at byte i of the term.
 func (d *decoder) portRange(t *ast.PortTerm, text string, start source.Pos, i int) {
 	rest := text[i:]
-	lo, hi := rest, ""
+	lo := rest
 	dash := strings.IndexByte(rest, '-')
 	if dash >= 0 {
-		lo, hi = rest[:dash], rest[dash+1:]
+		lo = rest[:dash]
 	}
 	var ok bool
 	if t.From, ok = numberAt(start, text, i, i+len(lo)); !ok {
@@ -310,5 +310,4 @@ func (d *decoder) portRange(t *ast.PortTerm, text string, start source.Pos, i in
 				WithDetail("A range is two numbers joined by \"-\": tcp/8000-8099.")
 		}
 	}
-	_ = hi
 }

@@ -71,6 +71,9 @@ var (
 	waiverParser   = build[ast.Waiver]()
 )
 
+// participleOnly turns off quickParse, so that tests can compare the two.
+var participleOnly = false
+
 // directivePrefix starts a comment that sgc reads.
 const directivePrefix = "sgc:"
 
@@ -80,25 +83,8 @@ const directivePrefix = "sgc:"
 func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
 	p := &fileParser{file: &ast.File{Name: filename}}
 	p.checkUTF8(filename, src)
-	p.split(joinDashes(scan(filename, src)))
+	p.split(&dashJoiner{s: newScanner(filename, src)})
 	return p.file, p.diags
-}
-
-// joinDashes glues dashes written right after a word onto it. The Word
-// rule cannot end in "-" without swallowing the "-" of "a->b", so "sg-" and
-// "tcp/80-" lex as a word and a stray "-"; joined, they reach the decoders,
-// which say what is wrong with them.
-func joinDashes(toks []lexer.Token) []lexer.Token {
-	out := toks[:0:0]
-	for _, t := range toks {
-		if n := len(out); n > 0 && t.Type == tokChar && t.Value == "-" &&
-			out[n-1].Type == tokWord && out[n-1].Pos.Offset+len(out[n-1].Value) == t.Pos.Offset {
-			out[n-1].Value += "-"
-			continue
-		}
-		out = append(out, t)
-	}
-	return out
 }
 
 type fileParser struct {
@@ -128,24 +114,15 @@ func (p *fileParser) checkUTF8(filename string, src []byte) {
 // pending is a statement being gathered over one or more lines.
 type pending struct {
 	toks     []lexer.Token // the statement's tokens, whitespace included, newlines not
+	sig      []lexer.Token // the same without whitespace
 	comments []*ast.Comment
 }
 
-func (s *pending) significant() []lexer.Token {
-	var out []lexer.Token
-	for _, t := range s.toks {
-		if t.Type != tokWhitespace {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // split gathers tokens into statements and comment lines, and parses each.
-func (p *fileParser) split(toks []lexer.Token) {
+func (p *fileParser) split(toks *dashJoiner) {
 	var cur pending
 	finish := func() {
-		sig := cur.significant()
+		sig := cur.sig
 		if len(sig) == 0 {
 			return
 		}
@@ -158,15 +135,18 @@ func (p *fileParser) split(toks []lexer.Token) {
 		}
 		base.Inner = cur.comments
 		p.file.Stmts = append(p.file.Stmts, stmt)
-		cur = pending{}
+		// The token slices are reused: nothing parsed keeps them.
+		cur = pending{toks: cur.toks[:0], sig: cur.sig[:0]}
 	}
-	for _, t := range toks {
+	for {
+		t := toks.next()
 		switch t.Type {
 		case lexer.EOF:
 			finish()
+			p.attachWaivers()
+			return
 		case tokNewline:
-			sig := cur.significant()
-			if len(sig) > 0 {
+			if sig := cur.sig; len(sig) > 0 {
 				if last := sig[len(sig)-1].Type; last == tokComma || last == tokArrow {
 					continue // the statement goes on on the next line
 				}
@@ -178,9 +158,9 @@ func (p *fileParser) split(toks []lexer.Token) {
 			c.EndPos = c.Pos.Advance(len(c.Text))
 			isDirective := strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(c.Text, "#")), directivePrefix)
 			switch {
-			case len(cur.significant()) == 0 && isDirective:
+			case len(cur.sig) == 0 && isDirective:
 				p.file.Stmts = append(p.file.Stmts, p.directive(c))
-			case len(cur.significant()) == 0:
+			case len(cur.sig) == 0:
 				p.file.Stmts = append(p.file.Stmts, c)
 			case isDirective:
 				p.diags.Errorf(c.Range(), InvalidWaiver, "a directive must stand on a line of its own").
@@ -191,10 +171,11 @@ func (p *fileParser) split(toks []lexer.Token) {
 			}
 		default:
 			cur.toks = append(cur.toks, t)
+			if t.Type != tokWhitespace {
+				cur.sig = append(cur.sig, t)
+			}
 		}
 	}
-	finish()
-	p.attachWaivers()
 }
 
 // attachWaivers gives each flow the waivers on the lines right before it.
@@ -345,8 +326,9 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 	}
 
 	var (
-		stmt ast.Stmt
-		err  error
+		stmt  ast.Stmt
+		err   error
+		parse func() (ast.Stmt, error)
 	)
 	first := sig[0]
 	keyword := ""
@@ -355,15 +337,15 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 	}
 	switch keyword {
 	case "group":
-		stmt, err = parseWith(groupParser, raw, end)
+		parse = func() (ast.Stmt, error) { return parseWith(groupParser, raw, end) }
 	case "network":
-		stmt, err = parseWith(networkParser, raw, end)
+		parse = func() (ast.Stmt, error) { return parseWith(networkParser, raw, end) }
 	case "prefix-list":
-		stmt, err = parseWith(prefixParser, raw, end)
+		parse = func() (ast.Stmt, error) { return parseWith(prefixParser, raw, end) }
 	case "external":
-		stmt, err = parseWith(externalParser, raw, end)
+		parse = func() (ast.Stmt, error) { return parseWith(externalParser, raw, end) }
 	case "service":
-		stmt, err = parseWith(serviceParser, raw, end)
+		parse = func() (ast.Stmt, error) { return parseWith(serviceParser, raw, end) }
 	default:
 		if len(sig) > 1 && sig[1].Type != tokArrow && first.Type == tokWord {
 			// Not a flow: most likely a misspelled keyword.
@@ -383,7 +365,10 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 				return p.badDecl(bad, sig)
 			}
 		}
-		stmt, err = parseWith(flowParser, raw, end)
+		parse = func() (ast.Stmt, error) { return parseWith(flowParser, raw, end) }
+	}
+	if stmt = quickParse(sig); stmt == nil || participleOnly {
+		stmt, err = parse()
 	}
 	if err != nil {
 		p.reportParseError(err, keyword, end)

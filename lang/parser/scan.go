@@ -13,47 +13,107 @@ import (
 // sub-token positions computed by byte offsets stay exact on lines with
 // non-ASCII text.
 func scan(filename string, src []byte) []lexer.Token {
-	toks := make([]lexer.Token, 0, len(src)/4)
-	pos := lexer.Position{Filename: filename, Line: 1, Column: 1}
-	for i := 0; i < len(src); {
-		start := i
-		typ := tokChar
-		c := src[i]
-		switch {
-		case c == '#':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			typ = tokComment
-		case c == '"':
-			typ, i = scanString(src, i)
-		case c == '-' && i+1 < len(src) && src[i+1] == '>':
-			typ, i = tokArrow, i+2
-		case c == ',':
-			typ, i = tokComma, i+1
-		case isWordByte(c):
-			i = scanWord(src, i)
-			typ = tokWord
-		case c == '\n':
-			typ, i = tokNewline, i+1
-		case c == ' ' || c == '\t' || c == '\r':
-			for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r') {
-				i++
-			}
-			typ = tokWhitespace
-		default:
-			_, size := utf8.DecodeRune(src[i:])
-			i += size
+	s := newScanner(filename, src)
+	var toks []lexer.Token
+	for {
+		t := s.next()
+		toks = append(toks, t)
+		if t.EOF() {
+			return toks
 		}
-		toks = append(toks, lexer.Token{Type: typ, Value: string(src[start:i]), Pos: pos})
-		if typ == tokNewline {
-			pos.Line, pos.Column = pos.Line+1, 1
-		} else {
-			pos.Column += i - start
-		}
-		pos.Offset = i
 	}
-	return append(toks, lexer.EOFToken(pos))
+}
+
+// scanner yields the tokens of scan one at a time, so that a large file's
+// tokens are never all held at once.
+type scanner struct {
+	src  []byte
+	text string // src as a string, copied once; token values are slices of it
+	i    int
+	pos  lexer.Position
+}
+
+func newScanner(filename string, src []byte) *scanner {
+	return &scanner{src: src, text: string(src), pos: lexer.Position{Filename: filename, Line: 1, Column: 1}}
+}
+
+// next returns the next token, and EOF tokens once src is used up.
+func (s *scanner) next() lexer.Token {
+	src, i := s.src, s.i
+	if i >= len(src) {
+		return lexer.EOFToken(s.pos)
+	}
+	start := i
+	typ := tokChar
+	c := src[i]
+	switch {
+	case c == '#':
+		for i < len(src) && src[i] != '\n' {
+			i++
+		}
+		typ = tokComment
+	case c == '"':
+		typ, i = scanString(src, i)
+	case c == '-' && i+1 < len(src) && src[i+1] == '>':
+		typ, i = tokArrow, i+2
+	case c == ',':
+		typ, i = tokComma, i+1
+	case isWordByte(c):
+		i = scanWord(src, i)
+		typ = tokWord
+	case c == '\n':
+		typ, i = tokNewline, i+1
+	case c == ' ' || c == '\t' || c == '\r':
+		for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r') {
+			i++
+		}
+		typ = tokWhitespace
+	default:
+		_, size := utf8.DecodeRune(src[i:])
+		i += size
+	}
+	t := lexer.Token{Type: typ, Value: s.text[start:i], Pos: s.pos}
+	if typ == tokNewline {
+		s.pos.Line, s.pos.Column = s.pos.Line+1, 1
+	} else {
+		s.pos.Column += i - start
+	}
+	s.pos.Offset = i
+	s.i = i
+	return t
+}
+
+// dashJoiner glues dashes written right after a word onto it. The Word
+// rule cannot end in "-" without swallowing the "-" of "a->b", so "sg-" and
+// "tcp/80-" lex as a word and a stray "-"; joined, they reach the decoders,
+// which say what is wrong with them.
+type dashJoiner struct {
+	s         *scanner
+	peeked    lexer.Token
+	hasPeeked bool
+}
+
+func (d *dashJoiner) get() lexer.Token {
+	if d.hasPeeked {
+		d.hasPeeked = false
+		return d.peeked
+	}
+	return d.s.next()
+}
+
+func (d *dashJoiner) next() lexer.Token {
+	t := d.get()
+	if t.Type != tokWord {
+		return t
+	}
+	for {
+		n := d.get()
+		if n.Type != tokChar || n.Value != "-" || t.Pos.Offset+len(t.Value) != n.Pos.Offset {
+			d.peeked, d.hasPeeked = n, true
+			return t
+		}
+		t.Value += "-"
+	}
 }
 
 func isWordByte(c byte) bool {

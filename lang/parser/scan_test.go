@@ -49,9 +49,9 @@ func sameTokens(t testing.TB, name string, src []byte) {
 	}
 }
 
-// TestScanMatchesRules lexes every intent input in the repository and a
-// set of edge cases both ways.
-func TestScanMatchesRules(t *testing.T) {
+// repoInputs collects every intent input in the repository: the examples,
+// the inputs of all txtar cases, the fuzz corpus, and a set of edge cases.
+func repoInputs(t testing.TB) map[string][]byte {
 	inputs := map[string][]byte{
 		"edges": []byte("a->b a- ->b -- x--y \"\\\"q\" \"open\n\"tab\\\n\"end\\" + "\x00 é \xff\r\n#c\n--> ,, :: a/b-"),
 	}
@@ -68,15 +68,22 @@ func TestScanMatchesRules(t *testing.T) {
 			}
 		}
 	}
+	examples, _ := filepath.Glob("../../examples/*/*.intent")
 	corpus, _ := filepath.Glob("../../policy/testdata/fuzz/FuzzPipeline/*")
-	for _, c := range corpus {
+	for _, c := range append(examples, corpus...) {
 		data, _ := os.ReadFile(c)
 		inputs[c] = data // the corpus file format itself is fine input too
 	}
 	if len(inputs) < 50 {
 		t.Fatalf("only %d inputs", len(inputs))
 	}
-	for name, src := range inputs {
+	return inputs
+}
+
+// TestScanMatchesRules lexes every intent input in the repository and a
+// set of edge cases both ways.
+func TestScanMatchesRules(t *testing.T) {
+	for name, src := range repoInputs(t) {
 		sameTokens(t, name, src)
 	}
 }

@@ -146,11 +146,13 @@ func PortWords(p model.Port) []string {
 }
 
 // Unique makes names unique. names[i] is the readable name of the thing
-// identified by keys[i] (keys are distinct). Where readable names collide,
+// identified by key(i) (keys are distinct). Where readable names collide,
 // each colliding name gets a suffix hashed from its key, so the result
 // depends on content only, never on order. maxLen bounds the result; a
-// longer name is cut and given the suffix too.
-func Unique(keys, names []string, maxLen int, join func(name, suffix string) string) []string {
+// longer name is cut and given the suffix too. Keys are asked for only
+// where a suffix is needed: they can be costly to build, and most names
+// do not collide.
+func Unique(names []string, key func(i int) string, maxLen int, join func(name, suffix string) string) []string {
 	count := map[string]int{}
 	for _, n := range names {
 		count[n]++
@@ -161,7 +163,7 @@ func Unique(keys, names []string, maxLen int, join func(name, suffix string) str
 			out[i] = n
 			continue
 		}
-		sum := sha256.Sum256([]byte(keys[i]))
+		sum := sha256.Sum256([]byte(key(i)))
 		suffix := hex.EncodeToString(sum[:4])
 		room := maxLen - len(join("", suffix))
 		if len(n) > room {

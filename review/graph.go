@@ -57,16 +57,14 @@ func nodes(flows []*model.Flow) ([]model.Endpoint, map[model.Endpoint]string) {
 		}
 		return eps[i].Declared().Name < eps[j].Declared().Name
 	})
-	keys := make([]string, len(eps))
 	ids := make([]string, len(eps))
 	for i, e := range eps {
-		keys[i] = e.Declared().Name
 		// A kind prefix keeps ids clear of Mermaid's keywords ("end", "graph").
 		prefix := map[model.Kind]string{model.KindGroup: "g_", model.KindNetwork: "n_", model.KindPrefixList: "p_", model.KindExternal: "x_"}[e.Kind()]
 		ids[i] = prefix + strings.Join(emit.Words(e.Declared().Name), "_")
 	}
 	idOf := map[model.Endpoint]string{}
-	for i, id := range emit.Unique(keys, ids, 200, func(n, s string) string { return n + "_" + s }) {
+	for i, id := range emit.Unique(ids, func(i int) string { return eps[i].Declared().Name }, 200, func(n, s string) string { return n + "_" + s }) {
 		idOf[eps[i]] = id
 	}
 	return eps, idOf

@@ -89,22 +89,33 @@ func nameAll(p *model.Program) names {
 	n := names{group: map[*model.Group]string{}, input: map[*model.External]string{},
 		rule: map[*model.Rule]string{}, export: map[*model.Group]string{}}
 	// One namespace for every logical ID, so a rule can never take a group's.
-	keys := []string{"param:VpcId"}
+	// key(i) identifies the thing ids[i] names.
 	ids := []string{"VpcId"}
 	for _, g := range p.Groups {
-		keys, ids = append(keys, "group:"+g.Name), append(ids, camel(emit.Words(g.Name)))
+		ids = append(ids, camel(emit.Words(g.Name)))
 	}
 	var inputs []*model.External
 	for _, e := range p.Externals {
 		if e.ID == "" {
 			inputs = append(inputs, e)
-			keys, ids = append(keys, "input:"+e.Name), append(ids, camel(append(emit.Words(e.Name), "security", "group", "id")))
+			ids = append(ids, camel(append(emit.Words(e.Name), "security", "group", "id")))
 		}
 	}
 	for _, r := range p.Rules {
-		keys, ids = append(keys, "rule:"+r.Key()), append(ids, camel(emit.RuleWords(r)))
+		ids = append(ids, camel(emit.RuleWords(r)))
 	}
-	unique := emit.Unique(keys, ids, maxLogicalID, concat)
+	key := func(i int) string {
+		switch {
+		case i == 0:
+			return "param:VpcId"
+		case i <= len(p.Groups):
+			return "group:" + p.Groups[i-1].Name
+		case i <= len(p.Groups)+len(inputs):
+			return "input:" + inputs[i-1-len(p.Groups)].Name
+		}
+		return "rule:" + p.Rules[i-1-len(p.Groups)-len(inputs)].Key()
+	}
+	unique := emit.Unique(ids, key, maxLogicalID, concat)
 	i := 1
 	for _, g := range p.Groups {
 		n.group[g] = unique[i]
@@ -119,12 +130,12 @@ func nameAll(p *model.Program) names {
 		i++
 	}
 	// Export names allow letters, digits, "-" and ":".
-	var gkeys, exports []string
+	var exports []string
 	for _, g := range p.Groups {
-		gkeys = append(gkeys, g.Name)
 		exports = append(exports, strings.Join(emit.Words(g.Name), "-"))
 	}
-	for i, e := range emit.Unique(gkeys, exports, 200, func(n, s string) string { return n + "-" + s }) {
+	groupName := func(i int) string { return p.Groups[i].Name }
+	for i, e := range emit.Unique(exports, groupName, 200, func(n, s string) string { return n + "-" + s }) {
 		n.export[p.Groups[i]] = e
 	}
 	return n

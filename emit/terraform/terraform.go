@@ -9,9 +9,7 @@
 package terraform
 
 import (
-	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -53,7 +51,7 @@ const maxName = 200
 type names struct {
 	group    map[*model.Group]string
 	external map[*model.External]string // the input variable of an external without id
-	rule     map[*model.Rule]string
+	rule     []string                   // of p.Rules[i]
 }
 
 func identifier(words []string) string { return strings.Join(words, "_") }
@@ -66,13 +64,13 @@ func joinSuffix(name, suffix string) string {
 }
 
 func nameAll(p *model.Program) names {
-	n := names{group: map[*model.Group]string{}, external: map[*model.External]string{}, rule: map[*model.Rule]string{}}
+	n := names{group: map[*model.Group]string{}, external: map[*model.External]string{}}
 	var keys, ids []string
 	for _, g := range p.Groups {
 		keys = append(keys, g.Name)
 		ids = append(ids, identifier(emit.Words(g.Name)))
 	}
-	for i, id := range emit.Unique(keys, ids, maxName, joinSuffix) {
+	for i, id := range emit.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
 		n.group[p.Groups[i]] = id
 	}
 	keys, ids = nil, nil
@@ -84,17 +82,14 @@ func nameAll(p *model.Program) names {
 			ids = append(ids, identifier(append(emit.Words(e.Name), "security", "group", "id")))
 		}
 	}
-	for i, id := range emit.Unique(keys, ids, maxName, joinSuffix) {
+	for i, id := range emit.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
 		n.external[inputs[i]] = id
 	}
-	keys, ids = nil, nil
+	ids = make([]string, 0, len(p.Rules))
 	for _, r := range p.Rules {
-		keys = append(keys, r.Key())
 		ids = append(ids, identifier(emit.RuleWords(r)))
 	}
-	for i, id := range emit.Unique(keys, ids, maxName, joinSuffix) {
-		n.rule[p.Rules[i]] = id
-	}
+	n.rule = emit.Unique(ids, func(i int) string { return p.Rules[i].Key() }, maxName, joinSuffix)
 	return n
 }
 
@@ -115,37 +110,41 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 	n := nameAll(p)
 	header := "# " + emit.Header(p) + "\n"
 	files := []emit.File{
-		{Path: VersionsFile, Data: versions().bytes(header)},
-		{Path: VariablesFile, Data: variables(p, n).bytes(header)},
-		{Path: MainFile, Data: mainFile(p, n, opts).bytes(header)},
-		{Path: OutputsFile, Data: outputs(p, n).bytes(header)},
+		{Path: VersionsFile, Data: versions(header).bytes()},
+		{Path: VariablesFile, Data: variables(header, p, n).bytes()},
+		{Path: MainFile, Data: mainFile(header, p, n, opts).bytes()},
+		{Path: OutputsFile, Data: outputs(header, p, n).bytes()},
 	}
 	return files, nil
 }
 
-// blocks accumulates top-level blocks, each built and formatted on its
-// own. Top-level blocks are separated by blank lines, so formatting them
-// one by one gives the bytes hclwrite.Format gives the whole file, without
-// its cost on a file of many thousand blocks.
-type blocks struct{ buf bytes.Buffer }
+// blocks accumulates a file's top-level blocks after its header, each
+// built and laid out on its own. Top-level blocks are separated by blank
+// lines, so formatting them one by one gives the bytes hclwrite.Format
+// gives the whole file, without its cost on a file of many thousand blocks.
+type blocks struct{ buf []byte }
 
-// add builds one top-level block and appends it in canonical layout.
+// newBlocks starts a file with header, with room for about size bytes.
+func newBlocks(header string, size int) *blocks {
+	return &blocks{buf: append(make([]byte, 0, len(header)+size), header...)}
+}
+
+// add builds one top-level block with hclwrite and appends it in
+// canonical layout.
 func (bs *blocks) add(typeName string, labels []string, build func(b *hclwrite.Body)) {
 	f := hclwrite.NewEmptyFile()
 	build(f.Body().AppendNewBlock(typeName, labels).Body())
-	bs.buf.WriteByte('\n')
-	bs.buf.Write(hclwrite.Format(f.Bytes()))
+	bs.buf = append(bs.buf, '\n')
+	bs.buf = append(bs.buf, hclwrite.Format(f.Bytes())...)
 }
 
-// addLaidOut appends a block laid out by writeBlock.
+// addLaidOut appends a block laid out by appendBlock.
 func (bs *blocks) addLaidOut(typeName string, labels []string, attrs []attribute) {
-	bs.buf.WriteByte('\n')
-	writeBlock(&bs.buf, typeName, labels, attrs)
+	bs.buf = append(bs.buf, '\n')
+	bs.buf = appendBlock(bs.buf, typeName, labels, attrs)
 }
 
-func (bs *blocks) bytes(header string) []byte {
-	return append([]byte(header), bs.buf.Bytes()...)
-}
+func (bs *blocks) bytes() []byte { return bs.buf }
 
 func traversal(parts ...string) hcl.Traversal {
 	t := hcl.Traversal{hcl.TraverseRoot{Name: parts[0]}}
@@ -155,8 +154,8 @@ func traversal(parts ...string) hcl.Traversal {
 	return t
 }
 
-func versions() *blocks {
-	var bs blocks
+func versions(header string) *blocks {
+	bs := newBlocks(header, 256)
 	bs.add("terraform", nil, func(tf *hclwrite.Body) {
 		tf.SetAttributeValue("required_version", cty.StringVal(">= 1.3"))
 		rp := tf.AppendNewBlock("required_providers", nil).Body()
@@ -165,11 +164,11 @@ func versions() *blocks {
 			"version": cty.StringVal(">= 5.0"),
 		}))
 	})
-	return &bs
+	return bs
 }
 
-func variables(p *model.Program, n names) *blocks {
-	var bs blocks
+func variables(header string, p *model.Program, n names) *blocks {
+	bs := newBlocks(header, 512)
 	bs.add("variable", []string{"vpc_id"}, func(v *hclwrite.Body) {
 		v.SetAttributeValue("description", cty.StringVal("The VPC in which the security groups are created."))
 		v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
@@ -194,18 +193,21 @@ func variables(p *model.Program, n names) *blocks {
 			val.SetAttributeValue("error_message", cty.StringVal(fmt.Sprintf("%s must be a security group id such as sg-0123456789abcdef0.", name)))
 		})
 	}
-	return &bs
+	return bs
 }
 
-// tags is the attribute tags = merge(var.tags, { extra... }), the caller's
-// tags first so that sgc's own keys win.
-func tags(extra [][2]string) attribute {
-	a := attribute{name: "tags", open: "merge(var.tags, {", close: "})"}
-	for _, kv := range extra {
-		a.entries = append(a.entries, attribute{name: string(keyTokens(kv[0]).Bytes()), value: str(kv[1])})
-	}
-	return a
+// tags is the attribute tags = merge(var.tags, { entries... }), the
+// caller's tags first so that sgc's own keys win.
+func tags(entries []attribute) attribute {
+	return attribute{name: "tags", open: "merge(var.tags, {", entries: entries, close: "})"}
 }
+
+// Tag keys as written in the module: "Name" bare, sgc's own quoted.
+var (
+	nameKey   = string(keyTokens("Name").Bytes())
+	sourceKey = string(keyTokens(TagSource).Bytes())
+	untilKey  = string(keyTokens(TagUntil).Bytes())
+)
 
 // keyTokens writes an object key bare when it is an identifier, quoted otherwise.
 func keyTokens(k string) hclwrite.Tokens {
@@ -215,17 +217,33 @@ func keyTokens(k string) hclwrite.Tokens {
 	return hclwrite.TokensForValue(cty.StringVal(k))
 }
 
-func ctyString(s string) cty.Value { return cty.StringVal(s) }
+// str renders a string as hclwrite.TokensForValue does. Nearly every
+// string sgc writes is printable ASCII with nothing to escape, which comes
+// out between quotes as it is; only the others go through hclwrite, whose
+// Unicode normalisation and escaping cost most of a large build.
+// TestQuotedMatchesHCLWrite holds the shortcut to hclwrite's result.
+func str(s string) []byte { return appendStr(nil, s) }
 
-// str, num and ref render values with hclwrite's token builders.
-func str(s string) []byte { return hclwrite.TokensForValue(cty.StringVal(s)).Bytes() }
+// appendStr appends str(s) to buf.
+func appendStr(buf []byte, s string) []byte {
+	if !plainString(s) {
+		return append(buf, hclwrite.TokensForValue(cty.StringVal(s)).Bytes()...)
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
+}
 
-// num writes an integer as hclwrite does, without its arbitrary-precision
-// formatting.
-func num(n int) []byte { return strconv.AppendInt(nil, int64(n), 10) }
-
-// ref writes a traversal of identifiers, as hclwrite.TokensForTraversal does.
-func ref(parts ...string) []byte { return []byte(strings.Join(parts, ".")) }
+// plainString reports whether s is printable ASCII without the characters
+// HCL escapes: quotes, backslashes, and the "$" and "%" of templates.
+func plainString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '$' || c == '%' {
+			return false
+		}
+	}
+	return true
+}
 
 func hclsyntaxValidIdentifier(s string) bool {
 	for i, r := range s {
@@ -237,79 +255,91 @@ func hclsyntaxValidIdentifier(s string) bool {
 	return s != ""
 }
 
-func mainFile(p *model.Program, n names, opts emit.Options) *blocks {
-	var bs blocks
-	rulesOf := map[*model.Group][]*model.Rule{}
-	for _, r := range p.Rules {
-		rulesOf[r.Group] = append(rulesOf[r.Group], r)
+// groupRef is the expression for a group's id.
+func groupRef(n names, g *model.Group) string { return "aws_security_group." + n.group[g] + ".id" }
+
+func mainFile(header string, p *model.Program, n names, opts emit.Options) *blocks {
+	bs := newBlocks(header, 400*len(p.Groups)+600*len(p.Rules))
+	rulesOf := make(map[*model.Group][]int, len(p.Groups))
+	for i, r := range p.Rules {
+		rulesOf[r.Group] = append(rulesOf[r.Group], i)
 	}
+	refs := make(map[*model.Group]string, len(p.Groups))
 	for _, g := range p.Groups {
-		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, []attribute{
-			{name: "name", value: str(g.Name)},
-			{name: "description", value: str(g.Description)},
-			{name: "vpc_id", value: ref("var", "vpc_id")},
-			tags([][2]string{{"Name", g.Name}}),
-		})
-		for _, r := range rulesOf[g] {
+		refs[g] = groupRef(n, g)
+	}
+	var attrs [8]attribute // a block's attributes, reused: none of them outlives it
+	var entries [2]attribute
+	for _, g := range p.Groups {
+		entries[0] = attribute{name: nameKey, value: quoted(g.Name)}
+		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, append(attrs[:0],
+			attribute{name: "name", value: quoted(g.Name)},
+			attribute{name: "description", value: quoted(g.Description)},
+			attribute{name: "vpc_id", value: expr("var.vpc_id")},
+			tags(entries[:1]),
+		))
+		for _, i := range rulesOf[g] {
+			r := p.Rules[i]
 			kind := "aws_vpc_security_group_ingress_rule"
 			if r.Direction == model.Egress {
 				kind = "aws_vpc_security_group_egress_rule"
 			}
-			bs.addLaidOut("resource", []string{kind, n.rule[r]}, rule(r, n, opts))
+			bs.addLaidOut("resource", []string{kind, n.rule[i]}, rule(attrs[:0], entries[:0], r, n, refs, opts))
 		}
 	}
-	return &bs
+	return bs
 }
 
-func rule(r *model.Rule, n names, opts emit.Options) []attribute {
-	attrs := []attribute{
-		{name: "security_group_id", value: ref("aws_security_group", n.group[r.Group], "id")},
-		{name: "description", value: str(r.Flow.Purpose)},
-		{name: "ip_protocol", value: str(string(r.Port.Protocol))},
-	}
+// rule appends a rule's attributes to attrs, its tags to entries.
+func rule(attrs, entries []attribute, r *model.Rule, n names, refs map[*model.Group]string, opts emit.Options) []attribute {
+	attrs = append(attrs,
+		attribute{name: "security_group_id", value: expr(refs[r.Group])},
+		attribute{name: "description", value: quoted(r.Flow.Purpose)},
+		attribute{name: "ip_protocol", value: quoted(string(r.Port.Protocol))},
+	)
 	if r.Port.HasPorts() {
-		attrs = append(attrs, attribute{name: "from_port", value: num(r.Port.From)}, attribute{name: "to_port", value: num(r.Port.To)})
+		attrs = append(attrs, attribute{name: "from_port", value: number(r.Port.From)}, attribute{name: "to_port", value: number(r.Port.To)})
 	}
 	switch peer := r.Peer; peer.Kind {
 	case model.PeerCIDR:
 		if peer.CIDR.Addr().Is4() {
-			attrs = append(attrs, attribute{name: "cidr_ipv4", value: str(peer.CIDR.String())})
+			attrs = append(attrs, attribute{name: "cidr_ipv4", value: quoted(peer.CIDR.String())})
 		} else {
-			attrs = append(attrs, attribute{name: "cidr_ipv6", value: str(peer.CIDR.String())})
+			attrs = append(attrs, attribute{name: "cidr_ipv6", value: quoted(peer.CIDR.String())})
 		}
 	case model.PeerPrefixList:
-		attrs = append(attrs, attribute{name: "prefix_list_id", value: str(peer.PrefixList.ID)})
+		attrs = append(attrs, attribute{name: "prefix_list_id", value: quoted(peer.PrefixList.ID)})
 	case model.PeerGroup:
-		attrs = append(attrs, attribute{name: "referenced_security_group_id", value: ref("aws_security_group", n.group[peer.Group], "id")})
+		attrs = append(attrs, attribute{name: "referenced_security_group_id", value: expr(refs[peer.Group])})
 	case model.PeerExternal:
 		if peer.External.ID != "" {
-			attrs = append(attrs, attribute{name: "referenced_security_group_id", value: str(peer.External.ID)})
+			attrs = append(attrs, attribute{name: "referenced_security_group_id", value: quoted(peer.External.ID)})
 		} else {
-			attrs = append(attrs, attribute{name: "referenced_security_group_id", value: ref("var", n.external[peer.External])})
+			attrs = append(attrs, attribute{name: "referenced_security_group_id", value: expr("var." + n.external[peer.External])})
 		}
 	}
-	extra := [][2]string{{TagSource, emit.SourceOf(r.Flow, opts.SourceLines)}}
+	entries = append(entries, attribute{name: sourceKey, value: quoted(emit.SourceOf(r.Flow, opts.SourceLines))})
 	if r.Flow.Temporary() {
-		extra = append(extra, [2]string{TagUntil, r.Flow.Until.Format("2006-01-02")})
+		entries = append(entries, attribute{name: untilKey, value: quoted(r.Flow.Until.Format("2006-01-02"))})
 	}
-	return append(attrs, tags(extra))
+	return append(attrs, tags(entries))
 }
 
-func outputs(p *model.Program, n names) *blocks {
-	var bs blocks
+func outputs(header string, p *model.Program, n names) *blocks {
+	bs := newBlocks(header, 200*len(p.Groups))
 	ids := attribute{name: "value", open: "{", close: "}"}
 	for _, g := range p.Groups {
-		ids.entries = append(ids.entries, attribute{name: string(str(g.Name)), value: ref("aws_security_group", n.group[g], "id")})
+		ids.entries = append(ids.entries, attribute{name: string(str(g.Name)), value: expr(groupRef(n, g))})
 	}
 	bs.addLaidOut("output", []string{"security_group_ids"}, []attribute{
-		{name: "description", value: str("The security group ids, by role name.")},
+		{name: "description", value: quoted("The security group ids, by role name.")},
 		ids,
 	})
 	for _, g := range p.Groups {
 		bs.addLaidOut("output", []string{n.group[g] + "_id"}, []attribute{
-			{name: "description", value: str(fmt.Sprintf("Id of the security group %q.", g.Name))},
-			{name: "value", value: ref("aws_security_group", n.group[g], "id")},
+			{name: "description", value: quoted(fmt.Sprintf("Id of the security group %q.", g.Name))},
+			{name: "value", value: expr(groupRef(n, g))},
 		})
 	}
-	return &bs
+	return bs
 }

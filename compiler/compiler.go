@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -633,42 +634,88 @@ func (c *compiler) expandService(svc *model.Service, node *ast.ServiceDecl) {
 // model keeps the rule of the flow that sorts first by content, so it does
 // not depend on layout; the diagnostic goes to the flow written later.
 func (c *compiler) deriveRules() {
-	flows := append([]*model.Flow(nil), c.prog.Flows...)
-	sort.SliceStable(flows, func(i, j int) bool { return flows[i].Range.Before(flows[j].Range) })
-	byKey := map[string][]*model.Rule{}
+	flows := slices.Clone(c.prog.Flows)
+	slices.SortStableFunc(flows, func(a, b *model.Flow) int { return compareRanges(a.Range, b.Range) })
+	// Every rule of every active flow, sorted into rule order; rules with
+	// the same key (the same AWS rule) end up side by side, in source order.
+	var all []keyedRule
+	groups := slices.Clone(c.prog.Groups)
+	slices.SortFunc(groups, func(a, b *model.Group) int { return strings.Compare(a.Name, b.Name) })
+	rank := make(map[*model.Group]int, len(groups))
+	for i, g := range groups {
+		rank[g] = i
+	}
 	for _, f := range flows {
 		if f.Status == model.Expired {
 			continue
 		}
 		for _, r := range Rules(f) {
-			k := r.Key()
-			byKey[k] = append(byKey[k], r)
+			all = append(all, keyedRule{r, rank[r.Group], r.Peer.Key(), len(all)})
 		}
 	}
-	keys := make([]string, 0, len(byKey))
-	for k := range byKey {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	slices.SortFunc(all, func(a, b keyedRule) int {
+		if c := compareKeyedRules(a, b); c != 0 {
+			return c
+		}
+		return a.seq - b.seq
+	})
 	reported := map[[2]*model.Flow]bool{}
-	for _, k := range keys {
-		rules := byKey[k] // in source order
-		kept := rules[0]
-		for _, r := range rules[1:] {
+	c.prog.Rules = make([]*model.Rule, 0, len(all))
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && compareKeyedRules(all[i], all[j]) == 0 {
+			j++
+		}
+		first := all[i].Rule
+		kept := first
+		for _, k := range all[i+1 : j] {
+			r := k.Rule
 			if CompareFlows(r.Flow, kept.Flow) < 0 {
 				kept = r
 			}
-			pair := [2]*model.Flow{rules[0].Flow, r.Flow}
+			pair := [2]*model.Flow{first.Flow, r.Flow}
 			if reported[pair] {
 				continue
 			}
 			reported[pair] = true
 			c.diags.Errorf(r.Flow.Range, DuplicateRule, "flow produces the same AWS rule as another flow: %s", describeRule(r)).
 				WithDetail("AWS refuses a rule that already exists, and rules that differ only in description are the same rule. Remove one flow, or merge their purposes.").
-				WithRelated(rules[0].Flow.Range, "the other flow")
+				WithRelated(first.Flow.Range, "the other flow")
 		}
 		c.prog.Rules = append(c.prog.Rules, kept)
+		i = j
 	}
+}
+
+// keyedRule is a rule with its peer's key, computed once for sorting, and
+// its place in source order.
+type keyedRule struct {
+	*model.Rule
+	group int // the group's place in name order
+	peer  string
+	seq   int
+}
+
+// compareKeyedRules orders as CompareRules does; it is 0 exactly for rules
+// with the same Key.
+func compareKeyedRules(a, b keyedRule) int {
+	if a.group != b.group {
+		return a.group - b.group
+	}
+	if c := compareRuleHeads(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	return strings.Compare(a.peer, b.peer)
+}
+
+func compareRanges(a, b source.Range) int {
+	switch {
+	case a.Before(b):
+		return -1
+	case b.Before(a):
+		return 1
+	}
+	return 0
 }
 
 func describeRule(r *model.Rule) string {
@@ -728,8 +775,14 @@ func (c *compiler) sortProgram() {
 	sort.Slice(p.PrefixLists, func(i, j int) bool { return p.PrefixLists[i].Name < p.PrefixLists[j].Name })
 	sort.Slice(p.Externals, func(i, j int) bool { return p.Externals[i].Name < p.Externals[j].Name })
 	sort.Slice(p.Services, func(i, j int) bool { return p.Services[i].Name < p.Services[j].Name })
-	sort.SliceStable(p.Flows, func(i, j int) bool { return CompareFlows(p.Flows[i], p.Flows[j]) < 0 })
-	sort.SliceStable(p.Rules, func(i, j int) bool { return CompareRules(p.Rules[i], p.Rules[j]) < 0 })
+	// Flows equal by content are told apart by position, which is unique.
+	slices.SortFunc(p.Flows, func(a, b *model.Flow) int {
+		if c := CompareFlows(a, b); c != 0 {
+			return c
+		}
+		return compareRanges(a.Range, b.Range)
+	})
+	// p.Rules are in rule order already: deriveRules sorts them.
 }
 
 // CompareFlows orders flows by content: source, destination, ports,
@@ -764,6 +817,14 @@ func comparePorts(a, b []model.Port) int {
 
 // CompareRules orders rules by group, direction, port, then peer.
 func CompareRules(a, b *model.Rule) int {
+	if c := compareRuleHeads(a, b); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Peer.Key(), b.Peer.Key())
+}
+
+// compareRuleHeads orders rules by group, direction and port.
+func compareRuleHeads(a, b *model.Rule) int {
 	if c := strings.Compare(a.Group.Name, b.Group.Name); c != 0 {
 		return c
 	}
@@ -776,7 +837,7 @@ func CompareRules(a, b *model.Rule) int {
 		}
 		return 1
 	}
-	return strings.Compare(a.Peer.Key(), b.Peer.Key())
+	return 0
 }
 
 // ParsePorts reads a port list written as in intent files ("tcp/443",

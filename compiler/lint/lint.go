@@ -10,8 +10,10 @@ package lint
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -123,7 +125,11 @@ func Run(p *model.Program, checks []*Check, cfg Config) Result {
 		i    int
 	}
 	used := map[waiverKey]bool{}
-	for _, c := range checks {
+	// The checks only read the program: run them side by side, then take
+	// their findings in check order, so the result does not depend on
+	// which finished first.
+	passes := make([]*Pass, len(checks))
+	for i, c := range checks {
 		sev := c.Severity
 		if s, ok := cfg.Severity[c.ID]; ok {
 			sev = s
@@ -133,8 +139,31 @@ func Run(p *model.Program, checks []*Check, cfg Config) Result {
 		}
 		cc := *c
 		cc.Severity = sev
-		pass := &Pass{Program: p, Config: &cfg, check: &cc}
-		c.Run(pass)
+		passes[i] = &Pass{Program: p, Config: &cfg, check: &cc}
+	}
+	var wg sync.WaitGroup
+	next := make(chan *Pass)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for pass := range next {
+				pass.check.Run(pass)
+			}
+		}()
+	}
+	for _, pass := range passes {
+		if pass != nil {
+			next <- pass
+		}
+	}
+	close(next)
+	wg.Wait()
+	for i, c := range checks {
+		pass := passes[i]
+		if pass == nil {
+			continue
+		}
 	findings:
 		for _, f := range pass.found {
 			if f.flow != nil {

@@ -1,7 +1,7 @@
 package lint
 
 import (
-	"sort"
+	"slices"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 )
@@ -21,27 +21,30 @@ func lasts(g, f *model.Flow) bool {
 // furthest, found in one sweep.
 func runShadowed(p *Pass) {
 	type bucketKey struct {
-		group string
+		group *model.Group
 		dir   model.Direction
-		peer  string
+		peer  model.PeerID
 	}
 	buckets := map[bucketKey][]*model.Rule{}
 	for _, r := range p.Program.Rules {
-		k := bucketKey{r.Group.Name, r.Direction, r.Peer.Key()}
+		k := bucketKey{r.Group, r.Direction, r.Peer.ID()}
 		buckets[k] = append(buckets[k], r)
 	}
 	// coverer[rule] is a flow that covers the rule and lasts as long.
 	coverer := map[*model.Rule]*model.Flow{}
 	for _, rules := range buckets {
-		sort.Slice(rules, func(i, j int) bool {
-			a, b := rules[i].Port, rules[j].Port
-			if a.Protocol != b.Protocol {
-				return a.Less(b)
+		slices.SortFunc(rules, func(x, y *model.Rule) int {
+			a, b := x.Port, y.Port
+			switch {
+			case a.Protocol != b.Protocol:
+				if a.Less(b) {
+					return -1
+				}
+				return 1
+			case a.From != b.From:
+				return a.From - b.From
 			}
-			if a.From != b.From {
-				return a.From < b.From
-			}
-			return a.To > b.To // wider first
+			return b.To - a.To // wider first
 		})
 		var alls []*model.Rule
 		for _, r := range rules {

@@ -315,6 +315,33 @@ func (p Peer) Key() string {
 	return ""
 }
 
+// PeerID is a comparable form of a peer's Key, for use as a map key:
+// equal exactly when the keys are equal, and built without allocating.
+type PeerID struct {
+	Kind PeerKind
+	CIDR netip.Prefix
+	Name string // the prefix list's id, the group's name, the external's id or else its name
+	ByID bool   // an external named by its id
+}
+
+// ID returns the peer's PeerID.
+func (p Peer) ID() PeerID {
+	switch p.Kind {
+	case PeerCIDR:
+		return PeerID{Kind: p.Kind, CIDR: p.CIDR}
+	case PeerPrefixList:
+		return PeerID{Kind: p.Kind, Name: p.PrefixList.ID}
+	case PeerGroup:
+		return PeerID{Kind: p.Kind, Name: p.Group.Name}
+	case PeerExternal:
+		if p.External.ID != "" {
+			return PeerID{Kind: p.Kind, Name: p.External.ID, ByID: true}
+		}
+		return PeerID{Kind: p.Kind, Name: p.External.Name}
+	}
+	return PeerID{Kind: p.Kind}
+}
+
 // String describes the peer for people: the CIDR, or the name.
 func (p Peer) String() string {
 	switch p.Kind {

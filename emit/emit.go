@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -89,18 +90,48 @@ func Words(s string) []string {
 	})
 }
 
-// RuleWords describes a rule in words, from its content only: group,
-// direction, peer, protocol and ports. Targets join them into resource
-// names, so a rule's name changes only when the rule does.
-func RuleWords(r *model.Rule) []string {
-	w := Words(r.Group.Name)
+// RuleNamer describes rules in words, from their content only: group,
+// direction, peer, protocol and ports. Targets join the words into
+// resource names, so a rule's name changes only when the rule does. It
+// remembers the words of groups and peers, which recur in many rules.
+type RuleNamer struct {
+	groups map[*model.Group][]string
+	peers  map[peerName][]string
+}
+
+// peerName is what PeerWords depends on.
+type peerName struct {
+	via  model.Endpoint
+	cidr netip.Prefix
+}
+
+// NewRuleNamer returns an empty RuleNamer.
+func NewRuleNamer() *RuleNamer {
+	return &RuleNamer{groups: map[*model.Group][]string{}, peers: map[peerName][]string{}}
+}
+
+// Words returns the words of r.
+func (n *RuleNamer) Words(r *model.Rule) []string {
+	gw, ok := n.groups[r.Group]
+	if !ok {
+		gw = Words(r.Group.Name)
+		n.groups[r.Group] = gw
+	}
+	key := peerName{r.Peer.Via, r.Peer.CIDR}
+	pw, ok := n.peers[key]
+	if !ok {
+		pw = PeerWords(r.Peer)
+		n.peers[key] = pw
+	}
+	w := make([]string, 0, len(gw)+len(pw)+6)
+	w = append(w, gw...)
 	if r.Direction == model.Ingress {
 		w = append(w, "ingress", "from")
 	} else {
 		w = append(w, "egress", "to")
 	}
-	w = append(w, PeerWords(r.Peer)...)
-	return append(w, PortWords(r.Port)...)
+	w = append(w, pw...)
+	return appendPortWords(w, r.Port)
 }
 
 // PeerWords names a peer: the name it was written by, plus the block for a
@@ -124,25 +155,28 @@ func cidrWords(c netip.Prefix) []string {
 }
 
 // PortWords names a port: "tcp 443", "tcp 8000 to 8099", "icmp 3 4", "all".
-func PortWords(p model.Port) []string {
+func PortWords(p model.Port) []string { return appendPortWords(nil, p) }
+
+func appendPortWords(w []string, p model.Port) []string {
+	proto := string(p.Protocol)
 	switch p.Protocol {
 	case model.All:
-		return []string{"all"}
+		return append(w, "all")
 	case model.TCP, model.UDP:
 		if p.From == p.To {
-			return []string{string(p.Protocol), fmt.Sprint(p.From)}
+			return append(w, proto, strconv.Itoa(p.From))
 		}
-		return []string{string(p.Protocol), fmt.Sprint(p.From), "to", fmt.Sprint(p.To)}
+		return append(w, proto, strconv.Itoa(p.From), "to", strconv.Itoa(p.To))
 	case model.ICMP, model.ICMPv6:
 		switch {
 		case p.From == -1:
-			return []string{string(p.Protocol), "all"}
+			return append(w, proto, "all")
 		case p.To == -1:
-			return []string{string(p.Protocol), fmt.Sprint(p.From)}
+			return append(w, proto, strconv.Itoa(p.From))
 		}
-		return []string{string(p.Protocol), fmt.Sprint(p.From), fmt.Sprint(p.To)}
+		return append(w, proto, strconv.Itoa(p.From), strconv.Itoa(p.To))
 	}
-	return []string{"proto", string(p.Protocol)}
+	return append(w, "proto", proto)
 }
 
 // Unique makes names unique. names[i] is the readable name of the thing

@@ -112,6 +112,15 @@ func ConfigPath(paths []string) string {
 // Load reads the settings file (if any), and reads, parses, compiles and
 // lints the policy at paths.
 func Load(paths []string, opts compiler.Options) (*Policy, error) {
+	return LoadAlongside(paths, opts, nil)
+}
+
+// LoadAlongside is Load, and when the policy compiles without errors it
+// also runs alongside(program) while the lints run: both only read the
+// program, so a build emits its output at the same time as it is checked.
+// The caller decides from the returned Diags whether to use what
+// alongside made.
+func LoadAlongside(paths []string, opts compiler.Options, alongside func(*model.Program)) (*Policy, error) {
 	names, err := Files(paths)
 	if err != nil {
 		return nil, err
@@ -143,7 +152,17 @@ func Load(paths []string, opts compiler.Options) (*Policy, error) {
 	}
 	p.Config = cfg
 	p.Diags = append(p.Diags, cfgDiags...)
+	if alongside == nil || p.Diags.HasErrors() {
+		p.RunLint()
+		return p, nil
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		alongside(p.Program)
+	}()
 	p.RunLint()
+	<-done
 	return p, nil
 }
 

@@ -101,8 +101,9 @@ func nameAll(p *model.Program) names {
 			ids = append(ids, camel(append(emit.Words(e.Name), "security", "group", "id")))
 		}
 	}
+	namer := emit.NewRuleNamer()
 	for _, r := range p.Rules {
-		ids = append(ids, camel(emit.RuleWords(r)))
+		ids = append(ids, camel(namer.Words(r)))
 	}
 	key := func(i int) string {
 		switch {

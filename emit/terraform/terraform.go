@@ -86,8 +86,9 @@ func nameAll(p *model.Program) names {
 		n.external[inputs[i]] = id
 	}
 	ids = make([]string, 0, len(p.Rules))
+	namer := emit.NewRuleNamer()
 	for _, r := range p.Rules {
-		ids = append(ids, identifier(emit.RuleWords(r)))
+		ids = append(ids, identifier(namer.Words(r)))
 	}
 	n.rule = emit.Unique(ids, func(i int) string { return p.Rules[i].Key() }, maxName, joinSuffix)
 	return n

@@ -62,7 +62,13 @@ func newBuildCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := load(args, day)
+			// The output is generated while the lints run, and thrown
+			// away if they find an error.
+			var (
+				files []emit.File
+				diags diag.List
+			)
+			p, err := loadAlongside(args, day, func(prog *model.Program) { files, diags = t.Emit(prog, opts) })
 			if err != nil {
 				return err
 			}
@@ -71,7 +77,6 @@ func newBuildCmd(e *env) *cobra.Command {
 				fmt.Fprintf(e.stderr, "%s; nothing written\n", p.Diags.Summary())
 				return findings
 			}
-			files, diags := t.Emit(p.Program, opts)
 			diag.Fprint(e.stderr, p.Sources, diags)
 			if diags.HasErrors() {
 				fmt.Fprintf(e.stderr, "%s; nothing written\n", diags.Summary())

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/policy"
 )
@@ -144,10 +145,16 @@ func (n *nowFlag) time() (time.Time, error) {
 
 // load reads and compiles the policy at paths ("." when none).
 func load(paths []string, now time.Time) (*policy.Policy, error) {
+	return loadAlongside(paths, now, nil)
+}
+
+// loadAlongside is load, running alongside on the program while the lints
+// run (see policy.LoadAlongside).
+func loadAlongside(paths []string, now time.Time, alongside func(*model.Program)) (*policy.Policy, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	p, err := policy.Load(paths, compiler.Options{Now: now})
+	p, err := policy.LoadAlongside(paths, compiler.Options{Now: now}, alongside)
 	if err != nil {
 		var ue *policy.UsageError
 		if errors.As(err, &ue) {

@@ -248,17 +248,27 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		return nil, diags
 	}
 	n := nameAll(p)
-	var templates []*template
+	var cache scalarCache
+	render := func(t *template) []byte {
+		if ext == "json" {
+			return renderJSON(t.root)
+		}
+		return renderYAML(emit.Header(p), t.root, &cache)
+	}
+	var (
+		templates []*template
+		rendered  [][]byte
+	)
 	if opts.Split {
-		templates = splitTemplates(p, n, opts)
+		templates, rendered = splitTemplates(p, n, opts, render)
 	} else {
-		templates = []*template{single(p, n, opts)}
+		t := single(p, n, opts)
+		templates, rendered = []*template{t}, [][]byte{render(t)}
 	}
 	var files []emit.File
-	for _, t := range templates {
-		data := render(p, t, ext)
-		diags = append(diags, checkLimits(t, data, opts.Split)...)
-		files = append(files, emit.File{Path: t.name + "." + ext, Data: data})
+	for i, t := range templates {
+		diags = append(diags, checkLimits(t, rendered[i], opts.Split)...)
+		files = append(files, emit.File{Path: t.name + "." + ext, Data: rendered[i]})
 	}
 	if opts.Split {
 		files = append(files, emit.File{Path: "README.md", Data: deployReadme(p, templates, ext)})
@@ -268,13 +278,6 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 
 // noPos is the subject of findings about the output as a whole.
 var noPos = source.Range{}
-
-func render(p *model.Program, t *template, ext string) []byte {
-	if ext == "json" {
-		return renderJSON(t.root)
-	}
-	return renderYAML(emit.Header(p), t.root)
-}
 
 func single(p *model.Program, n names, opts emit.Options) *template {
 	t := newTemplate("template", description(p, "Security groups of the policy"))

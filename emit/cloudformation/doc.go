@@ -17,22 +17,58 @@ import (
 
 // object is a mapping whose keys keep the order they were set in.
 type object struct {
-	keys []string
-	vals map[string]any
+	keys  []string
+	vals  []any
+	index map[string]int // position of each key, once there are many; nil before
 }
 
-func obj() *object { return &object{vals: map[string]any{}} }
+// indexFrom is the size from which an object indexes its keys: most
+// objects have a handful, which a scan finds faster than a map.
+const indexFrom = 16
+
+func obj() *object { return &object{} }
+
+func (o *object) find(key string) int {
+	if o.index != nil {
+		if i, ok := o.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, k := range o.keys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
 
 // set adds or replaces key and returns o, for chaining.
 func (o *object) set(key string, v any) *object {
-	if _, ok := o.vals[key]; !ok {
-		o.keys = append(o.keys, key)
+	if i := o.find(key); i >= 0 {
+		o.vals[i] = v
+		return o
 	}
-	o.vals[key] = v
+	o.keys = append(o.keys, key)
+	o.vals = append(o.vals, v)
+	switch {
+	case o.index != nil:
+		o.index[key] = len(o.keys) - 1
+	case len(o.keys) >= indexFrom:
+		o.index = make(map[string]int, 2*len(o.keys))
+		for i, k := range o.keys {
+			o.index[k] = i
+		}
+	}
 	return o
 }
 
-func (o *object) get(key string) any { return o.vals[key] }
+func (o *object) get(key string) any {
+	if i := o.find(key); i >= 0 {
+		return o.vals[i]
+	}
+	return nil
+}
 
 // Intrinsic functions. Each renders as a short-form tag in YAML and as
 // {"Fn::...": ...} in JSON.
@@ -104,8 +140,8 @@ func toYAML(v any) *yaml.Node {
 	switch v := v.(type) {
 	case *object:
 		n := &yaml.Node{Kind: yaml.MappingNode}
-		for _, k := range v.keys {
-			n.Content = append(n.Content, str(k), toYAML(v.vals[k]))
+		for i, k := range v.keys {
+			n.Content = append(n.Content, str(k), toYAML(v.vals[i]))
 		}
 		return n
 	case []any:
@@ -132,17 +168,18 @@ func toYAML(v any) *yaml.Node {
 }
 
 // renderYAML writes the template with a comment header, in the block
-// layout yaml.v3 gives with an indent of 2. The document is built as
-// yaml.Node values; the block structure is written here, and yaml.v3
-// decides how each distinct scalar is written (plain or quoted), which is
-// where YAML's subtleties live. yaml.v3's own emitter keeps every event of
-// a document in memory (a few hundred bytes each), which made it most of
-// the cost of large templates; a test holds this writer to yaml.v3's bytes.
-func renderYAML(header string, t *object) []byte {
-	w := yamlWriter{scalars: map[scalarKey]string{}}
-	w.buf.WriteString("# " + header + "\n")
-	w.node(toYAML(t), "", false)
-	return w.buf.Bytes()
+// layout yaml.v3 gives with an indent of 2. The block structure is written
+// here, straight from the tree; yaml.v3 decides how each scalar that is
+// not plainly safe is written (plain or quoted, once per distinct scalar),
+// which is where YAML's subtleties live. yaml.v3's own emitter keeps every
+// event of a document in memory (a few hundred bytes each), which made it
+// most of the cost of large templates; a test holds this writer to the
+// bytes yaml.v3 writes for the same tree (renderYAMLReference).
+func renderYAML(header string, t *object, cache *scalarCache) []byte {
+	w := yamlWriter{scalars: cache}
+	w.buf = append(w.buf, "# "+header+"\n"...)
+	w.node(t, "", false)
+	return w.buf
 }
 
 // renderYAMLReference writes the template with yaml.v3's encoder alone: the
@@ -164,94 +201,171 @@ type scalarKey struct {
 	style      yaml.Style
 }
 
+// scalarCache remembers how yaml.v3 writes scalars, across the templates
+// of one build.
+type scalarCache map[scalarKey]string
+
 type yamlWriter struct {
-	buf     bytes.Buffer
-	scalars map[scalarKey]string // how yaml.v3 writes each scalar
+	buf     []byte
+	scalars *scalarCache
 }
 
-// scalar returns the scalar as yaml.v3 writes it in block context.
-func (w *yamlWriter) scalar(n *yaml.Node) string {
-	if n.Style == 0 && isPlainSafe(n.Value) && !yaml11Ambiguous(n.Value) {
-		switch n.Tag {
-		case "!!str", "":
-			return n.Value
-		case "!!int":
-			return n.Value
+// scalar appends the scalar as yaml.v3 writes it in block context.
+func (w *yamlWriter) scalar(tag, value string, style yaml.Style) {
+	if style == 0 && isPlainSafe(value) && !yaml11Ambiguous(value) {
+		switch tag {
+		case "!!str", "!!int":
+			w.buf = append(w.buf, value...)
+			return
 		case "!Ref", "!GetAtt", "!Sub":
-			return n.Tag + " " + n.Value
+			w.buf = append(w.buf, tag...)
+			w.buf = append(w.buf, ' ')
+			w.buf = append(w.buf, value...)
+			return
 		}
 	}
-	k := scalarKey{n.Tag, n.Value, n.Style}
-	if s, ok := w.scalars[k]; ok {
-		return s
+	k := scalarKey{tag, value, style}
+	out, ok := (*w.scalars)[k]
+	if !ok {
+		var b bytes.Buffer
+		enc := yaml.NewEncoder(&b)
+		if err := enc.Encode(&yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value, Style: style}); err != nil {
+			panic(err)
+		}
+		enc.Close()
+		out = strings.TrimSuffix(b.String(), "\n")
+		if *w.scalars == nil {
+			*w.scalars = scalarCache{}
+		}
+		(*w.scalars)[k] = out
 	}
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	if err := enc.Encode(n); err != nil {
-		panic(err)
-	}
-	enc.Close()
-	s := strings.TrimSuffix(b.String(), "\n")
-	w.scalars[k] = s
-	return s
+	w.buf = append(w.buf, out...)
 }
 
-// node writes n at indent. inline is true when the caller has already
-// written "- " and the first line of n continues that line.
-func (w *yamlWriter) node(n *yaml.Node, indent string, inline bool) {
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i < len(n.Content); i += 2 {
+// str appends a string scalar, quoted where str would have it quoted.
+func (w *yamlWriter) str(s string) {
+	if isPlainSafe(s) && !yaml11Ambiguous(s) {
+		w.buf = append(w.buf, s...)
+		return
+	}
+	n := str(s)
+	w.scalar(n.Tag, n.Value, n.Style)
+}
+
+// leaf appends a value that is not an object or a list.
+func (w *yamlWriter) leaf(v any) {
+	switch v := v.(type) {
+	case string:
+		w.str(v)
+	case int:
+		w.buf = strconv.AppendInt(w.buf, int64(v), 10)
+	case ref:
+		w.scalar("!Ref", v.name, 0)
+	case getAtt:
+		w.scalar("!GetAtt", v.resource+"."+v.attr, 0)
+	case sub:
+		w.scalar("!Sub", v.text, 0)
+	default:
+		panic("cloudformation: cannot render " + strconv.Quote(strings.TrimSpace(jsonString(v))))
+	}
+}
+
+// importKey is the one key of the mapping an importVal is written as.
+const importKey = "Fn::ImportValue"
+
+// node writes v, an object or a list, at indent. inline is true when the
+// caller has already written "- " and the first line of v continues that
+// line.
+func (w *yamlWriter) node(v any, indent string, inline bool) {
+	switch v := v.(type) {
+	case *object:
+		for i, k := range v.keys {
 			if !(inline && i == 0) {
-				w.buf.WriteString(indent)
+				w.buf = append(w.buf, indent...)
 			}
-			w.buf.WriteString(w.scalar(n.Content[i]))
-			w.buf.WriteByte(':')
-			w.value(n.Content[i+1], indent)
+			w.str(k)
+			w.buf = append(w.buf, ':')
+			w.value(v.vals[i], indent)
 		}
-	case yaml.SequenceNode:
-		for _, item := range n.Content {
-			w.buf.WriteString(indent + "- ")
+	case importVal:
+		if !inline {
+			w.buf = append(w.buf, indent...)
+		}
+		w.str(importKey)
+		w.buf = append(w.buf, ':')
+		w.value(v.name, indent)
+	case []any:
+		for _, item := range v {
+			w.buf = append(w.buf, indent...)
+			w.buf = append(w.buf, "- "...)
 			w.itemValue(item, indent+"  ")
 		}
 	default:
-		w.buf.WriteString(w.scalar(n) + "\n")
+		w.leaf(v)
+		w.buf = append(w.buf, '\n')
 	}
 }
 
 // value writes a mapping value after "key:".
-func (w *yamlWriter) value(v *yaml.Node, indent string) {
-	switch {
-	case v.Kind == yaml.MappingNode && len(v.Content) == 0:
-		w.buf.WriteString(" {}\n")
-	case v.Kind == yaml.SequenceNode && len(v.Content) == 0:
-		w.buf.WriteString(" []\n")
-	case v.Kind == yaml.MappingNode:
-		w.buf.WriteByte('\n')
+func (w *yamlWriter) value(v any, indent string) {
+	switch v := v.(type) {
+	case *object:
+		if len(v.keys) == 0 {
+			w.buf = append(w.buf, " {}\n"...)
+			return
+		}
+		w.buf = append(w.buf, '\n')
 		w.node(v, indent+"  ", false)
-	case v.Kind == yaml.SequenceNode:
-		w.buf.WriteByte('\n')
+	case importVal:
+		w.buf = append(w.buf, '\n')
+		w.node(v, indent+"  ", false)
+	case []any:
+		if len(v) == 0 {
+			w.buf = append(w.buf, " []\n"...)
+			return
+		}
+		w.buf = append(w.buf, '\n')
 		w.node(v, indent+"  ", false)
 	default:
-		w.buf.WriteString(" " + w.scalar(v) + "\n")
+		w.buf = append(w.buf, ' ')
+		w.leaf(v)
+		w.buf = append(w.buf, '\n')
 	}
 }
 
 // itemValue writes a sequence item after "- ".
-func (w *yamlWriter) itemValue(v *yaml.Node, indent string) {
-	switch {
-	case v.Kind == yaml.MappingNode && len(v.Content) > 0:
+func (w *yamlWriter) itemValue(v any, indent string) {
+	switch v := v.(type) {
+	case *object:
+		if len(v.keys) == 0 {
+			w.buf = append(w.buf, "{}\n"...)
+			return
+		}
 		w.node(v, indent, true)
-	case v.Kind == yaml.MappingNode:
-		w.buf.WriteString("{}\n")
-	case v.Kind == yaml.SequenceNode && len(v.Content) == 0:
-		w.buf.WriteString("[]\n")
-	case v.Kind == yaml.SequenceNode:
-		w.buf.WriteByte('\n')
+	case importVal:
+		w.node(v, indent, true)
+	case []any:
+		if len(v) == 0 {
+			w.buf = append(w.buf, "[]\n"...)
+			return
+		}
+		w.buf = append(w.buf, '\n')
 		w.node(v, indent, false)
 	default:
-		w.buf.WriteString(w.scalar(v) + "\n")
+		w.leaf(v)
+		w.buf = append(w.buf, '\n')
 	}
+}
+
+// jsonQuote quotes s as jsonString does; printable ASCII without quotes or
+// backslashes, nearly every string of a template, needs no encoder.
+func jsonQuote(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return jsonString(s)
+		}
+	}
+	return `"` + s + `"`
 }
 
 func jsonString(s any) string {
@@ -272,8 +386,8 @@ func toJSON(b *bytes.Buffer, v any, indent string) {
 		}
 		b.WriteString("{\n")
 		for i, k := range v.keys {
-			b.WriteString(indent + "  " + jsonString(k) + ": ")
-			toJSON(b, v.vals[k], indent+"  ")
+			b.WriteString(indent + "  " + jsonQuote(k) + ": ")
+			toJSON(b, v.vals[i], indent+"  ")
 			if i < len(v.keys)-1 {
 				b.WriteByte(',')
 			}
@@ -296,7 +410,7 @@ func toJSON(b *bytes.Buffer, v any, indent string) {
 		}
 		b.WriteString(indent + "]")
 	case string:
-		b.WriteString(jsonString(v))
+		b.WriteString(jsonQuote(v))
 	case int:
 		b.WriteString(strconv.Itoa(v))
 	case ref:

@@ -26,8 +26,9 @@ func groupsStackParam(i int) string { return fmt.Sprintf("GroupsStack%d", i) }
 func DefaultStackName(template string) string { return "sgc-" + template }
 
 // splitTemplates spreads the program over group stacks (groups and their
-// exported ids) and rule stacks (rules, importing the group ids).
-func splitTemplates(p *model.Program, n names, opts emit.Options) []*template {
+// exported ids) and rule stacks (rules, importing the group ids), and
+// renders each with render.
+func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
 	var out []*template
 	stackOf := map[*model.Group]int{}
 	nGroupStacks := (len(p.Groups) + groupsPerStack - 1) / groupsPerStack
@@ -43,28 +44,60 @@ func splitTemplates(p *model.Program, n names, opts emit.Options) []*template {
 		out = append(out, t)
 	}
 
-	// Rules in model order (by group), in chunks. A chunk whose rendering
-	// would pass the size limit is halved until it fits. The size is judged
-	// on the JSON rendering, which is fast and never smaller than the YAML.
+	// Rules in model order (by group), in chunks of rulesPerStack, each
+	// stack rendered once. Only if one would pass the size limit (it takes
+	// names and descriptions near AWS's maximum lengths) are the chunks cut
+	// again: a chunk too big is halved until it fits, judged on the JSON
+	// rendering, which is never smaller than the YAML.
 	var chunks [][]*model.Rule
 	for i := 0; i < len(p.Rules); i += rulesPerStack {
 		chunks = append(chunks, p.Rules[i:min(i+rulesPerStack, len(p.Rules))])
 	}
-	var rules []*template
+	rules, data := ruleStacks(p, n, chunks, stackOf, opts, render)
+	for _, d := range data {
+		if len(d) > MaxBytes {
+			chunks = fitChunks(p, n, chunks, stackOf, opts)
+			rules, data = ruleStacks(p, n, chunks, stackOf, opts, render)
+			break
+		}
+	}
+	all := append(out, rules...)
+	rendered := make([][]byte, len(out), len(all))
+	for i, t := range out {
+		rendered[i] = render(t)
+	}
+	return all, append(rendered, data...)
+}
+
+// ruleStacks builds and renders a rule stack per chunk.
+func ruleStacks(p *model.Program, n names, chunks [][]*model.Rule, stackOf map[*model.Group]int, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
+	var (
+		rules []*template
+		data  [][]byte
+	)
+	for i, c := range chunks {
+		t := ruleStack(p, n, c, stackOf, i+1, opts)
+		t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", i+1, len(chunks))))
+		rules = append(rules, t)
+		data = append(data, render(t))
+	}
+	return rules, data
+}
+
+// fitChunks halves chunks until each one's stack is within the size limit.
+func fitChunks(p *model.Program, n names, chunks [][]*model.Rule, stackOf map[*model.Group]int, opts emit.Options) [][]*model.Rule {
+	var out [][]*model.Rule
 	for len(chunks) > 0 {
 		c := chunks[0]
 		chunks = chunks[1:]
-		t := ruleStack(p, n, c, stackOf, len(rules)+1, opts)
+		t := ruleStack(p, n, c, stackOf, len(out)+1, opts)
 		if len(c) > 1 && len(renderJSON(t.root)) > MaxBytes {
 			chunks = append([][]*model.Rule{c[:len(c)/2], c[len(c)/2:]}, chunks...)
 			continue
 		}
-		rules = append(rules, t)
+		out = append(out, c)
 	}
-	for i, t := range rules {
-		t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", i+1, len(rules))))
-	}
-	return append(out, rules...)
+	return out
 }
 
 func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf map[*model.Group]int, index int, opts emit.Options) *template {

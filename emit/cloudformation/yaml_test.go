@@ -1,7 +1,10 @@
 package cloudformation
 
 import (
+	"slices"
+
 	"bytes"
+	"github.com/sgc-dev/sgc/compiler/model"
 	"testing"
 	"time"
 
@@ -34,12 +37,69 @@ tricky -> n tcp/3 because "@at first, then: colon"
 			t.Fatal(p.Diags)
 		}
 		n := nameAll(p.Program)
-		templates := append([]*template{single(p.Program, n, emit.Options{})}, splitTemplates(p.Program, n, emit.Options{})...)
+		split, _ := splitTemplates(p.Program, n, emit.Options{}, func(*template) []byte { return nil })
+		templates := append([]*template{single(p.Program, n, emit.Options{})}, split...)
+		var cache scalarCache
 		for _, tpl := range templates {
-			got, want := renderYAML("h", tpl.root), renderYAMLReference("h", tpl.root)
+			got, want := renderYAML("h", tpl.root, &cache), renderYAMLReference("h", tpl.root)
 			if !bytes.Equal(got, want) {
 				t.Fatalf("case %d, %s: the block writer differs from yaml.v3:\n--- yaml.v3\n%s\n--- writer\n%s", i, tpl.name, want, got)
 			}
 		}
+	}
+}
+
+func sameJSONQuote(t *testing.T, s string) {
+	if got, want := jsonQuote(s), jsonString(s); got != want {
+		t.Errorf("jsonQuote(%q) = %s, the encoder writes %s", s, got, want)
+	}
+}
+
+// TestJSONQuote holds jsonQuote's shortcut to encoding/json.
+func TestJSONQuote(t *testing.T) {
+	cases := []string{"", "plain", `a"b`, `a\b`, "<&>", "tab\t", "\x7f", "é", "\u2028", "\xff"}
+	for c := 0; c < 128; c++ {
+		cases = append(cases, "x"+string(rune(c)))
+	}
+	for _, s := range cases {
+		sameJSONQuote(t, s)
+	}
+}
+
+func FuzzJSONQuote(f *testing.F) {
+	f.Add("the ALB forwards game traffic")
+	f.Fuzz(sameJSONQuote)
+}
+
+// TestFitChunks: a chunk of rules too big for one stack is cut into
+// consecutive chunks whose stacks each fit.
+func TestFitChunks(t *testing.T) {
+	p := policy.FromSources(synth.Generate(synth.Config{Groups: 300, Flows: 3000, Seed: 2, GroupsPerFile: 50}),
+		compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if p.Diags.HasErrors() {
+		t.Fatal(p.Diags)
+	}
+	prog := p.Program
+	n := nameAll(prog)
+	stackOf := map[*model.Group]int{}
+	for i, g := range prog.Groups {
+		stackOf[g] = 1 + i/groupsPerStack
+	}
+	if size := len(renderJSON(ruleStack(prog, n, prog.Rules, stackOf, 1, emit.Options{}).root)); size <= MaxBytes {
+		t.Fatalf("the test needs a chunk over the limit; it is %d bytes", size)
+	}
+	chunks := fitChunks(prog, n, [][]*model.Rule{prog.Rules}, stackOf, emit.Options{})
+	if len(chunks) < 2 {
+		t.Fatalf("%d chunks", len(chunks))
+	}
+	var all []*model.Rule
+	for i, c := range chunks {
+		if size := len(renderJSON(ruleStack(prog, n, c, stackOf, i+1, emit.Options{}).root)); size > MaxBytes {
+			t.Errorf("chunk %d: %d bytes", i, size)
+		}
+		all = append(all, c...)
+	}
+	if !slices.Equal(all, prog.Rules) {
+		t.Error("the chunks do not hold the rules in order")
 	}
 }

@@ -253,7 +253,8 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		if ext == "json" {
 			return renderJSON(t.root)
 		}
-		return renderYAML(emit.Header(p), t.root, &cache)
+		// About 700 bytes a resource: one allocation for most templates.
+		return renderYAML(emit.Header(p), t.root, &cache, 1024+700*len(t.resources.keys))
 	}
 	var (
 		templates []*template

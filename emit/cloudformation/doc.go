@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -83,7 +84,7 @@ type (
 // CloudFormation's, would take for something other than a string:
 // booleans, null, numbers, sexagesimals and dates.
 var yaml11Special = regexp.MustCompile(`^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|` +
-	`[-+]?(?:0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+)|` +
+	`[-+]?(?:0|[1-9][0-9_]*|0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+)|` +
 	`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
 	`[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$`)
 
@@ -104,33 +105,67 @@ func yaml11Ambiguous(s string) bool {
 	}
 	switch c := s[0]; {
 	case c >= '0' && c <= '9', c == '-', c == '+', c == '.':
-		return !strings.Contains(s, "/") && yaml11Special.MatchString(s)
+		return !strings.Contains(s, "/") && (yaml11Special.MatchString(s) || goNumber(s))
 	}
 	return false
 }
 
-// isPlainSafe reports whether yaml.v3 certainly writes s plain: letters,
-// digits, inner spaces, and punctuation without meaning to YAML.
+// goNumber reports whether yaml.v3 reads s as a number: it drops
+// underscores and asks strconv, which takes forms such as 0X1F and +Inf
+// that YAML 1.1's patterns do not.
+func goNumber(s string) bool {
+	s = strings.ReplaceAll(s, "_", "")
+	if _, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return true
+	}
+	if _, err := strconv.ParseUint(s, 0, 64); err == nil {
+		return true
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil || errors.Is(err, strconv.ErrRange)
+}
+
+// isPlainSafe reports whether yaml.v3 certainly writes s plain: letters
+// and digits first and last, and between them inner spaces and punctuation
+// that means nothing to YAML there: a ":" not followed by a space (as in
+// ${AWS::StackName} and IPv6 addresses), "$", braces, and the like.
+// FuzzPlainSafe holds it to yaml.v3.
 func isPlainSafe(s string) bool {
-	if s == "" || !isAlnum(s[0]) {
+	if s == "" || !isAlnum(s[0]) || !isAlnum(s[len(s)-1]) {
 		return false
 	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !isAlnum(c) && !strings.ContainsRune(" ._/()=+-,", rune(c)) {
+	for i := 1; i < len(s)-1; i++ {
+		switch c := s[i]; {
+		case isAlnum(c):
+		case c == ' ':
+			if s[i+1] == '#' {
+				return false // a comment
+			}
+		case c == ':':
+			if s[i+1] == ' ' {
+				return false // a mapping key
+			}
+		case strings.IndexByte("._/()=+-,${}'@", c) >= 0:
+		default:
 			return false
 		}
 	}
-	return s[len(s)-1] != ' '
+	return true
 }
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// quoteString reports whether a string is written double-quoted whatever
+// yaml.v3 would choose: where a YAML 1.1 reader would take it for
+// something else, and where it starts with ":", which YAML 1.1 readers
+// do not accept at the start of a plain scalar.
+func quoteString(s string) bool { return yaml11Ambiguous(s) || strings.HasPrefix(s, ":") }
+
 func str(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if yaml11Ambiguous(s) || strings.HasPrefix(s, ":") {
+	if quoteString(s) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
@@ -175,8 +210,8 @@ func toYAML(v any) *yaml.Node {
 // event of a document in memory (a few hundred bytes each), which made it
 // most of the cost of large templates; a test holds this writer to the
 // bytes yaml.v3 writes for the same tree (renderYAMLReference).
-func renderYAML(header string, t *object, cache *scalarCache) []byte {
-	w := yamlWriter{scalars: cache}
+func renderYAML(header string, t *object, cache *scalarCache, sizeHint int) []byte {
+	w := yamlWriter{scalars: cache, buf: make([]byte, 0, sizeHint)}
 	w.buf = append(w.buf, "# "+header+"\n"...)
 	w.node(t, "", false)
 	return w.buf
@@ -248,8 +283,11 @@ func (w *yamlWriter) str(s string) {
 		w.buf = append(w.buf, s...)
 		return
 	}
-	n := str(s)
-	w.scalar(n.Tag, n.Value, n.Style)
+	var style yaml.Style
+	if quoteString(s) {
+		style = yaml.DoubleQuotedStyle
+	}
+	w.scalar("!!str", s, style)
 }
 
 // leaf appends a value that is not an object or a list.

@@ -1,7 +1,9 @@
 package cloudformation
 
 import (
+	"go.yaml.in/yaml/v3"
 	"slices"
+	"strings"
 
 	"bytes"
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -41,7 +43,7 @@ tricky -> n tcp/3 because "@at first, then: colon"
 		templates := append([]*template{single(p.Program, n, emit.Options{})}, split...)
 		var cache scalarCache
 		for _, tpl := range templates {
-			got, want := renderYAML("h", tpl.root, &cache), renderYAMLReference("h", tpl.root)
+			got, want := renderYAML("h", tpl.root, &cache, 0), renderYAMLReference("h", tpl.root)
 			if !bytes.Equal(got, want) {
 				t.Fatalf("case %d, %s: the block writer differs from yaml.v3:\n--- yaml.v3\n%s\n--- writer\n%s", i, tpl.name, want, got)
 			}
@@ -102,4 +104,39 @@ func TestFitChunks(t *testing.T) {
 	if !slices.Equal(all, prog.Rules) {
 		t.Error("the chunks do not hold the rules in order")
 	}
+}
+
+// plainAsYAMLv3 checks the promise of isPlainSafe: yaml.v3 writes such a
+// string, and an intrinsic function's argument, as it is.
+func plainAsYAMLv3(t *testing.T, s string) {
+	if !isPlainSafe(s) || yaml11Ambiguous(s) {
+		return
+	}
+	for _, tag := range []string{"!!str", "!Sub"} {
+		var b bytes.Buffer
+		enc := yaml.NewEncoder(&b)
+		if err := enc.Encode(&yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s}); err != nil {
+			t.Fatal(err)
+		}
+		enc.Close()
+		want := s
+		if tag != "!!str" {
+			want = tag + " " + s
+		}
+		if got := strings.TrimSuffix(b.String(), "\n"); got != want {
+			t.Errorf("isPlainSafe(%q), but yaml.v3 writes %s", s, got)
+		}
+	}
+}
+
+func TestPlainSafe(t *testing.T) {
+	for _, s := range []string{"a", "${AWS::StackName}-web", "2001:db8::/32", "a: b", "a #b", "a#b", "don't", "x@y", "1e3", "10.0.0.0/8", "a {b} c", "a,b", "ab ", "tcp/80-90"} {
+		plainAsYAMLv3(t, s)
+	}
+}
+
+func FuzzPlainSafe(f *testing.F) {
+	f.Add("${GroupsStack1}-app")
+	f.Add("fe80::1/128")
+	f.Fuzz(plainAsYAMLv3)
 }

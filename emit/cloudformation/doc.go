@@ -125,13 +125,14 @@ func goNumber(s string) bool {
 	return err == nil || errors.Is(err, strconv.ErrRange)
 }
 
-// isPlainSafe reports whether yaml.v3 certainly writes s plain: letters
-// and digits first and last, and between them inner spaces and punctuation
-// that means nothing to YAML there: a ":" not followed by a space (as in
-// ${AWS::StackName} and IPv6 addresses), "$", braces, and the like.
+// isPlainSafe reports whether yaml.v3 certainly writes s plain: a letter,
+// digit or "$" first, a letter, digit or closing mark last, and between
+// them inner spaces and punctuation that means nothing to YAML there: a
+// ":" not followed by a space (as in ${AWS::StackName} and IPv6
+// addresses), "$", braces, quotes and the like.
 // FuzzPlainSafe holds it to yaml.v3.
 func isPlainSafe(s string) bool {
-	if s == "" || !isAlnum(s[0]) || !isAlnum(s[len(s)-1]) {
+	if s == "" || !(isAlnum(s[0]) || s[0] == '$') || !(isAlnum(s[len(s)-1]) || strings.IndexByte(".)}", s[len(s)-1]) >= 0) {
 		return false
 	}
 	for i := 1; i < len(s)-1; i++ {
@@ -145,7 +146,7 @@ func isPlainSafe(s string) bool {
 			if s[i+1] == ' ' {
 				return false // a mapping key
 			}
-		case strings.IndexByte("._/()=+-,${}'@", c) >= 0:
+		case strings.IndexByte("._/()=+-,${}'@\"", c) >= 0:
 		default:
 			return false
 		}

@@ -136,7 +136,8 @@ func TestPlainSafe(t *testing.T) {
 }
 
 func FuzzPlainSafe(f *testing.F) {
-	f.Add("${GroupsStack1}-app")
-	f.Add("fe80::1/128")
+	for _, s := range []string{"${GroupsStack1}-app", "fe80::1/128", "${a}", "$a: b", `Id of the "x".`, "a #b.", "1.", "a (b)", "a.b.", "x'y'z", "$1", "a}", "a{b", "a ,b", "y.", "n}", "a\tb", "a: b)"} {
+		f.Add(s)
+	}
 	f.Fuzz(plainAsYAMLv3)
 }

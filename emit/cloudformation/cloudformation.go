@@ -14,6 +14,8 @@ package cloudformation
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
@@ -72,9 +74,22 @@ type names struct {
 // block) are kept apart by an "x" so that they stay readable.
 func camel(words []string) string {
 	var b strings.Builder
+	size := 0
+	for _, w := range words {
+		size += len(w) + 1
+	}
+	b.Grow(size)
 	for i, w := range words {
 		if i > 0 && isDigit(w[0]) && isDigit(words[i-1][len(words[i-1])-1]) {
 			b.WriteByte('x')
+		}
+		if c := w[0]; c < utf8.RuneSelf {
+			if c >= 'a' && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			b.WriteByte(c)
+			b.WriteString(w[1:])
+			continue
 		}
 		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 	}
@@ -248,13 +263,18 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		return nil, diags
 	}
 	n := nameAll(p)
-	var cache scalarCache
+	header := emit.Header(p)
+	// render may run for several templates at once: each takes a scalar
+	// cache from the pool, so no cache is shared while in use.
+	caches := sync.Pool{New: func() any { return new(scalarCache) }}
 	render := func(t *template) []byte {
 		if ext == "json" {
 			return renderJSON(t.root)
 		}
+		cache := caches.Get().(*scalarCache)
+		defer caches.Put(cache)
 		// About 700 bytes a resource: one allocation for most templates.
-		return renderYAML(emit.Header(p), t.root, &cache, 1024+700*len(t.resources.keys))
+		return renderYAML(header, t.root, cache, 1024+700*len(t.resources.keys))
 	}
 	var (
 		templates []*template

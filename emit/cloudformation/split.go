@@ -2,8 +2,10 @@ package cloudformation
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
@@ -30,14 +32,14 @@ func DefaultStackName(template string) string { return "sgc-" + template }
 // renders each with render.
 func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
 	var out []*template
-	stackOf := map[*model.Group]int{}
+	stackOf := groupStacks{}
 	nGroupStacks := (len(p.Groups) + groupsPerStack - 1) / groupsPerStack
 	for i := 0; i < nGroupStacks; i++ {
 		t := newTemplate(fmt.Sprintf("groups-%d", i+1),
 			description(p, fmt.Sprintf("Security groups, part %d of %d; their ids are exported for the rule stacks", i+1, nGroupStacks)))
 		t.params.set("VpcId", vpcParam())
 		for _, g := range p.Groups[i*groupsPerStack : min((i+1)*groupsPerStack, len(p.Groups))] {
-			stackOf[g] = i + 1
+			stackOf[g] = groupStack{i + 1, importVal{sub{fmt.Sprintf("${%s}-%s", groupsStackParam(i+1), n.export[g])}}}
 			t.resources.set(n.group[g], groupResource(g))
 			t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
 		}
@@ -69,23 +71,35 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 	return all, append(rendered, data...)
 }
 
-// ruleStacks builds and renders a rule stack per chunk.
-func ruleStacks(p *model.Program, n names, chunks [][]*model.Rule, stackOf map[*model.Group]int, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
-	var (
-		rules []*template
-		data  [][]byte
-	)
-	for i, c := range chunks {
-		t := ruleStack(p, n, c, stackOf, i+1, opts)
-		t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", i+1, len(chunks))))
-		rules = append(rules, t)
-		data = append(data, render(t))
+// ruleStacks builds and renders a rule stack per chunk. The stacks are
+// independent, so they are made side by side; each lands in its own slot,
+// so the result does not depend on the order they finish in.
+func ruleStacks(p *model.Program, n names, chunks [][]*model.Rule, stackOf groupStacks, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
+	rules := make([]*template, len(chunks))
+	data := make([][]byte, len(chunks))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				t := ruleStack(p, n, chunks[i], stackOf, i+1, opts)
+				t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", i+1, len(chunks))))
+				rules[i], data[i] = t, render(t)
+			}
+		}()
 	}
+	for i := range chunks {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return rules, data
 }
 
 // fitChunks halves chunks until each one's stack is within the size limit.
-func fitChunks(p *model.Program, n names, chunks [][]*model.Rule, stackOf map[*model.Group]int, opts emit.Options) [][]*model.Rule {
+func fitChunks(p *model.Program, n names, chunks [][]*model.Rule, stackOf groupStacks, opts emit.Options) [][]*model.Rule {
 	var out [][]*model.Rule
 	for len(chunks) > 0 {
 		c := chunks[0]
@@ -100,13 +114,21 @@ func fitChunks(p *model.Program, n names, chunks [][]*model.Rule, stackOf map[*m
 	return out
 }
 
-func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf map[*model.Group]int, index int, opts emit.Options) *template {
+// groupStacks says for each group which group stack holds it.
+type groupStacks map[*model.Group]groupStack
+
+type groupStack struct {
+	index int // of the groups-N stack
+	id    any // the group's id, imported from that stack
+}
+
+func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStacks, index int, opts emit.Options) *template {
 	t := newTemplate(fmt.Sprintf("rules-%d", index), "")
 	used := map[int]bool{}
 	inputs := map[*model.External]bool{}
 	groupID := func(g *model.Group) any {
-		used[stackOf[g]] = true
-		return importVal{sub{fmt.Sprintf("${%s}-%s", groupsStackParam(stackOf[g]), n.export[g])}}
+		used[stackOf[g].index] = true
+		return stackOf[g].id
 	}
 	inputID := func(e *model.External) any {
 		inputs[e] = true

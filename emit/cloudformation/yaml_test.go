@@ -83,9 +83,9 @@ func TestFitChunks(t *testing.T) {
 	}
 	prog := p.Program
 	n := nameAll(prog)
-	stackOf := map[*model.Group]int{}
+	stackOf := groupStacks{}
 	for i, g := range prog.Groups {
-		stackOf[g] = 1 + i/groupsPerStack
+		stackOf[g] = groupStack{1 + i/groupsPerStack, ref{g.Name}}
 	}
 	if size := len(renderJSON(ruleStack(prog, n, prog.Rules, stackOf, 1, emit.Options{}).root)); size <= MaxBytes {
 		t.Fatalf("the test needs a chunk over the limit; it is %d bytes", size)

@@ -90,13 +90,15 @@ func Words(s string) []string {
 	})
 }
 
-// RuleNamer describes rules in words, from their content only: group,
-// direction, peer, protocol and ports. Targets join the words into
-// resource names, so a rule's name changes only when the rule does. It
-// remembers the words of groups and peers, which recur in many rules.
+// RuleNamer names rules from their content only: group, direction, peer,
+// protocol and ports, in words that a target joins in its own style. A
+// rule's name thus changes only when the rule does. The joined words of
+// groups and peers, which recur in many rules, are made once.
 type RuleNamer struct {
-	groups map[*model.Group][]string
-	peers  map[peerName][]string
+	join   func(words []string) string
+	sep    string
+	groups map[*model.Group]string
+	peers  map[peerName]string
 }
 
 // peerName is what PeerWords depends on.
@@ -105,32 +107,48 @@ type peerName struct {
 	cidr netip.Prefix
 }
 
-// NewRuleNamer returns an empty RuleNamer.
-func NewRuleNamer() *RuleNamer {
-	return &RuleNamer{groups: map[*model.Group][]string{}, peers: map[peerName][]string{}}
+// NewRuleNamer returns a RuleNamer whose names are join(words) of the
+// rule's words. join must be the concatenation, with sep between, of its
+// results on the parts: group, direction, peer and port words.
+func NewRuleNamer(join func(words []string) string, sep string) *RuleNamer {
+	return &RuleNamer{join: join, sep: sep, groups: map[*model.Group]string{}, peers: map[peerName]string{}}
 }
 
-// Words returns the words of r.
-func (n *RuleNamer) Words(r *model.Rule) []string {
-	gw, ok := n.groups[r.Group]
+var (
+	ingressWords = []string{"ingress", "from"}
+	egressWords  = []string{"egress", "to"}
+)
+
+// Name returns the name of r.
+func (n *RuleNamer) Name(r *model.Rule) string {
+	g, ok := n.groups[r.Group]
 	if !ok {
-		gw = Words(r.Group.Name)
-		n.groups[r.Group] = gw
+		g = n.join(Words(r.Group.Name))
+		n.groups[r.Group] = g
 	}
 	key := peerName{r.Peer.Via, r.Peer.CIDR}
-	pw, ok := n.peers[key]
+	p, ok := n.peers[key]
 	if !ok {
-		pw = PeerWords(r.Peer)
-		n.peers[key] = pw
+		p = n.join(PeerWords(r.Peer))
+		n.peers[key] = p
 	}
-	w := make([]string, 0, len(gw)+len(pw)+6)
-	w = append(w, gw...)
+	dir := ingressWords
+	if r.Direction == model.Egress {
+		dir = egressWords
+	}
+	var port [5]string
+	return g + n.sep + n.join(dir) + n.sep + p + n.sep + n.join(appendPortWords(port[:0], r.Port))
+}
+
+// RuleWords describes a rule in words: what RuleNamer's names are made of.
+func RuleWords(r *model.Rule) []string {
+	w := Words(r.Group.Name)
 	if r.Direction == model.Ingress {
-		w = append(w, "ingress", "from")
+		w = append(w, ingressWords...)
 	} else {
-		w = append(w, "egress", "to")
+		w = append(w, egressWords...)
 	}
-	w = append(w, pw...)
+	w = append(w, PeerWords(r.Peer)...)
 	return appendPortWords(w, r.Port)
 }
 

@@ -101,11 +101,12 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func concat(name, suffix string) string { return name + suffix }
 
 func nameAll(p *model.Program) names {
-	n := names{group: map[*model.Group]string{}, input: map[*model.External]string{},
-		rule: map[*model.Rule]string{}, export: map[*model.Group]string{}}
+	n := names{group: make(map[*model.Group]string, len(p.Groups)), input: map[*model.External]string{},
+		rule: make(map[*model.Rule]string, len(p.Rules)), export: make(map[*model.Group]string, len(p.Groups))}
 	// One namespace for every logical ID, so a rule can never take a group's.
 	// key(i) identifies the thing ids[i] names.
-	ids := []string{"VpcId"}
+	ids := make([]string, 1, 1+len(p.Groups)+len(p.Rules))
+	ids[0] = "VpcId"
 	for _, g := range p.Groups {
 		ids = append(ids, camel(emit.Words(g.Name)))
 	}
@@ -116,9 +117,9 @@ func nameAll(p *model.Program) names {
 			ids = append(ids, camel(append(emit.Words(e.Name), "security", "group", "id")))
 		}
 	}
-	namer := emit.NewRuleNamer()
+	namer := emit.NewRuleNamer(camel, "")
 	for _, r := range p.Rules {
-		ids = append(ids, camel(namer.Words(r)))
+		ids = append(ids, namer.Name(r))
 	}
 	key := func(i int) string {
 		switch {

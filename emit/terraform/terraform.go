@@ -86,9 +86,9 @@ func nameAll(p *model.Program) names {
 		n.external[inputs[i]] = id
 	}
 	ids = make([]string, 0, len(p.Rules))
-	namer := emit.NewRuleNamer()
+	namer := emit.NewRuleNamer(identifier, "_")
 	for _, r := range p.Rules {
-		ids = append(ids, identifier(namer.Words(r)))
+		ids = append(ids, namer.Name(r))
 	}
 	n.rule = emit.Unique(ids, func(i int) string { return p.Rules[i].Key() }, maxName, joinSuffix)
 	return n

@@ -219,7 +219,7 @@ func ruleResource(r *model.Rule, n names, groupID func(*model.Group) any, inputI
 	if r.Direction == model.Egress {
 		kind, peerGroup, peerPL = "AWS::EC2::SecurityGroupEgress", "DestinationSecurityGroupId", "DestinationPrefixListId"
 	}
-	props := obj().set("GroupId", groupID(r.Group)).set("IpProtocol", string(r.Port.Protocol))
+	props := objN(6).set("GroupId", groupID(r.Group)).set("IpProtocol", string(r.Port.Protocol))
 	if r.Port.HasPorts() {
 		props.set("FromPort", r.Port.From).set("ToPort", r.Port.To)
 	}
@@ -242,11 +242,11 @@ func ruleResource(r *model.Rule, n names, groupID func(*model.Group) any, inputI
 		}
 	}
 	props.set("Description", r.Flow.Purpose)
-	meta := obj().set("source", emit.SourceOf(r.Flow, opts.SourceLines))
+	meta := objN(2).set("source", emit.SourceOf(r.Flow, opts.SourceLines))
 	if r.Flow.Temporary() {
 		meta.set("until", r.Flow.Until.Format("2006-01-02"))
 	}
-	return obj().set("Type", kind).set("Metadata", obj().set("sgc", meta)).set("Properties", props)
+	return objN(3).set("Type", kind).set("Metadata", objN(1).set("sgc", meta)).set("Properties", props)
 }
 
 // Emit generates one template, or with opts.Split a set of stacks and a

@@ -29,6 +29,11 @@ const indexFrom = 16
 
 func obj() *object { return &object{} }
 
+// objN returns an empty object with room for n keys.
+func objN(n int) *object {
+	return &object{keys: make([]string, 0, n), vals: make([]any, 0, n)}
+}
+
 func (o *object) find(key string) int {
 	if o.index != nil {
 		if i, ok := o.index[key]; ok {

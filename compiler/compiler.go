@@ -110,8 +110,17 @@ func Compile(files []*ast.File, opts Options) (*model.Program, diag.List) {
 			}
 		}
 	}
-	c.deriveRules()
-	c.sortProgram()
+	// Deriving the rules and sorting the program are the two big steps
+	// left, and independent: rules are derived from copies of the lists
+	// that the sort reorders.
+	flows, groups := slices.Clone(c.prog.Flows), slices.Clone(c.prog.Groups)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.sortProgram()
+	}()
+	c.deriveRules(flows, groups)
+	<-done
 	return c.prog, c.diags
 }
 
@@ -633,13 +642,12 @@ func (c *compiler) expandService(svc *model.Service, node *ast.ServiceDecl) {
 // that produce a rule another flow already produces. Of such duplicates the
 // model keeps the rule of the flow that sorts first by content, so it does
 // not depend on layout; the diagnostic goes to the flow written later.
-func (c *compiler) deriveRules() {
-	flows := slices.Clone(c.prog.Flows)
+// flows and groups are copies of the program's, which it may reorder.
+func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 	slices.SortStableFunc(flows, func(a, b *model.Flow) int { return compareRanges(a.Range, b.Range) })
 	// Every rule of every active flow, sorted into rule order; rules with
 	// the same key (the same AWS rule) end up side by side, in source order.
 	var all []keyedRule
-	groups := slices.Clone(c.prog.Groups)
 	slices.SortFunc(groups, func(a, b *model.Group) int { return strings.Compare(a.Name, b.Name) })
 	rank := make(map[*model.Group]int, len(groups))
 	for i, g := range groups {

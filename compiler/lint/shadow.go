@@ -20,18 +20,29 @@ func lasts(g, f *model.Flow) bool {
 // bucket with protocol all, and for ranges the earlier rules reaching
 // furthest, found in one sweep.
 func runShadowed(p *Pass) {
+	// Peers are numbered once, so that buckets are keyed by small values.
 	type bucketKey struct {
 		group *model.Group
 		dir   model.Direction
-		peer  model.PeerID
+		peer  int
 	}
+	rules := p.Program.Rules
+	peers := map[model.PeerID]int{}
 	buckets := map[bucketKey][]*model.Rule{}
-	for _, r := range p.Program.Rules {
-		k := bucketKey{r.Group, r.Direction, r.Peer.ID()}
+	index := make(map[*model.Rule]int, len(rules))
+	for i, r := range rules {
+		id := r.Peer.ID()
+		n, ok := peers[id]
+		if !ok {
+			n = len(peers)
+			peers[id] = n
+		}
+		k := bucketKey{r.Group, r.Direction, n}
 		buckets[k] = append(buckets[k], r)
+		index[r] = i
 	}
-	// coverer[rule] is a flow that covers the rule and lasts as long.
-	coverer := map[*model.Rule]*model.Flow{}
+	// coverer[i] is a flow that covers rules[i] and lasts as long.
+	coverer := make([]*model.Flow, len(rules))
 	for _, rules := range buckets {
 		slices.SortFunc(rules, func(x, y *model.Rule) int {
 			a, b := x.Port, y.Port
@@ -76,12 +87,12 @@ func runShadowed(p *Pass) {
 		for _, r := range rules {
 			if r.Port.Protocol == model.All {
 				if f := find(r, alls); f != nil {
-					coverer[r] = f
+					coverer[index[r]] = f
 				}
 				continue
 			}
 			if f := find(r, alls); f != nil {
-				coverer[r] = f
+				coverer[index[r]] = f
 				continue
 			}
 			switch r.Port.Protocol {
@@ -90,38 +101,43 @@ func runShadowed(p *Pass) {
 					proto, reach = r.Port.Protocol, nil
 				}
 				if f := find(r, reach); f != nil {
-					coverer[r] = f
+					coverer[index[r]] = f
 				}
 				reach = keepFurthest(append(reach, r))
 			case model.ICMP, model.ICMPv6:
 				// Any type, or the same type with any code.
 				for _, k := range [][2]any{{r.Port.Protocol, -1}, {r.Port.Protocol, r.Port.From}} {
 					if f := find(r, icmpAny[k]); f != nil {
-						coverer[r] = f
+						coverer[index[r]] = f
 						break
 					}
 				}
 			}
 		}
 	}
-	// A flow is shadowed when every one of its rules is covered.
-	rulesOf := map[*model.Flow][]*model.Rule{}
-	for _, r := range p.Program.Rules {
-		rulesOf[r.Flow] = append(rulesOf[r.Flow], r)
+	// A flow is shadowed when every one of its rules is covered. Counted in
+	// one pass over the rules: how many each flow has, how many are covered,
+	// and the coverer of its last one.
+	type tally struct {
+		rules, covered int
+		by             *model.Flow
 	}
-	for _, f := range p.Program.Flows {
-		rs := rulesOf[f]
-		if len(rs) == 0 {
-			continue
+	tallies := make(map[*model.Flow]*tally, len(p.Program.Flows))
+	all := make([]tally, len(p.Program.Flows))
+	for i, f := range p.Program.Flows {
+		tallies[f] = &all[i]
+	}
+	for i, r := range rules {
+		t := tallies[r.Flow]
+		t.rules++
+		t.by = coverer[i]
+		if t.by != nil {
+			t.covered++
 		}
-		var by *model.Flow
-		for _, r := range rs {
-			by = coverer[r]
-			if by == nil {
-				break
-			}
-		}
-		if by != nil {
+	}
+	for i, f := range p.Program.Flows {
+		if t := all[i]; t.rules > 0 && t.covered == t.rules {
+			by := t.by
 			p.Report(f, f.Range, "flow is already allowed by %s -> %s %s", by.From.Declared().Name, by.To.Declared().Name, model.PortsString(by.Ports)).
 				WithRelated(by.Range, "the wider flow")
 		}

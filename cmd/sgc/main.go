@@ -4,8 +4,17 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"github.com/sgc-dev/sgc/internal/cli"
 )
 
-func main() { os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() {
+	// sgc runs for a moment and exits: collecting garbage half as often
+	// costs memory it gives back at once, and saves about a tenth of a
+	// large build (measured with bench/scale.sh). GOGC still overrides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

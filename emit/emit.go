@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -138,6 +140,29 @@ func (n *RuleNamer) Name(r *model.Rule) string {
 	}
 	var port [5]string
 	return g + n.sep + n.join(dir) + n.sep + p + n.sep + n.join(appendPortWords(port[:0], r.Port))
+}
+
+// RuleNames returns the names of rules, as a RuleNamer with join and sep
+// gives them. The rules are named in parallel parts, each with its own
+// RuleNamer: a big policy has tens of thousands.
+func RuleNames(rules []*model.Rule, join func(words []string) string, sep string) []string {
+	names := make([]string, len(rules))
+	parts := runtime.GOMAXPROCS(0)
+	size := (len(rules) + parts - 1) / parts
+	var wg sync.WaitGroup
+	for start := 0; start < len(rules); start += size {
+		end := min(start+size, len(rules))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := NewRuleNamer(join, sep)
+			for i := start; i < end; i++ {
+				names[i] = n.Name(rules[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return names
 }
 
 // RuleWords describes a rule in words: what RuleNamer's names are made of.

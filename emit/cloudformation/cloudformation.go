@@ -117,10 +117,7 @@ func nameAll(p *model.Program) names {
 			ids = append(ids, camel(append(emit.Words(e.Name), "security", "group", "id")))
 		}
 	}
-	namer := emit.NewRuleNamer(camel, "")
-	for _, r := range p.Rules {
-		ids = append(ids, namer.Name(r))
-	}
+	ids = append(ids, emit.RuleNames(p.Rules, camel, "")...)
 	key := func(i int) string {
 		switch {
 		case i == 0:

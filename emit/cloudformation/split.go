@@ -64,11 +64,34 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 		}
 	}
 	all := append(out, rules...)
-	rendered := make([][]byte, len(out), len(all))
-	for i, t := range out {
-		rendered[i] = render(t)
+	return all, append(renderAll(out, render), data...)
+}
+
+// renderAll renders templates side by side.
+func renderAll(templates []*template, render func(*template) []byte) [][]byte {
+	data := make([][]byte, len(templates))
+	each(len(templates), func(i int) { data[i] = render(templates[i]) })
+	return data
+}
+
+// each runs fn(0), ..., fn(n-1) on as many goroutines as there are cores.
+func each(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
 	}
-	return all, append(rendered, data...)
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // ruleStacks builds and renders a rule stack per chunk. The stacks are
@@ -77,24 +100,11 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 func ruleStacks(p *model.Program, n names, chunks [][]*model.Rule, stackOf groupStacks, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
 	rules := make([]*template, len(chunks))
 	data := make([][]byte, len(chunks))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				t := ruleStack(p, n, chunks[i], stackOf, i+1, opts)
-				t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", i+1, len(chunks))))
-				rules[i], data[i] = t, render(t)
-			}
-		}()
-	}
-	for i := range chunks {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	each(len(chunks), func(i int) {
+		t := ruleStack(p, n, chunks[i], stackOf, i+1, opts)
+		t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", i+1, len(chunks))))
+		rules[i], data[i] = t, render(t)
+	})
 	return rules, data
 }
 

@@ -85,11 +85,7 @@ func nameAll(p *model.Program) names {
 	for i, id := range emit.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
 		n.external[inputs[i]] = id
 	}
-	ids = make([]string, 0, len(p.Rules))
-	namer := emit.NewRuleNamer(identifier, "_")
-	for _, r := range p.Rules {
-		ids = append(ids, namer.Name(r))
-	}
+	ids = emit.RuleNames(p.Rules, identifier, "_")
 	n.rule = emit.Unique(ids, func(i int) string { return p.Rules[i].Key() }, maxName, joinSuffix)
 	return n
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // IsGenerated reports whether data carries sgc's generated-file notice on
@@ -110,14 +111,26 @@ func WriteDir(dir string, files []File) (err error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	for _, f := range files {
+	// Files are written a few at a time: a big split template set is
+	// hundreds of files, and the kernel copies them in parallel.
+	errs := make([]error, len(files))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, f := range files {
 		path := filepath.Join(tmp, filepath.FromSlash(f.Path))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-			return err
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = os.WriteFile(path, f.Data, 0o644)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err

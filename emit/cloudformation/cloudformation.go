@@ -271,8 +271,9 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		}
 		cache := caches.Get().(*scalarCache)
 		defer caches.Put(cache)
-		// About 700 bytes a resource: one allocation for most templates.
-		return renderYAML(header, t.root, cache, 1024+700*len(t.resources.keys))
+		// About 500 bytes a resource and 150 an output (more with long
+		// descriptions): one allocation for most templates.
+		return renderYAML(header, t.root, cache, 2048+520*len(t.resources.keys)+160*len(t.outputs.keys))
 	}
 	var (
 		templates []*template

@@ -704,14 +704,20 @@ type keyedRule struct {
 	seq   int
 }
 
-// compareKeyedRules orders as CompareRules does; it is 0 exactly for rules
-// with the same Key.
+// compareKeyedRules orders rules by group name, direction, port, then
+// peer key: the order of Program.Rules. It is 0 exactly for rules with the
+// same Key.
 func compareKeyedRules(a, b keyedRule) int {
-	if a.group != b.group {
+	switch {
+	case a.group != b.group:
 		return a.group - b.group
-	}
-	if c := compareRuleHeads(a.Rule, b.Rule); c != 0 {
-		return c
+	case a.Direction != b.Direction:
+		return int(a.Direction) - int(b.Direction)
+	case a.Port != b.Port:
+		if a.Port.Less(b.Port) {
+			return -1
+		}
+		return 1
 	}
 	return strings.Compare(a.peer, b.peer)
 }
@@ -821,31 +827,6 @@ func comparePorts(a, b []model.Port) int {
 		}
 	}
 	return len(a) - len(b)
-}
-
-// CompareRules orders rules by group, direction, port, then peer.
-func CompareRules(a, b *model.Rule) int {
-	if c := compareRuleHeads(a, b); c != 0 {
-		return c
-	}
-	return strings.Compare(a.Peer.Key(), b.Peer.Key())
-}
-
-// compareRuleHeads orders rules by group, direction and port.
-func compareRuleHeads(a, b *model.Rule) int {
-	if c := strings.Compare(a.Group.Name, b.Group.Name); c != 0 {
-		return c
-	}
-	if a.Direction != b.Direction {
-		return int(a.Direction) - int(b.Direction)
-	}
-	if a.Port != b.Port {
-		if a.Port.Less(b.Port) {
-			return -1
-		}
-		return 1
-	}
-	return 0
 }
 
 // ParsePorts reads a port list written as in intent files ("tcp/443",

@@ -11,14 +11,13 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
@@ -147,21 +146,14 @@ func (n *RuleNamer) Name(r *model.Rule) string {
 // RuleNamer: a big policy has tens of thousands.
 func RuleNames(rules []*model.Rule, join func(words []string) string, sep string) []string {
 	names := make([]string, len(rules))
-	parts := runtime.GOMAXPROCS(0)
+	parts := parallel.Parts(len(rules))
 	size := (len(rules) + parts - 1) / parts
-	var wg sync.WaitGroup
-	for start := 0; start < len(rules); start += size {
-		end := min(start+size, len(rules))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			n := NewRuleNamer(join, sep)
-			for i := start; i < end; i++ {
-				names[i] = n.Name(rules[i])
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.Each(parts, func(part int) {
+		n := NewRuleNamer(join, sep)
+		for i := part * size; i < min((part+1)*size, len(rules)); i++ {
+			names[i] = n.Name(rules[i])
+		}
+	})
 	return names
 }
 
@@ -197,9 +189,8 @@ func cidrWords(c netip.Prefix) []string {
 	return strings.FieldsFunc(c.String(), func(r rune) bool { return r == '.' || r == ':' || r == '/' })
 }
 
-// PortWords names a port: "tcp 443", "tcp 8000 to 8099", "icmp 3 4", "all".
-func PortWords(p model.Port) []string { return appendPortWords(nil, p) }
-
+// appendPortWords appends the words naming a port: "tcp 443",
+// "tcp 8000 to 8099", "icmp 3 4", "all".
 func appendPortWords(w []string, p model.Port) []string {
 	proto := string(p.Protocol)
 	switch p.Protocol {

@@ -11,15 +11,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/config"
+	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/parser"
@@ -192,22 +191,9 @@ func FromSources(srcs map[string][]byte, opts compiler.Options) *Policy {
 	// Files parse independently: spread them over the cores.
 	files := make([]*ast.File, len(names))
 	fileDiags := make([]diag.List, len(names))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				files[i], fileDiags[i] = parser.ParseFile(names[i], srcs[names[i]])
-			}
-		}()
-	}
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.Each(len(names), func(i int) {
+		files[i], fileDiags[i] = parser.ParseFile(names[i], srcs[names[i]])
+	})
 	for i, n := range names {
 		p.Sources.Add(&source.File{Name: n, Src: srcs[n]})
 		p.Files = append(p.Files, files[i])

@@ -10,13 +10,12 @@ package lint
 
 import (
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
 )
@@ -141,24 +140,11 @@ func Run(p *model.Program, checks []*Check, cfg Config) Result {
 		cc.Severity = sev
 		passes[i] = &Pass{Program: p, Config: &cfg, check: &cc}
 	}
-	var wg sync.WaitGroup
-	next := make(chan *Pass)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for pass := range next {
-				pass.check.Run(pass)
-			}
-		}()
-	}
-	for _, pass := range passes {
-		if pass != nil {
-			next <- pass
+	parallel.Each(len(passes), func(i int) {
+		if pass := passes[i]; pass != nil {
+			pass.check.Run(pass)
 		}
-	}
-	close(next)
-	wg.Wait()
+	})
 	for i, c := range checks {
 		pass := passes[i]
 		if pass == nil {

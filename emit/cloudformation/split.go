@@ -2,13 +2,12 @@ package cloudformation
 
 import (
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/parallel"
 )
 
 // Sizes of split stacks, kept under the limits with room to spare: group
@@ -70,28 +69,8 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 // renderAll renders templates side by side.
 func renderAll(templates []*template, render func(*template) []byte) [][]byte {
 	data := make([][]byte, len(templates))
-	each(len(templates), func(i int) { data[i] = render(templates[i]) })
+	parallel.Each(len(templates), func(i int) { data[i] = render(templates[i]) })
 	return data
-}
-
-// each runs fn(0), ..., fn(n-1) on as many goroutines as there are cores.
-func each(n int, fn func(i int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // ruleStacks builds and renders a rule stack per chunk. The stacks are
@@ -100,7 +79,7 @@ func each(n int, fn func(i int)) {
 func ruleStacks(p *model.Program, n names, chunks [][]*model.Rule, stackOf groupStacks, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
 	rules := make([]*template, len(chunks))
 	data := make([][]byte, len(chunks))
-	each(len(chunks), func(i int) {
+	parallel.Each(len(chunks), func(i int) {
 		t := ruleStack(p, n, chunks[i], stackOf, i+1, opts)
 		t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", i+1, len(chunks))))
 		rules[i], data[i] = t, render(t)

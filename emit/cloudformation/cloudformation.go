@@ -13,6 +13,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -28,7 +29,14 @@ var Target = &emit.Target{
 	Name: "cloudformation",
 	Doc:  "a CloudFormation template (--format yaml|json, --split for big policies)",
 	Emit: Emit,
+	Owns: owns,
 }
+
+// ownedName matches the files the target writes: one template, or the
+// split stacks and their README.
+var ownedName = regexp.MustCompile(`^(template|groups-[1-9][0-9]*|rules-[1-9][0-9]*)\.(yaml|json)$|^README\.md$`)
+
+func owns(name string) bool { return ownedName.MatchString(name) }
 
 // CloudFormation's hard limits for one template.
 const (

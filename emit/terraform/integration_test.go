@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/emit/terraform"
 )
 
 // pluginDir holds the hashicorp/aws provider for offline runs; the machine
@@ -67,7 +68,7 @@ func TestTerraform(t *testing.T) {
 			}
 			prog, files := build(t, intents(a), emit.Options{})
 			dir := t.TempDir()
-			if err := emit.WriteDir(filepath.Join(dir, "module"), files); err != nil {
+			if err := emit.WriteDir(filepath.Join(dir, "module"), terraform.Target, files); err != nil {
 				t.Fatal(err)
 			}
 			inputs := ""

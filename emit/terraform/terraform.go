@@ -27,6 +27,13 @@ var Target = &emit.Target{
 	Name: "terraform",
 	Doc:  "a Terraform module for the hashicorp/aws provider (>= 5.0)",
 	Emit: Emit,
+	Owns: func(name string) bool {
+		switch name {
+		case VersionsFile, VariablesFile, MainFile, OutputsFile:
+			return true
+		}
+		return false
+	},
 }
 
 // The module's files.

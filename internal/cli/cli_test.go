@@ -238,8 +238,8 @@ func TestBuildCloudFormation(t *testing.T) {
 	if r := run(t, "", "build", src, "-t", "cloudformation", "--format", "json", "-o", out); r.code != 0 {
 		t.Fatalf("json: exit %d: %s", r.code, r.stderr)
 	}
-	if entries, _ := os.ReadDir(out); len(entries) != 1 || entries[0].Name() != "template.json" {
-		t.Errorf("after the JSON build the directory holds %v, want only template.json", entries)
+	if entries, _ := os.ReadDir(out); len(entries) != 2 || entries[0].Name() != ".sgc" || entries[1].Name() != "template.json" {
+		t.Errorf("after the JSON build the directory holds %v, want only template.json (and sgc's state)", entries)
 	}
 	var doc map[string]any
 	data, _ := os.ReadFile(filepath.Join(out, "template.json"))

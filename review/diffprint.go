@@ -85,8 +85,6 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 	return err
 }
 
-func mdEscape(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }
-
 // WriteMarkdown writes the diff as a pull-request comment: a summary line,
 // widened access first, then narrowed access, replaced groups and flows.
 func (d Diff) WriteMarkdown(w io.Writer) error {
@@ -99,22 +97,22 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 			if a.Note != "" {
 				src += " (" + a.Note + ")"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(src), mdEscape(a.Dest), model.PortsString(a.Ports), mdEscape(purposes(a.Flows)))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdText(src), mdText(a.Dest), mdText(model.PortsString(a.Ports)), mdText(purposes(a.Flows)))
 		}
 	}
 	if len(d.Narrowed) > 0 {
 		b.WriteString("\n### Narrowed access\n\n| source | destination | ports | was |\n|---|---|---|---|\n")
 		for _, a := range d.Narrowed {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(a.Source), mdEscape(a.Dest), model.PortsString(a.Ports), mdEscape(purposes(a.Flows)))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdText(a.Source), mdText(a.Dest), mdText(model.PortsString(a.Ports)), mdText(purposes(a.Flows)))
 		}
 	}
 	if len(d.Groups) > 0 {
 		b.WriteString("\n### Groups\n\n")
 		for _, g := range d.Groups {
 			if g.Kind == "replaced" {
-				fmt.Fprintf(&b, "- :warning: **%s is replaced**: %s\n", g.Name, mdEscape(g.Detail))
+				fmt.Fprintf(&b, "- :warning: **%s is replaced**: %s\n", mdText(g.Name), mdText(g.Detail))
 			} else {
-				fmt.Fprintf(&b, "- %s %s: %s\n", g.Kind, g.Name, mdEscape(g.Detail))
+				fmt.Fprintf(&b, "- %s %s: %s\n", g.Kind, mdText(g.Name), mdText(g.Detail))
 			}
 		}
 	}
@@ -123,11 +121,11 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 		for _, c := range d.Flows {
 			switch c.Kind {
 			case "added":
-				fmt.Fprintf(&b, "- added `%s` (%s)\n", flowLine(c.New), where(c.New))
+				fmt.Fprintf(&b, "- added %s (%s)\n", mdCode(flowLine(c.New)), mdText(where(c.New)))
 			case "removed":
-				fmt.Fprintf(&b, "- removed `%s` (%s)\n", flowLine(c.Old), where(c.Old))
+				fmt.Fprintf(&b, "- removed %s (%s)\n", mdCode(flowLine(c.Old)), mdText(where(c.Old)))
 			default:
-				fmt.Fprintf(&b, "- changed `%s` (%s): %s\n", pair(c.New), where(c.New), mdEscape(strings.Join(c.Details, "; ")))
+				fmt.Fprintf(&b, "- changed %s (%s): %s\n", mdCode(pair(c.New)), mdText(where(c.New)), mdText(strings.Join(c.Details, "; ")))
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/fsutil"
 )
 
 // report is the audit report's content, shared by its two formats.
@@ -52,12 +53,21 @@ func buildReport(p *model.Program, res lint.Result) report {
 	}
 	r := report{Date: p.Now.Format("2006-01-02"), Files: strings.Join(files, ", "), Groups: len(p.Groups), Flows: len(p.Flows), Rule: len(p.Rules)}
 	r.Mermaid, _ = Mermaid(p, GraphOptions{})
+	// One pass over the flows, indexed by group: asking Inbound and
+	// Outbound per group would cost groups × flows.
+	in, out := map[string][]*model.Flow{}, map[string][]*model.Flow{}
+	active := p.ActiveFlows()
+	sortBySource(active)
+	for _, f := range active {
+		in[f.To.Declared().Name] = append(in[f.To.Declared().Name], f)
+		out[f.From.Declared().Name] = append(out[f.From.Declared().Name], f)
+	}
 	for _, g := range p.Groups {
 		gd := groupDoc{Name: g.Name, Description: g.Description, InternetFacing: g.InternetFacing}
-		for _, f := range Inbound(p, g.Name) {
+		for _, f := range in[g.Name] {
 			gd.Inbound = append(gd.Inbound, row(f, f.From.Declared().Name))
 		}
-		for _, f := range Outbound(p, g.Name) {
+		for _, f := range out[g.Name] {
 			gd.Outbound = append(gd.Outbound, row(f, f.To.Declared().Name))
 		}
 		r.GroupDocs = append(r.GroupDocs, gd)
@@ -100,11 +110,12 @@ func buildReport(p *model.Program, res lint.Result) report {
 	return r
 }
 
+// cell is s as the text of a Markdown table cell.
 func cell(s string) string {
 	if s == "" {
 		return "—"
 	}
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+	return mdText(s)
 }
 
 // Markdown writes the audit report: every group with its inbound and
@@ -115,8 +126,8 @@ func cell(s string) string {
 func Markdown(p *model.Program, res lint.Result) string {
 	r := buildReport(p, res)
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Security group policy report\n\nPolicy files: %s. As of %s: %d groups, %d flows (%d temporary), %d AWS rules.\n",
-		r.Files, r.Date, r.Groups, r.Flows, r.Temporary, r.Rule)
+	fmt.Fprintf(&b, "<!-- %s -->\n# Security group policy report\n\nPolicy files: %s. As of %s: %d groups, %d flows (%d temporary), %d AWS rules.\n",
+		Notice, mdText(r.Files), r.Date, r.Groups, r.Flows, r.Temporary, r.Rule)
 	b.WriteString("\n## Diagram\n\n```mermaid\n" + r.Mermaid + "```\n\n## Groups\n")
 	table := func(title, peer string, rows []flowRow) {
 		fmt.Fprintf(&b, "\n%s:\n\n", title)
@@ -126,7 +137,7 @@ func Markdown(p *model.Program, res lint.Result) string {
 		}
 		fmt.Fprintf(&b, "| %s | ports | purpose | until | written at |\n|---|---|---|---|---|\n", peer)
 		for _, fr := range rows {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(fr.Peer), cell(fr.Ports), cell(fr.Purpose), cell(fr.Until), fr.Source)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(fr.Peer), cell(fr.Ports), cell(fr.Purpose), cell(fr.Until), mdText(fr.Source))
 		}
 	}
 	for _, g := range r.GroupDocs {
@@ -134,7 +145,7 @@ func Markdown(p *model.Program, res lint.Result) string {
 		if g.InternetFacing {
 			facing = " Internet-facing."
 		}
-		fmt.Fprintf(&b, "\n### %s\n\n%s.%s\n", g.Name, g.Description, facing)
+		fmt.Fprintf(&b, "\n### %s\n\n%s.%s\n", mdText(g.Name), mdText(g.Description), facing)
 		table("Inbound", "from", g.Inbound)
 		table("Outbound", "to", g.Outbound)
 	}
@@ -144,7 +155,7 @@ func Markdown(p *model.Program, res lint.Result) string {
 	} else {
 		b.WriteString("| until | flow | ports | purpose | written at |\n|---|---|---|---|---|\n")
 		for _, fr := range r.TemporaryFlows {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", fr.Until, cell(fr.Flow), cell(fr.Ports), cell(fr.Purpose), fr.Source)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(fr.Until), cell(fr.Flow), cell(fr.Ports), cell(fr.Purpose), mdText(fr.Source))
 		}
 	}
 	b.WriteString("\n## Findings\n\n")
@@ -153,7 +164,7 @@ func Markdown(p *model.Program, res lint.Result) string {
 	} else {
 		b.WriteString("| severity | check | at | finding |\n|---|---|---|---|\n")
 		for _, f := range r.Findings {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Severity, f.ID, f.Where, cell(f.Summary))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Severity, f.ID, mdText(f.Where), cell(f.Summary))
 		}
 	}
 	b.WriteString("\n## Waivers\n\n")
@@ -162,14 +173,17 @@ func Markdown(p *model.Program, res lint.Result) string {
 	} else {
 		b.WriteString("| checks | flow | reason | until | status | written at |\n|---|---|---|---|---|---|\n")
 		for _, w := range r.Waivers {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", w.IDs, cell(w.Flow), cell(w.Reason), w.Until, w.Status, w.Source)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(w.IDs), cell(w.Flow), cell(w.Reason), w.Until, cell(w.Status), mdText(w.Source))
 		}
 	}
 	return b.String()
 }
 
-var htmlReport = template.Must(template.New("report").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Security group policy report</title>
+// Notice marks a report as generated, so that 'sgc doc -o' may later
+// replace it and never a file a person wrote.
+const Notice = fsutil.Marker + " doc. DO NOT EDIT."
+
+var htmlReport = template.Must(template.New("report").Parse(`<html lang="en"><head><meta charset="utf-8"><title>Security group policy report</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
@@ -198,6 +212,8 @@ th{background:#f3f3f3}code,pre{background:#f6f6f6}pre{padding:.5rem;overflow:aut
 // HTML writes the audit report as one self-contained page.
 func HTML(p *model.Program, res lint.Result) (string, error) {
 	var b bytes.Buffer
+	// html/template drops comments, so the notice is written before it.
+	b.WriteString("<!DOCTYPE html>\n<!-- " + Notice + " -->\n")
 	err := htmlReport.Execute(&b, buildReport(p, res))
 	return b.String(), err
 }

@@ -15,7 +15,11 @@ written; all temporary flows by date; the lint findings and the waivers with
 their reasons; and the diagram. It is the document to hand an auditor who
 asks that every firewall rule have a justification.
 
-Markdown by default; --format html writes one self-contained page.`
+Markdown by default; --format html writes one self-contained page.
+
+With -o the report is written atomically, and only ever over an earlier
+report: a file without sgc's generated-file notice (the policy itself, a
+hand-written document) is never overwritten.`
 
 func newDocCmd(e *env) *cobra.Command {
 	var (
@@ -45,7 +49,12 @@ func newDocCmd(e *env) *cobra.Command {
 				fmt.Fprint(e.stdout, text)
 				return nil
 			}
-			if err := fsutil.WriteFileAtomic(out, []byte(text), 0o644); err != nil {
+			for name := range p.Sources {
+				if fsutil.SameFile(name, out) {
+					return usageErrorf("-o %s: that is a file of the policy; choose another file for the report", out)
+				}
+			}
+			if err := fsutil.WriteGenerated(out, []byte(text)); err != nil {
 				return &exitError{Code: ExitUsage, Err: err}
 			}
 			fmt.Fprintf(e.stderr, "wrote %s\n", out)

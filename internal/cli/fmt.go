@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -57,21 +58,29 @@ func newFmtCmd(e *env) *cobra.Command {
 			if err != nil {
 				return &exitError{Code: ExitUsage, Err: err}
 			}
-			var failed error
+			// Every file is looked at, as gofmt -l does: the exit code is the
+			// worst of them, and an unformatted or broken file stops nothing.
+			code := ExitOK
 			for _, name := range names {
 				src, err := readFile(name)
 				if err != nil {
 					return err
 				}
 				if err := fmtOne(e, name, src, write, check); err != nil {
-					if ee, ok := err.(*exitError); ok && (failed == nil || ee.Code > failed.(*exitError).Code) {
-						failed = ee
-						continue
+					var ee *exitError
+					if !errors.As(err, &ee) {
+						return err
 					}
-					return err
+					if ee.Err != nil {
+						fmt.Fprintf(e.stderr, "sgc: %v\n", ee.Err)
+					}
+					code = max(code, ee.Code)
 				}
 			}
-			return failed
+			if code != ExitOK {
+				return &exitError{Code: code}
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVarP(&write, "write", "w", false, "rewrite files in place (atomically) instead of printing them")
@@ -94,7 +103,11 @@ func fmtOne(e *env, name string, src []byte, write, check bool) error {
 		}
 	case write:
 		if !bytes.Equal(out, src) {
-			return fsutil.WriteFileAtomic(name, out, 0o644)
+			// Through a symlink to the file it points at, keeping the
+			// file's mode and owner: fmt changes layout, nothing else.
+			if err := fsutil.RewriteFile(name, out); err != nil {
+				return &exitError{Code: ExitUsage, Err: err}
+			}
 		}
 	default:
 		_, err := e.stdout.Write(out)

@@ -89,6 +89,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.AddCommand(newCheckCmd(e), newBuildCmd(e), newFmtCmd(e), newLintsCmd(e), newExpiringCmd(e),
 		newDiffCmd(e), newDocCmd(e), newImportCmd(e), newDriftCmd(e), newGraphCmd(e), newWhyCmd(e), newWhoCanReachCmd(e), newReachesCmd(e), newVersionCmd(e))
 
+	wrapErrors(root)
 	err := root.Execute()
 	if err == nil {
 		return ExitOK
@@ -103,6 +104,25 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Cobra's own errors (unknown command, wrong number of arguments) are usage errors.
 	fmt.Fprintf(stderr, "sgc: %v\nRun 'sgc --help' for usage.\n", err)
 	return ExitUsage
+}
+
+// wrapErrors makes every error a command returns an exitError: one it did
+// not classify (a file that cannot be read or written) is bad input, exit
+// code 2, printed without the usage hint that only usage errors get.
+func wrapErrors(c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			err := run(cmd, args)
+			var ee *exitError
+			if err != nil && !errors.As(err, &ee) {
+				return &exitError{Code: ExitUsage, Err: err}
+			}
+			return err
+		}
+	}
+	for _, sub := range c.Commands() {
+		wrapErrors(sub)
+	}
 }
 
 func version() string {

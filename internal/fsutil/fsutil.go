@@ -14,6 +14,12 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	if info, statErr := os.Stat(path); statErr == nil {
 		perm = info.Mode().Perm()
 	}
+	return writeAtomic(path, data, perm, nil)
+}
+
+// writeAtomic writes data to a temporary file beside path, with perm and
+// whatever prepare does to it, syncs it and renames it over path.
+func writeAtomic(path string, data []byte, perm os.FileMode, prepare func(*os.File) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
@@ -29,6 +35,11 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	}
 	if err = tmp.Chmod(perm); err != nil {
 		return err
+	}
+	if prepare != nil {
+		if err = prepare(tmp); err != nil {
+			return err
+		}
 	}
 	if err = tmp.Sync(); err != nil {
 		return err

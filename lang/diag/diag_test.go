@@ -69,3 +69,26 @@ func TestFprintExcerpt(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// TestFprintHidesTerminalControls: a source line or name with escape
+// sequences is printed with them made visible, never acted on.
+func TestFprintHidesTerminalControls(t *testing.T) {
+	src := "group a\x1b]0;pwned\x07 \"x\"\nx\u202e -> y\n"
+	f := &source.File{Name: "a\x1b[2J.intent", Src: []byte(src)}
+	start := source.Pos{Filename: f.Name, Offset: 6, Line: 1, Column: 7}
+	end := source.Pos{Filename: f.Name, Offset: 8, Line: 1, Column: 9}
+	l := diag.List{{Severity: diag.Error, Code: "X", Summary: "bad \x1b[31mred", Subject: source.Range{Start: start, End: end}}}
+	var b strings.Builder
+	if err := diag.Fprint(&b, source.Files{f.Name: f}, l); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, r := range out {
+		if r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || r == 0x202e) {
+			t.Fatalf("output carries %U raw:\n%q", r, out)
+		}
+	}
+	if !strings.Contains(out, "    1 | group a\uFFFD]0;pwned\uFFFD \"x\"\n      |       ^^\n") {
+		t.Errorf("excerpt not as expected:\n%s", out)
+	}
+}

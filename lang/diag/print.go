@@ -35,8 +35,43 @@ func Fprint(w io.Writer, files source.Files, l List) error {
 			fmt.Fprintf(&b, "  %s: %s\n", r.Range, r.Message)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, visible(b.String()))
 	return err
+}
+
+// visible replaces what a terminal would act on instead of showing it:
+// control characters (escape sequences that recolour, retitle or rewrite
+// the screen) and bidirectional overrides that reorder the text around
+// them. Each becomes one U+FFFD, so carets stay under their columns.
+func visible(s string) string {
+	clean := true
+	for _, r := range s {
+		if hidden(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if hidden(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+func hidden(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20 || (r >= 0x7f && r < 0xa0):
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
+	}
+	return false
 }
 
 // excerpt prints the subject's first line with a gutter and a caret line.

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package fsutil
+
+import "os"
+
+// keepOwner does nothing where files have no Unix owner.
+func keepOwner(f *os.File, info os.FileInfo) error { return nil }

@@ -84,4 +84,15 @@ const (
 	// grants no access and is left out of builds; delete it.
 	// Example: `... until 2020-01-01`.
 	ExpiredFlow = "ExpiredFlow"
+
+	// DynamicReference: a description or purpose holding a CloudFormation
+	// dynamic reference, which CloudFormation would resolve on deploy and
+	// so publish the secret or parameter it names in the description.
+	// Example: `because "db password {{resolve:ssm:/prod/db/password}}"`.
+	DynamicReference = "DynamicReference"
+
+	// IPv4MappedAddress: an IPv4 address written as IPv6 (::ffff:a.b.c.d),
+	// which AWS and Terraform refuse as an IPv6 block.
+	// Example: `network n ::ffff:1.2.3.4 "..."` (meant 1.2.3.4/32).
+	IPv4MappedAddress = "IPv4MappedAddress"
 )

@@ -157,7 +157,9 @@ func (c *compiler) declare(s ast.Stmt) {
 	case *ast.NetworkDecl:
 		n := &model.Network{Decl: declOf(s.Name, s), Description: s.Description.Value}
 		for _, a := range s.Addresses {
-			n.CIDRs = append(n.CIDRs, c.cidr(a))
+			if p := c.cidr(a); p.IsValid() {
+				n.CIDRs = append(n.CIDRs, p)
+			}
 		}
 		n.CIDRs = sortPrefixes(n.CIDRs)
 		c.checkDescription(s.Description, "network description")
@@ -250,9 +252,21 @@ func (c *compiler) checkID(w *ast.Word, prefix, what string) {
 
 // AWS's constraint on security group and rule descriptions.
 const (
-	maxDescription   = 255
+	// MaxDescription is the longest description AWS accepts, in bytes.
+	MaxDescription   = 255
+	maxDescription   = MaxDescription
 	descriptionChars = "a-z A-Z 0-9, space and ._-:/()#,@[]+=&;{}!$*"
 )
+
+// DescriptionChar reports whether AWS accepts r in a security group or
+// rule description.
+func DescriptionChar(r rune) bool { return descriptionChar(r) }
+
+// FindDynamicReference returns the index in s of a CloudFormation dynamic
+// reference ("{{resolve:"), or -1. CloudFormation resolves such text in
+// any string property, so a description carrying one would put a secret
+// into a description anyone with ec2:DescribeSecurityGroups can read.
+func FindDynamicReference(s string) int { return strings.Index(s, "{{resolve:") }
 
 func descriptionChar(r rune) bool {
 	switch {
@@ -283,6 +297,14 @@ func (c *compiler) checkDescription(s *ast.String, what string) {
 			return
 		}
 	}
+	if i := FindDynamicReference(s.Value); i >= 0 {
+		at := stringPos(s, i)
+		c.diags.Errorf(source.Range{Start: at, End: at.Advance(len("{{resolve:"))}, DynamicReference,
+			"%s contains a CloudFormation dynamic reference", what).
+			WithDetail("CloudFormation replaces {{resolve:...}} with the value it names (an SSM parameter, a secret) wherever it appears, so the %s deployed to AWS would carry it, readable by anyone allowed to describe security groups.", what).
+			WithSuggestion("Write the text without \"{{resolve:\" (for example \"{ {resolve:\"), or leave the reference out.")
+		return
+	}
 	if n := len(s.Value); n > maxDescription {
 		c.diags.Errorf(s.Range(), InvalidDescription, "%s is %d characters long; AWS allows at most %d", what, n, maxDescription)
 	}
@@ -307,6 +329,18 @@ func stringPos(s *ast.String, i int) source.Pos {
 // is reported with the block that was probably meant.
 func (c *compiler) cidr(a *ast.Address) netip.Prefix {
 	p := a.Prefix
+	if p.Addr().Is4In6() {
+		// Terraform and AWS refuse ::ffff:a.b.c.d as an IPv6 block; the
+		// IPv4 block it stands for is what was meant.
+		bits := p.Bits() - 96
+		v4 := netip.PrefixFrom(p.Addr().Unmap(), max(bits, 0)).Masked()
+		d := c.diags.Errorf(a.Range(), IPv4MappedAddress, "%s is an IPv4-mapped IPv6 address", a.Text).
+			WithDetail("AWS and Terraform refuse IPv4 addresses written in IPv6 form; write the IPv4 block.")
+		if bits >= 0 {
+			d.WithSuggestion("Did you mean %s?", v4)
+		}
+		return netip.Prefix{}
+	}
 	if m := p.Masked(); m != p {
 		c.diags.Errorf(a.Range(), HostBitsSet, "CIDR block %s has host bits set", a.Text).
 			WithDetail("AWS refuses a block whose address has bits set after the prefix length.").

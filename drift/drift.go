@@ -5,6 +5,7 @@ package drift
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -100,9 +101,9 @@ func Compare(p *model.Program, e *live.Export) (Report, error) {
 		if declared[name] == nil {
 			continue
 		}
-		rules, err := lg.Rules()
-		if err != nil {
-			return rep, err
+		rules, problems := lg.Rules()
+		if len(problems) > 0 {
+			return rep, fmt.Errorf("%s: %w", name, errors.Join(problems...))
 		}
 		for _, r := range rules {
 			peer := r.Peer

@@ -7,15 +7,15 @@ package importer
 
 import (
 	"fmt"
-	"net/netip"
 	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/lang/ast"
-	"github.com/sgc-dev/sgc/lang/format"
 	"github.com/sgc-dev/sgc/live"
+	"github.com/sgc-dev/sgc/policy"
 )
 
 // Options choose what to import.
@@ -44,13 +44,28 @@ const DefaultEgressPurpose = "TODO justify or remove: AWS default allow-all egre
 // Import drafts intent for each VPC of the export.
 func Import(e *live.Export, opts Options) ([]Draft, error) {
 	byVPC := map[string][]*live.Group{}
+	var skipped []string
 	for i := range e.SecurityGroups {
 		g := &e.SecurityGroups[i]
+		// The VPC id names the draft's file and the group id ties rules to
+		// their group: a value that is not in AWS's form could write
+		// outside the output directory or mix groups up.
+		switch {
+		case g.VpcID != "" && !live.VPCIDPattern.MatchString(g.VpcID):
+			skipped = append(skipped, fmt.Sprintf("skipped group %q: %q is not a VPC id", g.GroupName, g.VpcID))
+			continue
+		case !live.ValidToken(g.GroupID):
+			skipped = append(skipped, fmt.Sprintf("skipped group %q: %q is not a security group id", g.GroupName, g.GroupID))
+			continue
+		}
 		if opts.VPC == "" || g.VpcID == opts.VPC {
 			byVPC[g.VpcID] = append(byVPC[g.VpcID], g)
 		}
 	}
 	if len(byVPC) == 0 {
+		if len(skipped) > 0 {
+			return nil, fmt.Errorf("no security groups to import: %s", strings.Join(skipped, "; "))
+		}
 		return nil, fmt.Errorf("no security groups in VPC %q", opts.VPC)
 	}
 	vpcs := make([]string, 0, len(byVPC))
@@ -64,16 +79,20 @@ func Import(e *live.Export, opts Options) ([]Draft, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(out) == 0 {
+			d.Warnings = append(skipped, d.Warnings...)
+		}
 		out = append(out, d)
 	}
 	return out, nil
 }
 
-var (
-	validName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
-	validID   = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	validPL   = regexp.MustCompile(`^pl-([0-9a-f]{8}|[0-9a-f]{17})$`)
-)
+// maxName bounds the names a draft gives: an AWS group name may be 255
+// characters, which makes an unreadable policy; longer names are shortened
+// to a slug.
+const maxName = 64
+
+var validName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
 
 // namer hands out unique valid names.
 type namer struct{ used map[string]bool }
@@ -89,23 +108,28 @@ func slug(s string) string {
 			b.WriteByte('-')
 			dash = true
 		}
+		if b.Len() >= 48 {
+			break // bounded whatever the input's length
+		}
 	}
-	out := strings.TrimRight(b.String(), "-")
-	if len(out) > 48 {
-		out = strings.TrimRight(out[:48], "-")
-	}
-	return out
+	return strings.TrimRight(b.String(), "-")
+}
+
+// usable reports whether cand can be a name in a draft.
+func usable(cand string) bool {
+	lower := strings.ToLower(cand)
+	return len(cand) <= maxName && validName.MatchString(cand) && !ast.Reserved[cand] && cand != "internet" &&
+		!strings.HasPrefix(lower, "sg-") && lower != "default"
 }
 
 // name returns want if it is a free valid name, else a valid variant.
 func (n *namer) name(want, prefix string) string {
 	cand := want
-	if !validName.MatchString(cand) || ast.Reserved[cand] || cand == "internet" || strings.HasPrefix(strings.ToLower(cand), "sg-") || strings.EqualFold(cand, "default") {
+	if !usable(cand) {
 		cand = slug(cand)
-		if cand == "" || !validName.MatchString(cand) || ast.Reserved[cand] || cand == "internet" || strings.HasPrefix(cand, "sg-") || cand == "default" {
-			cand = prefix + "-" + cand
+		if !usable(cand) {
+			cand = strings.TrimRight(prefix+"-"+cand, "-")
 		}
-		cand = strings.TrimRight(cand, "-")
 	}
 	base := cand
 	for i := 2; n.used[cand]; i++ {
@@ -115,25 +139,27 @@ func (n *namer) name(want, prefix string) string {
 	return cand
 }
 
-// descriptionChars is AWS's alphabet for descriptions; anything else is
-// replaced so that the draft compiles.
+// clean makes s a description AWS and the language accept: characters
+// outside AWS's alphabet become spaces, a CloudFormation dynamic reference
+// is broken up, and the result is cut to AWS's length.
 func clean(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" ._-:/()#,@[]+=&;{}!$*", r) {
+		if compiler.DescriptionChar(r) {
 			b.WriteRune(r)
 		} else {
 			b.WriteByte(' ')
 		}
 	}
 	out := strings.Join(strings.Fields(b.String()), " ")
-	if len(out) > 255 {
-		out = out[:255]
+	for compiler.FindDynamicReference(out) >= 0 {
+		out = strings.ReplaceAll(out, "{{resolve:", "{ {resolve:")
+	}
+	if len(out) > compiler.MaxDescription {
+		out = strings.TrimSpace(out[:compiler.MaxDescription])
 	}
 	return out
 }
-
-func quote(s string) string { return `"` + s + `"` }
 
 // flowKey gathers rules into one flow: same peer, group, direction and
 // description; the ports are joined.
@@ -153,7 +179,7 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 	}
 	names := &namer{used: map[string]bool{}}
 	managed := map[string]string{} // group id -> name
-	var decls []string
+	var decls []ast.Stmt
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].GroupName < groups[j].GroupName })
 	var kept []*live.Group
 	for _, g := range groups {
@@ -163,18 +189,17 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		}
 		n := names.name(g.GroupName, "group")
 		managed[g.GroupID] = n
-		line := fmt.Sprintf("group %s %s", n, quote(orDefault(clean(g.Description), "imported group "+g.GroupID)))
 		if n != g.GroupName {
-			line = fmt.Sprintf("# imported from %q (%s): renamed, AWS names and sgc names differ\n%s", g.GroupName, g.GroupID, line)
+			decls = append(decls, comment(fmt.Sprintf("imported from %q (%s): renamed, AWS names and sgc names differ", g.GroupName, g.GroupID)))
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: group %q imported as %q", label, g.GroupName, n))
 		}
-		decls = append(decls, line)
+		decls = append(decls, groupDecl(n, orDefault(clean(g.Description), "imported group "+g.GroupID)))
 		kept = append(kept, g)
 	}
 
 	// Names for everything outside the managed groups.
 	externals := map[string]string{} // group id -> external name
-	var externalDecls []string
+	var externalDecls []ast.Stmt
 	externalOf := func(id, groupName, owner string) string {
 		if n, ok := externals[id]; ok {
 			return n
@@ -192,16 +217,17 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		if owner != "" {
 			desc += " of account " + owner
 		}
-		if validID.MatchString(id) {
-			externalDecls = append(externalDecls, fmt.Sprintf("external %s %s %s", n, id, quote(clean(desc))))
+		if live.GroupIDPattern.MatchString(id) {
+			externalDecls = append(externalDecls, externalDecl(n, id, clean(desc)))
 		} else {
-			externalDecls = append(externalDecls, fmt.Sprintf("# %q is not a well-formed group id: its id is an input of the generated code\nexternal %s %s", id, n, quote(clean(desc))))
+			externalDecls = append(externalDecls, comment(fmt.Sprintf("%q is not a well-formed group id: its id is an input of the generated code", id)),
+				externalDecl(n, "", clean(desc)))
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: group id %q is not well-formed; external %s takes it as an input", label, id, n))
 		}
 		return n
 	}
 	prefixLists := map[string]string{}
-	var plDecls []string
+	var plDecls []ast.Stmt
 	prefixListOf := func(id, desc string) string {
 		if n, ok := prefixLists[id]; ok {
 			return n
@@ -212,13 +238,14 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		}
 		n := names.name(want, "list")
 		prefixLists[id] = n
-		plDecls = append(plDecls, fmt.Sprintf("prefix-list %s %s %s", n, id, quote(orDefault(clean(desc), "Prefix list "+id))))
+		plDecls = append(plDecls, prefixListDecl(n, id, orDefault(clean(desc), "Prefix list "+id)))
 		return n
 	}
 	networks := map[string]string{} // sorted CIDR set -> name
-	var netDecls []string
+	var netDecls []ast.Stmt
 	networkOf := func(cidrs []string, desc string) string {
 		sort.Strings(cidrs)
+		cidrs = dedupe(cidrs)
 		key := strings.Join(cidrs, ",")
 		if key == "0.0.0.0/0,::/0" {
 			return "internet"
@@ -240,7 +267,7 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		}
 		n := names.name(want, "net")
 		networks[key] = n
-		netDecls = append(netDecls, fmt.Sprintf("network %s %s %s", n, strings.Join(cidrs, ", "), quote(orDefault(clean(desc), "Imported addresses"))))
+		netDecls = append(netDecls, networkDecl(n, cidrs, orDefault(clean(desc), "Imported addresses")))
 		return n
 	}
 
@@ -259,13 +286,13 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 	}
 	cidrSets := map[cidrKey][]string{}
 	var cidrOrder []cidrKey
-	ports := map[flowKey][]string{}
+	ports := map[flowKey][]model.Port{}
 	var order []flowKey
 	addFlow := func(k flowKey, port model.Port) {
 		if _, ok := ports[k]; !ok {
 			order = append(order, k)
 		}
-		ports[k] = append(ports[k], port.String())
+		ports[k] = append(ports[k], port)
 	}
 	purpose := func(desc string) string {
 		if c := clean(desc); c != "" {
@@ -274,9 +301,9 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		return UndescribedPurpose
 	}
 	for _, g := range kept {
-		rules, err := g.Rules()
-		if err != nil {
-			return d, err
+		rules, problems := g.Rules()
+		for _, p := range problems {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %v", label, p))
 		}
 		name := managed[g.GroupID]
 		for _, r := range rules {
@@ -286,7 +313,7 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 				if _, ok := cidrSets[k]; !ok {
 					cidrOrder = append(cidrOrder, k)
 				}
-				cidrSets[k] = append(cidrSets[k], canonical(r.Peer))
+				cidrSets[k] = append(cidrSets[k], r.Peer)
 			case "pl":
 				pl := prefixListOf(r.Peer, r.Description)
 				if r.Direction == model.Ingress {
@@ -328,7 +355,7 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		comment := ""
 		if k.dir == model.Egress && k.port.Protocol == model.All && (net == "internet" || net == "anywhere-ipv4" || net == "anywhere-ipv6") && k.desc == "" {
 			p = DefaultEgressPurpose
-			comment = "# AWS's default allow-all egress, made explicit: the linter reports it until it is justified or removed"
+			comment = "AWS's default allow-all egress, made explicit: the linter reports it until it is justified or removed"
 		}
 		if k.dir == model.Ingress {
 			addFlow(flowKey{from: net, to: k.group, purpose: p, comment: comment}, k.port)
@@ -361,22 +388,24 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		self, peer := managed[h.r.GroupID], managed[h.r.Peer]
 		if h.r.Direction == model.Ingress {
 			addFlow(flowKey{from: peer, to: self, purpose: purpose(h.r.Description),
-				comment: fmt.Sprintf("# only the ingress half existed in AWS (on %s); this flow adds the egress half on %s", self, peer)}, h.r.Port)
+				comment: fmt.Sprintf("only the ingress half existed in AWS (on %s); this flow adds the egress half on %s", self, peer)}, h.r.Port)
 		} else {
 			addFlow(flowKey{from: self, to: peer, purpose: purpose(h.r.Description),
-				comment: fmt.Sprintf("# only the egress half existed in AWS (on %s); this flow adds the ingress half on %s", self, peer)}, h.r.Port)
+				comment: fmt.Sprintf("only the egress half existed in AWS (on %s); this flow adds the ingress half on %s", self, peer)}, h.r.Port)
 		}
 	}
 
-	var b strings.Builder
 	where := vpc
 	if where == "" {
 		where = "groups without a VPC"
 	}
-	fmt.Fprintf(&b, DraftHeader+": %s.\n# Review every purpose marked TODO before relying on this policy.\n\n", where)
-	for _, s := range [][]string{decls, netDecls, plDecls, externalDecls} {
-		if len(s) > 0 {
-			b.WriteString(strings.Join(s, "\n") + "\n\n")
+	var f file
+	f.add(comment(fmt.Sprintf("%s: %s.", strings.TrimPrefix(DraftHeader, "# "), where)))
+	f.add(comment("Review every purpose marked TODO before relying on this policy."))
+	for _, sec := range [][]ast.Stmt{decls, netDecls, plDecls, externalDecls} {
+		f.section()
+		for _, s := range sec {
+			f.add(s)
 		}
 	}
 	sort.SliceStable(order, func(i, j int) bool {
@@ -385,25 +414,21 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		}
 		return order[i].to < order[j].to
 	})
+	f.section()
 	for _, k := range order {
 		if k.comment != "" {
-			b.WriteString(k.comment + "\n")
+			f.add(comment(k.comment))
 		}
-		fmt.Fprintf(&b, "%s -> %s %s because %s\n", k.from, k.to, strings.Join(dedupe(ports[k]), ", "), quote(k.purpose))
+		f.add(flowStmt(k.from, k.to, dedupePorts(ports[k]), k.purpose))
 	}
-	src, diags := format.Source(d.File, []byte(b.String()))
-	if diags.HasErrors() {
-		return d, fmt.Errorf("internal error: the draft for %s does not parse: %v\n%s", where, diags, b.String())
+	d.Source = seal(f.print(d.File))
+	// The draft must compile: a rule the language cannot say was left out
+	// above, so an error here is sgc's own.
+	p := policy.FromSources(map[string][]byte{d.File: d.Source}, compiler.Options{})
+	if p.Diags.HasErrors() {
+		return d, fmt.Errorf("internal error: the draft for %s does not compile: %v", where, p.Diags)
 	}
-	d.Source = src
 	return d, nil
-}
-
-func canonical(cidr string) string {
-	if p, err := netip.ParsePrefix(cidr); err == nil {
-		return p.String()
-	}
-	return cidr
 }
 
 func orDefault(s, def string) string {
@@ -416,6 +441,18 @@ func orDefault(s, def string) string {
 func dedupe(s []string) []string {
 	seen := map[string]bool{}
 	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func dedupePorts(s []model.Port) []model.Port {
+	seen := map[model.Port]bool{}
+	var out []model.Port
 	for _, x := range s {
 		if !seen[x] {
 			seen[x] = true

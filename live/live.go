@@ -6,6 +6,8 @@ package live
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
+	"regexp"
 	"sort"
 	"strconv"
 
@@ -86,8 +88,11 @@ func Parse(data []byte) (*Export, error) {
 }
 
 // Port converts a permission's protocol and ports into the model's terms,
-// as AWS means them: -1 is all; tcp, udp (and 6, 17) take ports; icmp and
-// icmpv6 (1, 58) take a type and code, -1 meaning any.
+// as AWS means them: -1 (or "all") is every protocol; tcp and udp (6, 17)
+// take a port range 0-65535; icmp and icmpv6 (1, 58) take a type and code
+// 0-255, -1 meaning any; any other protocol number 0-255 takes no ports.
+// Anything else is an error: a value AWS never returns is never read as a
+// wider rule than it says.
 func (p Permission) Port() (model.Port, error) {
 	from, to := -1, -1
 	if p.FromPort != nil {
@@ -97,35 +102,47 @@ func (p Permission) Port() (model.Port, error) {
 		to = *p.ToPort
 	}
 	proto := p.IpProtocol
-	switch proto {
-	case "6":
-		proto = "tcp"
-	case "17":
-		proto = "udp"
-	case "1":
-		proto = "icmp"
-	case "58":
-		proto = "icmpv6"
+	if n, err := strconv.Atoi(proto); err == nil && n >= 0 && n <= 255 && len(proto) <= 3 {
+		proto = strconv.Itoa(n) // "006" is 6
+		switch n {
+		case 6:
+			proto = "tcp"
+		case 17:
+			proto = "udp"
+		case 1:
+			proto = "icmp"
+		case 58:
+			proto = "icmpv6"
+		}
 	}
 	switch proto {
 	case "-1", "all":
 		return model.Port{Protocol: model.All, From: -1, To: -1}, nil
 	case "tcp", "udp":
-		if from < 0 || to < 0 {
-			from, to = 0, 65535
+		if p.FromPort == nil || p.ToPort == nil || from < 0 || to > 65535 || from > to {
+			return model.Port{}, fmt.Errorf("%s ports %s-%s are not a port range 0-65535", proto, portText(p.FromPort), portText(p.ToPort))
 		}
 		return model.Port{Protocol: model.Protocol(proto), From: from, To: to}, nil
 	case "icmp", "icmpv6":
+		if from < -1 || from > 255 || to < -1 || to > 255 {
+			return model.Port{}, fmt.Errorf("%s type %s code %s: types and codes run from 0 to 255 (-1: any)", proto, portText(p.FromPort), portText(p.ToPort))
+		}
 		if from == -1 {
 			to = -1
 		}
 		return model.Port{Protocol: model.Protocol(proto), From: from, To: to}, nil
 	}
-	n, err := strconv.Atoi(proto)
-	if err != nil || n < 0 || n > 255 {
+	if n, err := strconv.Atoi(proto); err != nil || n < 0 || n > 255 || proto != strconv.Itoa(n) {
 		return model.Port{}, fmt.Errorf("unknown IpProtocol %q", p.IpProtocol)
 	}
 	return model.Port{Protocol: model.Protocol(proto), From: -1, To: -1}, nil
+}
+
+func portText(p *int) string {
+	if p == nil {
+		return "(none)"
+	}
+	return strconv.Itoa(*p)
 }
 
 // Rule is one AWS rule of a live group: one direction, port and peer.
@@ -133,41 +150,110 @@ type Rule struct {
 	GroupID, GroupName, VpcID string
 	Direction                 model.Direction
 	Port                      model.Port
-	// PeerKind is "cidr", "pl" or "sg"; Peer is the block, list id or group id.
+	// PeerKind is "cidr", "pl" or "sg"; Peer is the block (canonical),
+	// the list id or the group id, each checked against its AWS form.
 	PeerKind, Peer string
 	PeerOwner      string // the account of a group peer, when given
 	Description    string
 }
 
-// Rules expands a group's permissions into single-peer rules, sorted.
-func (g *Group) Rules() ([]Rule, error) {
-	var out []Rule
-	for dir, perms := range map[model.Direction][]Permission{model.Ingress: g.IpPermissions, model.Egress: g.IpPermissionsEgress} {
+// The forms of AWS identifiers.
+var (
+	GroupIDPattern      = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	PrefixListIDPattern = regexp.MustCompile(`^pl-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	VPCIDPattern        = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	AccountIDPattern    = regexp.MustCompile(`^[0-9]{12}$`)
+	// tokenPattern is what any id must look like to be carried at all: a
+	// group id that is not in AWS's form (as in hand-made or anonymised
+	// exports) still ties rules to groups, but is never written where only
+	// a real id may go.
+	tokenPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+)
+
+// ValidToken reports whether s can serve as an identifier of an export's
+// object: short, printable, no spaces or quotes.
+func ValidToken(s string) bool { return tokenPattern.MatchString(s) }
+
+// Rules expands a group's permissions into single-peer rules, sorted. A
+// rule that AWS could not have described (ports out of range, a peer that
+// is not a block, a list id or an id-like token) is left out and returned
+// as a problem, so that no caller ever reads it as something else. Group
+// peers are checked only as tokens: see GroupIDPattern before writing one
+// where AWS needs a real id.
+func (g *Group) Rules() (rules []Rule, problems []error) {
+	for _, dir := range []model.Direction{model.Ingress, model.Egress} {
+		perms := g.IpPermissions
+		if dir == model.Egress {
+			perms = g.IpPermissionsEgress
+		}
 		for _, p := range perms {
 			port, err := p.Port()
 			if err != nil {
-				return nil, fmt.Errorf("%s (%s): %v", g.GroupName, g.GroupID, err)
+				problems = append(problems, fmt.Errorf("%s %s rule left out: %v", g.GroupID, dir, err))
+				continue
 			}
 			add := func(kind, peer, owner, desc string) {
-				out = append(out, Rule{GroupID: g.GroupID, GroupName: g.GroupName, VpcID: g.VpcID, Direction: dir,
+				rules = append(rules, Rule{GroupID: g.GroupID, GroupName: g.GroupName, VpcID: g.VpcID, Direction: dir,
 					Port: port, PeerKind: kind, Peer: peer, PeerOwner: owner, Description: desc})
 			}
+			bad := func(what string) {
+				problems = append(problems, fmt.Errorf("%s %s %s rule left out: %s", g.GroupID, dir, port, what))
+			}
 			for _, r := range p.IpRanges {
-				add("cidr", r.CidrIp, "", r.Description)
+				if c, err := CIDR(r.CidrIp, false); err != nil {
+					bad(err.Error())
+				} else {
+					add("cidr", c, "", r.Description)
+				}
 			}
 			for _, r := range p.Ipv6Ranges {
-				add("cidr", r.CidrIpv6, "", r.Description)
+				if c, err := CIDR(r.CidrIpv6, true); err != nil {
+					bad(err.Error())
+				} else {
+					add("cidr", c, "", r.Description)
+				}
 			}
 			for _, r := range p.PrefixListIds {
-				add("pl", r.PrefixListID, "", r.Description)
+				if !PrefixListIDPattern.MatchString(r.PrefixListID) {
+					bad(fmt.Sprintf("%q is not a prefix list id", r.PrefixListID))
+				} else {
+					add("pl", r.PrefixListID, "", r.Description)
+				}
 			}
 			for _, r := range p.UserIdGroupPairs {
-				add("sg", r.GroupID, r.UserID, r.Description)
+				owner := r.UserID
+				if owner != "" && !AccountIDPattern.MatchString(owner) {
+					owner = "" // an account id is only ever shown, never needed
+				}
+				if !ValidToken(r.GroupID) {
+					bad(fmt.Sprintf("%q is not a security group id", r.GroupID))
+				} else {
+					add("sg", r.GroupID, owner, r.Description)
+				}
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
-	return out, nil
+	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Key() < rules[j].Key() })
+	return rules, problems
+}
+
+// CIDR checks an address block as AWS gives it (CidrIp or, with v6,
+// CidrIpv6) and returns it in canonical form. Host bits, an IPv4 block
+// written as IPv6 and zones are refused: AWS never returns them, and
+// guessing what was meant could widen the rule.
+func CIDR(s string, v6 bool) (string, error) {
+	p, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%q is not an address block", s)
+	case p.Addr().Is4In6():
+		return "", fmt.Errorf("%q is an IPv4-mapped IPv6 block", s)
+	case p.Addr().Is6() != v6:
+		return "", fmt.Errorf("%q is not an IPv%s block", s, map[bool]string{false: "4", true: "6"}[v6])
+	case p.Masked() != p:
+		return "", fmt.Errorf("%q has host bits set", s)
+	}
+	return p.String(), nil
 }
 
 // Key identifies the rule as AWS does (without the description).

@@ -375,6 +375,26 @@ func (r *Rule) Key() string {
 	return fmt.Sprintf("%s|%s|%s|%d|%d|%s", r.Group.Name, r.Direction, r.Port.Protocol, r.Port.From, r.Port.To, r.Peer.Key())
 }
 
+// Inputs returns the externals declared without an id that some rule
+// refers to, in declaration order: the ids the generated code must be
+// given. One no rule uses would be an input nothing reads (a required
+// parameter that means nothing), so it is left out.
+func (p *Program) Inputs() []*External {
+	used := map[*External]bool{}
+	for _, r := range p.Rules {
+		if e := r.Peer.External; e != nil && e.ID == "" {
+			used[e] = true
+		}
+	}
+	var out []*External
+	for _, e := range p.Externals {
+		if used[e] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // ActiveFlows returns the flows that still grant access: all but the
 // expired ones, in model order.
 func (p *Program) ActiveFlows() []*Flow {

@@ -118,12 +118,9 @@ func nameAll(p *model.Program) names {
 	for _, g := range p.Groups {
 		ids = append(ids, camel(emit.Words(g.Name)))
 	}
-	var inputs []*model.External
-	for _, e := range p.Externals {
-		if e.ID == "" {
-			inputs = append(inputs, e)
-			ids = append(ids, camel(append(emit.Words(e.Name), "security", "group", "id")))
-		}
+	inputs := p.Inputs()
+	for _, e := range inputs {
+		ids = append(ids, camel(append(emit.Words(e.Name), "security", "group", "id")))
 	}
 	ids = append(ids, emit.RuleNames(p.Rules, camel, "")...)
 	key := func(i int) string {
@@ -310,10 +307,8 @@ var noPos = source.Range{}
 func single(p *model.Program, n names, opts emit.Options) *template {
 	t := newTemplate("template", description(p, "Security groups of the policy"))
 	t.params.set("VpcId", vpcParam())
-	for _, e := range p.Externals {
-		if e.ID == "" {
-			t.params.set(n.input[e], inputParam(e))
-		}
+	for _, e := range p.Inputs() {
+		t.params.set(n.input[e], inputParam(e))
 	}
 	rulesOf := map[*model.Group][]*model.Rule{}
 	for _, r := range p.Rules {

@@ -155,10 +155,8 @@ func deployReadme(p *model.Program, templates []*template, ext string) []byte {
 	b.WriteString("Templates over 51,200 bytes must be uploaded to S3: pass `--s3-bucket BUCKET`.\n\n")
 	b.WriteString("1. Deploy the group stacks (in any order, or in parallel):\n\n```sh\n")
 	var inputs []string
-	for _, e := range p.Externals {
-		if e.ID == "" {
-			inputs = append(inputs, e.Name)
-		}
+	for _, e := range p.Inputs() {
+		inputs = append(inputs, e.Name)
 	}
 	for _, t := range templates {
 		if strings.HasPrefix(t.name, "groups-") {

@@ -81,13 +81,10 @@ func nameAll(p *model.Program) names {
 		n.group[p.Groups[i]] = id
 	}
 	keys, ids = nil, nil
-	var inputs []*model.External
-	for _, e := range p.Externals {
-		if e.ID == "" {
-			inputs = append(inputs, e)
-			keys = append(keys, e.Name)
-			ids = append(ids, identifier(append(emit.Words(e.Name), "security", "group", "id")))
-		}
+	inputs := p.Inputs()
+	for _, e := range inputs {
+		keys = append(keys, e.Name)
+		ids = append(ids, identifier(append(emit.Words(e.Name), "security", "group", "id")))
 	}
 	for i, id := range emit.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
 		n.external[inputs[i]] = id
@@ -182,10 +179,7 @@ func variables(header string, p *model.Program, n names) *blocks {
 		v.SetAttributeRaw("type", hclwrite.TokensForFunctionCall("map", hclwrite.TokensForIdentifier("string")))
 		v.SetAttributeValue("default", cty.MapValEmpty(cty.String))
 	})
-	for _, e := range p.Externals {
-		if e.ID != "" {
-			continue
-		}
+	for _, e := range p.Inputs() {
 		name := n.external[e]
 		bs.add("variable", []string{name}, func(v *hclwrite.Body) {
 			v.SetAttributeValue("description", cty.StringVal(fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description)))

@@ -190,3 +190,37 @@ func TestIOErrorsHaveNoUsageHint(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
+
+// TestImportNeverOverwritesEdits: import -o replaces its own unedited
+// drafts, refuses edited ones unless --force, and never overwrites a file
+// it did not draft.
+func TestImportNeverOverwritesEdits(t *testing.T) {
+	fixture := "../../importer/testdata/three-tier.json"
+	out := t.TempDir()
+	if r := run(t, "", "import", fixture, "-o", out); r.code != 0 {
+		t.Fatalf("first import: exit %d\n%s", r.code, r.stderr)
+	}
+	draft := filepath.Join(out, "vpc-0a1b2c3d4e5f60789.intent")
+	if r := run(t, "", "import", fixture, "-o", out); r.code != 0 {
+		t.Fatalf("re-import over an unedited draft: exit %d\n%s", r.code, r.stderr)
+	}
+	src, _ := os.ReadFile(draft)
+	edited := strings.Replace(string(src), "cluster gossip", "cluster gossip (checked by Ana)", 1)
+	os.WriteFile(draft, []byte(edited), 0o644)
+	if r := run(t, "", "import", fixture, "-o", out); r.code != 2 || !strings.Contains(r.stderr, "--force") {
+		t.Errorf("re-import over an edited draft: exit %d\n%s", r.code, r.stderr)
+	}
+	if got, _ := os.ReadFile(draft); string(got) != edited {
+		t.Error("the edited draft was overwritten")
+	}
+	if r := run(t, "", "import", fixture, "-o", out, "--force"); r.code != 0 {
+		t.Errorf("--force: exit %d\n%s", r.code, r.stderr)
+	}
+	os.WriteFile(draft, []byte(clean), 0o644)
+	if r := run(t, "", "import", fixture, "-o", out, "--force"); r.code != 2 {
+		t.Errorf("import over a hand-written policy, even with --force: exit %d\n%s", r.code, r.stderr)
+	}
+	if got, _ := os.ReadFile(draft); string(got) != clean {
+		t.Error("the hand-written policy was overwritten")
+	}
+}

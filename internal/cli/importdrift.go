@@ -1,16 +1,16 @@
 package cli
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/drift"
-	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/importer"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/live"
@@ -52,13 +52,23 @@ one draft per VPC, formatted, that compiles:
     linter reports, so a person must justify them before the policy checks
     clean; AWS's default allow-all egress becomes an explicit flow.
 
+Fields of the export are checked against their AWS forms first: a group
+whose VpcId or GroupId is malformed is skipped, and a rule the language
+cannot state exactly (ports out of range, a peer that is not an address
+block, prefix list or group id) is left out with a warning, never widened.
+
 Without -o a single draft is printed; with -o DIR each VPC's draft is written
-to DIR/<vpc-id>.intent (never over a file sgc did not write).`
+to DIR/<vpc-id>.intent. A draft carries a hash of its content: import
+replaces a draft nobody has edited, refuses one that was edited (unless
+--force), and never overwrites a file it did not draft.`
 
 func newImportCmd(e *env) *cobra.Command {
-	var dir, vpc string
+	var (
+		dir, vpc string
+		force    bool
+	)
 	cmd := &cobra.Command{
-		Use:     "import FILE.json|- [-o DIR] [--vpc ID]",
+		Use:     "import FILE.json|- [-o DIR] [--vpc ID] [--force]",
 		Short:   "Draft intent from existing security groups",
 		Long:    importDoc,
 		Example: "  aws ec2 describe-security-groups > groups.json\n  sgc import groups.json -o policy/\n  aws ec2 describe-security-groups | sgc import - --vpc vpc-0abc12345",
@@ -91,11 +101,28 @@ func newImportCmd(e *env) *cobra.Command {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}
+			// Check every file before writing any, so a refusal changes nothing.
 			for _, d := range drafts {
 				path := filepath.Join(dir, d.File)
-				if old, err := os.ReadFile(path); err == nil && !emit.IsGenerated(old) && !isDraft(old) {
-					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s exists and was not drafted by sgc; refusing to overwrite it", path)}
+				head, regular, err := fsutil.Head(path)
+				switch {
+				case errors.Is(err, fs.ErrNotExist):
+				case err != nil:
+					return err
+				case !regular || !importer.IsDraft(head):
+					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s exists and was not drafted by sgc import; refusing to overwrite it", path)}
+				case !force:
+					old, err := os.ReadFile(path)
+					if err != nil {
+						return err
+					}
+					if !importer.Unedited(old) {
+						return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s is a draft someone has edited since sgc import wrote it; refusing to overwrite it (use --force to replace it)", path)}
+					}
 				}
+			}
+			for _, d := range drafts {
+				path := filepath.Join(dir, d.File)
 				if err := fsutil.WriteFileAtomic(path, d.Source, 0o644); err != nil {
 					return err
 				}
@@ -106,13 +133,8 @@ func newImportCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "write one draft per VPC into this directory")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "import only this VPC")
+	cmd.Flags().BoolVar(&force, "force", false, "replace drafts that were edited since sgc import wrote them")
 	return cmd
-}
-
-// isDraft reports whether data is a draft sgc import wrote, which a new
-// import may replace.
-func isDraft(data []byte) bool {
-	return bytes.HasPrefix(data, []byte(importer.DraftHeader))
 }
 
 const driftDoc = `Drift compares a policy with the security groups that exist (the JSON of

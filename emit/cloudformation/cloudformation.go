@@ -195,13 +195,13 @@ func vpcParam() *object {
 
 func inputParam(e *model.External) *object {
 	return obj().set("Type", "AWS::EC2::SecurityGroup::Id").
-		set("Description", fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description))
+		set("Description", inert(fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description)))
 }
 
 func groupResource(g *model.Group) *object {
 	return obj().set("Type", "AWS::EC2::SecurityGroup").set("Properties", obj().
 		set("GroupName", g.Name).
-		set("GroupDescription", g.Description).
+		set("GroupDescription", literal(g.Description)).
 		set("VpcId", ref{"VpcId"}).
 		set("SecurityGroupEgress", []any{denyAllEgress}).
 		set("Tags", []any{obj().set("Key", "Name").set("Value", g.Name)}))
@@ -243,8 +243,8 @@ func ruleResource(r *model.Rule, n names, groupID func(*model.Group) any, inputI
 			props.set(peerGroup, inputID(peer.External))
 		}
 	}
-	props.set("Description", r.Flow.Purpose)
-	meta := objN(2).set("source", emit.SourceOf(r.Flow, opts.SourceLines))
+	props.set("Description", literal(r.Flow.Purpose))
+	meta := objN(2).set("source", inert(emit.SourceOf(r.Flow, opts.SourceLines)))
 	if r.Flow.Temporary() {
 		meta.set("until", r.Flow.Until.Format("2006-01-02"))
 	}

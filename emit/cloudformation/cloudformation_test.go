@@ -191,6 +191,14 @@ func literalize(v any) any {
 					return "sg-0123456789abcdef0"
 				case "Fn::Sub":
 					return "x"
+				case "Fn::Join":
+					// As CloudFormation joins it: the parts with the separator.
+					j := arg.([]any)
+					var parts []string
+					for _, p := range j[1].([]any) {
+						parts = append(parts, p.(string))
+					}
+					return strings.Join(parts, j[0].(string))
 				}
 			}
 		}

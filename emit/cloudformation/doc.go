@@ -93,12 +93,15 @@ var yaml11Special = regexp.MustCompile(`^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|Tr
 	`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
 	`[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$`)
 
-// yaml11Words are the plain scalars a YAML 1.1 reader takes for booleans
-// or null.
+// yaml11Words are the plain scalars a YAML 1.1 reader takes for booleans,
+// null, or one of its special types.
 var yaml11Words = map[string]bool{"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "n": true, "N": true,
 	"no": true, "No": true, "NO": true, "true": true, "True": true, "TRUE": true, "false": true, "False": true,
 	"FALSE": true, "on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true, "~": true,
-	"null": true, "Null": true, "NULL": true}
+	"null": true, "Null": true, "NULL": true,
+	// PyYAML, and so cfn-lint and the AWS CLI, resolve these two to the
+	// "value" and "merge" types, which they then cannot construct.
+	"=": true, "<<": true}
 
 // yaml11Ambiguous reports whether a YAML 1.1 reader would take s for
 // something other than a string. Only strings that start like a number or
@@ -339,8 +342,10 @@ func (w *yamlWriter) node(v any, indent string, inline bool) {
 		w.buf = append(w.buf, ':')
 		w.value(v.name, indent)
 	case []any:
-		for _, item := range v {
-			w.buf = append(w.buf, indent...)
+		for i, item := range v {
+			if !(inline && i == 0) {
+				w.buf = append(w.buf, indent...)
+			}
 			w.buf = append(w.buf, "- "...)
 			w.itemValue(item, indent+"  ")
 		}
@@ -393,8 +398,8 @@ func (w *yamlWriter) itemValue(v any, indent string) {
 			w.buf = append(w.buf, "[]\n"...)
 			return
 		}
-		w.buf = append(w.buf, '\n')
-		w.node(v, indent, false)
+		// A list in a list starts on the item's line, as yaml.v3 writes it.
+		w.node(v, indent, true)
 	default:
 		w.leaf(v)
 		w.buf = append(w.buf, '\n')

@@ -178,7 +178,7 @@ func FromCloudFormation(files []emit.File) (Set, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", id, err)
 			}
-			rule := Rule{Group: g, Direction: dir, Protocol: props["IpProtocol"].(string), Description: props["Description"].(string)}
+			rule := Rule{Group: g, Direction: dir, Protocol: props["IpProtocol"].(string), Description: literalText(props["Description"])}
 			if f, ok := props["FromPort"].(float64); ok {
 				rule.From, rule.To = int(f), int(props["ToPort"].(float64))
 			}
@@ -211,4 +211,26 @@ func FromCloudFormation(files []emit.File) (Set, error) {
 		}
 	}
 	return sorted(out), nil
+}
+
+// literalText reads a property value the emitter wrote as text: a string,
+// or the Fn::Join of strings it uses for text holding "${".
+func literalText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	if m, ok := v.(map[string]any); ok {
+		if j, ok := m["Fn::Join"].([]any); ok && len(j) == 2 {
+			var b strings.Builder
+			parts, _ := j[1].([]any)
+			for i, p := range parts {
+				if i > 0 {
+					b.WriteString(j[0].(string))
+				}
+				b.WriteString(p.(string))
+			}
+			return b.String()
+		}
+	}
+	panic(fmt.Sprintf("ruleset: %v is not text", v))
 }

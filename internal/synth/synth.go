@@ -27,7 +27,7 @@ var (
 	roles = []string{"web", "api", "worker", "db", "cache", "queue", "batch", "search", "auth", "billing",
 		"gateway", "ingest", "reports", "scheduler", "ledger", "media", "notify", "profile", "catalog", "checkout"}
 	envs  = []string{"production", "staging", "sandbox"}
-	verbs = []string{"reads from", "writes to", "calls", "streams to", "syncs with", "health-checks", "pushes metrics to"}
+	verbs = []string{"reads from", "writes to", "calls", "bills ${ops-42} for", "reports ${AWS::StackName} to", "streams to", "syncs with", "health-checks", "pushes metrics to"}
 )
 
 // flowKey identifies a flow's rules well enough to keep generated flows

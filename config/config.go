@@ -29,6 +29,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/sgc-dev/sgc/compiler/lint"
+	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
 )
@@ -64,11 +65,29 @@ type lintSchema struct {
 	Remain            hcl.Body          `hcl:",remain"`
 }
 
+// Limits on the settings file, checked before it is parsed: the HCL
+// parser recurses once per level of nesting, so a file of nested brackets
+// would exhaust the stack, and a settings file has no use for either.
+const (
+	MaxSize  = limits.ConfigFile  // bytes
+	MaxDepth = limits.ConfigDepth // brackets, braces and parentheses open at once
+)
+
 // Parse reads a settings file. Problems are diagnostics at their position;
 // the settings returned are the defaults with whatever could be read.
 func Parse(filename string, src []byte) (Config, diag.List) {
 	cfg := Default()
 	var diags diag.List
+	start := source.Range{Start: source.Pos{Filename: filename, Line: 1, Column: 1}}
+	if len(src) > MaxSize {
+		diags.Errorf(start, InvalidConfig, "%s is %d bytes; a settings file may have at most %d", filename, len(src), MaxSize)
+		return cfg, diags
+	}
+	if at, ok := tooDeep(filename, src); ok {
+		diags.Errorf(source.Range{Start: at, End: at.Advance(1)}, InvalidConfig, "settings nested more than %d levels deep", MaxDepth).
+			WithDetail("sgc.hcl holds a lint block of flat settings; nothing in it nests this deep.")
+		return cfg, diags
+	}
 	f, hdiags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	diags = append(diags, convert(hdiags)...)
 	if hdiags.HasErrors() {
@@ -82,8 +101,19 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 	}
 	l := fs.Lint
 	if l.Remain != nil {
-		// Anything left over is unknown: name it, with a suggestion.
-		attrs, _ := l.Remain.JustAttributes()
+		// Anything left over is unknown: name it, with a suggestion. A block
+		// where a setting belongs (severity { ... } for severity = { ... })
+		// is an error too, never silently ignored.
+		attrs, rest := l.Remain.JustAttributes()
+		for _, d := range convert(rest) {
+			for _, known := range knownSettings {
+				if strings.Contains(d.Summary, fmt.Sprintf("%q block", known)) {
+					d.Summary = fmt.Sprintf("%s is a setting, not a block", known)
+					d.WithSuggestion("Write %s = { ... }, with an equals sign.", known)
+				}
+			}
+			diags = append(diags, d)
+		}
 		for name, a := range attrs {
 			d := diags.Errorf(toRange(a.NameRange), InvalidConfig, "unknown setting %q in lint", name)
 			if s := diag.Suggest(name, knownSettings); s != "" {
@@ -167,8 +197,13 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 var knownSettings = []string{"severity", "wide_cidr_prefix", "expiring_within", "quota", "admin_ports",
 	"vague_words", "min_purpose_words", "wide_port_range", "default_max_entries"}
 
+// MaxDuration is the longest window a setting or flag may give: a
+// century, far past any expiry worth planning, and far short of where a
+// time.Duration overflows (292 years).
+const MaxDuration = limits.Duration
+
 // ParseDuration reads a number of days or weeks ("30d", "2w") or a Go
-// duration ("336h").
+// duration ("336h"), at most MaxDuration.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
@@ -177,6 +212,9 @@ func ParseDuration(s string) (time.Duration, error) {
 			if err != nil || v < 0 {
 				return 0, fmt.Errorf("%q: want a number of days or weeks, such as 30d or 2w", s)
 			}
+			if v > int(MaxDuration/unit) {
+				return 0, fmt.Errorf("%q: at most %dd (100 years)", s, MaxDuration/(24*time.Hour))
+			}
 			return time.Duration(v) * unit, nil
 		}
 	}
@@ -184,7 +222,57 @@ func ParseDuration(s string) (time.Duration, error) {
 	if err != nil || d < 0 {
 		return 0, fmt.Errorf("%q: want a number of days or weeks, such as 30d or 2w", s)
 	}
+	if d > MaxDuration {
+		return 0, fmt.Errorf("%q: at most %dd (100 years)", s, MaxDuration/(24*time.Hour))
+	}
 	return d, nil
+}
+
+// tooDeep finds where src nests brackets more than MaxDepth deep, skipping
+// strings and comments. It errs towards refusing: a settings file that
+// nests deeply has no legitimate reason to.
+func tooDeep(filename string, src []byte) (source.Pos, bool) {
+	depth, line, col := 0, 1, 1
+	inString, escaped, comment, block := false, false, false, false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case comment:
+			comment = c != '\n'
+		case block:
+			if c == '*' && i+1 < len(src) && src[i+1] == '/' {
+				block = false
+			}
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"' || c == '\n':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '#' || (c == '/' && i+1 < len(src) && src[i+1] == '/'):
+			comment = true
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			block = true
+		case c == '[' || c == '{' || c == '(':
+			depth++
+			if depth > MaxDepth {
+				return source.Pos{Filename: filename, Offset: i, Line: line, Column: col}, true
+			}
+		case c == ']' || c == '}' || c == ')':
+			depth--
+		}
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return source.Pos{}, false
 }
 
 func toRange(r hcl.Range) source.Range {

@@ -61,3 +61,33 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileConfig: oversized or deeply nested files are refused before
+// the HCL parser sees them (100,000 nested brackets overflowed its stack),
+// and windows that would overflow a duration are refused.
+func TestHostileConfig(t *testing.T) {
+	for name, src := range map[string]string{
+		"nested brackets": "lint {\n  vague_words = " + strings.Repeat("[", 100000) + "\n}\n",
+		"nested braces":   "lint {\n  severity = " + strings.Repeat("{a = ", 100000) + "\n}\n",
+		"oversized":       "# " + strings.Repeat("x", config.MaxSize) + "\n",
+		"long window":     "lint {\n  expiring_within = \"200000d\"\n}\n",
+	} {
+		_, diags := config.Parse("sgc.hcl", []byte(src))
+		if !diags.HasErrors() {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// Brackets inside strings and comments do not count.
+	src := "# [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\nlint {\n  vague_words = [\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"]\n}\n"
+	if _, diags := config.Parse("sgc.hcl", []byte(src)); diags.HasErrors() {
+		t.Errorf("brackets in strings and comments counted: %v", diags)
+	}
+	for _, bad := range []string{"106752d", "200000d", "5300w", "2562048h"} {
+		if _, err := config.ParseDuration(bad); err == nil {
+			t.Errorf("ParseDuration(%q) succeeded", bad)
+		}
+	}
+	if _, err := config.ParseDuration("36500d"); err != nil {
+		t.Errorf("ParseDuration(36500d): %v", err)
+	}
+}

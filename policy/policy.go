@@ -18,6 +18,8 @@ import (
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/config"
+	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -125,17 +127,24 @@ func LoadAlongside(paths []string, opts compiler.Options, alongside func(*model.
 		return nil, err
 	}
 	srcs := make(map[string][]byte, len(names))
+	total := 0
 	for _, n := range names {
-		b, err := os.ReadFile(n)
+		if err := CheckFileName(n); err != nil {
+			return nil, &UsageError{err}
+		}
+		b, err := fsutil.ReadRegular(n, limits.IntentFile)
 		if err != nil {
 			return nil, &UsageError{err}
+		}
+		if total += len(b); total > limits.Policy {
+			return nil, &UsageError{fmt.Errorf("the policy's files are larger than %d MiB together, the most sgc reads", limits.Policy>>20)}
 		}
 		srcs[n] = b
 	}
 	cfg := config.Default()
 	var cfgDiags diag.List
 	cfgPath := ConfigPath(paths)
-	cfgSrc, err := os.ReadFile(cfgPath)
+	cfgSrc, err := readConfig(cfgPath)
 	switch {
 	case err == nil:
 		cfg, cfgDiags = config.Parse(cfgPath, cfgSrc)
@@ -163,6 +172,29 @@ func LoadAlongside(paths []string, opts compiler.Options, alongside func(*model.
 	p.RunLint()
 	<-done
 	return p, nil
+}
+
+// readConfig reads the settings file: a regular file of at most
+// limits.ConfigFile bytes (config.Parse says so at the file when it is
+// larger, so only a file far past the limit is refused here).
+func readConfig(path string) ([]byte, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	return fsutil.ReadRegular(path, limits.ConfigFile+1)
+}
+
+// CheckFileName refuses an intent file whose name could carry text into
+// an output as something else: a line break or other control character
+// (a new line in a generated header), or a character that reorders text
+// on screen. The name is in every rule's source tag and in reports.
+func CheckFileName(path string) error {
+	for _, r := range filepath.Base(path) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f {
+			return fmt.Errorf("%q: intent file names may not contain control or bidirectional characters; rename the file", path)
+		}
+	}
+	return nil
 }
 
 // RunLint runs every check with the policy's settings and adds the
@@ -195,7 +227,7 @@ func FromSources(srcs map[string][]byte, opts compiler.Options) *Policy {
 		files[i], fileDiags[i] = parser.ParseFile(names[i], srcs[names[i]])
 	})
 	for i, n := range names {
-		p.Sources.Add(&source.File{Name: n, Src: srcs[n]})
+		p.Sources.Add(&source.File{Name: n, Src: parser.StripBOM(srcs[n])})
 		p.Files = append(p.Files, files[i])
 		p.Diags = append(p.Diags, fileDiags[i]...)
 	}
@@ -217,16 +249,21 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 	for _, p := range paths {
 		target := filepath.ToSlash(filepath.Clean(p))
 		// A directory lists its entries; a file lists itself.
-		out, err := git("ls-tree", "--name-only", rev, "--", target+"/")
-		if err == nil && strings.TrimSpace(out) == "" {
-			out, err = git("ls-tree", "--name-only", rev, "--", target)
+		out, err := git("ls-tree", "-z", "--name-only", rev, "--", target+"/")
+		if err == nil && out == "" {
+			out, err = git("ls-tree", "-z", "--name-only", rev, "--", target)
 		}
 		if err != nil {
 			return nil, &UsageError{err}
 		}
-		for _, name := range strings.Split(strings.TrimSpace(out), "\n") {
+		// -z: names as they are, not quoted (git quotes names with
+		// non-ASCII letters or quotes, which would not end in .intent).
+		for _, name := range strings.Split(out, "\x00") {
 			if !strings.HasSuffix(name, Ext) {
 				continue
+			}
+			if err := CheckFileName(name); err != nil {
+				return nil, &UsageError{err}
 			}
 			data, err := git("show", rev+":./"+name)
 			if err != nil {

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/format"
+	"github.com/sgc-dev/sgc/lang/parser"
 	"github.com/sgc-dev/sgc/lang/source"
 	"github.com/sgc-dev/sgc/policy"
 )
@@ -45,7 +46,7 @@ func newFmtCmd(e *env) *cobra.Command {
 				if write {
 					return usageErrorf("-w cannot rewrite standard input")
 				}
-				src, err := io.ReadAll(e.stdin)
+				src, err := fsutil.ReadLimited(e.stdin, "standard input", limits.IntentFile)
 				if err != nil {
 					return err
 				}
@@ -90,6 +91,7 @@ func newFmtCmd(e *env) *cobra.Command {
 
 // fmtOne formats one file and prints, checks or writes it.
 func fmtOne(e *env, name string, src []byte, write, check bool) error {
+	src = parser.StripBOM(src) // ignored, as Go ignores it; a rewrite drops it
 	out, diags := format.Source(name, src)
 	if diags.HasErrors() {
 		diag.Fprint(e.stderr, source.Files{name: {Name: name, Src: src}}, diags)

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -222,5 +223,82 @@ func TestImportNeverOverwritesEdits(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(draft); string(got) != clean {
 		t.Error("the hand-written policy was overwritten")
+	}
+}
+
+// TestDiffGitQuotedNames: files whose names git would quote (non-ASCII,
+// quotes) are read at the revision like any other, so an unchanged tree
+// is unchanged.
+func TestDiffGitQuotedNames(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	policyDir := filepath.Join(repo, "policy")
+	os.MkdirAll(policyDir, 0o755)
+	os.WriteFile(filepath.Join(policyDir, "café.intent"), []byte("group web \"Web\"\ngroup app \"App\"\nweb -> app tcp/8080 because \"web calls app\"\n"), 0o644)
+	os.WriteFile(filepath.Join(policyDir, `a"b.intent`), []byte("internet -> web tcp/443 because \"shoppers over HTTPS\"\n"), 0o644)
+	gitRun(t, repo, "init", "-q")
+	gitRun(t, repo, "add", ".")
+	gitRun(t, repo, "commit", "-qm", "v1")
+	t.Chdir(repo)
+	r := run(t, "", "diff", "--git", "HEAD", "--fail-on-widen", "policy")
+	if r.code != 0 || !strings.Contains(r.stdout, "access unchanged") {
+		t.Errorf("diff of an unchanged tree: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestHostileInputFiles: only regular files of bounded size are read; a
+// FIFO or a device is refused at once instead of blocking or eating
+// memory, a file name with a line break is refused, and a byte order mark
+// is ignored.
+func TestHostileInputFiles(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.intent": clean})
+	fifo := filepath.Join(dir, "fifo.intent")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "check", dir)
+	if r.code != 2 || !strings.Contains(r.stderr, "not a regular file") {
+		t.Errorf("FIFO: exit %d\n%s", r.code, r.stderr)
+	}
+	os.Remove(fifo)
+	os.Symlink("/dev/zero", filepath.Join(dir, "zero.intent"))
+	r = run(t, "", "check", dir)
+	if r.code != 2 || !strings.Contains(r.stderr, "not a regular file") {
+		t.Errorf("/dev/zero: exit %d\n%s", r.code, r.stderr)
+	}
+	r = run(t, "", "fmt", filepath.Join(dir, "zero.intent"))
+	if r.code != 2 {
+		t.Errorf("fmt /dev/zero: exit %d\n%s", r.code, r.stderr)
+	}
+	os.Remove(filepath.Join(dir, "zero.intent"))
+	big, _ := os.Create(filepath.Join(dir, "big.intent"))
+	big.Truncate(17 << 20)
+	big.Close()
+	if r := run(t, "", "check", dir); r.code != 2 || !strings.Contains(r.stderr, "reads at most 16 MiB") {
+		t.Errorf("17 MiB file: exit %d\n%s", r.code, r.stderr)
+	}
+	os.Remove(filepath.Join(dir, "big.intent"))
+
+	nl := writeFiles(t, map[string]string{"a\nTransform: x.intent": clean})
+	if r := run(t, "", "build", nl, "-t", "cloudformation", "-o", filepath.Join(t.TempDir(), "out")); r.code != 2 || !strings.Contains(r.stderr, "control") {
+		t.Errorf("a line break in a file name: exit %d\n%s", r.code, r.stderr)
+	}
+
+	bom := writeFiles(t, map[string]string{"a.intent": "\xef\xbb\xbf" + clean})
+	if r := run(t, "", "check", bom); r.code != 0 {
+		t.Errorf("a byte order mark: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "fmt", "--check", bom); r.code != 0 {
+		t.Errorf("fmt --check of a formatted file with a byte order mark: exit %d\n%s", r.code, r.stdout)
+	}
+
+	if r := run(t, "", "expiring", dir, "--within", "106752d"); r.code != 2 || !strings.Contains(r.stderr, "100 years") {
+		t.Errorf("--within 106752d: exit %d\n%s", r.code, r.stderr)
+	}
+	os.WriteFile(filepath.Join(dir, "sgc.hcl"), []byte("lint {\n  vague_words = "+strings.Repeat("[", 100000)+"\n}\n"), 0o644)
+	if r := run(t, "", "check", dir); r.code != 1 || !strings.Contains(r.stderr+r.stdout, "nested more than") {
+		t.Errorf("deeply nested sgc.hcl: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/importer"
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/live"
 )
 
@@ -21,9 +21,9 @@ func readExport(e *env, name string) (*live.Export, error) {
 	var data []byte
 	var err error
 	if name == "-" {
-		data, err = io.ReadAll(e.stdin)
+		data, err = fsutil.ReadLimited(e.stdin, "standard input", limits.Export)
 	} else {
-		data, err = os.ReadFile(name)
+		data, err = fsutil.ReadRegular(name, limits.Export)
 	}
 	if err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"time"
 
@@ -16,6 +15,8 @@ import (
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/policy"
 )
@@ -208,7 +209,10 @@ func checkFormat(format string, allowed ...string) error {
 }
 
 func readFile(name string) ([]byte, error) {
-	b, err := os.ReadFile(name)
+	if err := policy.CheckFileName(name); err != nil {
+		return nil, &exitError{Code: ExitUsage, Err: err}
+	}
+	b, err := fsutil.ReadRegular(name, limits.IntentFile)
 	if err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}
 	}

@@ -9,6 +9,7 @@
 package parser
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -81,11 +82,19 @@ const directivePrefix = "sgc:"
 // returns a File; statements that could not be parsed are BadStmts, and the
 // diagnostics say why.
 func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
+	src = StripBOM(src)
 	p := &fileParser{file: &ast.File{Name: filename}}
 	p.checkUTF8(filename, src)
 	p.split(&dashJoiner{s: newScanner(filename, src)})
 	return p.file, p.diags
 }
+
+// bom is the UTF-8 byte order mark some editors put at the start of a file.
+var bom = []byte("\xef\xbb\xbf")
+
+// StripBOM returns src without a leading byte order mark, which is
+// accepted and ignored, as Go does: positions count from after it.
+func StripBOM(src []byte) []byte { return bytes.TrimPrefix(src, bom) }
 
 type fileParser struct {
 	file  *ast.File

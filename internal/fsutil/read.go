@@ -1,0 +1,64 @@
+package fsutil
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// ReadRegular reads the regular file at path, at most max bytes. Anything
+// else (a FIFO that would block forever, a device such as /dev/zero that
+// never ends, a directory) and anything larger is refused with an error
+// saying so, before it is read.
+func ReadRegular(path string, max int64) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, kind(info.Mode()))
+	}
+	if info.Size() > max {
+		return nil, fmt.Errorf("%s is %s; sgc reads at most %s", path, size(info.Size()), size(max))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadLimited(f, path, max)
+}
+
+// ReadLimited reads r to its end, refusing more than max bytes (a file
+// that grows while it is read, standard input).
+func ReadLimited(r io.Reader, name string, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s is larger than %s, the most sgc reads", name, size(max))
+	}
+	return data, nil
+}
+
+func kind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeDevice != 0, m&os.ModeCharDevice != 0:
+		return "a device"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return m.Type().String()
+}
+
+func size(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,54 @@
+// Package limits is the one list of the bounds sgc puts on its inputs.
+// Every reader checks its input against these before the work that grows
+// with it, so hostile or mistaken input (a /dev/zero, a million nested
+// brackets, a 5 GB export) gets a clear error instead of a crash, a hang
+// or gigabytes of memory. The README's table of limits is tested against
+// All.
+package limits
+
+import "time"
+
+// The limits.
+const (
+	// IntentFile is the largest intent file read, in bytes: a 50,000-flow
+	// policy is about 5 MB.
+	IntentFile = 16 << 20
+	// Policy is the largest policy read, all files together, in bytes.
+	Policy = 64 << 20
+	// ConfigFile is the largest sgc.hcl read, in bytes.
+	ConfigFile = 1 << 20
+	// ConfigDepth is how deeply sgc.hcl may nest brackets: the HCL parser
+	// recurses once per level.
+	ConfigDepth = 32
+	// Export is the largest describe-security-groups export read, in bytes.
+	Export = 64 << 20
+	// Duration is the longest window a flag or setting may give (--within,
+	// expiring_within): a century, far short of where a duration overflows.
+	Duration = 36500 * 24 * time.Hour
+	// ServicePorts is the most port ranges one service may expand to: AWS
+	// allows at most 1,000 rules per group, so a larger service can never
+	// be deployed, and expanding it could take unbounded memory.
+	ServicePorts = 10000
+	// Suggestions is how many "did you mean" suggestions one run computes;
+	// each compares a name with every declared name, so past this the
+	// unknown names are still reported, without suggestions.
+	Suggestions = 1000
+)
+
+// Limit describes one limit for people.
+type Limit struct {
+	Name  string // as the README names it
+	Value string // as the README writes it
+	What  string
+}
+
+// All lists the limits, for the README and --help.
+var All = []Limit{
+	{"intent file", "16 MiB", "one *.intent file"},
+	{"policy", "64 MiB", "all intent files of a policy together"},
+	{"sgc.hcl", "1 MiB, nesting 32", "the settings file, and how deeply it may nest brackets"},
+	{"export", "64 MiB", "a describe-security-groups export read by import or drift"},
+	{"duration", "36500d", "--within and expiring_within"},
+	{"service", "10000 port ranges", "what one service may expand to"},
+	{"suggestions", "1000 per run", "did-you-mean suggestions computed for unknown names"},
+}

@@ -95,4 +95,14 @@ const (
 	// which AWS and Terraform refuse as an IPv6 block.
 	// Example: `network n ::ffff:1.2.3.4 "..."` (meant 1.2.3.4/32).
 	IPv4MappedAddress = "IPv4MappedAddress"
+
+	// ServiceTooLarge: a service that expands to more port ranges than AWS
+	// allows rules in one group (1,000), so no flow could ever use it.
+	// Example: a service naming 1,001 single ports.
+	ServiceTooLarge = "ServiceTooLarge"
+
+	// PolicyTooLarge: a policy that expands to more AWS rules than any
+	// account holds (1,000,000), reported at the flow that crosses it.
+	// Example: a 1,000-range service used by 1,001 flows between groups.
+	PolicyTooLarge = "PolicyTooLarge"
 )

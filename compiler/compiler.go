@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/parser"
@@ -60,6 +61,13 @@ type compiler struct {
 	// services being expanded, for cycle detection, and those done
 	expanding map[*model.Service]bool
 	expanded  map[*model.Service]bool
+	// services over limits.ServicePorts, or naming one: they have no
+	// ports, and flows naming them no rules.
+	oversized map[*model.Service]bool
+	// did-you-mean: one Suggester per set of kinds, and what is spent
+	suggesters    map[string]*diag.Suggester
+	suggestBudget *int
+	suggested     int
 }
 
 // Compile resolves and checks the parsed files of one policy and returns
@@ -74,11 +82,13 @@ func Compile(files []*ast.File, opts Options) (*model.Program, diag.List) {
 		opts.ExpiringWithin = DefaultExpiringWithin
 	}
 	c := &compiler{
-		opts:      opts,
-		symbols:   map[string]*symbol{},
-		prog:      &model.Program{Now: opts.Now},
-		expanding: map[*model.Service]bool{},
-		expanded:  map[*model.Service]bool{},
+		opts:       opts,
+		symbols:    map[string]*symbol{},
+		prog:       &model.Program{Now: opts.Now},
+		expanding:  map[*model.Service]bool{},
+		expanded:   map[*model.Service]bool{},
+		oversized:  map[*model.Service]bool{},
+		suggesters: map[string]*diag.Suggester{},
 	}
 	// Work in file-name order, so that "first" and "second" in diagnostics
 	// never depend on the order the files were given in.
@@ -368,6 +378,38 @@ func lessPrefix(a, b netip.Prefix) bool {
 	return a.Bits() < b.Bits()
 }
 
+// suggest finds a declared name of the wanted kinds close to name. The
+// candidates of each set of kinds are gathered once, and all suggestions
+// of a compilation share one budget of work (limits.Suggestions names'
+// worth): past it, unknown names are still reported, without a guess.
+func (c *compiler) suggest(name string, want []model.Kind) string {
+	if c.suggested >= limits.Suggestions {
+		return ""
+	}
+	c.suggested++
+	key := fmt.Sprint(want)
+	s := c.suggesters[key]
+	if s == nil {
+		var candidates []string
+		for n, sym := range c.symbols {
+			if !sym.bad && kindIn(sym.kind, want) {
+				candidates = append(candidates, n)
+			}
+		}
+		if c.suggestBudget == nil {
+			budget := suggestionWork
+			c.suggestBudget = &budget
+		}
+		s = diag.NewSuggester(candidates, c.suggestBudget)
+		c.suggesters[key] = s
+	}
+	return s.Suggest(name)
+}
+
+// suggestionWork bounds the distance-table cells computed for suggestions
+// in one compilation: a fraction of a second.
+const suggestionWork = 20_000_000
+
 // lookup resolves a name used at id. want names the kinds acceptable there;
 // it returns nil (after reporting) when the name is unknown, of the wrong
 // kind, or declared by a bad statement.
@@ -375,13 +417,7 @@ func (c *compiler) lookup(id *ast.Ident, want ...model.Kind) *symbol {
 	sym, ok := c.symbols[id.Name]
 	if !ok {
 		d := c.diags.Errorf(id.Range(), UnknownName, "unknown name %q", id.Name)
-		var candidates []string
-		for name, s := range c.symbols {
-			if !s.bad && kindIn(s.kind, want) {
-				candidates = append(candidates, name)
-			}
-		}
-		if s := diag.Suggest(id.Name, candidates); s != "" {
+		if s := c.suggest(id.Name, want); s != "" {
 			d.WithSuggestion("Did you mean %q?", s)
 		}
 		return nil
@@ -490,6 +526,9 @@ func (c *compiler) ports(l *ast.PortList) ([]model.Port, []*model.Service, bool)
 			}
 			svc := sym.entity.(*model.Service)
 			services = append(services, svc)
+			if c.oversized[svc] {
+				ok = false // reported at the service
+			}
 			out = append(out, svc.Ports...)
 			prev = nil
 		case ast.PortRange:
@@ -668,8 +707,24 @@ func (c *compiler) expandService(svc *model.Service, node *ast.ServiceDecl) {
 	if c.expanded[svc] { // a cycle through svc was reported while expanding its parts
 		return
 	}
-	svc.Ports, svc.Includes, _ = c.ports(node.Ports)
 	c.expanded[svc] = true
+	ports, includes, _ := c.ports(node.Ports)
+	svc.Includes = includes
+	for _, in := range includes {
+		if c.oversized[in] {
+			c.oversized[svc] = true // reported once, at the service that first grew too large
+			return
+		}
+	}
+	// Each service keeps its own expansion, so a chain of services costs
+	// the sum of their sizes: bounded by the cap, as AWS bounds a group.
+	if len(ports) > limits.ServicePorts {
+		c.oversized[svc] = true
+		c.diags.Errorf(node.Name.Range(), ServiceTooLarge, "service %q expands to %d port ranges; at most %d can ever be deployed", svc.Name, len(ports), limits.ServicePorts).
+			WithDetail("AWS allows at most %d rules per security group and direction, one per port range and peer, so no flow could use this service. Join ranges (tcp/8000-8099 for tcp/8000, tcp/8001, ...), or split the service.", limits.ServicePorts)
+		return
+	}
+	svc.Ports = ports
 }
 
 // deriveRules expands each active flow into AWS rules and reports flows
@@ -690,6 +745,12 @@ func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 	for _, f := range flows {
 		if f.Status == model.Expired {
 			continue
+		}
+		if len(all) > limits.Rules {
+			c.diags.Errorf(f.Range, PolicyTooLarge, "the policy expands to more than %d AWS rules", limits.Rules).
+				WithDetail("No AWS account holds that many security group rules, and compiling more would take gigabytes of memory. Services used by many flows multiply: check the flows that use the largest ones.")
+			c.prog.Rules = nil
+			return
 		}
 		for _, r := range Rules(f) {
 			all = append(all, keyedRule{r, rank[r.Group], r.Peer.Key(), len(all)})

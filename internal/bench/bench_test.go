@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/parser"
 	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/review"
 )
 
 var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -122,4 +124,60 @@ func BenchmarkEmitCloudFormation(b *testing.B) {
 			}
 		}
 	})
+}
+
+func BenchmarkDoc(b *testing.B) {
+	each(b, func(b *testing.B, flows int) {
+		prog := compiled(b, flows)
+		res := lint.Run(prog, lint.Checks, lint.DefaultConfig())
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			review.Markdown(prog, res)
+		}
+	})
+}
+
+// BenchmarkHostile measures inputs built to be expensive: a chain of
+// services each naming the next (quadratic when every service kept its
+// whole expansion), and thousands of unknown names among thousands of
+// declared ones (did-you-mean for each). Both must grow about linearly.
+func BenchmarkHostile(b *testing.B) {
+	for _, n := range []int{2000, 20000} {
+		chain := map[string][]byte{"chain.intent": serviceChainSource(n)}
+		b.Run(fmt.Sprintf("service-chain=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				policy.FromSources(chain, compiler.Options{Now: now})
+			}
+		})
+		unknown := map[string][]byte{"unknown.intent": unknownNamesSource(n)}
+		b.Run(fmt.Sprintf("unknown-names=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				policy.FromSources(unknown, compiler.Options{Now: now})
+			}
+		})
+	}
+}
+
+func serviceChainSource(n int) []byte {
+	var b strings.Builder
+	b.WriteString("group a \"A\"\ngroup b \"B\"\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "service s%d tcp/%d, s%d\n", i, i%65536, i+1)
+	}
+	fmt.Fprintf(&b, "service s%d tcp/1\na -> b s%d because \"the chain's end\"\n", n, n-5)
+	return []byte(b.String())
+}
+
+func unknownNamesSource(n int) []byte {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "group team-%05d-production \"Group %d\"\n", i, i)
+	}
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "team-%05d-prodution -> team-%05d-production tcp/443 because \"calls it\"\n", i, (i+1)%n)
+	}
+	return []byte(b.String())
 }

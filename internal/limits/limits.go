@@ -26,9 +26,14 @@ const (
 	// expiring_within): a century, far short of where a duration overflows.
 	Duration = 36500 * 24 * time.Hour
 	// ServicePorts is the most port ranges one service may expand to: AWS
-	// allows at most 1,000 rules per group, so a larger service can never
-	// be deployed, and expanding it could take unbounded memory.
-	ServicePorts = 10000
+	// allows at most 1,000 rules per group and direction, so a larger
+	// service can never be deployed, and expanding chains of services
+	// without a bound takes memory quadratic in their length.
+	ServicePorts = 1000
+	// Rules is the most AWS rules a policy may expand to: 1,000 rules per
+	// group in 1,000 groups, far past any deployable account, and at about
+	// 200 bytes a rule, a bound on the compiler's memory.
+	Rules = 1_000_000
 	// Suggestions is how many "did you mean" suggestions one run computes;
 	// each compares a name with every declared name, so past this the
 	// unknown names are still reported, without suggestions.
@@ -49,6 +54,7 @@ var All = []Limit{
 	{"sgc.hcl", "1 MiB, nesting 32", "the settings file, and how deeply it may nest brackets"},
 	{"export", "64 MiB", "a describe-security-groups export read by import or drift"},
 	{"duration", "36500d", "--within and expiring_within"},
-	{"service", "10000 port ranges", "what one service may expand to"},
+	{"service", "1000 port ranges", "what one service may expand to (AWS's rules per group)"},
+	{"rules", "1000000 rules", "what a whole policy may expand to"},
 	{"suggestions", "1000 per run", "did-you-mean suggestions computed for unknown names"},
 }

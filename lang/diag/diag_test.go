@@ -1,6 +1,7 @@
 package diag_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -90,5 +91,34 @@ func TestFprintHidesTerminalControls(t *testing.T) {
 	}
 	if !strings.Contains(out, "    1 | group a\uFFFD]0;pwned\uFFFD \"x\"\n      |       ^^\n") {
 		t.Errorf("excerpt not as expected:\n%s", out)
+	}
+}
+
+// TestSuggesterBounded: thousands of unknown names against thousands of
+// declared ones stop suggesting once the budget is spent, and a bounded
+// Suggester agrees with the unbounded one while it lasts.
+func TestSuggesterBounded(t *testing.T) {
+	var names []string
+	for i := 0; i < 3000; i++ {
+		names = append(names, fmt.Sprintf("group-%05d-production", i))
+	}
+	budget := 1_000_000
+	s := diag.NewSuggester(names, &budget)
+	got := 0
+	for i := 0; i < 3000; i++ {
+		if s.Suggest(fmt.Sprintf("grop-%05d-production", i)) != "" {
+			got++
+		}
+	}
+	if got == 0 || got == 3000 {
+		t.Errorf("%d suggestions: want some, then none once the budget is spent", got)
+	}
+	unbounded := diag.NewSuggester(names, nil)
+	big := 1 << 40
+	bounded := diag.NewSuggester(names, &big)
+	for _, q := range []string{"group-00012-prodution", "gruop-02999-production", "x", "group-00001-production"} {
+		if a, b := unbounded.Suggest(q), bounded.Suggest(q); a != b {
+			t.Errorf("Suggest(%q) = %q bounded, %q unbounded", q, b, a)
+		}
 	}
 }

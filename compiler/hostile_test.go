@@ -1,0 +1,84 @@
+package compiler_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/internal/limits"
+	"github.com/sgc-dev/sgc/policy"
+)
+
+// serviceChain is `service s_i tcp/i, s_{i+1}` for i < n: each service
+// names the next, so expanded flat each would hold all ports after it.
+func serviceChain(n int) []byte {
+	var b strings.Builder
+	b.WriteString("group a \"A\"\ngroup b \"B\"\n")
+	for i := 0; i < n; i++ {
+		if i+1 < n {
+			fmt.Fprintf(&b, "service s%d tcp/%d, s%d\n", i, i%65536, i+1)
+		} else {
+			fmt.Fprintf(&b, "service s%d tcp/%d\n", i, i%65536)
+		}
+	}
+	fmt.Fprintf(&b, "a -> b s%d because \"uses the short end of the chain\"\n", n-10)
+	return []byte(b.String())
+}
+
+// TestServiceChainBounded: a chain of 20,000 services (quadratic: 200
+// million ports stored before) keeps at most limits.ServicePorts ports per
+// service, reports the first service that grows too large, once, and
+// still compiles flows that use services within the limit.
+func TestServiceChainBounded(t *testing.T) {
+	const n = 20000
+	p := policy.FromSources(map[string][]byte{"chain.intent": serviceChain(n)}, compiler.Options{Now: testNow})
+	stored := 0
+	for _, s := range p.Program.Services {
+		stored += len(s.Ports)
+	}
+	if stored > (limits.ServicePorts+1)*limits.ServicePorts/2+n {
+		t.Errorf("%d ports stored for %d services: expansion is not bounded", stored, n)
+	}
+	var tooLarge []string
+	for _, d := range p.Diags {
+		if d.Code == compiler.ServiceTooLarge {
+			tooLarge = append(tooLarge, d.Summary)
+		}
+	}
+	if len(tooLarge) != 1 || !strings.Contains(tooLarge[0], fmt.Sprintf(`service "s%d"`, n-limits.ServicePorts-1)) {
+		t.Errorf("ServiceTooLarge findings: %q", tooLarge)
+	}
+	if len(p.Program.Rules) != 2*10 {
+		t.Errorf("%d rules, want 20 (10 ports, egress and ingress)", len(p.Program.Rules))
+	}
+}
+
+// TestUnknownNamesBounded: thousands of unknown names among thousands of
+// declared ones are all reported; suggestions stop at the limit instead of
+// costing unknown × declared × length².
+func TestUnknownNamesBounded(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "group team-%05d-production \"Group %d\"\n", i, i)
+	}
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "team-%05d-prodution -> team-%05d-production tcp/443 because \"calls it\"\n", i, (i+1)%3000)
+	}
+	p := policy.FromSources(map[string][]byte{"many.intent": []byte(b.String())}, compiler.Options{Now: testNow})
+	unknown, suggested := 0, 0
+	for _, d := range p.Diags {
+		if d.Code == compiler.UnknownName {
+			unknown++
+			if d.Suggestion != "" {
+				suggested++
+			}
+		}
+	}
+	if unknown != 3000 {
+		t.Errorf("%d unknown names reported, want 3000", unknown)
+	}
+	if suggested == 0 || suggested > limits.Suggestions {
+		t.Errorf("%d suggestions, want some and at most %d", suggested, limits.Suggestions)
+	}
+}

@@ -56,3 +56,24 @@ func FuzzPipeline(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLint runs the whole front end, lint and waivers included, on
+// arbitrary input (FuzzPipeline stops before lint). It must never panic,
+// and its diagnostics must come out sorted and at positions in the file.
+func FuzzLint(f *testing.F) {
+	f.Add([]byte("group web \"Web\"\n# sgc:waive SG101 until 2027-01-31 because \"partner API\"\ninternet -> web tcp/443 because \"partner callbacks\"\n"))
+	f.Add([]byte("group web \"Web\"\n# sgc:waive SG101, SG999 until 2020-01-01\ninternet -> web all because \"x\" until 2026-06-10\n# sgc:waive\n"))
+	f.Add([]byte("group db \"DB\"\nservice s tcp/22, t\nservice t tcp/3306\ninternet -> db s because \"TODO\"\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p := policy.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: fuzzNow})
+		p.RunLint()
+		for i, d := range p.Diags {
+			if d.Subject.Start.Offset > len(src)+3 {
+				t.Fatalf("diagnostic past the end of the file: %v", d)
+			}
+			if i > 0 && p.Diags[i-1].Subject.Start.Filename == d.Subject.Start.Filename && p.Diags[i-1].Subject.Start.Offset > d.Subject.Start.Offset {
+				t.Fatalf("diagnostics out of order: %v before %v", p.Diags[i-1], d)
+			}
+		}
+	})
+}

@@ -6,7 +6,10 @@
 // All.
 package limits
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // The limits.
 const (
@@ -47,14 +50,17 @@ type Limit struct {
 	What  string
 }
 
-// All lists the limits, for the README and --help.
+// All lists the limits, for the README, with values written from the
+// constants above.
 var All = []Limit{
-	{"intent file", "16 MiB", "one *.intent file"},
-	{"policy", "64 MiB", "all intent files of a policy together"},
-	{"sgc.hcl", "1 MiB, nesting 32", "the settings file, and how deeply it may nest brackets"},
-	{"export", "64 MiB", "a describe-security-groups export read by import or drift"},
-	{"duration", "36500d", "--within and expiring_within"},
-	{"service", "1000 port ranges", "what one service may expand to (AWS's rules per group)"},
-	{"rules", "1000000 rules", "what a whole policy may expand to"},
-	{"suggestions", "1000 per run", "did-you-mean suggestions computed for unknown names"},
+	{"intent file", mib(IntentFile), "one *.intent file"},
+	{"policy", mib(Policy), "all intent files of a policy together"},
+	{"sgc.hcl", fmt.Sprintf("%s, nesting %d", mib(ConfigFile), ConfigDepth), "the settings file, and how deeply it may nest brackets"},
+	{"export", mib(Export), "a describe-security-groups export read by import or drift"},
+	{"duration", fmt.Sprintf("%dd", Duration/(24*time.Hour)), "--within and expiring_within"},
+	{"service", fmt.Sprintf("%d port ranges", ServicePorts), "what one service may expand to (AWS's rules per group)"},
+	{"rules", fmt.Sprintf("%d rules", Rules), "what a whole policy may expand to"},
+	{"suggestions", fmt.Sprintf("%d per run", Suggestions), "did-you-mean suggestions computed for unknown names"},
 }
+
+func mib(n int) string { return fmt.Sprintf("%d MiB", n>>20) }

@@ -350,3 +350,32 @@ func TestIsGenerated(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteDirMountPoint: an output directory that is a mount point (the
+// usual `docker run -v $PWD/out:/out ... -o /out`) is written in place,
+// with nothing staged in its parent, which is another file system: a
+// rename from there would fail with "invalid cross-device link". It needs
+// root to mount a tmpfs, and says so when it cannot.
+func TestWriteDirMountPoint(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "out")
+	os.Mkdir(out, 0o755)
+	if err := syscall.Mount("tmpfs", out, "tmpfs", 0, "size=16m"); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v): the mount-point case is not tested", err)
+	}
+	defer syscall.Unmount(out, 0)
+	for _, v := range []string{"v1", "v2"} { // a new output, then one over it
+		if err := WriteDir(out, tf, files(v, "main.tf", "outputs.tf")); err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+	}
+	if got := read(t, filepath.Join(out, "main.tf")); !strings.Contains(got, "v2") {
+		t.Errorf("main.tf = %q", got)
+	}
+	// A read-only parent: nothing needs writing there.
+	os.Chmod(parent, 0o555)
+	defer os.Chmod(parent, 0o755)
+	if err := WriteDir(out, tf, files("v3", "main.tf")); err != nil {
+		t.Fatalf("below a read-only parent: %v", err)
+	}
+}

@@ -248,7 +248,33 @@ func ruleResource(r *model.Rule, n names, groupID func(*model.Group) any, inputI
 	if r.Flow.Temporary() {
 		meta.set("until", r.Flow.Until.Format("2006-01-02"))
 	}
-	return objN(3).set("Type", kind).set("Metadata", objN(1).set("sgc", meta)).set("Properties", props)
+	metadata := objN(2).set("sgc", meta)
+	if checks := lintFalsePositives(r.Port); len(checks) > 0 {
+		metadata.set("cfn-lint", obj().set("config", obj().set("ignore_checks", checks)))
+	}
+	return objN(3).set("Type", kind).set("Metadata", metadata).set("Properties", props)
+}
+
+// lintFalsePositives names the cfn-lint (1.51) rules that misjudge a
+// correct rule for port p, to be ignored on that resource alone. Both are
+// about ICMPv6, for which CloudFormation's and EC2's documentation say
+// FromPort is the type and ToPort the code, -1 meaning any:
+//
+//   - W3687 says ports are ignored for icmpv6; they are not (fixed in
+//     cfn-lint after 1.51, pull request 4600).
+//   - E3688 wants both -1 when one is; it exempts icmp (type 8, code -1:
+//     echo request, any code) but not icmpv6, where the same holds.
+//
+// Nothing else is ever suppressed.
+func lintFalsePositives(p model.Port) []any {
+	if p.Protocol != model.ICMPv6 {
+		return nil
+	}
+	checks := []any{"W3687"}
+	if p.From != -1 && p.To == -1 {
+		checks = append(checks, "E3688")
+	}
+	return checks
 }
 
 // Emit generates one template, or with opts.Split a set of stacks and a

@@ -53,6 +53,19 @@ func ruleText(dir model.Direction, port model.Port, peer string) string {
 // Compare matches live groups to the policy's by name. The VPCs' default
 // groups are not compared: sgc never manages them.
 func Compare(p *model.Program, e *live.Export) (Report, error) {
+	return CompareWith(p, e, Options{})
+}
+
+// Options are what Compare needs to know beyond the policy and the export.
+type Options struct {
+	// Inputs gives the ids of externals declared without one, by external
+	// name: the values the generated code was given. Rules to an external
+	// whose id is not known cannot be checked.
+	Inputs map[string]string
+}
+
+// CompareWith is Compare with options.
+func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error) {
 	var rep Report
 	liveByName := map[string]*live.Group{}
 	nameOfID := map[string]string{}
@@ -85,11 +98,15 @@ func Compare(p *model.Program, e *live.Export) (Report, error) {
 		case model.PeerGroup:
 			peer = "group " + r.Peer.Group.Name
 		case model.PeerExternal:
-			if r.Peer.External.ID == "" {
+			id := r.Peer.External.ID
+			if id == "" {
+				id = opts.Inputs[r.Peer.External.Name]
+			}
+			if id == "" {
 				rep.Unverifiable++
 				continue
 			}
-			peer = "group " + r.Peer.External.ID
+			peer = "group " + id
 		}
 		k := fmt.Sprintf("%s|%s|%s|%s", r.Group.Name, r.Direction, r.Port, peer)
 		want[k] = rule{ruleText(r.Direction, r.Port, peer), r.Flow.Purpose,

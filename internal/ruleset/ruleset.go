@@ -17,6 +17,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/live"
 )
 
 // Rule is one AWS rule with its peer written by name: "group:NAME" for a
@@ -193,4 +194,44 @@ func reference(b *hclsyntax.Block, name string) ([]string, error) {
 		}
 	}
 	return parts, nil
+}
+
+// FromLive returns the rules of the live groups of vpc whose names are in
+// managed, as the account describes them: a group peer that is a managed
+// group of the VPC is "group:NAME", one whose id is in inputs is
+// "input:NAME" (the external whose id was given as an input). Rules the
+// export cannot describe are returned as problems.
+func FromLive(e *live.Export, vpc string, managed map[string]bool, inputs map[string]string) (Set, []error) {
+	names := map[string]string{} // group id -> managed name
+	for _, g := range e.SecurityGroups {
+		if g.VpcID == vpc && managed[g.GroupName] {
+			names[g.GroupID] = g.GroupName
+		}
+	}
+	var out []Rule
+	var problems []error
+	for i := range e.SecurityGroups {
+		g := &e.SecurityGroups[i]
+		if g.VpcID != vpc || !managed[g.GroupName] {
+			continue
+		}
+		rules, bad := g.Rules()
+		problems = append(problems, bad...)
+		for _, r := range rules {
+			peer := r.Peer
+			if r.PeerKind == "sg" {
+				if n, ok := names[peer]; ok {
+					peer = "group:" + n
+				} else if n, ok := inputs[peer]; ok {
+					peer = "input:" + n
+				}
+			}
+			from, to := r.Port.From, r.Port.To
+			if !r.Port.HasPorts() {
+				from, to = 0, 0
+			}
+			out = append(out, Rule{g.GroupName, r.Direction.String(), string(r.Port.Protocol), from, to, peer, r.Description})
+		}
+	}
+	return sorted(out), problems
 }

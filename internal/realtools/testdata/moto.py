@@ -1,0 +1,35 @@
+"""Helper of the realtools tests: prepares and reads the AWS emulator.
+
+  python3 moto.py setup ENDPOINT < spec.json    # {"policy": ["external", ...]}
+  python3 moto.py describe ENDPOINT             # describe-security-groups
+
+setup makes a VPC per policy and, in it, a stand-in group per external
+group the policy names (their ids replace the policy's), and prints
+{"policy": {"vpc": id, "externals": {name: id}}}.
+"""
+import json
+import sys
+
+import boto3
+
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[2], region_name="us-east-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+
+if sys.argv[1] == "setup":
+    spec = json.load(sys.stdin)
+    out = {}
+    for i, name in enumerate(sorted(spec)):
+        vpc = ec2.create_vpc(CidrBlock="10.%d.0.0/16" % (i % 250))["Vpc"]["VpcId"]
+        ids = {}
+        for ext in spec[name]:
+            ids[ext] = ec2.create_security_group(
+                GroupName="stand-in-" + ext, Description="stand-in for external " + ext, VpcId=vpc)["GroupId"]
+        out[name] = {"vpc": vpc, "externals": ids}
+    json.dump(out, sys.stdout)
+elif sys.argv[1] == "describe":
+    groups = []
+    for page in ec2.get_paginator("describe_security_groups").paginate():
+        groups += page["SecurityGroups"]
+    json.dump({"SecurityGroups": groups}, sys.stdout, default=str)
+else:
+    sys.exit("unknown command " + sys.argv[1])

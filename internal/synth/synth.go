@@ -167,7 +167,7 @@ func Generate(cfg Config) map[string][]byte {
 		case k < 85:
 			ports = fmt.Sprintf("udp/%d", 1024+r.Intn(60000))
 		case k < 90:
-			ports = pick([]string{"icmp/echo-request", "icmp/3:4", "icmpv6/128", "icmp/all", "icmp/8", "icmpv6/1:3", "icmpv6/all"})
+			ports = pick([]string{"icmp/echo-request", "icmp/3:4", "icmpv6/128", "icmp/all", "icmp/11", "icmpv6/1:3", "icmpv6/all"})
 		case k < 93:
 			ports = pick([]string{"proto/50", "proto/47"})
 		case k < 96:

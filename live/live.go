@@ -14,9 +14,35 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 )
 
-// Export is the AWS CLI's JSON document.
+// Export is the AWS CLI's JSON document of describe-security-groups and,
+// when read from the account (or merged from describe-security-group-rules),
+// the rules with their ids and tags.
 type Export struct {
-	SecurityGroups []Group `json:"SecurityGroups"`
+	SecurityGroups     []Group             `json:"SecurityGroups"`
+	SecurityGroupRules []SecurityGroupRule `json:"SecurityGroupRules,omitempty"`
+}
+
+// SecurityGroupRule is one rule as describe-security-group-rules gives it:
+// with its sgr- id and its tags (sgc:source on rules sgc made).
+type SecurityGroupRule struct {
+	ID                  string           `json:"SecurityGroupRuleId"`
+	GroupID             string           `json:"GroupId"`
+	IsEgress            bool             `json:"IsEgress"`
+	IpProtocol          string           `json:"IpProtocol"`
+	FromPort            *int             `json:"FromPort"`
+	ToPort              *int             `json:"ToPort"`
+	CidrIpv4            string           `json:"CidrIpv4,omitempty"`
+	CidrIpv6            string           `json:"CidrIpv6,omitempty"`
+	PrefixListID        string           `json:"PrefixListId,omitempty"`
+	ReferencedGroupInfo *ReferencedGroup `json:"ReferencedGroupInfo,omitempty"`
+	Description         string           `json:"Description,omitempty"`
+	Tags                []Tag            `json:"Tags,omitempty"`
+}
+
+// ReferencedGroup is the group a rule refers to.
+type ReferencedGroup struct {
+	GroupID string `json:"GroupId"`
+	UserID  string `json:"UserId,omitempty"`
 }
 
 // Group is one security group as AWS describes it.
@@ -82,6 +108,9 @@ func Parse(data []byte) (*Export, error) {
 		return nil, fmt.Errorf("not the JSON of aws ec2 describe-security-groups: %v", err)
 	}
 	if e.SecurityGroups == nil {
+		if e.SecurityGroupRules != nil {
+			return nil, fmt.Errorf("the document holds rules only (describe-security-group-rules): sgc needs the groups too (aws ec2 describe-security-groups)")
+		}
 		return nil, fmt.Errorf("no SecurityGroups in the document: is it the output of aws ec2 describe-security-groups?")
 	}
 	return &e, nil

@@ -3,15 +3,13 @@ package realtools
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"net"
-	"net/http"
 	"os/exec"
 	"testing"
-	"time"
+
+	"github.com/sgc-dev/sgc/internal/motoserver"
 )
 
-// moto is an AWS emulator started for one test on a free loopback port.
+// moto is the emulator of a test.
 type moto struct {
 	endpoint string
 }
@@ -19,36 +17,7 @@ type moto struct {
 // startMoto starts moto_server and stops it when the test ends.
 func startMoto(t *testing.T) *moto {
 	t.Helper()
-	bin := need(t, "moto_server")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	m := &moto{endpoint: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(m.endpoint + "/")
-		if err == nil {
-			resp.Body.Close()
-			return m
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not start: %v\n%s", err, log.String())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	return &moto{endpoint: motoserver.Start(t).Endpoint}
 }
 
 // python runs the helper script with a command, stdin and a JSON answer.

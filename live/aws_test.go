@@ -1,0 +1,198 @@
+package live_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/sgc-dev/sgc/internal/motoserver"
+	"github.com/sgc-dev/sgc/live"
+)
+
+// TestFetchAWS reads an emulated account with the SDK: every group of the
+// VPC over several pages, each rule with its sgr- id, descriptions and
+// tags, and nothing of another VPC.
+func TestFetchAWS(t *testing.T) {
+	m := motoserver.Start(t)
+	m.Env(t)
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ec2.NewFromConfig(cfg)
+	vpc := mustVPC(t, c, "10.1.0.0/16")
+	other := mustVPC(t, c, "10.2.0.0/16")
+	var ids []string
+	for i := 0; i < 12; i++ { // more than two pages of 5
+		out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(fmt.Sprintf("app-%02d", i)),
+			Description: aws.String("App tier"), VpcId: aws.String(vpc)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, *out.GroupId)
+	}
+	if _, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("elsewhere"),
+		Description: aws.String("Another VPC"), VpcId: aws.String(other)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(ids[0]),
+		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+			IpRanges:         []ec2types.IpRange{{CidrIp: aws.String("203.0.113.0/24"), Description: aws.String("office")}},
+			Ipv6Ranges:       []ec2types.Ipv6Range{{CidrIpv6: aws.String("2001:db8::/48"), Description: aws.String("office v6")}},
+			UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String(ids[1]), Description: aws.String("app-01 calls app-00")}}}},
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeSecurityGroupRule,
+			Tags: []ec2types.Tag{{Key: aws.String("sgc:source"), Value: aws.String("app.intent")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ex, err := live.FetchAWS(ctx, live.AWSOptions{VPC: vpc, PageSize: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, g := range ex.SecurityGroups {
+		if g.VpcID != vpc {
+			t.Errorf("group %s of another VPC read", g.GroupName)
+		}
+		names[g.GroupName] = true
+	}
+	if len(names) != 13 || !names["default"] || !names["app-11"] {
+		t.Errorf("groups read: %v (want the 12 made and the VPC's default)", names)
+	}
+	var app0 *live.Group
+	for i := range ex.SecurityGroups {
+		if ex.SecurityGroups[i].GroupID == ids[0] {
+			app0 = &ex.SecurityGroups[i]
+		}
+	}
+	rules, problems := app0.Rules()
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	var ingress []string
+	for _, r := range rules {
+		if r.Direction.String() == "ingress" {
+			ingress = append(ingress, r.Peer+" "+r.Description)
+		}
+	}
+	want := "203.0.113.0/24 office|2001:db8::/48 office v6|" + ids[1] + " app-01 calls app-00"
+	if got := strings.Join(ingress, "|"); !sameSet(got, want) {
+		t.Errorf("ingress of app-00: %s, want %s", got, want)
+	}
+	tagged := 0
+	for _, r := range ex.SecurityGroupRules {
+		if !strings.HasPrefix(r.ID, "sgr-") {
+			t.Errorf("rule without an sgr- id: %+v", r)
+		}
+		for _, tag := range r.Tags {
+			if tag.Key == "sgc:source" && tag.Value == "app.intent" {
+				tagged++
+			}
+		}
+	}
+	if tagged != 3 {
+		t.Errorf("%d rules carry the sgc:source tag, want 3", tagged)
+	}
+}
+
+func sameSet(a, b string) bool {
+	as, bs := strings.Split(a, "|"), strings.Split(b, "|")
+	if len(as) != len(bs) {
+		return false
+	}
+	seen := map[string]int{}
+	for _, x := range as {
+		seen[x]++
+	}
+	for _, x := range bs {
+		seen[x]--
+	}
+	for _, n := range seen {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func mustVPC(t *testing.T, c *ec2.Client, cidr string) string {
+	out, err := c.CreateVpc(context.Background(), &ec2.CreateVpcInput{CidrBlock: aws.String(cidr)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *out.Vpc.VpcId
+}
+
+// fakeEC2 answers like EC2: errors for the first calls, then empty pages.
+func fakeEC2(t *testing.T, failures int, status int, code string) (*httptest.Server, *int32) {
+	var calls int32
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := atomic.AddInt32(&calls, 1)
+		r.ParseForm()
+		if int(n) <= failures {
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>r%d</RequestID></Response>`, code, code, n)
+			return
+		}
+		switch r.Form.Get("Action") {
+		case "DescribeSecurityGroups":
+			fmt.Fprint(w, `<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupInfo><item><groupId>sg-0123456789abcdef0</groupId><groupName>web</groupName><groupDescription>Web</groupDescription><vpcId>vpc-01234567</vpcId><ownerId>123456789012</ownerId><ipPermissions/><ipPermissionsEgress/></item></securityGroupInfo></DescribeSecurityGroupsResponse>`)
+		case "DescribeSecurityGroupRules":
+			fmt.Fprint(w, `<DescribeSecurityGroupRulesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupRuleSet/></DescribeSecurityGroupRulesResponse>`)
+		default:
+			w.WriteHeader(400)
+		}
+	}))
+	t.Cleanup(s.Close)
+	t.Setenv("AWS_ENDPOINT_URL_EC2", s.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	t.Setenv("AWS_REGION", "us-east-1")
+	return s, &calls
+}
+
+// TestFetchAWSRetriesThrottling: throttled calls are retried with backoff
+// until they pass.
+func TestFetchAWSRetriesThrottling(t *testing.T) {
+	_, calls := fakeEC2(t, 3, 503, "RequestLimitExceeded")
+	ex, err := live.FetchAWS(context.Background(), live.AWSOptions{MaxBackoff: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.SecurityGroups) != 1 || *calls != 5 {
+		t.Errorf("%d groups after %d calls, want 1 after 5 (3 throttled)", len(ex.SecurityGroups), *calls)
+	}
+}
+
+// TestFetchAWSExplainsErrors: a denied action names the IAM actions
+// needed; missing credentials say how to give them.
+func TestFetchAWSExplainsErrors(t *testing.T) {
+	fakeEC2(t, 100, 403, "UnauthorizedOperation")
+	_, err := live.FetchAWS(context.Background(), live.AWSOptions{MaxBackoff: time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "ec2:DescribeSecurityGroups") {
+		t.Errorf("denied: %v", err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	_, err = live.FetchAWS(context.Background(), live.AWSOptions{MaxBackoff: time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "no AWS credentials") {
+		t.Errorf("without credentials: %v", err)
+	}
+}

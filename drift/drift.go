@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/importer"
+	"github.com/sgc-dev/sgc/internal/markdown"
 	"github.com/sgc-dev/sgc/live"
 )
 
@@ -21,12 +23,32 @@ type Finding struct {
 	// Kind is "unmanaged" (live, not in the intent: someone opened it by
 	// hand), "missing" (in the intent, not live), "unknown-group" (a live
 	// group the policy does not declare), "absent-group" (a declared group
-	// that does not exist), "description" or "group-description".
+	// that does not exist), "description", "group-description", or
+	// "unverifiable" (rules to an external whose id is not known: they
+	// cannot be checked). Access reports whether the kind is a change of
+	// who can reach whom.
 	Kind   string `json:"kind"`
 	Group  string `json:"group"`
 	Rule   string `json:"rule,omitempty"`
 	Detail string `json:"detail,omitempty"`
 	Where  string `json:"where,omitempty"` // the flow's file:line, for rules of the intent
+}
+
+// Access reports whether the finding changes who can reach whom: a rule
+// opened by hand, a missing rule, a missing group. Descriptions, unknown
+// groups and rules that cannot be checked do not.
+func (f Finding) Access() bool {
+	return f.Kind == "unmanaged" || f.Kind == "missing" || f.Kind == "absent-group"
+}
+
+// HasAccessDrift reports whether any finding changes access.
+func (r Report) HasAccessDrift() bool {
+	for _, f := range r.Findings {
+		if f.Access() {
+			return true
+		}
+	}
+	return false
 }
 
 // Report is the result of a comparison.
@@ -59,8 +81,10 @@ func Compare(p *model.Program, e *live.Export) (Report, error) {
 // Options are what Compare needs to know beyond the policy and the export.
 type Options struct {
 	// Inputs gives the ids of externals declared without one, by external
-	// name: the values the generated code was given. Rules to an external
-	// whose id is not known cannot be checked.
+	// name: the values the generated code was given (--var NAME=sg-...).
+	// Without one, an external is found by a live group whose Name tag or
+	// name is the external's name; rules to an external that is still not
+	// found cannot be checked, and are said to be so, never "opened by hand".
 	Inputs map[string]string
 }
 
@@ -81,6 +105,45 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 	for _, g := range p.Groups {
 		declared[g.Name] = g
 	}
+	// A declaration import had to rename ("vpn gateway" is vpn-gateway)
+	// stands for the live group whose name import turns into it, when
+	// neither has a match by name and exactly one live group does.
+	renamed := map[string][]*live.Group{}
+	for name, lg := range liveByName {
+		if declared[name] == nil {
+			if base := importer.BaseName(name, "group"); base != name && declared[base] != nil && liveByName[base] == nil {
+				renamed[base] = append(renamed[base], lg)
+			}
+		}
+	}
+	for base, lgs := range renamed {
+		if len(lgs) == 1 {
+			delete(liveByName, lgs[0].GroupName)
+			liveByName[base] = lgs[0]
+			nameOfID[lgs[0].GroupID] = base
+		}
+	}
+	// The externals' groups: by id, given or found.
+	externalIDs := map[string]string{} // group id -> external name
+	inputs := map[string]string{}      // external name -> id, for those without one
+	var unresolved []string
+	for _, x := range p.Externals {
+		id := x.ID
+		if id == "" {
+			id = opts.Inputs[x.Name]
+		}
+		if id == "" {
+			id = findByName(e, x.Name)
+		}
+		if id == "" {
+			unresolved = append(unresolved, x.Name)
+			continue
+		}
+		externalIDs[id] = x.Name
+		if x.ID == "" {
+			inputs[x.Name] = id
+		}
+	}
 
 	// The intent's rules, for groups that exist.
 	want := map[string]rule{}
@@ -100,7 +163,7 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 		case model.PeerExternal:
 			id := r.Peer.External.ID
 			if id == "" {
-				id = opts.Inputs[r.Peer.External.Name]
+				id = inputs[r.Peer.External.Name]
 			}
 			if id == "" {
 				rep.Unverifiable++
@@ -124,6 +187,14 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 		}
 		for _, r := range rules {
 			peer := r.Peer
+			if live.IsPlaceholder(r) {
+				continue
+			}
+			if r.PeerKind == "sg" && len(unresolved) > 0 && externalIDs[peer] == "" && declared[nameOfID[peer]] == nil {
+				// Perhaps the group of an external whose id is not known.
+				rep.Unverifiable++
+				continue
+			}
 			switch r.PeerKind {
 			case "cidr":
 				peer = canonicalCIDR(peer)
@@ -145,7 +216,7 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 		case !ok:
 			rep.Findings = append(rep.Findings, Finding{Kind: "unmanaged", Group: group, Rule: h.text,
 				Detail: fmt.Sprintf("live rule not in the intent (someone opened it by hand); its description: %q", h.desc)})
-		case w.desc != h.desc:
+		case w.desc != h.desc && !(h.desc == "" && live.ImportedWithoutDescription(w.desc)):
 			rep.Findings = append(rep.Findings, Finding{Kind: "description", Group: group, Rule: h.text,
 				Detail: fmt.Sprintf("live description %q, intent purpose %q", h.desc, w.desc), Where: w.where})
 		}
@@ -156,9 +227,15 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 				Detail: fmt.Sprintf("in the intent, not live; purpose %q", w.desc), Where: w.where})
 		}
 	}
+	for _, name := range unresolved {
+		rep.Findings = append(rep.Findings, Finding{Kind: "unverifiable", Group: name,
+			Detail: fmt.Sprintf("cannot check rules to %s: its id is an input; pass --var %s=sg-...", name, name)})
+	}
 	for name, lg := range liveByName {
 		d := declared[name]
 		switch {
+		case d == nil && externalIDs[lg.GroupID] != "":
+			// The group of a declared external: managed elsewhere.
 		case d == nil:
 			rep.Findings = append(rep.Findings, Finding{Kind: "unknown-group", Group: name,
 				Detail: fmt.Sprintf("live group %s (%s) is not in the intent", lg.GroupID, lg.VpcID)})
@@ -183,6 +260,36 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 		return a.Rule < b.Rule
 	})
 	return rep, nil
+}
+
+// findByName finds the live group of an external declared without an id:
+// the one whose Name tag, or else whose name, is the external's name, when
+// exactly one is.
+func findByName(e *live.Export, name string) string {
+	for _, byTag := range []bool{true, false} {
+		found := ""
+		for _, g := range e.SecurityGroups {
+			match := g.GroupName == name
+			if byTag {
+				match = false
+				for _, t := range g.Tags {
+					if t.Key == "Name" && t.Value == name {
+						match = true
+					}
+				}
+			}
+			if match {
+				if found != "" {
+					return "" // ambiguous: better unchecked than wrong
+				}
+				found = g.GroupID
+			}
+		}
+		if found != "" {
+			return found
+		}
+	}
+	return ""
 }
 
 // canonicalCIDR writes a block as the model does, so that AWS's spelling
@@ -226,7 +333,7 @@ func (r Report) Summary() string {
 		count[f.Kind]++
 	}
 	var parts []string
-	for _, k := range []string{"unmanaged", "missing", "unknown-group", "absent-group", "description", "group-description"} {
+	for _, k := range []string{"unmanaged", "missing", "unknown-group", "absent-group", "description", "group-description", "unverifiable"} {
 		if count[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", count[k], k))
 		}
@@ -241,7 +348,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	if len(r.Findings) > 0 {
 		b.WriteString("\n| kind | group | rule | detail | intent |\n|---|---|---|---|---|\n")
 		for _, f := range r.Findings {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", f.Kind, f.Group, f.Rule, strings.ReplaceAll(f.Detail, "|", `\|`), f.Where)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", f.Kind, markdown.Text(f.Group), markdown.Text(f.Rule), markdown.Text(f.Detail), markdown.Text(f.Where))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

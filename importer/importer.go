@@ -36,10 +36,10 @@ const DraftHeader = "# Drafted by sgc import from describe-security-groups"
 
 // UndescribedPurpose is the purpose given to rules that had no description:
 // the linter reports it (SG113) until a person writes the real one.
-const UndescribedPurpose = "TODO justify: imported without a description"
+const UndescribedPurpose = live.UndescribedPurpose
 
 // DefaultEgressPurpose is the purpose of AWS's default allow-all egress.
-const DefaultEgressPurpose = "TODO justify or remove: AWS default allow-all egress"
+const DefaultEgressPurpose = live.DefaultEgressPurpose
 
 // Import drafts intent for each VPC of the export.
 func Import(e *live.Export, opts Options) ([]Draft, error) {
@@ -122,8 +122,11 @@ func usable(cand string) bool {
 		!strings.HasPrefix(lower, "sg-") && lower != "default"
 }
 
-// name returns want if it is a free valid name, else a valid variant.
-func (n *namer) name(want, prefix string) string {
+// BaseName is the name a draft gives an AWS object called want, before
+// any suffix that keeps names apart: want itself when the language takes
+// it, else a slug of it, else the slug after prefix ("group", "ext", ...).
+// Drift uses it to find the live group of a renamed declaration.
+func BaseName(want, prefix string) string {
 	cand := want
 	if !usable(cand) {
 		cand = slug(cand)
@@ -131,6 +134,12 @@ func (n *namer) name(want, prefix string) string {
 			cand = strings.TrimRight(prefix+"-"+cand, "-")
 		}
 	}
+	return cand
+}
+
+// name returns want if it is a free valid name, else a valid variant.
+func (n *namer) name(want, prefix string) string {
+	cand := BaseName(want, prefix)
 	base := cand
 	for i := 2; n.used[cand]; i++ {
 		cand = fmt.Sprintf("%s-%d", base, i)
@@ -307,6 +316,9 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		}
 		name := managed[g.GroupID]
 		for _, r := range rules {
+			if live.IsPlaceholder(r) {
+				continue // the CloudFormation target's, not intent
+			}
 			switch r.PeerKind {
 			case "cidr":
 				k := cidrKey{name, r.Direction, r.Port, r.Description}

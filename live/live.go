@@ -22,6 +22,24 @@ type Export struct {
 	SecurityGroupRules []SecurityGroupRule `json:"SecurityGroupRules,omitempty"`
 }
 
+// InVPC returns the part of the export in vpc: its groups and their rules.
+func (e *Export) InVPC(vpc string) *Export {
+	out := &Export{SecurityGroups: []Group{}}
+	ids := map[string]bool{}
+	for _, g := range e.SecurityGroups {
+		if g.VpcID == vpc {
+			out.SecurityGroups = append(out.SecurityGroups, g)
+			ids[g.GroupID] = true
+		}
+	}
+	for _, r := range e.SecurityGroupRules {
+		if ids[r.GroupID] {
+			out.SecurityGroupRules = append(out.SecurityGroupRules, r)
+		}
+	}
+	return out
+}
+
 // SecurityGroupRule is one rule as describe-security-group-rules gives it:
 // with its sgr- id and its tags (sgc:source on rules sgc made).
 type SecurityGroupRule struct {
@@ -288,4 +306,27 @@ func CIDR(s string, v6 bool) (string, error) {
 // Key identifies the rule as AWS does (without the description).
 func (r Rule) Key() string {
 	return fmt.Sprintf("%s|%s|%s|%d|%d|%s:%s", r.GroupName, r.Direction, r.Port.Protocol, r.Port.From, r.Port.To, r.PeerKind, r.Peer)
+}
+
+// The purposes import gives rules that had no description in AWS, so that
+// the linter asks a person to justify them. Drift takes them as meaning
+// "no description", so that an unedited draft has no drift.
+const (
+	UndescribedPurpose   = "TODO justify: imported without a description"
+	DefaultEgressPurpose = "TODO justify or remove: AWS default allow-all egress"
+)
+
+// ImportedWithoutDescription reports whether purpose is one import gives a
+// rule that had no description.
+func ImportedWithoutDescription(purpose string) bool {
+	return purpose == UndescribedPurpose || purpose == DefaultEgressPurpose
+}
+
+// IsPlaceholder reports whether r is the inline egress the CloudFormation
+// target gives every group so that AWS drops its default allow-all egress
+// (255.255.255.255/32, ICMP type 252 code 86: it matches nothing). It is
+// the target's, not the policy's: import and drift pass over it.
+func IsPlaceholder(r Rule) bool {
+	return r.Direction == model.Egress && r.PeerKind == "cidr" && r.Peer == "255.255.255.255/32" &&
+		r.Port == model.Port{Protocol: model.ICMP, From: 252, To: 86}
 }

@@ -197,6 +197,12 @@ func CheckFileName(path string) error {
 	return nil
 }
 
+// CompileErrors reports whether the policy has errors other than lint
+// findings: whether it failed to parse, resolve or validate.
+func (p *Policy) CompileErrors() bool {
+	return p.Diags.Count(diag.Error) > p.Lint.Diags.Count(diag.Error)
+}
+
 // RunLint runs every check with the policy's settings and adds the
 // findings to Diags. It does nothing when the policy has errors: lints
 // judge a complete model, and a half-resolved one would give false findings.

@@ -6,15 +6,38 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/importer"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/live"
 )
+
+// awsFlags are the flags of the commands that read the account itself.
+type awsFlags struct {
+	use             bool
+	region, profile string
+}
+
+func (a *awsFlags) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&a.use, "aws", false, "read the account through the AWS API (standard credential chain; AWS_ENDPOINT_URL_EC2 for an emulator)")
+	cmd.Flags().StringVar(&a.region, "region", "", "with --aws: the region (default: AWS_REGION or the profile's)")
+	cmd.Flags().StringVar(&a.profile, "profile", "", "with --aws: the shared-config profile (default: AWS_PROFILE)")
+}
+
+// fetch reads the account, limited to vpc when one is given.
+func (a *awsFlags) fetch(cmd *cobra.Command, vpc string) (*live.Export, error) {
+	ex, err := live.FetchAWS(cmd.Context(), live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc})
+	if err != nil {
+		return nil, &exitError{Code: ExitUsage, Err: err}
+	}
+	return ex, nil
+}
 
 // readExport reads an export from a file, or from standard input for "-".
 func readExport(e *env, name string) (*live.Export, error) {
@@ -66,15 +89,27 @@ func newImportCmd(e *env) *cobra.Command {
 	var (
 		dir, vpc string
 		force    bool
+		aws      awsFlags
 	)
 	cmd := &cobra.Command{
-		Use:     "import FILE.json|- [-o DIR] [--vpc ID] [--force]",
+		Use:     "import FILE.json|-|--aws [-o DIR] [--vpc ID] [--force]",
 		Short:   "Draft intent from existing security groups",
 		Long:    importDoc,
-		Example: "  aws ec2 describe-security-groups > groups.json\n  sgc import groups.json -o policy/\n  aws ec2 describe-security-groups | sgc import - --vpc vpc-0abc12345",
-		Args:    cobra.ExactArgs(1),
+		Example: "  aws ec2 describe-security-groups > groups.json\n  sgc import groups.json -o policy/\n  aws ec2 describe-security-groups | sgc import - --vpc vpc-0abc12345\n  sgc import --aws --region eu-west-1 --vpc vpc-0abc12345 -o policy/",
+		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ex, err := readExport(e, args[0])
+			var (
+				ex  *live.Export
+				err error
+			)
+			switch {
+			case aws.use && len(args) == 0:
+				ex, err = aws.fetch(cmd, vpc)
+			case !aws.use && len(args) == 1:
+				ex, err = readExport(e, args[0])
+			default:
+				return usageErrorf("give an export FILE.json (or - for standard input), or --aws to read the account")
+			}
 			if err != nil {
 				return err
 			}
@@ -134,49 +169,92 @@ func newImportCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "write one draft per VPC into this directory")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "import only this VPC")
 	cmd.Flags().BoolVar(&force, "force", false, "replace drafts that were edited since sgc import wrote them")
+	aws.register(cmd)
 	return cmd
 }
 
-const driftDoc = `Drift compares a policy with the security groups that exist (the JSON of
-'aws ec2 describe-security-groups', FILE or - for standard input), matching
-groups by name:
+const driftDoc = `Drift compares a policy with the security groups that exist: read from
+the account with --aws (DescribeSecurityGroups and DescribeSecurityGroupRules,
+read-only), or from the JSON of 'aws ec2 describe-security-groups' (--live
+FILE, or - for standard input). Groups match by name (a group import had
+to rename matches the live group it came from); rules by group, direction,
+protocol, ports and peer.
 
   unmanaged          a live rule the intent does not have: someone opened it by hand
   missing            a rule of the intent that is not live
-  unknown-group      a live group the policy does not declare
   absent-group       a declared group that does not exist
+  unknown-group      a live group the policy does not declare (nor names as external)
   description        a rule whose live description differs from the purpose
   group-description  a group whose live description differs
+  unverifiable       rules to an external whose id is an input: pass --var NAME=sg-...
 
-The VPCs' default groups are not compared. Exit status: 0 without drift, 1
-with drift (for a scheduled job), 2 for bad usage.`
+The VPCs' default groups and the CloudFormation target's placeholder egress
+are not compared. Externals declared without an id are found from --var, or
+from a live group whose Name tag (or name) is theirs. The policy must
+compile; lint findings do not stop drift.
+
+Exit status: 0 without access drift, 1 with it (unmanaged, missing,
+absent-group: who can reach whom changed), 2 for bad usage. --fail-on any
+also fails on descriptions and unknown groups.`
 
 func newDriftCmd(e *env) *cobra.Command {
 	var (
-		now              nowFlag
-		liveFile, format string
+		now                   nowFlag
+		liveFile, format, vpc string
+		failOn                string
+		vars                  []string
+		aws                   awsFlags
 	)
 	cmd := &cobra.Command{
-		Use:     "drift [PATH...] --live FILE.json|-",
-		Short:   "Compare a policy with the live security groups",
-		Long:    driftDoc,
-		Example: "  aws ec2 describe-security-groups | sgc drift policy/ --live -\n  sgc drift policy/ --live groups.json --format markdown",
+		Use:   "drift [PATH...] --aws|--live FILE.json|-",
+		Short: "Compare a policy with the live security groups",
+		Long:  driftDoc,
+		Example: "  sgc drift policy/ --aws --region eu-west-1 --vpc vpc-0abc12345\n" +
+			"  sgc drift policy/ --aws --var central-logging=sg-0123456789abcdef0 --format markdown\n" +
+			"  aws ec2 describe-security-groups | sgc drift policy/ --live -",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "json", "markdown"); err != nil {
 				return err
 			}
-			if liveFile == "" {
-				return usageErrorf("--live FILE.json is required (use - for standard input)")
+			if failOn != "access" && failOn != "any" {
+				return usageErrorf("--fail-on %q: want access or any", failOn)
 			}
-			ex, err := readExport(e, liveFile)
+			inputs := map[string]string{}
+			for _, v := range vars {
+				name, id, ok := strings.Cut(v, "=")
+				if !ok || !live.GroupIDPattern.MatchString(id) {
+					return usageErrorf("--var %q: want NAME=sg-0123456789abcdef0", v)
+				}
+				inputs[name] = id
+			}
+			var (
+				ex  *live.Export
+				err error
+			)
+			switch {
+			case aws.use && liveFile == "":
+				ex, err = aws.fetch(cmd, vpc)
+			case !aws.use && liveFile != "":
+				ex, err = readExport(e, liveFile)
+				if err == nil && vpc != "" {
+					ex = ex.InVPC(vpc)
+				}
+			default:
+				return usageErrorf("give --aws to read the account, or --live FILE.json (- for standard input)")
+			}
 			if err != nil {
 				return err
 			}
-			p, err := loadClean(e, args, now)
+			p, err := loadCompiled(e, args, now)
 			if err != nil {
 				return err
 			}
-			rep, err := drift.Compare(p.Program, ex)
+			for name := range inputs {
+				if x, ok := p.Program.Lookup(name).(*model.External); !ok || x.ID != "" {
+					return usageErrorf("--var %s: the policy declares no external %s without an id", name, name)
+				}
+			}
+			rep, err := drift.CompareWith(p.Program, ex, drift.Options{Inputs: inputs})
 			if err != nil {
 				return &exitError{Code: ExitUsage, Err: err}
 			}
@@ -191,7 +269,7 @@ func newDriftCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if len(rep.Findings) > 0 {
+			if rep.HasAccessDrift() || (failOn == "any" && len(rep.Findings) > 0) {
 				return findings
 			}
 			return nil
@@ -200,5 +278,9 @@ func newDriftCmd(e *env) *cobra.Command {
 	now.register(cmd)
 	cmd.Flags().StringVar(&liveFile, "live", "", "the live groups: describe-security-groups JSON, or - for standard input")
 	cmd.Flags().StringVar(&format, "format", "text", "text, json or markdown")
+	cmd.Flags().StringVar(&vpc, "vpc", "", "compare only the groups of this VPC")
+	cmd.Flags().StringVar(&failOn, "fail-on", "access", "access (rules opened by hand or missing, groups missing) or any finding")
+	cmd.Flags().StringArrayVar(&vars, "var", nil, "NAME=sg-...: the id of an external declared without one (repeatable)")
+	aws.register(cmd)
 	return cmd
 }

@@ -29,6 +29,25 @@ func loadClean(e *env, paths []string, now nowFlag) (*policy.Policy, error) {
 	return p, nil
 }
 
+// loadCompiled loads a policy that must compile; lint findings, even
+// errors, do not stop it: drift is most needed on accounts whose policy
+// has findings (SSH open to the world, imported as it is).
+func loadCompiled(e *env, paths []string, now nowFlag) (*policy.Policy, error) {
+	t, err := now.time()
+	if err != nil {
+		return nil, err
+	}
+	p, err := load(paths, t)
+	if err != nil {
+		return nil, err
+	}
+	if p.CompileErrors() {
+		printDiags(e, p, "text")
+		return nil, &exitError{Code: ExitFindings, Err: fmt.Errorf("the policy does not compile; fix it first (sgc check)")}
+	}
+	return p, nil
+}
+
 const graphDoc = `Graph draws the policy: groups as boxes, the internet as a circle, networks
 as parallelograms, prefix lists as cylinders, external groups as hexagons, and
 an edge per flow labelled with its ports; temporary flows are dashed and

@@ -32,6 +32,8 @@ type Finding struct {
 	Rule   string `json:"rule,omitempty"`
 	Detail string `json:"detail,omitempty"`
 	Where  string `json:"where,omitempty"` // the flow's file:line, for rules of the intent
+	// RuleID is the live rule's sgr- id, where the export has it.
+	RuleID string `json:"rule_id,omitempty"`
 }
 
 // Access reports whether the finding changes who can reach whom: a rule
@@ -61,6 +63,7 @@ type Report struct {
 
 type rule struct {
 	text, desc, where string
+	id, source        string // the live rule's sgr- id and sgc:source tag
 }
 
 // ruleText describes a rule for people.
@@ -172,8 +175,22 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 			peer = "group " + id
 		}
 		k := fmt.Sprintf("%s|%s|%s|%s", r.Group.Name, r.Direction, r.Port, peer)
-		want[k] = rule{ruleText(r.Direction, r.Port, peer), r.Flow.Purpose,
-			fmt.Sprintf("%s:%d", r.Flow.Range.Start.Filename, r.Flow.Range.Start.Line)}
+		want[k] = rule{text: ruleText(r.Direction, r.Port, peer), desc: r.Flow.Purpose,
+			where: fmt.Sprintf("%s:%d", r.Flow.Range.Start.Filename, r.Flow.Range.Start.Line)}
+	}
+	// The rules' ids and tags, where the export has them.
+	type idTag struct{ id, source string }
+	byIdentity := map[string]idTag{}
+	for _, sr := range e.SecurityGroupRules {
+		if r, ok := sr.Rule(); ok {
+			it := idTag{id: sr.ID}
+			for _, t := range sr.Tags {
+				if t.Key == "sgc:source" {
+					it.source = t.Value
+				}
+			}
+			byIdentity[r.Identity()] = it
+		}
 	}
 	// The live rules of declared groups.
 	have := map[string]rule{}
@@ -206,18 +223,22 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 				}
 			}
 			k := fmt.Sprintf("%s|%s|%s|%s", name, r.Direction, r.Port, peer)
-			have[k] = rule{ruleText(r.Direction, r.Port, peer), r.Description, ""}
+			it := byIdentity[r.Identity()]
+			have[k] = rule{text: ruleText(r.Direction, r.Port, peer), desc: r.Description, id: it.id, source: it.source}
 		}
 	}
 	for k, h := range have {
 		w, ok := want[k]
 		group := strings.SplitN(k, "|", 2)[0]
 		switch {
+		case !ok && h.source != "":
+			rep.Findings = append(rep.Findings, Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
+				Detail: fmt.Sprintf("live rule not in the intent, tagged sgc:source=%s: made by sgc from a flow since removed (not yet applied?); its description: %q", h.source, h.desc)})
 		case !ok:
-			rep.Findings = append(rep.Findings, Finding{Kind: "unmanaged", Group: group, Rule: h.text,
+			rep.Findings = append(rep.Findings, Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live rule not in the intent (someone opened it by hand); its description: %q", h.desc)})
 		case w.desc != h.desc && !(h.desc == "" && live.ImportedWithoutDescription(w.desc)):
-			rep.Findings = append(rep.Findings, Finding{Kind: "description", Group: group, Rule: h.text,
+			rep.Findings = append(rep.Findings, Finding{Kind: "description", Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live description %q, intent purpose %q", h.desc, w.desc), Where: w.where})
 		}
 	}
@@ -311,6 +332,9 @@ func (r Report) WriteText(w io.Writer) error {
 		}
 		if f.Where != "" {
 			fmt.Fprintf(&b, " [%s]", f.Where)
+		}
+		if f.RuleID != "" {
+			fmt.Fprintf(&b, " (%s)", f.RuleID)
 		}
 		fmt.Fprintf(&b, "\n                  %s\n", f.Detail)
 	}

@@ -40,6 +40,66 @@ func (e *Export) InVPC(vpc string) *Export {
 	return out
 }
 
+// WithTag returns the part of the export whose groups carry the tag
+// key=value: a scope for drift in an account shared with other tools.
+func (e *Export) WithTag(key, value string) *Export {
+	out := &Export{SecurityGroups: []Group{}}
+	ids := map[string]bool{}
+	for _, g := range e.SecurityGroups {
+		for _, t := range g.Tags {
+			if t.Key == key && t.Value == value {
+				out.SecurityGroups = append(out.SecurityGroups, g)
+				ids[g.GroupID] = true
+				break
+			}
+		}
+	}
+	for _, r := range e.SecurityGroupRules {
+		if ids[r.GroupID] {
+			out.SecurityGroupRules = append(out.SecurityGroupRules, r)
+		}
+	}
+	return out
+}
+
+// Rule returns r in the terms of Rules, for matching the two: its group,
+// direction, port and peer. ok is false for a rule that cannot be read.
+func (r SecurityGroupRule) Rule() (rule Rule, ok bool) {
+	port, err := Permission{IpProtocol: r.IpProtocol, FromPort: r.FromPort, ToPort: r.ToPort}.Port()
+	if err != nil {
+		return Rule{}, false
+	}
+	rule = Rule{GroupID: r.GroupID, Direction: model.Ingress, Port: port, Description: r.Description}
+	if r.IsEgress {
+		rule.Direction = model.Egress
+	}
+	switch {
+	case r.CidrIpv4 != "":
+		rule.PeerKind, rule.Peer = "cidr", r.CidrIpv4
+		if c, err := CIDR(r.CidrIpv4, false); err == nil {
+			rule.Peer = c
+		}
+	case r.CidrIpv6 != "":
+		rule.PeerKind, rule.Peer = "cidr", r.CidrIpv6
+		if c, err := CIDR(r.CidrIpv6, true); err == nil {
+			rule.Peer = c
+		}
+	case r.PrefixListID != "":
+		rule.PeerKind, rule.Peer = "pl", r.PrefixListID
+	case r.ReferencedGroupInfo != nil:
+		rule.PeerKind, rule.Peer = "sg", r.ReferencedGroupInfo.GroupID
+	default:
+		return Rule{}, false
+	}
+	return rule, true
+}
+
+// Identity is what identifies a rule in AWS: group id, direction, port and
+// peer; its description is not part of it.
+func (r Rule) Identity() string {
+	return fmt.Sprintf("%s|%s|%s|%s:%s", r.GroupID, r.Direction, r.Port, r.PeerKind, r.Peer)
+}
+
 // SecurityGroupRule is one rule as describe-security-group-rules gives it:
 // with its sgr- id and its tags (sgc:source on rules sgc made).
 type SecurityGroupRule struct {

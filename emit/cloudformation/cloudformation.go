@@ -382,3 +382,10 @@ func checkLimits(t *template, data []byte, split bool) diag.List {
 	}
 	return diags
 }
+
+// InputNames returns the template's parameter for each external of p
+// declared without an id, as Emit names them: for reading a parameters
+// file back (drift --var-file).
+func InputNames(p *model.Program) map[*model.External]string {
+	return nameAll(p).input
+}

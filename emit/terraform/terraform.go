@@ -341,3 +341,10 @@ func outputs(header string, p *model.Program, n names) *blocks {
 	}
 	return bs
 }
+
+// InputNames returns the module's input variable for each external of p
+// declared without an id, as Emit names them: for reading a tfvars file
+// back (drift --var-file).
+func InputNames(p *model.Program) map[*model.External]string {
+	return nameAll(p).external
+}

@@ -110,14 +110,26 @@ web -> central-logging udp/514 because "syslog"
 	if r.code != 0 || strings.Contains(r.stdout, "cannot check") || strings.Contains(r.stdout, "unknown-group     web") {
 		t.Errorf("drift --aws --var: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "unknown-group     logs") && !strings.Contains(r.stdout, "no drift") {
-		t.Logf("%s", r.stdout)
+	// The same id from the deployment's tfvars file.
+	tfvars := filepath.Join(t.TempDir(), "prod.tfvars")
+	os.WriteFile(tfvars, []byte("vpc_id = \""+vpc+"\"\ncentral_logging_security_group_id = \""+logging+"\"\n"), 0o644)
+	if r := run(t, "", "drift", dir, "--aws", "--vpc", vpc, "--var-file", tfvars); r.code != 0 || strings.Contains(r.stdout, "cannot check") {
+		t.Errorf("drift --var-file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Scoped by tag: only the tagged groups are compared.
+	c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{web, db}, Tags: []ec2types.Tag{{Key: aws.String("team"), Value: aws.String("platform")}}})
+	if r := run(t, "", "drift", dir, "--aws", "--tag", "team=platform", "--var", "central-logging="+logging, "--fail-on", "any"); r.code != 0 {
+		t.Errorf("drift --tag: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "drift", dir, "--aws", "--tag", "team=nobody"); r.code != 1 || !strings.Contains(r.stdout, "absent-group") {
+		t.Errorf("drift --tag with no tagged group: exit %d\n%s", r.code, r.stdout)
 	}
 
 	// Someone opens MySQL to the office by hand: access drift, exit 1.
 	ingress(db, withCIDR(tcp(3306), "203.0.113.0/24", "temporary analyst access"))
 	r = run(t, "", "drift", dir, "--aws", "--vpc", vpc, "--var", "central-logging="+logging, "--format", "json")
-	if r.code != 1 || !strings.Contains(r.stdout, `"kind": "unmanaged"`) || !strings.Contains(r.stdout, "203.0.113.0/24") {
+	if r.code != 1 || !strings.Contains(r.stdout, `"kind": "unmanaged"`) || !strings.Contains(r.stdout, "203.0.113.0/24") ||
+		!strings.Contains(r.stdout, `"rule_id": "sgr-`) {
 		t.Errorf("a hand-opened rule: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 

@@ -201,7 +201,7 @@ func newDriftCmd(e *env) *cobra.Command {
 	var (
 		now                   nowFlag
 		liveFile, format, vpc string
-		failOn                string
+		failOn, varFile, tag  string
 		vars                  []string
 		aws                   awsFlags
 	)
@@ -245,9 +245,31 @@ func newDriftCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if tag != "" {
+				k, v, ok := strings.Cut(tag, "=")
+				if !ok || k == "" {
+					return usageErrorf("--tag %q: want KEY=VALUE", tag)
+				}
+				ex = ex.WithTag(k, v)
+			}
 			p, err := loadCompiled(e, args, now)
 			if err != nil {
 				return err
+			}
+			if varFile != "" {
+				data, err := fsutil.ReadRegular(varFile, limits.ConfigFile)
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				fromFile, err := drift.ReadVarFile(varFile, data, p.Program)
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				for name, id := range fromFile {
+					if _, given := inputs[name]; !given {
+						inputs[name] = id
+					}
+				}
 			}
 			for name := range inputs {
 				if x, ok := p.Program.Lookup(name).(*model.External); !ok || x.ID != "" {
@@ -281,6 +303,8 @@ func newDriftCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&vpc, "vpc", "", "compare only the groups of this VPC")
 	cmd.Flags().StringVar(&failOn, "fail-on", "access", "access (rules opened by hand or missing, groups missing) or any finding")
 	cmd.Flags().StringArrayVar(&vars, "var", nil, "NAME=sg-...: the id of an external declared without one (repeatable)")
+	cmd.Flags().StringVar(&varFile, "var-file", "", "the ids of externals declared without one: a tfvars file, or a CloudFormation parameters JSON file")
+	cmd.Flags().StringVar(&tag, "tag", "", "KEY=VALUE: compare only live groups carrying this tag")
 	aws.register(cmd)
 	return cmd
 }

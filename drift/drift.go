@@ -59,9 +59,14 @@ type Report struct {
 	// Unverifiable counts rules whose peer is an external given as an
 	// input: its id is not in the policy, so they cannot be compared.
 	Unverifiable int `json:"unverifiable"`
+
+	// handAdded holds the live rules behind "unmanaged" findings, with the
+	// groups they belong to, for Paste.
+	handAdded *live.Export
 }
 
 type rule struct {
+	live              *live.Rule // the live rule, for rules read from AWS
 	text, desc, where string
 	id, source        string // the live rule's sgr- id and sgc:source tag
 }
@@ -224,7 +229,7 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 			}
 			k := fmt.Sprintf("%s|%s|%s|%s", name, r.Direction, r.Port, peer)
 			it := byIdentity[r.Identity()]
-			have[k] = rule{text: ruleText(r.Direction, r.Port, peer), desc: r.Description, id: it.id, source: it.source}
+			have[k] = rule{live: &r, text: ruleText(r.Direction, r.Port, peer), desc: r.Description, id: it.id, source: it.source}
 		}
 	}
 	for k, h := range have {
@@ -235,6 +240,7 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 			rep.Findings = append(rep.Findings, Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live rule not in the intent, tagged sgc:source=%s: made by sgc from a flow since removed (not yet applied?); its description: %q", h.source, h.desc)})
 		case !ok:
+			rep.addHandAdded(liveByName[group], h.live)
 			rep.Findings = append(rep.Findings, Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live rule not in the intent (someone opened it by hand); its description: %q", h.desc)})
 		case w.desc != h.desc && !(h.desc == "" && live.ImportedWithoutDescription(w.desc)):
@@ -281,6 +287,54 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 		return a.Rule < b.Rule
 	})
 	return rep, nil
+}
+
+// addHandAdded keeps a rule opened by hand, in a copy of its group that
+// holds only such rules, for Paste.
+func (r *Report) addHandAdded(g *live.Group, rule *live.Rule) {
+	if g == nil || rule == nil {
+		return
+	}
+	if r.handAdded == nil {
+		r.handAdded = &live.Export{SecurityGroups: []live.Group{}}
+	}
+	var kept *live.Group
+	for i := range r.handAdded.SecurityGroups {
+		if r.handAdded.SecurityGroups[i].GroupID == g.GroupID {
+			kept = &r.handAdded.SecurityGroups[i]
+		}
+	}
+	if kept == nil {
+		r.handAdded.SecurityGroups = append(r.handAdded.SecurityGroups, live.Group{GroupID: g.GroupID, GroupName: g.GroupName,
+			Description: g.Description, VpcID: g.VpcID, OwnerID: g.OwnerID})
+		kept = &r.handAdded.SecurityGroups[len(r.handAdded.SecurityGroups)-1]
+	}
+	p := live.PermissionOf(*rule)
+	if rule.Direction == model.Egress {
+		kept.IpPermissionsEgress = append(kept.IpPermissionsEgress, p)
+	} else {
+		kept.IpPermissions = append(kept.IpPermissions, p)
+	}
+}
+
+// Paste writes the rules opened by hand as intent, for a person to review
+// and paste into the policy: drafted by import, so it compiles, every
+// name and string is the language's own, and rules without a description
+// get a purpose the linter asks to justify. It writes nothing when no
+// rule was opened by hand.
+func (r Report) Paste() ([]byte, error) {
+	if r.handAdded == nil {
+		return nil, nil
+	}
+	drafts, err := importer.Import(r.handAdded, importer.Options{})
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	for _, d := range drafts {
+		out = append(out, d.Source...)
+	}
+	return out, nil
 }
 
 // findByName finds the live group of an external declared without an id:

@@ -148,7 +148,12 @@ func fakeEC2(t *testing.T, failures int, status int, code string) (*httptest.Ser
 		}
 		switch r.Form.Get("Action") {
 		case "DescribeSecurityGroups":
-			fmt.Fprint(w, `<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupInfo><item><groupId>sg-0123456789abcdef0</groupId><groupName>web</groupName><groupDescription>Web</groupDescription><vpcId>vpc-01234567</vpcId><ownerId>123456789012</ownerId><ipPermissions/><ipPermissionsEgress/></item></securityGroupInfo></DescribeSecurityGroupsResponse>`)
+			// Two pages: the first ends with a token for the second.
+			id, next := "sg-0123456789abcdef0", "<nextToken>page-2</nextToken>"
+			if r.Form.Get("NextToken") == "page-2" {
+				id, next = "sg-0123456789abcdef1", ""
+			}
+			fmt.Fprintf(w, `<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupInfo><item><groupId>%s</groupId><groupName>%s</groupName><groupDescription>Web</groupDescription><vpcId>vpc-01234567</vpcId><ownerId>123456789012</ownerId><ipPermissions/><ipPermissionsEgress/></item></securityGroupInfo>%s</DescribeSecurityGroupsResponse>`, id, id, next)
 		case "DescribeSecurityGroupRules":
 			fmt.Fprint(w, `<DescribeSecurityGroupRulesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupRuleSet/></DescribeSecurityGroupRulesResponse>`)
 		default:
@@ -164,15 +169,15 @@ func fakeEC2(t *testing.T, failures int, status int, code string) (*httptest.Ser
 }
 
 // TestFetchAWSRetriesThrottling: throttled calls are retried with backoff
-// until they pass.
+// until they pass, and every page is read.
 func TestFetchAWSRetriesThrottling(t *testing.T) {
 	_, calls := fakeEC2(t, 3, 503, "RequestLimitExceeded")
 	ex, err := live.FetchAWS(context.Background(), live.AWSOptions{MaxBackoff: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ex.SecurityGroups) != 1 || *calls != 5 {
-		t.Errorf("%d groups after %d calls, want 1 after 5 (3 throttled)", len(ex.SecurityGroups), *calls)
+	if len(ex.SecurityGroups) != 2 || *calls != 6 {
+		t.Errorf("%d groups after %d calls, want 2 (two pages) after 6 (3 throttled)", len(ex.SecurityGroups), *calls)
 	}
 }
 

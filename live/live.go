@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 )
@@ -92,6 +93,29 @@ func (r SecurityGroupRule) Rule() (rule Rule, ok bool) {
 		return Rule{}, false
 	}
 	return rule, true
+}
+
+// PermissionOf writes one rule back as a permission of a group, the form
+// describe-security-groups gives.
+func PermissionOf(r Rule) Permission {
+	p := Permission{IpProtocol: string(r.Port.Protocol)}
+	if r.Port.HasPorts() {
+		from, to := r.Port.From, r.Port.To
+		p.FromPort, p.ToPort = &from, &to
+	}
+	switch r.PeerKind {
+	case "cidr":
+		if strings.Contains(r.Peer, ":") {
+			p.Ipv6Ranges = []IPv6Range{{CidrIpv6: r.Peer, Description: r.Description}}
+		} else {
+			p.IpRanges = []IPRange{{CidrIp: r.Peer, Description: r.Description}}
+		}
+	case "pl":
+		p.PrefixListIds = []PrefixListID{{PrefixListID: r.Peer, Description: r.Description}}
+	case "sg":
+		p.UserIdGroupPairs = []UserGroupPair{{GroupID: r.Peer, UserID: r.PeerOwner, Description: r.Description}}
+	}
+	return p
 }
 
 // Identity is what identifies a rule in AWS: group id, direction, port and

@@ -133,6 +133,18 @@ web -> central-logging udp/514 because "syslog"
 		t.Errorf("a hand-opened rule: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
+	// The rule opened by hand, as intent to paste: it compiles.
+	paste := filepath.Join(t.TempDir(), "hand.intent")
+	run(t, "", "drift", dir, "--aws", "--vpc", vpc, "--var", "central-logging="+logging, "--paste", paste)
+	pasted, err := os.ReadFile(paste)
+	if err != nil || !strings.Contains(string(pasted), "203.0.113.0/24") || !strings.Contains(string(pasted), "tcp/3306") ||
+		!strings.Contains(string(pasted), "temporary analyst access") || strings.Contains(string(pasted), "tcp/5432") {
+		t.Errorf("--paste wrote:\n%s (%v)", pasted, err)
+	}
+	if r := run(t, "", "check", paste); r.code == 2 || strings.Contains(r.stdout, "error:") {
+		t.Errorf("the pasted intent does not compile:\n%s", r.stdout)
+	}
+
 	// Import the account (the hand-opened rule is part of it now), then
 	// drift the unedited draft against it.
 	out := t.TempDir()

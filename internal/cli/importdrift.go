@@ -202,6 +202,7 @@ func newDriftCmd(e *env) *cobra.Command {
 		now                   nowFlag
 		liveFile, format, vpc string
 		failOn, varFile, tag  string
+		paste                 string
 		vars                  []string
 		aws                   awsFlags
 	)
@@ -291,6 +292,11 @@ func newDriftCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if paste != "" {
+				if err := writePaste(e, paste, rep); err != nil {
+					return err
+				}
+			}
 			if rep.HasAccessDrift() || (failOn == "any" && len(rep.Findings) > 0) {
 				return findings
 			}
@@ -305,6 +311,32 @@ func newDriftCmd(e *env) *cobra.Command {
 	cmd.Flags().StringArrayVar(&vars, "var", nil, "NAME=sg-...: the id of an external declared without one (repeatable)")
 	cmd.Flags().StringVar(&varFile, "var-file", "", "the ids of externals declared without one: a tfvars file, or a CloudFormation parameters JSON file")
 	cmd.Flags().StringVar(&tag, "tag", "", "KEY=VALUE: compare only live groups carrying this tag")
+	cmd.Flags().StringVar(&paste, "paste", "", "write the rules opened by hand as intent to this file, to review and paste into the policy")
 	aws.register(cmd)
 	return cmd
+}
+
+// writePaste writes the rules opened by hand as a draft, over nothing but
+// an earlier unedited draft.
+func writePaste(e *env, path string, rep drift.Report) error {
+	src, err := rep.Paste()
+	if err != nil {
+		return &exitError{Code: ExitUsage, Err: err}
+	}
+	if src == nil {
+		fmt.Fprintf(e.stderr, "no rule was opened by hand; %s not written\n", path)
+		return nil
+	}
+	if head, regular, err := fsutil.Head(path); err == nil && (!regular || !importer.IsDraft(head)) {
+		return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s exists and is not a draft sgc wrote; refusing to overwrite it", path)}
+	} else if err == nil {
+		if old, err := os.ReadFile(path); err != nil || !importer.Unedited(old) {
+			return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s is a draft someone has edited; refusing to overwrite it", path)}
+		}
+	}
+	if err := fsutil.WriteFileAtomic(path, src, 0o644); err != nil {
+		return &exitError{Code: ExitUsage, Err: err}
+	}
+	fmt.Fprintf(e.stderr, "wrote the rules opened by hand, as intent, to %s\n", path)
+	return nil
 }

@@ -31,7 +31,9 @@ web -> db tcp/6379 because "sessions"
 	if p.Diags.HasErrors() {
 		t.Fatal(p.Diags)
 	}
-	tcp := func(n int) live.Permission { return live.Permission{IpProtocol: "tcp", FromPort: port(n), ToPort: port(n)} }
+	tcp := func(n int) live.Permission {
+		return live.Permission{IpProtocol: "tcp", FromPort: port(n), ToPort: port(n)}
+	}
 	pair := func(perm live.Permission, id, desc string) live.Permission {
 		perm.UserIdGroupPairs = []live.UserGroupPair{{GroupID: id, Description: desc}}
 		return perm

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/parallel"
@@ -47,6 +48,9 @@ type Options struct {
 	// Split asks a target that has size limits to spread its output over
 	// several files (CloudFormation stacks).
 	Split bool
+	// Adopt ties groups and rules to live ones, which the output adopts
+	// (keeping their AWS names and descriptions) instead of creating.
+	Adopt *adopt.Mapping
 }
 
 // UnsupportedOption is the code of a finding that a target cannot honour an

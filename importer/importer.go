@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/lang/ast"
@@ -29,7 +30,13 @@ type Draft struct {
 	File     string   // a file name for it: "vpc-0abc.intent"
 	Source   []byte   // formatted intent
 	Warnings []string // what was skipped or changed, for the user
+	// Adopt ties the draft's groups and rules to the live ones they came
+	// from, for build to adopt them instead of creating new ones.
+	Adopt *adopt.Mapping
 }
+
+// AdoptFile is the name of the mapping file written beside a draft.
+func (d Draft) AdoptFile() string { return strings.TrimSuffix(d.File, ".intent") + adopt.Ext }
 
 // DraftHeader starts every draft, so that a later import may replace it.
 const DraftHeader = "# Drafted by sgc import from describe-security-groups"
@@ -309,15 +316,43 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		}
 		return UndescribedPurpose
 	}
+	// The live rules' sgr- ids, where the export has them.
+	ruleIDs := map[string]string{}
+	for _, sr := range e.SecurityGroupRules {
+		if r, ok := sr.Rule(); ok {
+			ruleIDs[r.Identity()] = sr.ID
+		}
+	}
+	d.Adopt = &adopt.Mapping{}
 	for _, g := range kept {
 		rules, problems := g.Rules()
 		for _, p := range problems {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %v", label, p))
 		}
 		name := managed[g.GroupID]
+		ag := adopt.Group{Name: name, ID: g.GroupID}
+		if name != g.GroupName {
+			ag.LiveName = g.GroupName
+		}
+		if clean(g.Description) != g.Description || g.Description == "" {
+			ag.Description = g.Description
+		}
+		if live.GroupIDPattern.MatchString(g.GroupID) {
+			d.Adopt.Groups = append(d.Adopt.Groups, ag)
+		}
 		for _, r := range rules {
 			if live.IsPlaceholder(r) {
 				continue // the CloudFormation target's, not intent
+			}
+			if id := ruleIDs[r.Identity()]; id != "" {
+				if peer := adoptPeer(r, managed); peer != "" {
+					from, to := r.Port.From, r.Port.To
+					if !r.Port.HasPorts() {
+						from, to = -1, -1
+					}
+					d.Adopt.Rules = append(d.Adopt.Rules, adopt.Rule{ID: id, Group: name, Direction: r.Direction.String(),
+						Protocol: string(r.Port.Protocol), FromPort: from, ToPort: to, Peer: peer})
+				}
 			}
 			switch r.PeerKind {
 			case "cidr":
@@ -441,6 +476,22 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		return d, fmt.Errorf("internal error: the draft for %s does not compile: %v", where, p.Diags)
 	}
 	return d, nil
+}
+
+// adoptPeer is the peer of live rule r as the mapping writes it, or "" for
+// one the build cannot adopt (a group whose id is an input).
+func adoptPeer(r live.Rule, managed map[string]string) string {
+	switch r.PeerKind {
+	case "sg":
+		if n, ok := managed[r.Peer]; ok {
+			return "group:" + n
+		}
+		if live.GroupIDPattern.MatchString(r.Peer) {
+			return r.Peer
+		}
+		return ""
+	}
+	return r.Peer
 }
 
 func orDefault(s, def string) string {

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -38,6 +39,7 @@ type Policy struct {
 	Program *model.Program // never nil; not to be emitted when Diags has errors
 	Diags   diag.List      // sorted
 	Config  config.Config  // from sgc.hcl, or the defaults
+	Adopt   *adopt.Mapping // from *.adopt.hcl beside the policy, or nil
 	Lint    lint.Result    // findings and waived findings; empty when there were errors
 }
 
@@ -117,11 +119,11 @@ func Load(paths []string, opts compiler.Options) (*Policy, error) {
 }
 
 // LoadAlongside is Load, and when the policy compiles without errors it
-// also runs alongside(program) while the lints run: both only read the
+// also runs alongside(policy) while the lints run: both only read the
 // program, so a build emits its output at the same time as it is checked.
 // The caller decides from the returned Diags whether to use what
 // alongside made.
-func LoadAlongside(paths []string, opts compiler.Options, alongside func(*model.Program)) (*Policy, error) {
+func LoadAlongside(paths []string, opts compiler.Options, alongside func(*Policy)) (*Policy, error) {
 	names, err := Files(paths)
 	if err != nil {
 		return nil, err
@@ -160,6 +162,18 @@ func LoadAlongside(paths []string, opts compiler.Options, alongside func(*model.
 	}
 	p.Config = cfg
 	p.Diags = append(p.Diags, cfgDiags...)
+	if dir := filepath.Dir(cfgPath); dir != "" {
+		m, files, d, err := adopt.Load(dir)
+		if err != nil {
+			return nil, &UsageError{err}
+		}
+		for _, f := range files {
+			p.Sources.Add(f)
+		}
+		p.Adopt = m
+		p.Diags = append(p.Diags, d...)
+		p.Diags = append(p.Diags, adopt.Check(m, p.Program)...)
+	}
 	if alongside == nil || p.Diags.HasErrors() {
 		p.RunLint()
 		return p, nil
@@ -167,7 +181,7 @@ func LoadAlongside(paths []string, opts compiler.Options, alongside func(*model.
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		alongside(p.Program)
+		alongside(p)
 	}()
 	p.RunLint()
 	<-done

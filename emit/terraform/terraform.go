@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -29,7 +30,7 @@ var Target = &emit.Target{
 	Emit: Emit,
 	Owns: func(name string) bool {
 		switch name {
-		case VersionsFile, VariablesFile, MainFile, OutputsFile:
+		case VersionsFile, VariablesFile, MainFile, OutputsFile, ImportsFile:
 			return true
 		}
 		return false
@@ -116,7 +117,46 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		{Path: MainFile, Data: mainFile(header, p, n, opts).bytes()},
 		{Path: OutputsFile, Data: outputs(header, p, n).bytes()},
 	}
+	if !opts.Adopt.Empty() {
+		files = append(files, emit.File{Path: ImportsFile, Data: imports(header, p, n, opts.Adopt)})
+	}
 	return files, nil
+}
+
+// ImportsFile holds the import blocks that adopt existing groups and
+// rules. Terraform reads import blocks in the root module only, so the file
+// is an example for the root module that calls this one, not part of it.
+const ImportsFile = "imports.tf.example"
+
+// ModuleName is the name the import blocks give the module: the README's
+// usage calls it "sg".
+const ModuleName = "sg"
+
+// imports writes an import block for every adopted group and rule.
+func imports(header string, p *model.Program, n names, m *adopt.Mapping) []byte {
+	var b strings.Builder
+	b.WriteString(header)
+	fmt.Fprintf(&b, "#\n# Import blocks (Terraform >= 1.5) that adopt the existing security groups\n"+
+		"# and rules instead of creating new ones. Copy this file into the root\n"+
+		"# module that calls this module, as imports.tf, with the module's name\n"+
+		"# in place of %q if it differs; plan shows the imports, then apply.\n", ModuleName)
+	for _, g := range p.Groups {
+		if a := m.GroupOf(g.Name); a != nil {
+			fmt.Fprintf(&b, "\nimport {\n  to = module.%s.aws_security_group.%s\n  id = %s\n}\n", ModuleName, n.group[g], string(str(a.ID)))
+		}
+	}
+	for i, r := range p.Rules {
+		id := m.RuleID(r)
+		if id == "" {
+			continue
+		}
+		kind := "aws_vpc_security_group_ingress_rule"
+		if r.Direction == model.Egress {
+			kind = "aws_vpc_security_group_egress_rule"
+		}
+		fmt.Fprintf(&b, "\nimport {\n  to = module.%s.%s.%s\n  id = %s\n}\n", ModuleName, kind, n.rule[i], string(str(id)))
+	}
+	return hclwrite.Format([]byte(b.String()))
 }
 
 // blocks accumulates a file's top-level blocks after its header, each
@@ -270,9 +310,20 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 	var entries [2]attribute
 	for _, g := range p.Groups {
 		entries[0] = attribute{name: nameKey, value: quoted(g.Name)}
+		// An adopted group keeps the name and description it has in AWS:
+		// changing either would replace it.
+		name, desc := g.Name, g.Description
+		if a := opts.Adopt.GroupOf(g.Name); a != nil {
+			if a.LiveName != "" {
+				name = a.LiveName
+			}
+			if a.Description != "" {
+				desc = a.Description
+			}
+		}
 		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, append(attrs[:0],
-			attribute{name: "name", value: quoted(g.Name)},
-			attribute{name: "description", value: quoted(g.Description)},
+			attribute{name: "name", value: quoted(name)},
+			attribute{name: "description", value: quoted(desc)},
 			attribute{name: "vpc_id", value: expr("var.vpc_id")},
 			tags(entries[:1]),
 		))

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/policy"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
@@ -74,7 +75,10 @@ func newBuildCmd(e *env) *cobra.Command {
 				files []emit.File
 				diags diag.List
 			)
-			p, err := loadAlongside(args, day, func(prog *model.Program) { files, diags = t.Emit(prog, opts) })
+			p, err := loadAlongside(args, day, func(p *policy.Policy) {
+				opts.Adopt = p.Adopt // groups and rules taken over, from *.adopt.hcl
+				files, diags = t.Emit(p.Program, opts)
+			})
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/importer"
@@ -17,6 +19,9 @@ import (
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/live"
 )
+
+// adoptHeaderStart begins every mapping file import writes.
+const adoptHeaderStart = "Written by sgc import"
 
 // awsFlags are the flags of the commands that read the account itself.
 type awsFlags struct {
@@ -162,6 +167,18 @@ func newImportCmd(e *env) *cobra.Command {
 					return err
 				}
 				fmt.Fprintf(e.stderr, "wrote %s\n", path)
+				if d.Adopt.Empty() {
+					continue
+				}
+				mapping := filepath.Join(dir, d.AdoptFile())
+				if head, _, err := fsutil.Head(mapping); err == nil && !bytes.HasPrefix(head, []byte("# "+adoptHeaderStart)) && !force {
+					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s exists and was not written by sgc import; refusing to overwrite it (use --force)", mapping)}
+				}
+				header := fmt.Sprintf(adoptHeaderStart+" for %s.\nsgc build reads it: the groups and rules below are adopted (Terraform import blocks,\na CloudFormation resources-to-import file) instead of created anew. Review it with the draft.", d.File)
+				if err := fsutil.WriteFileAtomic(mapping, adopt.Write(d.Adopt, header), 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stderr, "wrote %s (%d groups, %d rules to adopt)\n", mapping, len(d.Adopt.Groups), len(d.Adopt.Rules))
 			}
 			return nil
 		},

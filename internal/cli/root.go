@@ -14,7 +14,6 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
-	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -171,7 +170,7 @@ func load(paths []string, now time.Time) (*policy.Policy, error) {
 
 // loadAlongside is load, running alongside on the program while the lints
 // run (see policy.LoadAlongside).
-func loadAlongside(paths []string, now time.Time, alongside func(*model.Program)) (*policy.Policy, error) {
+func loadAlongside(paths []string, now time.Time, alongside func(*policy.Policy)) (*policy.Policy, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}

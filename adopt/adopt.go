@@ -33,9 +33,9 @@ const InvalidAdopt = "InvalidAdopt"
 
 // Group ties an intent group to a live one.
 type Group struct {
-	Name        string `hcl:"name,label"`            // the intent's name
-	ID          string `hcl:"id"`                    // sg-...
-	LiveName    string `hcl:"live_name,optional"`    // the AWS name, when the intent's differs
+	Name        string `hcl:"name,label"`           // the intent's name
+	ID          string `hcl:"id"`                   // sg-...
+	LiveName    string `hcl:"live_name,optional"`   // the AWS name, when the intent's differs
 	Description string `hcl:"description,optional"` // the AWS description, when the intent's differs
 }
 

@@ -8,9 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/policy"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/policy"
 )
 
 const buildDoc = `Build checks a policy and writes it out as infrastructure code.

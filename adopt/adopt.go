@@ -227,3 +227,39 @@ func Check(m *Mapping, p *model.Program) diag.List {
 	}
 	return diags
 }
+
+// Notes says, for people, what building p with m does to the live
+// account before anyone applies it: the groups adopted and the AWS names
+// and descriptions they keep, the rules adopted, and the rules of the
+// policy no live rule matches, which the apply creates.
+func Notes(m *Mapping, p *model.Program) []string {
+	if m.Empty() || p == nil {
+		return nil
+	}
+	var notes []string
+	groups := 0
+	for _, g := range p.Groups {
+		a := m.GroupOf(g.Name)
+		if a == nil {
+			notes = append(notes, fmt.Sprintf("group %s is not adopted: the apply creates it", g.Name))
+			continue
+		}
+		groups++
+		if a.LiveName != "" {
+			notes = append(notes, fmt.Sprintf("group %s keeps its AWS name %q (%s): renaming it would replace it", g.Name, a.LiveName, a.ID))
+		}
+		if a.Description != "" {
+			notes = append(notes, fmt.Sprintf("group %s keeps its AWS description %q: changing it would replace it", g.Name, a.Description))
+		}
+	}
+	rules, created := 0, 0
+	for _, r := range p.Rules {
+		if m.RuleID(r) != "" {
+			rules++
+		} else {
+			created++
+		}
+	}
+	notes = append(notes, fmt.Sprintf("adopting %d groups and %d rules; %d rules of the policy have no live counterpart and are created", groups, rules, created))
+	return notes
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -101,6 +102,9 @@ func newBuildCmd(e *env) *cobra.Command {
 					return &exitError{Code: ExitUsage, Err: err}
 				}
 				return err
+			}
+			for _, n := range adopt.Notes(p.Adopt, p.Program) {
+				fmt.Fprintf(e.stderr, "adopt: %s\n", n)
 			}
 			expired := 0
 			for _, f := range p.Program.Flows {

@@ -234,6 +234,12 @@ func withoutProtocolNumbers(srcs map[string][]byte) map[string][]byte {
 // terraformRun runs terraform in dir, offline, with the provider mirror.
 func terraformRun(t *testing.T, tf, dir string, args ...string) {
 	t.Helper()
+	terraformOutput(t, tf, dir, args...)
+}
+
+// terraformOutput runs terraform like terraformRun and returns its output.
+func terraformOutput(t *testing.T, tf, dir string, args ...string) []byte {
+	t.Helper()
 	rc := filepath.Join(t.TempDir(), "terraformrc")
 	config := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
@@ -251,9 +257,15 @@ func terraformRun(t *testing.T, tf, dir string, args ...string) {
 	cmd := exec.Command(tf, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("terraform %s: %v\n%s", args[0], err, tail(string(out), 60))
+	out, err := cmd.Output()
+	if err != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("terraform %s: %v\n%s%s", args[0], err, tail(string(out), 60), tail(stderr, 40))
 	}
+	return out
 }
 
 func tail(s string, lines int) string {

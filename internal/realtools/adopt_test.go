@@ -1,0 +1,159 @@
+package realtools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/sgc-dev/sgc/internal/cli"
+	"github.com/sgc-dev/sgc/internal/motoserver"
+)
+
+// TestAdoptExistingGroups: groups and rules made by hand (cross-group
+// references, a self reference, IPv6, a prefix list, a rule without a
+// description, a group whose name has a space) are imported, built and
+// planned: Terraform only imports them (nothing added or destroyed; some
+// updates in place, such as tags and descriptions), applies, and then has
+// nothing left to do.
+func TestAdoptExistingGroups(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: runs terraform")
+	}
+	tf := need(t, "terraform")
+	if _, err := os.Stat(pluginDir()); err != nil {
+		t.Skipf("the provider mirror %s is missing", pluginDir())
+	}
+	m := motoserver.Start(t)
+	m.Env(t)
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ec2.NewFromConfig(cfg)
+	vpcOut, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.7.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc := *vpcOut.Vpc.VpcId
+	group := func(name, desc string) string {
+		out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String(desc), VpcId: aws.String(vpc)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// AWS's default allow-all egress would be adopted as an explicit
+		// flow, and its description updated in place; moto 5.2 refuses
+		// ModifySecurityGroupRules on an all-protocol rule ("Must specify
+		// both from and to ports"), which AWS accepts. So the groups here
+		// start without it.
+		c.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: out.GroupId, IpPermissions: []ec2types.IpPermission{
+			{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
+		return *out.GroupId
+	}
+	lb, app, db := group("lb web", "Load balancer"), group("app", "Application servers"), group("db", "Databases")
+	perm := func(proto string, port int32) ec2types.IpPermission {
+		return ec2types.IpPermission{IpProtocol: aws.String(proto), FromPort: aws.Int32(port), ToPort: aws.Int32(port)}
+	}
+	ref := func(p ec2types.IpPermission, g, desc string) ec2types.IpPermission {
+		p.UserIdGroupPairs = []ec2types.UserIdGroupPair{{GroupId: aws.String(g), Description: aws.String(desc)}}
+		return p
+	}
+	in := func(g string, p ec2types.IpPermission) {
+		if _, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(g), IpPermissions: []ec2types.IpPermission{p}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := func(g string, p ec2types.IpPermission) {
+		if _, err := c.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(g), IpPermissions: []ec2types.IpPermission{p}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	https := perm("tcp", 443)
+	https.IpRanges = []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0"), Description: aws.String("clients over HTTPS")}}
+	https.Ipv6Ranges = []ec2types.Ipv6Range{{CidrIpv6: aws.String("::/0"), Description: aws.String("clients over HTTPS")}}
+	in(lb, https)
+	out(lb, ref(perm("tcp", 8080), app, "the LB forwards requests"))
+	in(app, ref(perm("tcp", 8080), lb, "the LB forwards requests"))
+	out(app, ref(perm("tcp", 5432), db, "")) // no description
+	in(db, ref(perm("tcp", 5432), app, ""))
+	out(db, ref(perm("tcp", 7000), db, "replication"))
+	in(db, ref(perm("tcp", 7000), db, "replication"))
+	s3 := perm("tcp", 443)
+	s3.PrefixListIds = []ec2types.PrefixListId{{PrefixListId: aws.String("pl-63a5400a"), Description: aws.String("S3 gateway endpoint")}}
+	out(app, s3)
+
+	root := t.TempDir()
+	policyDir := filepath.Join(root, "policy")
+	var stdout, stderr strings.Builder
+	if code := cli.Main([]string{"import", "--aws", "--vpc", vpc, "-o", policyDir}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := cli.Main([]string{"build", policyDir, "-t", "terraform", "-o", filepath.Join(root, "sg")}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr.String())
+	}
+	imports, err := os.ReadFile(filepath.Join(root, "sg", "imports.tf.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "imports.tf"), imports, 0o644)
+	main := fmt.Sprintf(provider, m.Endpoint, m.Endpoint) + fmt.Sprintf("\nmodule \"sg\" {\n  source = \"./sg\"\n  vpc_id = %q\n}\n", vpc)
+	os.WriteFile(filepath.Join(root, "main.tf"), []byte(main), 0o644)
+
+	terraformRun(t, tf, root, "init", "-input=false", "-no-color")
+	terraformRun(t, tf, root, "plan", "-input=false", "-no-color", "-out=adopt.plan")
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions   []string `json:"actions"`
+				Importing *struct {
+					ID string `json:"id"`
+				} `json:"importing"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(terraformOutput(t, tf, root, "show", "-json", "adopt.plan"), &plan); err != nil {
+		t.Fatal(err)
+	}
+	imported, updated := 0, 0
+	for _, rc := range plan.ResourceChanges {
+		actions := strings.Join(rc.Change.Actions, ",")
+		switch {
+		case rc.Change.Importing == nil:
+			t.Errorf("%s is not imported: %s", rc.Address, actions)
+		case actions == "no-op":
+			imported++
+		case actions == "update":
+			imported++
+			updated++
+		default:
+			t.Errorf("%s: %s (an adopted resource may only be imported, or updated in place)", rc.Address, actions)
+		}
+	}
+	if imported == 0 {
+		t.Fatal("nothing imported")
+	}
+	t.Logf("plan: %d to import (%d of them updated in place), 0 to add, 0 to destroy", imported, updated)
+	terraformRun(t, tf, root, "apply", "-input=false", "-no-color", "adopt.plan")
+	// moto leaves the descriptions of group and prefix-list rules out of
+	// what it reads back, so the second plan does not refresh.
+	if plan := terraformOutput(t, tf, root, "plan", "-input=false", "-no-color", "-refresh=false", "-detailed-exitcode"); !strings.Contains(string(plan), "No changes") {
+		t.Errorf("a second plan has changes:\n%s", plan)
+	}
+	// And the account has no drift from the adopted policy.
+	stdout.Reset()
+	stderr.Reset()
+	if code := cli.Main([]string{"drift", policyDir, "--aws", "--vpc", vpc, "--fail-on", "any"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Errorf("drift after adoption: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+}

@@ -61,6 +61,10 @@ const UnsupportedOption = "UnsupportedOption"
 type File struct {
 	Path string // relative to the output directory, with forward slashes
 	Data []byte
+	// NoNotice marks a file whose format has no room for the generated-
+	// file notice (a JSON array another tool reads). WriteDir replaces such
+	// a file only when this target's manifest lists it.
+	NoNotice bool
 }
 
 // Marker is the text that identifies a generated file, in the Go

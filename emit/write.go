@@ -93,7 +93,7 @@ func manifestName(target string) string { return target + ".json" }
 //     LockedError; leftovers of killed runs are cleaned up.
 func WriteDir(dir string, t *Target, files []File) (err error) {
 	for _, f := range files {
-		if !IsGenerated(f.Data) {
+		if !f.NoNotice && !IsGenerated(f.Data) {
 			return fmt.Errorf("emit: %s lacks the generated-file notice", f.Path) // a bug in a target
 		}
 		if !plainName(f.Path) {
@@ -144,6 +144,13 @@ func WriteDir(dir string, t *Target, files []File) (err error) {
 		if why := claim(dir, t, owned, f.Path); why != "" {
 			return &ForeignFileError{Path: path, Reason: why}
 		}
+		if f.NoNotice {
+			// No notice to go by: only the manifest says it is ours.
+			if m, ok, _ := readManifest(dir, t.Name); !ok || !contains(m.Files, f.Path) {
+				return &ForeignFileError{Path: path, Reason: "is not listed in this target's manifest"}
+			}
+			continue
+		}
 		gen, err := generatedFile(path)
 		if err != nil {
 			return err
@@ -190,6 +197,15 @@ func WriteDir(dir string, t *Target, files []File) (err error) {
 	}
 	committed = true // from here on, the next run finishes what this one started
 	return finish(dir)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // plainName reports whether name is a file name at the top level of the

@@ -379,3 +379,27 @@ func TestWriteDirMountPoint(t *testing.T) {
 		t.Fatalf("below a read-only parent: %v", err)
 	}
 }
+
+// TestWriteDirNoNotice: a file whose format cannot carry the notice is
+// replaced only when this target's manifest lists it.
+func TestWriteDirNoNotice(t *testing.T) {
+	out := t.TempDir()
+	plain := func(v string) []File {
+		return append(files(v, "main.tf"), File{Path: "outputs.tf", Data: []byte(`["` + v + `"]`), NoNotice: true})
+	}
+	if err := WriteDir(out, tf, plain("v1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDir(out, tf, plain("v2")); err != nil {
+		t.Fatalf("replacing its own notice-less file: %v", err)
+	}
+	if got := read(t, filepath.Join(out, "outputs.tf")); got != `["v2"]` {
+		t.Errorf("outputs.tf = %q", got)
+	}
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "outputs.tf"), []byte("mine"), 0o644)
+	var fe *ForeignFileError
+	if err := WriteDir(other, tf, plain("v1")); !errors.As(err, &fe) {
+		t.Errorf("a notice-less file replaced a file no manifest lists: %v", err)
+	}
+}

@@ -34,7 +34,7 @@ var Target = &emit.Target{
 
 // ownedName matches the files the target writes: one template, or the
 // split stacks and their README.
-var ownedName = regexp.MustCompile(`^(template|groups-[1-9][0-9]*|rules-[1-9][0-9]*)\.(yaml|json)$|^README\.md$`)
+var ownedName = regexp.MustCompile(`^(template|template-import|groups-[1-9][0-9]*|rules-[1-9][0-9]*)\.(yaml|json)$|^README\.md$|^resources-to-import\.json$`)
 
 func owns(name string) bool { return ownedName.MatchString(name) }
 
@@ -280,7 +280,10 @@ func lintFalsePositives(p model.Port) []any {
 // Emit generates one template, or with opts.Split a set of stacks and a
 // README that gives their deploy order.
 func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
-	var diags diag.List
+	var (
+		files []emit.File
+		diags diag.List
+	)
 	ext := opts.Format
 	switch ext {
 	case "":
@@ -289,6 +292,11 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 	default:
 		diags.Errorf(noPos, UnknownFormat, "unknown CloudFormation format %q", opts.Format).
 			WithSuggestion("Use --format yaml (the default) or --format json.")
+		return nil, diags
+	}
+	if opts.Split && !opts.Adopt.Empty() {
+		diags.Errorf(noPos, emit.UnsupportedOption, "the cloudformation target cannot adopt groups into split stacks").
+			WithDetail("Adopting existing groups needs one IMPORT change set per stack; build the adopted policy without --split.")
 		return nil, diags
 	}
 	n := nameAll(p)
@@ -309,20 +317,28 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 	var (
 		templates []*template
 		rendered  [][]byte
+		imp       *template // the IMPORT template, when adopting
+		toImport  []byte    // its resources-to-import file
 	)
 	if opts.Split {
 		templates, rendered = splitTemplates(p, n, opts, render)
 	} else {
 		t := single(p, n, opts)
+		if !opts.Adopt.Empty() {
+			imp, toImport = importTemplate(t)
+		}
 		templates, rendered = []*template{t}, [][]byte{render(t)}
 	}
-	var files []emit.File
 	for i, t := range templates {
 		diags = append(diags, checkLimits(t, rendered[i], opts.Split)...)
 		files = append(files, emit.File{Path: t.name + "." + ext, Data: rendered[i]})
 	}
 	if opts.Split {
 		files = append(files, emit.File{Path: "README.md", Data: deployReadme(p, templates, ext)})
+	}
+	if imp != nil {
+		files = append(files, emit.File{Path: ImportTemplate + "." + ext, Data: render(imp)},
+			emit.File{Path: ResourcesToImport, Data: toImport, NoNotice: true})
 	}
 	return files, diags
 }
@@ -343,9 +359,9 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	groupID := func(g *model.Group) any { return getAtt{n.group[g], "GroupId"} }
 	inputID := func(e *model.External) any { return ref{n.input[e]} }
 	for _, g := range p.Groups {
-		t.resources.set(n.group[g], groupResource(g))
+		t.resources.set(n.group[g], adoptGroup(groupResource(g), opts.Adopt.GroupOf(g.Name)))
 		for _, r := range rulesOf[g] {
-			t.resources.set(n.rule[r], ruleResource(r, n, groupID, inputID, opts))
+			t.resources.set(n.rule[r], adoptRule(ruleResource(r, n, groupID, inputID, opts), opts.Adopt.RuleID(r)))
 		}
 		t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,6 +102,7 @@ func TestAdoptExistingGroups(t *testing.T) {
 	if code := cli.Main([]string{"build", policyDir, "-t", "terraform", "-o", filepath.Join(root, "sg")}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("build: exit %d\n%s", code, stderr.String())
 	}
+	checkCloudFormationAdoption(t, policyDir)
 	imports, err := os.ReadFile(filepath.Join(root, "sg", "imports.tf.example"))
 	if err != nil {
 		t.Fatal(err)
@@ -155,5 +157,73 @@ func TestAdoptExistingGroups(t *testing.T) {
 	stderr.Reset()
 	if code := cli.Main([]string{"drift", policyDir, "--aws", "--vpc", vpc, "--fail-on", "any"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Errorf("drift after adoption: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+}
+
+// checkCloudFormationAdoption builds the adopted policy for CloudFormation:
+// an IMPORT template with exactly the adopted resources (each with
+// DeletionPolicy Retain, the groups with their AWS names), a
+// resources-to-import file naming each by its sg- or sgr- id, and both
+// templates clean under cfn-lint. moto cannot run IMPORT change sets, so
+// this is as far as the emulator goes.
+func checkCloudFormationAdoption(t *testing.T, policyDir string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "cfn")
+	var stdout, stderr strings.Builder
+	if code := cli.Main([]string{"build", policyDir, "-t", "cloudformation", "--format", "json", "-o", out}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("build -t cloudformation: exit %d\n%s", code, stderr.String())
+	}
+	var tpl struct {
+		Resources map[string]struct {
+			Type           string         `json:"Type"`
+			DeletionPolicy string         `json:"DeletionPolicy"`
+			Properties     map[string]any `json:"Properties"`
+		} `json:"Resources"`
+		Outputs map[string]any `json:"Outputs"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "template-import.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &tpl); err != nil {
+		t.Fatal(err)
+	}
+	var toImport []struct {
+		ResourceType       string            `json:"ResourceType"`
+		LogicalResourceID  string            `json:"LogicalResourceId"`
+		ResourceIdentifier map[string]string `json:"ResourceIdentifier"`
+	}
+	data, err = os.ReadFile(filepath.Join(out, "resources-to-import.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &toImport); err != nil {
+		t.Fatal(err)
+	}
+	if len(toImport) != len(tpl.Resources) || len(toImport) != 12 || len(tpl.Outputs) != 0 {
+		t.Errorf("%d resources to import, %d in the IMPORT template (want 12 each, no outputs)", len(toImport), len(tpl.Resources))
+	}
+	names := map[string]bool{}
+	for _, e := range toImport {
+		res, ok := tpl.Resources[e.LogicalResourceID]
+		id := e.ResourceIdentifier["Id"]
+		if !ok || res.Type != e.ResourceType || res.DeletionPolicy != "Retain" || !(strings.HasPrefix(id, "sg-") || strings.HasPrefix(id, "sgr-")) {
+			t.Errorf("resource to import %+v does not match the IMPORT template (%+v)", e, res)
+		}
+		if n, ok := res.Properties["GroupName"].(string); ok {
+			names[n] = true
+		}
+	}
+	if !names["lb web"] {
+		t.Errorf("the adopted group does not keep its AWS name: %v", names)
+	}
+	if _, err := exec.LookPath("cfn-lint"); err == nil {
+		findings, err := runCfnLint("cfn-lint", []string{filepath.Join(out, "template.json"), filepath.Join(out, "template-import.json")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range findings {
+			t.Errorf("%s:%d: %s %s", filepath.Base(f.Filename), f.Location.Start.LineNumber, f.Rule.ID, f.Message)
+		}
 	}
 }

@@ -209,10 +209,7 @@ func Parse(data []byte) (*Export, error) {
 	if err := json.Unmarshal(data, &e); err != nil {
 		return nil, fmt.Errorf("not the JSON of aws ec2 describe-security-groups: %v", err)
 	}
-	if e.SecurityGroups == nil {
-		if e.SecurityGroupRules != nil {
-			return nil, fmt.Errorf("the document holds rules only (describe-security-group-rules): sgc needs the groups too (aws ec2 describe-security-groups)")
-		}
+	if e.SecurityGroups == nil && e.SecurityGroupRules == nil {
 		return nil, fmt.Errorf("no SecurityGroups in the document: is it the output of aws ec2 describe-security-groups?")
 	}
 	return &e, nil

@@ -302,3 +302,27 @@ func TestHostileInputFiles(t *testing.T) {
 		t.Errorf("deeply nested sgc.hcl: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestImportWithRulesExport: the rules' sgr- ids can come from an export
+// of describe-security-group-rules beside the groups' export; a rules-only
+// document is not taken for the groups.
+func TestImportWithRulesExport(t *testing.T) {
+	fixture := "../../importer/testdata/three-tier.json"
+	rules := filepath.Join(t.TempDir(), "rules.json")
+	os.WriteFile(rules, []byte(`{"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-0123456789abcdef0", "GroupId": "sg-0aaaaaaaaaaaaaaa1",
+		"IsEgress": false, "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIpv4": "0.0.0.0/0", "Description": "shoppers over HTTPS"}]}`), 0o644)
+	out := t.TempDir()
+	if r := run(t, "", "import", fixture, "--rules", rules, "-o", out); r.code != 0 {
+		t.Fatalf("import --rules: exit %d\n%s", r.code, r.stderr)
+	}
+	mapping, err := os.ReadFile(filepath.Join(out, "vpc-0a1b2c3d4e5f60789.adopt.hcl"))
+	if err != nil || !strings.Contains(string(mapping), `rule "sgr-0123456789abcdef0"`) || !strings.Contains(string(mapping), `id = "sg-0aaaaaaaaaaaaaaa1"`) {
+		t.Errorf("mapping:\n%s (%v)", mapping, err)
+	}
+	if r := run(t, "", "import", rules); r.code != 2 || !strings.Contains(r.stderr, "rules only") {
+		t.Errorf("a rules-only export as the groups: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, "", "build", out, "-t", "terraform", "-o", filepath.Join(t.TempDir(), "sg")); r.code != 0 || !strings.Contains(r.stderr, "adopting 3 groups and 1 rules") {
+		t.Errorf("build of the adopted draft: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -63,6 +63,16 @@ func readExport(e *env, name string) (*live.Export, error) {
 	return ex, nil
 }
 
+// readGroups reads an export that must hold groups: the main input of
+// import and drift.
+func readGroups(e *env, name string) (*live.Export, error) {
+	ex, err := readExport(e, name)
+	if err == nil && ex.SecurityGroups == nil {
+		err = &exitError{Code: ExitUsage, Err: fmt.Errorf("%s holds rules only (describe-security-group-rules): give the groups (aws ec2 describe-security-groups), and the rules with --rules", name)}
+	}
+	return ex, err
+}
+
 const importDoc = `Import drafts intent from existing security groups: the JSON of
 'aws ec2 describe-security-groups' (FILE, or - for standard input). It writes
 one draft per VPC, formatted, that compiles:
@@ -92,9 +102,9 @@ replaces a draft nobody has edited, refuses one that was edited (unless
 
 func newImportCmd(e *env) *cobra.Command {
 	var (
-		dir, vpc string
-		force    bool
-		aws      awsFlags
+		dir, vpc, rulesFile string
+		force               bool
+		aws                 awsFlags
 	)
 	cmd := &cobra.Command{
 		Use:     "import FILE.json|-|--aws [-o DIR] [--vpc ID] [--force]",
@@ -111,12 +121,19 @@ func newImportCmd(e *env) *cobra.Command {
 			case aws.use && len(args) == 0:
 				ex, err = aws.fetch(cmd, vpc)
 			case !aws.use && len(args) == 1:
-				ex, err = readExport(e, args[0])
+				ex, err = readGroups(e, args[0])
 			default:
 				return usageErrorf("give an export FILE.json (or - for standard input), or --aws to read the account")
 			}
 			if err != nil {
 				return err
+			}
+			if rulesFile != "" {
+				rules, err := readExport(e, rulesFile)
+				if err != nil {
+					return err
+				}
+				ex.SecurityGroupRules = append(ex.SecurityGroupRules, rules.SecurityGroupRules...)
 			}
 			drafts, err := importer.Import(ex, importer.Options{VPC: vpc})
 			if err != nil {
@@ -186,6 +203,7 @@ func newImportCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "write one draft per VPC into this directory")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "import only this VPC")
 	cmd.Flags().BoolVar(&force, "force", false, "replace drafts that were edited since sgc import wrote them")
+	cmd.Flags().StringVar(&rulesFile, "rules", "", "the JSON of 'aws ec2 describe-security-group-rules', for the rules' sgr- ids (--aws reads them itself)")
 	aws.register(cmd)
 	return cmd
 }
@@ -253,7 +271,7 @@ func newDriftCmd(e *env) *cobra.Command {
 			case aws.use && liveFile == "":
 				ex, err = aws.fetch(cmd, vpc)
 			case !aws.use && liveFile != "":
-				ex, err = readExport(e, liveFile)
+				ex, err = readGroups(e, liveFile)
 				if err == nil && vpc != "" {
 					ex = ex.InVPC(vpc)
 				}

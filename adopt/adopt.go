@@ -51,6 +51,10 @@ type Rule struct {
 	// Peer is a CIDR block, a prefix-list id, "group:NAME" for a group of
 	// the policy, or a security group id.
 	Peer string `hcl:"peer"`
+	// LiveDescription is the rule's description in AWS when it differs
+	// from the purpose the intent gives it (an empty one, for a rule
+	// nobody described): the build changes it in place.
+	LiveDescription *string `hcl:"live_description,optional"`
 }
 
 // Key identifies the rule as AWS does.
@@ -141,6 +145,9 @@ func Write(m *Mapping, header string) []byte {
 		b.SetAttributeValue("from_port", cty.NumberIntVal(int64(r.FromPort)))
 		b.SetAttributeValue("to_port", cty.NumberIntVal(int64(r.ToPort)))
 		b.SetAttributeValue("peer", cty.StringVal(r.Peer))
+		if r.LiveDescription != nil {
+			b.SetAttributeValue("live_description", cty.StringVal(*r.LiveDescription))
+		}
 	}
 	var out strings.Builder
 	for _, line := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
@@ -254,10 +261,16 @@ func Notes(m *Mapping, p *model.Program) []string {
 	}
 	rules, created := 0, 0
 	for _, r := range p.Rules {
-		if m.RuleID(r) != "" {
-			rules++
-		} else {
+		id := m.RuleID(r)
+		if id == "" {
 			created++
+			continue
+		}
+		rules++
+		for _, a := range m.Rules {
+			if a.ID == id && a.LiveDescription != nil && *a.LiveDescription != r.Flow.Purpose {
+				notes = append(notes, fmt.Sprintf("rule %s (%s): its description %q becomes %q, in place (no replacement)", id, KeyOf(r), *a.LiveDescription, r.Flow.Purpose))
+			}
 		}
 	}
 	notes = append(notes, fmt.Sprintf("adopting %d groups and %d rules; %d rules of the policy have no live counterpart and are created", groups, rules, created))

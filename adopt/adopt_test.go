@@ -20,7 +20,7 @@ func TestRoundTripAndMatch(t *testing.T) {
 		Rules: []adopt.Rule{
 			{ID: "sgr-0123456789abcdef0", Group: "app", Direction: "ingress", Protocol: "tcp", FromPort: 8080, ToPort: 8080, Peer: "group:lb-web"},
 			{ID: "sgr-0123456789abcdef1", Group: "lb-web", Direction: "ingress", Protocol: "tcp", FromPort: 443, ToPort: 443, Peer: "0.0.0.0/0"},
-			{ID: "sgr-0123456789abcdef2", Group: "app", Direction: "egress", Protocol: "-1", FromPort: -1, ToPort: -1, Peer: "10.0.0.0/8"},
+			{ID: "sgr-0123456789abcdef2", Group: "app", Direction: "egress", Protocol: "-1", FromPort: -1, ToPort: -1, Peer: "10.0.0.0/8", LiveDescription: ptr("")},
 		},
 	}
 	src := adopt.Write(m, "a header\nof two lines")
@@ -64,9 +64,12 @@ app -> inside all because "everything inside"
 		t.Errorf("adopted rules:\n%v\nwant\n%v", got, want)
 	}
 	notes := strings.Join(adopt.Notes(m, p.Program), "\n")
-	for _, s := range []string{`keeps its AWS name "lb web"`, "adopting 2 groups and 3 rules; 2 rules", "created"} {
+	for _, s := range []string{`keeps its AWS name "lb web"`, "adopting 2 groups and 3 rules; 2 rules", "created",
+		`its description "" becomes "everything inside", in place`} {
 		if !strings.Contains(notes, s) {
 			t.Errorf("notes lack %q:\n%s", s, notes)
 		}
 	}
 }
+
+func ptr(s string) *string { return &s }

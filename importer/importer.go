@@ -350,8 +350,13 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 					if !r.Port.HasPorts() {
 						from, to = -1, -1
 					}
-					d.Adopt.Rules = append(d.Adopt.Rules, adopt.Rule{ID: id, Group: name, Direction: r.Direction.String(),
-						Protocol: string(r.Port.Protocol), FromPort: from, ToPort: to, Peer: peer})
+					ar := adopt.Rule{ID: id, Group: name, Direction: r.Direction.String(),
+						Protocol: string(r.Port.Protocol), FromPort: from, ToPort: to, Peer: peer}
+					if clean(r.Description) != r.Description || r.Description == "" {
+						desc := r.Description
+						ar.LiveDescription = &desc
+					}
+					d.Adopt.Rules = append(d.Adopt.Rules, ar)
 				}
 			}
 			switch r.PeerKind {

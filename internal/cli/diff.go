@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/sgc-dev/sgc/lang/diag"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -71,7 +72,7 @@ func newDiffCmd(e *env) *cobra.Command {
 			}
 			for _, p := range []*policy.Policy{old, cur} {
 				if p.Diags.HasErrors() {
-					printDiags(e, p, "text")
+					diag.Fprint(e.stderr, p.Sources, p.Diags) // stderr: stdout is the command's output
 					return &exitError{Code: ExitFindings, Err: fmt.Errorf("a version of the policy has errors; diff compares valid policies")}
 				}
 			}

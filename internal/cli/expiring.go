@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/sgc-dev/sgc/lang/diag"
 	"text/tabwriter"
 	"time"
 
@@ -46,7 +47,7 @@ func newExpiringCmd(e *env) *cobra.Command {
 				return err
 			}
 			if p.Diags.HasErrors() {
-				printDiags(e, p, "text")
+				diag.Fprint(e.stderr, p.Sources, p.Diags) // stderr: stdout is the command's output
 				return findings
 			}
 			flows := lint.TemporaryFlows(p.Program, window)

@@ -326,3 +326,17 @@ func TestImportWithRulesExport(t *testing.T) {
 		t.Errorf("build of the adopted draft: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestDiagnosticsGoToStderr: commands whose standard output is a document
+// (a diagram, a report, a diff) print a broken policy's diagnostics to
+// standard error, so that `sgc graph bad/ > x.mmd` writes no diagnostic
+// into the diagram.
+func TestDiagnosticsGoToStderr(t *testing.T) {
+	bad := writeFiles(t, map[string]string{"a.intent": threeMistakes})
+	for _, args := range [][]string{{"graph", bad}, {"doc", bad}, {"expiring", bad}, {"who-can-reach", "web", bad}} {
+		r := run(t, "", args...)
+		if r.code == 0 || strings.Contains(r.stdout, "error:") || !strings.Contains(r.stderr, "[UnknownName]") {
+			t.Errorf("%v: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/sgc-dev/sgc/lang/diag"
 
 	"github.com/spf13/cobra"
 
@@ -23,7 +24,7 @@ func loadClean(e *env, paths []string, now nowFlag) (*policy.Policy, error) {
 		return nil, err
 	}
 	if p.Diags.HasErrors() {
-		printDiags(e, p, "text")
+		diag.Fprint(e.stderr, p.Sources, p.Diags) // stderr: stdout is the command's output
 		return nil, &exitError{Code: ExitFindings, Err: fmt.Errorf("the policy has errors; fix them first (sgc check)")}
 	}
 	return p, nil
@@ -42,7 +43,7 @@ func loadCompiled(e *env, paths []string, now nowFlag) (*policy.Policy, error) {
 		return nil, err
 	}
 	if p.CompileErrors() {
-		printDiags(e, p, "text")
+		diag.Fprint(e.stderr, p.Sources, p.Diags) // stderr: stdout is the command's output
 		return nil, &exitError{Code: ExitFindings, Err: fmt.Errorf("the policy does not compile; fix it first (sgc check)")}
 	}
 	return p, nil

@@ -169,8 +169,24 @@ func TestFmt(t *testing.T) {
 }
 
 // TestHelpHasExamples requires every command to document examples.
+// TestHelpHasExamples: every command sgc lists has examples in its help.
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"check", "fmt", "build", "version", "lints", "expiring", "graph", "why", "who-can-reach", "reaches", "diff", "doc", "import", "drift"} {
+	var cmds []string
+	top := run(t, "", "--help").stdout
+	_, list, _ := strings.Cut(top, "Available Commands:\n")
+	for _, line := range strings.Split(list, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			break
+		}
+		if f[0] != "help" && f[0] != "completion" {
+			cmds = append(cmds, f[0])
+		}
+	}
+	if len(cmds) < 14 {
+		t.Fatalf("only %d commands found in sgc --help:\n%s", len(cmds), top)
+	}
+	for _, cmd := range cmds {
 		r := run(t, "", cmd, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, r.code, r.stdout)

@@ -72,7 +72,7 @@ func buildReport(p *model.Program, res lint.Result) report {
 		}
 		r.GroupDocs = append(r.GroupDocs, gd)
 	}
-	for _, f := range lint.TemporaryFlows(p, 0) {
+	for _, f := range p.TemporaryFlows(0) {
 		r.Temporary++
 		fr := row(f, "")
 		if f.Status == model.Expired {

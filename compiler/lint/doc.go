@@ -2,11 +2,8 @@ package lint
 
 import (
 	"fmt"
-	"sort"
 	"strings"
-	"time"
 
-	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
@@ -64,24 +61,5 @@ func SARIFRules() []diag.SARIFRule {
 		out = append(out, diag.SARIFRule{ID: c.ID, Name: c.Name, Short: c.Title, Full: c.Doc,
 			HelpText: Describe(c), Level: c.Severity})
 	}
-	return out
-}
-
-// TemporaryFlows returns the flows with an until date, soonest first; with
-// a positive within, only those ending no later than now+within (expired
-// ones included).
-func TemporaryFlows(p *model.Program, within time.Duration) []*model.Flow {
-	var out []*model.Flow
-	for _, f := range p.Flows {
-		if f.Temporary() && (within <= 0 || !f.Until.After(p.Now.Add(within))) {
-			out = append(out, f)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].Until.Equal(out[j].Until) {
-			return out[i].Until.Before(out[j].Until)
-		}
-		return out[i].Range.Before(out[j].Range)
-	})
 	return out
 }

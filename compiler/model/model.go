@@ -9,6 +9,7 @@ package model
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 	"strconv"
 	"time"
 
@@ -392,6 +393,25 @@ func (p *Program) Inputs() []*External {
 			out = append(out, e)
 		}
 	}
+	return out
+}
+
+// TemporaryFlows returns the flows with an until date, soonest first; with
+// a positive within, only those ending no later than Now+within (expired
+// ones included).
+func (p *Program) TemporaryFlows(within time.Duration) []*Flow {
+	var out []*Flow
+	for _, f := range p.Flows {
+		if f.Temporary() && (within <= 0 || !f.Until.After(p.Now.Add(within))) {
+			out = append(out, f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Until.Equal(out[j].Until) {
+			return out[i].Until.Before(out[j].Until)
+		}
+		return out[i].Range.Before(out[j].Range)
+	})
 	return out
 }
 

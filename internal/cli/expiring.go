@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/config"
 )
@@ -50,7 +49,7 @@ func newExpiringCmd(e *env) *cobra.Command {
 				diag.Fprint(e.stderr, p.Sources, p.Diags) // stderr: stdout is the command's output
 				return findings
 			}
-			flows := lint.TemporaryFlows(p.Program, window)
+			flows := p.Program.TemporaryFlows(window)
 			if format == "json" {
 				return writeExpiringJSON(e, p.Program, flows)
 			}

@@ -6,8 +6,6 @@
 package emit
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -19,6 +17,7 @@ import (
 	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
@@ -121,14 +120,6 @@ func SourceOf(f *model.Flow, withLine bool) string {
 	return name
 }
 
-// Words splits a name into lower-case words at every character that is not
-// a letter or digit, for targets to join in their own style.
-func Words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-}
-
 // RuleNamer names rules from their content only: group, direction, peer,
 // protocol and ports, in words that a target joins in its own style. A
 // rule's name thus changes only when the rule does. The joined words of
@@ -162,7 +153,7 @@ var (
 func (n *RuleNamer) Name(r *model.Rule) string {
 	g, ok := n.groups[r.Group]
 	if !ok {
-		g = n.join(Words(r.Group.Name))
+		g = n.join(naming.Words(r.Group.Name))
 		n.groups[r.Group] = g
 	}
 	key := peerName{r.Peer.Via, r.Peer.CIDR}
@@ -197,7 +188,7 @@ func RuleNames(rules []*model.Rule, join func(words []string) string, sep string
 
 // RuleWords describes a rule in words: what RuleNamer's names are made of.
 func RuleWords(r *model.Rule) []string {
-	w := Words(r.Group.Name)
+	w := naming.Words(r.Group.Name)
 	if r.Direction == model.Ingress {
 		w = append(w, ingressWords...)
 	} else {
@@ -210,7 +201,7 @@ func RuleWords(r *model.Rule) []string {
 // PeerWords names a peer: the name it was written by, plus the block for a
 // network of several blocks (the internet's are "ipv4" and "ipv6").
 func PeerWords(p model.Peer) []string {
-	w := Words(p.Via.Declared().Name)
+	w := naming.Words(p.Via.Declared().Name)
 	if n, ok := p.Via.(*model.Network); ok && len(n.CIDRs) > 1 {
 		if n.Predeclared {
 			if p.CIDR.Addr().Is4() {
@@ -249,33 +240,4 @@ func appendPortWords(w []string, p model.Port) []string {
 		return append(w, proto, strconv.Itoa(p.From), strconv.Itoa(p.To))
 	}
 	return append(w, "proto", proto)
-}
-
-// Unique makes names unique. names[i] is the readable name of the thing
-// identified by key(i) (keys are distinct). Where readable names collide,
-// each colliding name gets a suffix hashed from its key, so the result
-// depends on content only, never on order. maxLen bounds the result; a
-// longer name is cut and given the suffix too. Keys are asked for only
-// where a suffix is needed: they can be costly to build, and most names
-// do not collide.
-func Unique(names []string, key func(i int) string, maxLen int, join func(name, suffix string) string) []string {
-	count := map[string]int{}
-	for _, n := range names {
-		count[n]++
-	}
-	out := make([]string, len(names))
-	for i, n := range names {
-		if count[n] == 1 && len(n) <= maxLen {
-			out[i] = n
-			continue
-		}
-		sum := sha256.Sum256([]byte(key(i)))
-		suffix := hex.EncodeToString(sum[:4])
-		room := maxLen - len(join("", suffix))
-		if len(n) > room {
-			n = n[:room]
-		}
-		out[i] = join(n, suffix)
-	}
-	return out
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/naming"
 )
 
 // GraphOptions select what a graph shows.
@@ -61,10 +61,10 @@ func nodes(flows []*model.Flow) ([]model.Endpoint, map[model.Endpoint]string) {
 	for i, e := range eps {
 		// A kind prefix keeps ids clear of Mermaid's keywords ("end", "graph").
 		prefix := map[model.Kind]string{model.KindGroup: "g_", model.KindNetwork: "n_", model.KindPrefixList: "p_", model.KindExternal: "x_"}[e.Kind()]
-		ids[i] = prefix + strings.Join(emit.Words(e.Declared().Name), "_")
+		ids[i] = prefix + strings.Join(naming.Words(e.Declared().Name), "_")
 	}
 	idOf := map[model.Endpoint]string{}
-	for i, id := range emit.Unique(ids, func(i int) string { return eps[i].Declared().Name }, 200, func(n, s string) string { return n + "_" + s }) {
+	for i, id := range naming.Unique(ids, func(i int) string { return eps[i].Declared().Name }, 200, func(n, s string) string { return n + "_" + s }) {
 		idOf[eps[i]] = id
 	}
 	return eps, idOf

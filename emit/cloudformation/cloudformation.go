@@ -20,6 +20,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
 )
@@ -116,11 +117,11 @@ func nameAll(p *model.Program) names {
 	ids := make([]string, 1, 1+len(p.Groups)+len(p.Rules))
 	ids[0] = "VpcId"
 	for _, g := range p.Groups {
-		ids = append(ids, camel(emit.Words(g.Name)))
+		ids = append(ids, camel(naming.Words(g.Name)))
 	}
 	inputs := p.Inputs()
 	for _, e := range inputs {
-		ids = append(ids, camel(append(emit.Words(e.Name), "security", "group", "id")))
+		ids = append(ids, camel(append(naming.Words(e.Name), "security", "group", "id")))
 	}
 	ids = append(ids, emit.RuleNames(p.Rules, camel, "")...)
 	key := func(i int) string {
@@ -134,7 +135,7 @@ func nameAll(p *model.Program) names {
 		}
 		return "rule:" + p.Rules[i-1-len(p.Groups)-len(inputs)].Key()
 	}
-	unique := emit.Unique(ids, key, maxLogicalID, concat)
+	unique := naming.Unique(ids, key, maxLogicalID, concat)
 	i := 1
 	for _, g := range p.Groups {
 		n.group[g] = unique[i]
@@ -151,10 +152,10 @@ func nameAll(p *model.Program) names {
 	// Export names allow letters, digits, "-" and ":".
 	var exports []string
 	for _, g := range p.Groups {
-		exports = append(exports, strings.Join(emit.Words(g.Name), "-"))
+		exports = append(exports, strings.Join(naming.Words(g.Name), "-"))
 	}
 	groupName := func(i int) string { return p.Groups[i].Name }
-	for i, e := range emit.Unique(exports, groupName, 200, func(n, s string) string { return n + "-" + s }) {
+	for i, e := range naming.Unique(exports, groupName, 200, func(n, s string) string { return n + "-" + s }) {
 		n.export[p.Groups[i]] = e
 	}
 	return n

@@ -19,6 +19,7 @@ import (
 	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
 )
@@ -76,22 +77,22 @@ func nameAll(p *model.Program) names {
 	var keys, ids []string
 	for _, g := range p.Groups {
 		keys = append(keys, g.Name)
-		ids = append(ids, identifier(emit.Words(g.Name)))
+		ids = append(ids, identifier(naming.Words(g.Name)))
 	}
-	for i, id := range emit.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
+	for i, id := range naming.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
 		n.group[p.Groups[i]] = id
 	}
 	keys, ids = nil, nil
 	inputs := p.Inputs()
 	for _, e := range inputs {
 		keys = append(keys, e.Name)
-		ids = append(ids, identifier(append(emit.Words(e.Name), "security", "group", "id")))
+		ids = append(ids, identifier(append(naming.Words(e.Name), "security", "group", "id")))
 	}
-	for i, id := range emit.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
+	for i, id := range naming.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
 		n.external[inputs[i]] = id
 	}
 	ids = emit.RuleNames(p.Rules, identifier, "_")
-	n.rule = emit.Unique(ids, func(i int) string { return p.Rules[i].Key() }, maxName, joinSuffix)
+	n.rule = naming.Unique(ids, func(i int) string { return p.Rules[i].Key() }, maxName, joinSuffix)
 	return n
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/terraform"
+	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/live"
@@ -129,7 +130,7 @@ func TestTerraformApply(t *testing.T) {
 		}
 		fmt.Fprintf(&main, "\nmodule %q {\n  source = \"./%s\"\n  vpc_id = %q\n", a.name, a.name, a.vpc)
 		for _, e := range a.prog.Inputs() {
-			fmt.Fprintf(&main, "  %s_security_group_id = %q\n", strings.Join(emit.Words(e.Name), "_"), a.externals[e.Name])
+			fmt.Fprintf(&main, "  %s_security_group_id = %q\n", strings.Join(naming.Words(e.Name), "_"), a.externals[e.Name])
 		}
 		main.WriteString("}\n")
 	}

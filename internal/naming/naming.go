@@ -1,0 +1,49 @@
+// Package naming makes names from content: the words of a name, and
+// names made unique by a suffix hashed from what they name. The targets
+// name resources with it and the diagrams name nodes with it, so a name
+// changes only when what it names does.
+package naming
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"unicode"
+)
+
+// Words splits a name into lower-case words at every character that is not
+// a letter or digit, for targets to join in their own style.
+func Words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// Unique makes names unique. names[i] is the readable name of the thing
+// identified by key(i) (keys are distinct). Where readable names collide,
+// each colliding name gets a suffix hashed from its key, so the result
+// depends on content only, never on order. maxLen bounds the result; a
+// longer name is cut and given the suffix too. Keys are asked for only
+// where a suffix is needed: they can be costly to build, and most names
+// do not collide.
+func Unique(names []string, key func(i int) string, maxLen int, join func(name, suffix string) string) []string {
+	count := map[string]int{}
+	for _, n := range names {
+		count[n]++
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		if count[n] == 1 && len(n) <= maxLen {
+			out[i] = n
+			continue
+		}
+		sum := sha256.Sum256([]byte(key(i)))
+		suffix := hex.EncodeToString(sum[:4])
+		room := maxLen - len(join("", suffix))
+		if len(n) > room {
+			n = n[:room]
+		}
+		out[i] = join(n, suffix)
+	}
+	return out
+}

@@ -19,7 +19,6 @@ import (
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/lang/parser"
 	"github.com/sgc-dev/sgc/lang/source"
 )
 
@@ -924,20 +923,10 @@ func comparePorts(a, b []model.Port) int {
 	return len(a) - len(b)
 }
 
-// ParsePorts reads a port list written as in intent files ("tcp/443",
-// "udp/53, icmp/8"), without service names: for queries such as sgc why.
-func ParsePorts(text string) ([]model.Port, diag.List) {
-	f, diags := parser.ParseFile("<ports>", []byte("service q "+text))
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	svc, ok := f.Stmts[0].(*ast.ServiceDecl)
-	if len(f.Stmts) != 1 || !ok {
-		var l diag.List
-		l.Errorf(source.Range{}, parser.InvalidPort, "invalid port %q", text)
-		return nil, l
-	}
+// Ports compiles a port list without service names (as the CLI's
+// queries give them): its ports, sorted and distinct, and the problems.
+func Ports(l *ast.PortList) ([]model.Port, diag.List) {
 	c := &compiler{symbols: map[string]*symbol{}}
-	ports, _, _ := c.ports(svc.Ports)
+	ports, _, _ := c.ports(l)
 	return ports, c.diags
 }

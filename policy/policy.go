@@ -211,6 +211,24 @@ func CheckFileName(path string) error {
 	return nil
 }
 
+// ParsePorts reads a port list written as in intent files ("tcp/443",
+// "udp/53, icmp/8"), without service names: for queries such as sgc why.
+// It is the loader's because it turns text into the model: the compiler
+// only ever sees syntax trees.
+func ParsePorts(text string) ([]model.Port, diag.List) {
+	f, diags := parser.ParseFile("<ports>", []byte("service q "+text))
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	svc, ok := f.Stmts[0].(*ast.ServiceDecl)
+	if len(f.Stmts) != 1 || !ok {
+		var l diag.List
+		l.Errorf(source.Range{}, parser.InvalidPort, "invalid port %q", text)
+		return nil, l
+	}
+	return compiler.Ports(svc.Ports)
+}
+
 // CompileErrors reports whether the policy has errors other than lint
 // findings: whether it failed to parse, resolve or validate.
 func (p *Policy) CompileErrors() bool {

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 )
 
@@ -140,21 +139,23 @@ func flowDetails(o, n *model.Flow) []string {
 // network's block written "name (cidr)".
 type atom struct {
 	name string
-	cidr string // "" unless a network block
+	cidr netip.Prefix // the zero Prefix unless a network block
 }
 
+func (a atom) block() bool { return a.cidr.IsValid() }
+
 func (a atom) String() string {
-	if a.cidr == "" {
+	if !a.block() {
 		return a.name
 	}
-	return a.name + " (" + a.cidr + ")"
+	return a.name + " (" + a.cidr.String() + ")"
 }
 
 func atoms(e model.Endpoint) []atom {
 	if n, ok := e.(*model.Network); ok {
 		out := make([]atom, len(n.CIDRs))
 		for i, c := range n.CIDRs {
-			out[i] = atom{n.Name, c.String()}
+			out[i] = atom{n.Name, c}
 		}
 		return out
 	}
@@ -162,11 +163,23 @@ func atoms(e model.Endpoint) []atom {
 }
 
 // accessKey groups ports that can be compared as intervals: tcp and udp
-// ports by protocol; every other port (ICMP types, protocol numbers, all)
-// stands for itself.
+// ports by protocol (port is zero); every other port (ICMP types, protocol
+// numbers, all) stands for itself, in port.
 type accessKey struct {
 	src, dst atom
-	proto    string
+	proto    model.Protocol
+	port     model.Port
+}
+
+// interval reports whether the key's ports compare as intervals.
+func (k accessKey) interval() bool { return k.proto == model.TCP || k.proto == model.UDP }
+
+// label orders keys as their ports read: "tcp", "udp", or the port itself.
+func (k accessKey) label() string {
+	if k.interval() {
+		return string(k.proto)
+	}
+	return k.port.String()
 }
 
 type grant struct {
@@ -180,10 +193,10 @@ func accessSet(p *model.Program) map[accessKey]*grant {
 		for _, s := range atoms(f.From) {
 			for _, t := range atoms(f.To) {
 				for _, port := range f.Ports {
-					k := accessKey{s, t, string(port.Protocol)}
+					k := accessKey{src: s, dst: t, proto: port.Protocol}
 					iv := [2]int{port.From, port.To}
-					if !(port.Protocol == model.TCP || port.Protocol == model.UDP) {
-						k.proto = port.String()
+					if !k.interval() {
+						k.port = port
 						iv = [2]int{0, 0}
 					}
 					g := set[k]
@@ -206,12 +219,10 @@ func (x atom) covers(y atom) bool {
 	if x == y {
 		return true
 	}
-	if x.cidr == "" || y.cidr == "" {
+	if !x.block() || !y.block() {
 		return false
 	}
-	px, err1 := netip.ParsePrefix(x.cidr)
-	py, err2 := netip.ParsePrefix(y.cidr)
-	return err1 == nil && err2 == nil && px.Bits() <= py.Bits() && px.Contains(py.Addr())
+	return x.cidr.Bits() <= y.cidr.Bits() && x.cidr.Contains(y.cidr.Addr())
 }
 
 // subtract returns the access in a that b does not allow. Access to or
@@ -221,10 +232,14 @@ func (x atom) covers(y atom) bool {
 func subtract(a, b map[accessKey]*grant) []Access {
 	type pairKey struct{ src, dst atom }
 	// b's blocks, by protocol, for the containment lookups.
-	withBlocks := map[string][]accessKey{}
+	type family struct {
+		proto model.Protocol
+		port  model.Port
+	}
+	withBlocks := map[family][]accessKey{}
 	for k := range b {
-		if k.src.cidr != "" || k.dst.cidr != "" {
-			withBlocks[k.proto] = append(withBlocks[k.proto], k)
+		if k.src.block() || k.dst.block() {
+			withBlocks[family{k.proto, k.port}] = append(withBlocks[family{k.proto, k.port}], k)
 		}
 	}
 	byPair := map[pairKey]*Access{}
@@ -240,7 +255,7 @@ func subtract(a, b map[accessKey]*grant) []Access {
 		if keys[i].dst != keys[j].dst {
 			return keys[i].dst.String() < keys[j].dst.String()
 		}
-		return keys[i].proto < keys[j].proto
+		return keys[i].label() < keys[j].label()
 	})
 	for _, k := range keys {
 		g := a[k]
@@ -248,8 +263,8 @@ func subtract(a, b map[accessKey]*grant) []Access {
 		if other, ok := b[k]; ok {
 			allowed = append(allowed, other.ivals...)
 		}
-		if k.src.cidr != "" || k.dst.cidr != "" {
-			for _, k2 := range withBlocks[k.proto] {
+		if k.src.block() || k.dst.block() {
+			for _, k2 := range withBlocks[family{k.proto, k.port}] {
 				if k2 != k && k2.src.covers(k.src) && k2.dst.covers(k.dst) {
 					allowed = append(allowed, b[k2].ivals...)
 				}
@@ -267,10 +282,10 @@ func subtract(a, b map[accessKey]*grant) []Access {
 			order = append(order, pk)
 		}
 		for _, iv := range rest {
-			if k.proto == "tcp" || k.proto == "udp" {
-				acc.Ports = append(acc.Ports, model.Port{Protocol: model.Protocol(k.proto), From: iv[0], To: iv[1]})
+			if k.interval() {
+				acc.Ports = append(acc.Ports, model.Port{Protocol: k.proto, From: iv[0], To: iv[1]})
 			} else {
-				acc.Ports = append(acc.Ports, portOf(k.proto))
+				acc.Ports = append(acc.Ports, k.port)
 			}
 			// The flows whose ranges meet the difference grant it.
 			for giv, fs := range g.flows {
@@ -284,26 +299,17 @@ func subtract(a, b map[accessKey]*grant) []Access {
 	for _, pk := range order {
 		acc := byPair[pk]
 		sortBySource(acc.Flows)
-		if pk.src.cidr != "" {
+		if pk.src.block() {
 			// A block that replaced a narrower one of the same network.
 			for k := range b {
-				if k.src.name == pk.src.name && k.src.cidr != "" && k.src.cidr != pk.src.cidr && k.dst == pk.dst {
-					acc.Note = "was " + k.src.cidr
+				if k.src.name == pk.src.name && k.src.block() && k.src.cidr != pk.src.cidr && k.dst == pk.dst {
+					acc.Note = "was " + k.src.cidr.String()
 				}
 			}
 		}
 		out = append(out, *acc)
 	}
 	return out
-}
-
-// portOf reads back a port written by model.Port.String.
-func portOf(s string) model.Port {
-	ports, _ := compiler.ParsePorts(s)
-	if len(ports) != 1 {
-		return model.Port{Protocol: model.All, From: -1, To: -1}
-	}
-	return ports[0]
 }
 
 func appendNew(fs []*model.Flow, more ...*model.Flow) []*model.Flow {

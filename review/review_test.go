@@ -76,7 +76,7 @@ func TestGolden(t *testing.T) {
 					fmt.Fprintf(&answers, "error: %v\n", err)
 					continue
 				}
-				ports, diags := compiler.ParsePorts(strings.Join(f[3:], " "))
+				ports, diags := policy.ParsePorts(strings.Join(f[3:], " "))
 				if diags.HasErrors() {
 					t.Fatalf("%s: %v", q, diags)
 				}

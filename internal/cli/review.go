@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/policy"
 	"github.com/sgc-dev/sgc/review"
@@ -123,7 +122,7 @@ func newWhyCmd(e *env) *cobra.Command {
 			if err != nil {
 				return usageErrorf("destination: %v", err)
 			}
-			ports, diags := compiler.ParsePorts(args[2])
+			ports, diags := policy.ParsePorts(args[2])
 			if diags.HasErrors() || len(ports) == 0 {
 				return usageErrorf("port %q: write it as in intent files, such as tcp/443 or udp/53", args[2])
 			}

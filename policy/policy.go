@@ -115,15 +115,18 @@ func ConfigPath(paths []string) string {
 // Load reads the settings file (if any), and reads, parses, compiles and
 // lints the policy at paths.
 func Load(paths []string, opts compiler.Options) (*Policy, error) {
-	return LoadAlongside(paths, opts, nil)
+	p, err := Read(paths, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.RunLint()
+	return p, nil
 }
 
-// LoadAlongside is Load, and when the policy compiles without errors it
-// also runs alongside(policy) while the lints run: both only read the
-// program, so a build emits its output at the same time as it is checked.
-// The caller decides from the returned Diags whether to use what
-// alongside made.
-func LoadAlongside(paths []string, opts compiler.Options, alongside func(*Policy)) (*Policy, error) {
+// Read is Load without the lints: for a driver that runs them itself, at
+// the same time as other work that reads the program (build emits while
+// the lints run), with RunLint.
+func Read(paths []string, opts compiler.Options) (*Policy, error) {
 	names, err := Files(paths)
 	if err != nil {
 		return nil, err
@@ -174,17 +177,6 @@ func LoadAlongside(paths []string, opts compiler.Options, alongside func(*Policy
 		p.Diags = append(p.Diags, d...)
 		p.Diags = append(p.Diags, adopt.Check(m, p.Program)...)
 	}
-	if alongside == nil || p.Diags.HasErrors() {
-		p.RunLint()
-		return p, nil
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		alongside(p)
-	}()
-	p.RunLint()
-	<-done
 	return p, nil
 }
 

@@ -70,18 +70,25 @@ func newBuildCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			// The output is generated while the lints run, and thrown
-			// away if they find an error.
+			// The output is generated while the lints run (both only read
+			// the program), and thrown away if they find an error.
+			p, err := loadWith(policy.Read, args, day)
+			if err != nil {
+				return err
+			}
 			var (
 				files []emit.File
 				diags diag.List
 			)
-			p, err := loadAlongside(args, day, func(p *policy.Policy) {
+			if !p.Diags.HasErrors() {
 				opts.Adopt = p.Adopt // groups and rules taken over, from *.adopt.hcl
-				files, diags = t.Emit(p.Program, opts)
-			})
-			if err != nil {
-				return err
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					files, diags = t.Emit(p.Program, opts)
+				}()
+				p.RunLint()
+				<-done
 			}
 			diag.Fprint(e.stderr, p.Sources, p.Diags)
 			if p.Diags.HasErrors() {

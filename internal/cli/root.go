@@ -163,18 +163,18 @@ func (n *nowFlag) time() (time.Time, error) {
 	return t, nil
 }
 
-// load reads and compiles the policy at paths ("." when none).
+// load reads, compiles and lints the policy at paths ("." when none).
 func load(paths []string, now time.Time) (*policy.Policy, error) {
-	return loadAlongside(paths, now, nil)
+	return loadWith(policy.Load, paths, now)
 }
 
-// loadAlongside is load, running alongside on the program while the lints
-// run (see policy.LoadAlongside).
-func loadAlongside(paths []string, now time.Time, alongside func(*policy.Policy)) (*policy.Policy, error) {
+// loadWith runs a loader (policy.Load, or policy.Read for a driver that
+// lints itself) and turns its usage errors into exit code 2.
+func loadWith(loader func([]string, compiler.Options) (*policy.Policy, error), paths []string, now time.Time) (*policy.Policy, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	p, err := policy.LoadAlongside(paths, compiler.Options{Now: now}, alongside)
+	p, err := loader(paths, compiler.Options{Now: now})
 	if err != nil {
 		var ue *policy.UsageError
 		if errors.As(err, &ue) {

@@ -29,6 +29,10 @@ type Target struct {
 	// Emit generates the output files for a program that compiled without
 	// errors. It reports what it cannot express as diagnostics.
 	Emit func(p *model.Program, opts Options) ([]File, diag.List)
+	// Formats are the --format values the target takes, its default first.
+	Formats []string
+	// Splits reports whether the target takes --split.
+	Splits bool
 	// Owns reports whether name is a file this target can produce. In an
 	// output directory without a manifest (one built by an sgc that kept
 	// none) only such files, at the top level, are ever replaced or removed.
@@ -50,6 +54,25 @@ type Options struct {
 	// Adopt ties groups and rules to live ones, which the output adopts
 	// (keeping their AWS names and descriptions) instead of creating.
 	Adopt *adopt.Mapping
+}
+
+// Check reports an option the target cannot honour (an unknown --format,
+// --split where it does not split) as an error for the user: the CLI
+// refuses it as bad usage before anything is built.
+func (t *Target) Check(opts Options) error {
+	if opts.Format != "" {
+		ok := false
+		for _, f := range t.Formats {
+			ok = ok || f == opts.Format
+		}
+		if !ok {
+			return fmt.Errorf("--format %q: the %s target writes %s", opts.Format, t.Name, strings.Join(t.Formats, " or "))
+		}
+	}
+	if opts.Split && !t.Splits {
+		return fmt.Errorf("--split: the %s target has no size limit to split for", t.Name)
+	}
+	return nil
 }
 
 // UnsupportedOption is the code of a finding that a target cannot honour an

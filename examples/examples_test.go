@@ -12,8 +12,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/emit"
-	"github.com/sgc-dev/sgc/emit/cloudformation"
-	"github.com/sgc-dev/sgc/emit/terraform"
+	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/format"
@@ -82,13 +81,12 @@ func TestExamplesFormatted(t *testing.T) {
 // -update) or checks that it is current: readers see real output, and any
 // change to it shows up in review.
 func TestExamplesOutput(t *testing.T) {
-	targets := []*emit.Target{terraform.Target, cloudformation.Target}
 	for _, dir := range Dirs(t) {
 		p, err := policy.Load([]string{dir}, compiler.Options{Now: Now})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, target := range targets {
+		for _, target := range targets.All {
 			files, diags := target.Emit(p.Program, emit.Options{})
 			if len(diags) > 0 {
 				t.Fatalf("%s: %s: %v", dir, target.Name, diags)

@@ -27,10 +27,12 @@ import (
 
 // Target is the CloudFormation target.
 var Target = &emit.Target{
-	Name: "cloudformation",
-	Doc:  "a CloudFormation template (--format yaml|json, --split for big policies)",
-	Emit: Emit,
-	Owns: owns,
+	Name:    "cloudformation",
+	Doc:     "a CloudFormation template (--format yaml|json, --split for big policies)",
+	Emit:    Emit,
+	Formats: []string{"yaml", "json"},
+	Splits:  true,
+	Owns:    owns,
 }
 
 // ownedName matches the files the target writes: one template, or the
@@ -57,7 +59,10 @@ const (
 	// TemplateSize (a warning): the template is too big to pass inline and
 	// must be uploaded to S3 to deploy.
 	TemplateSize = "TemplateSize"
-	// UnknownFormat: --format names no format of this target.
+	// UnknownFormat is no longer reported: an unknown --format is bad
+	// usage, refused before the build (emit.Target.Check), and a target
+	// asked for one anyway says UnsupportedOption. Kept so that the code
+	// never comes to mean something else.
 	UnknownFormat = "UnknownFormat"
 )
 
@@ -291,7 +296,7 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		ext = "yaml"
 	case "yaml", "json":
 	default:
-		diags.Errorf(noPos, UnknownFormat, "unknown CloudFormation format %q", opts.Format).
+		diags.Errorf(noPos, emit.UnsupportedOption, "unknown CloudFormation format %q", opts.Format).
 			WithSuggestion("Use --format yaml (the default) or --format json.")
 		return nil, diags
 	}

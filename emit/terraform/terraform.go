@@ -26,9 +26,10 @@ import (
 
 // Target is the Terraform module target.
 var Target = &emit.Target{
-	Name: "terraform",
-	Doc:  "a Terraform module for the hashicorp/aws provider (>= 5.0)",
-	Emit: Emit,
+	Name:    "terraform",
+	Doc:     "a Terraform module for the hashicorp/aws provider (>= 5.0)",
+	Emit:    Emit,
+	Formats: []string{"hcl"},
 	Owns: func(name string) bool {
 		switch name {
 		case VersionsFile, VariablesFile, MainFile, OutputsFile, ImportsFile:

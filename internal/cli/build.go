@@ -10,6 +10,7 @@ import (
 	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/policy"
 )
@@ -50,7 +51,7 @@ func newBuildCmd(e *env) *cobra.Command {
 		opts        emit.Options
 	)
 	var docs []string
-	for _, t := range targets {
+	for _, t := range targets.All {
 		docs = append(docs, fmt.Sprintf("  %-15s %s", t.Name, t.Doc))
 	}
 	cmd := &cobra.Command{
@@ -59,9 +60,12 @@ func newBuildCmd(e *env) *cobra.Command {
 		Long:    fmt.Sprintf(buildDoc, strings.Join(docs, "\n")),
 		Example: buildExamples,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t := findTarget(target)
+			t := targets.Find(target)
 			if t == nil {
-				return usageErrorf("-t %q: want one of %s", target, strings.Join(targetNames(), ", "))
+				return usageErrorf("-t %q: want one of %s", target, strings.Join(targets.Names(), ", "))
+			}
+			if err := t.Check(opts); err != nil {
+				return &exitError{Code: ExitUsage, Err: err}
 			}
 			if dir == "" {
 				return usageErrorf("-o DIR is required: the directory to write the %s output to", t.Name)
@@ -129,7 +133,7 @@ func newBuildCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
-	cmd.Flags().StringVarP(&target, "target", "t", "", "output target: "+strings.Join(targetNames(), ", "))
+	cmd.Flags().StringVarP(&target, "target", "t", "", "output target: "+strings.Join(targets.Names(), ", "))
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "output directory")
 	cmd.Flags().StringVar(&opts.Format, "format", "", "output format where a target has several: yaml (default) or json for cloudformation")
 	cmd.Flags().BoolVar(&opts.Split, "split", false, "cloudformation: spread a policy too big for one stack over several, with a README giving the deploy order")

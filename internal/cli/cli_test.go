@@ -271,11 +271,15 @@ func TestBuildCloudFormation(t *testing.T) {
 			t.Errorf("split output lacks %s", f)
 		}
 	}
-	if r := run(t, "", "build", src, "-t", "cloudformation", "--format", "toml", "-o", out); r.code != 1 || !strings.Contains(r.stderr, "UnknownFormat") {
+	// Options a target cannot honour are bad usage, refused before building.
+	if r := run(t, "", "build", src, "-t", "cloudformation", "--format", "toml", "-o", out); r.code != 2 || !strings.Contains(r.stderr, "yaml or json") {
 		t.Errorf("bad format: exit %d: %s", r.code, r.stderr)
 	}
-	if r := run(t, "", "build", src, "-t", "terraform", "--split", "-o", t.TempDir()); r.code != 1 {
-		t.Errorf("terraform --split: exit %d", r.code)
+	if r := run(t, "", "build", src, "-t", "terraform", "--format", "json", "-o", out); r.code != 2 || !strings.Contains(r.stderr, "writes hcl") {
+		t.Errorf("terraform --format json: exit %d: %s", r.code, r.stderr)
+	}
+	if r := run(t, "", "build", src, "-t", "terraform", "--split", "-o", t.TempDir()); r.code != 2 || !strings.Contains(r.stderr, "--split") {
+		t.Errorf("terraform --split: exit %d: %s", r.code, r.stderr)
 	}
 }
 

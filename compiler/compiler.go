@@ -9,13 +9,13 @@ package compiler
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -250,42 +250,31 @@ func (c *compiler) checkGroupName(id *ast.Ident) {
 	}
 }
 
-var idPattern = regexp.MustCompile(`^(sg|pl)-([0-9a-f]{8}|[0-9a-f]{17})$`)
-
 func (c *compiler) checkID(w *ast.Word, prefix, what string) {
-	m := idPattern.FindStringSubmatch(w.Text)
-	if m != nil && m[1] == prefix {
+	form := awsform.GroupID
+	if prefix == "pl" {
+		form = awsform.PrefixListID
+	}
+	if form.MatchString(w.Text) {
 		return
 	}
 	c.diags.Errorf(w.Range(), MalformedID, "malformed %s id %q", what, w.Text).
 		WithDetail("A %s id is %q followed by 8 or 17 lower-case hexadecimal digits, such as %s-0123456789abcdef0.", what, prefix+"-", prefix)
 }
 
-// AWS's constraint on security group and rule descriptions.
+// AWS's constraint on descriptions, from the one place that holds it.
 const (
-	// MaxDescription is the longest description AWS accepts, in bytes.
-	MaxDescription   = 255
-	maxDescription   = MaxDescription
-	descriptionChars = "a-z A-Z 0-9, space and ._-:/()#,@[]+=&;{}!$*"
+	maxDescription   = awsform.MaxDescription
+	descriptionChars = awsform.DescriptionChars
 )
 
-// DescriptionChar reports whether AWS accepts r in a security group or
-// rule description.
-func DescriptionChar(r rune) bool { return descriptionChar(r) }
+var descriptionChar = awsform.DescriptionChar
 
 // FindDynamicReference returns the index in s of a CloudFormation dynamic
 // reference ("{{resolve:"), or -1. CloudFormation resolves such text in
 // any string property, so a description carrying one would put a secret
 // into a description anyone with ec2:DescribeSecurityGroups can read.
 func FindDynamicReference(s string) int { return strings.Index(s, "{{resolve:") }
-
-func descriptionChar(r rune) bool {
-	switch {
-	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		return true
-	}
-	return strings.ContainsRune(" ._-:/()#,@[]+=&;{}!$*", r)
-}
 
 // checkDescription applies AWS's description rules and points at the first
 // offending character.

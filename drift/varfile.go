@@ -12,7 +12,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/emit/terraform"
-	"github.com/sgc-dev/sgc/live"
+	"github.com/sgc-dev/sgc/internal/awsform"
 )
 
 // ReadVarFile reads the ids given to the externals of p declared without
@@ -60,7 +60,7 @@ func byExternal(file string, values map[string]string, names map[*model.External
 		if !ok {
 			continue
 		}
-		if !live.GroupIDPattern.MatchString(v) {
+		if !awsform.GroupID.MatchString(v) {
 			return nil, fmt.Errorf("%s: %s = %q is not a security group id", file, variable, v)
 		}
 		out[x.Name] = v

@@ -7,13 +7,13 @@ package importer
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/live"
 	"github.com/sgc-dev/sgc/policy"
@@ -58,7 +58,7 @@ func Import(e *live.Export, opts Options) ([]Draft, error) {
 		// their group: a value that is not in AWS's form could write
 		// outside the output directory or mix groups up.
 		switch {
-		case g.VpcID != "" && !live.VPCIDPattern.MatchString(g.VpcID):
+		case g.VpcID != "" && !awsform.VPCID.MatchString(g.VpcID):
 			skipped = append(skipped, fmt.Sprintf("skipped group %q: %q is not a VPC id", g.GroupName, g.VpcID))
 			continue
 		case !live.ValidToken(g.GroupID):
@@ -99,8 +99,6 @@ func Import(e *live.Export, opts Options) ([]Draft, error) {
 // to a slug.
 const maxName = 64
 
-var validName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
-
 // namer hands out unique valid names.
 type namer struct{ used map[string]bool }
 
@@ -125,7 +123,7 @@ func slug(s string) string {
 // usable reports whether cand can be a name in a draft.
 func usable(cand string) bool {
 	lower := strings.ToLower(cand)
-	return len(cand) <= maxName && validName.MatchString(cand) && !ast.Reserved[cand] && cand != "internet" &&
+	return len(cand) <= maxName && ast.ValidName(cand) && !ast.Reserved[cand] && cand != "internet" &&
 		!strings.HasPrefix(lower, "sg-") && lower != "default"
 }
 
@@ -161,7 +159,7 @@ func (n *namer) name(want, prefix string) string {
 func clean(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if compiler.DescriptionChar(r) {
+		if awsform.DescriptionChar(r) {
 			b.WriteRune(r)
 		} else {
 			b.WriteByte(' ')
@@ -171,8 +169,8 @@ func clean(s string) string {
 	for compiler.FindDynamicReference(out) >= 0 {
 		out = strings.ReplaceAll(out, "{{resolve:", "{ {resolve:")
 	}
-	if len(out) > compiler.MaxDescription {
-		out = strings.TrimSpace(out[:compiler.MaxDescription])
+	if len(out) > awsform.MaxDescription {
+		out = strings.TrimSpace(out[:awsform.MaxDescription])
 	}
 	return out
 }
@@ -233,7 +231,7 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		if owner != "" {
 			desc += " of account " + owner
 		}
-		if live.GroupIDPattern.MatchString(id) {
+		if awsform.GroupID.MatchString(id) {
 			externalDecls = append(externalDecls, externalDecl(n, id, clean(desc)))
 		} else {
 			externalDecls = append(externalDecls, comment(fmt.Sprintf("%q is not a well-formed group id: its id is an input of the generated code", id)),
@@ -337,7 +335,7 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		if clean(g.Description) != g.Description || g.Description == "" {
 			ag.Description = g.Description
 		}
-		if live.GroupIDPattern.MatchString(g.GroupID) {
+		if awsform.GroupID.MatchString(g.GroupID) {
 			d.Adopt.Groups = append(d.Adopt.Groups, ag)
 		}
 		for _, r := range rules {
@@ -491,7 +489,7 @@ func adoptPeer(r live.Rule, managed map[string]string) string {
 		if n, ok := managed[r.Peer]; ok {
 			return "group:" + n
 		}
-		if live.GroupIDPattern.MatchString(r.Peer) {
+		if awsform.GroupID.MatchString(r.Peer) {
 			return r.Peer
 		}
 		return ""

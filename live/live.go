@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/awsform"
 )
 
 // Export is the AWS CLI's JSON document of describe-security-groups and,
@@ -285,18 +286,11 @@ type Rule struct {
 	Description    string
 }
 
-// The forms of AWS identifiers.
-var (
-	GroupIDPattern      = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	PrefixListIDPattern = regexp.MustCompile(`^pl-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	VPCIDPattern        = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	AccountIDPattern    = regexp.MustCompile(`^[0-9]{12}$`)
-	// tokenPattern is what any id must look like to be carried at all: a
-	// group id that is not in AWS's form (as in hand-made or anonymised
-	// exports) still ties rules to groups, but is never written where only
-	// a real id may go.
-	tokenPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
-)
+// tokenPattern is what any id must look like to be carried at all: a
+// group id that is not in AWS's form (as in hand-made or anonymised
+// exports) still ties rules to groups, but is never written where only
+// a real id may go.
+var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
 // ValidToken reports whether s can serve as an identifier of an export's
 // object: short, printable, no spaces or quotes.
@@ -306,7 +300,7 @@ func ValidToken(s string) bool { return tokenPattern.MatchString(s) }
 // rule that AWS could not have described (ports out of range, a peer that
 // is not a block, a list id or an id-like token) is left out and returned
 // as a problem, so that no caller ever reads it as something else. Group
-// peers are checked only as tokens: see GroupIDPattern before writing one
+// peers are checked only as tokens: see awsform.GroupID before writing one
 // where AWS needs a real id.
 func (g *Group) Rules() (rules []Rule, problems []error) {
 	for _, dir := range []model.Direction{model.Ingress, model.Egress} {
@@ -342,7 +336,7 @@ func (g *Group) Rules() (rules []Rule, problems []error) {
 				}
 			}
 			for _, r := range p.PrefixListIds {
-				if !PrefixListIDPattern.MatchString(r.PrefixListID) {
+				if !awsform.PrefixListID.MatchString(r.PrefixListID) {
 					bad(fmt.Sprintf("%q is not a prefix list id", r.PrefixListID))
 				} else {
 					add("pl", r.PrefixListID, "", r.Description)
@@ -350,7 +344,7 @@ func (g *Group) Rules() (rules []Rule, problems []error) {
 			}
 			for _, r := range p.UserIdGroupPairs {
 				owner := r.UserID
-				if owner != "" && !AccountIDPattern.MatchString(owner) {
+				if owner != "" && !awsform.AccountID.MatchString(owner) {
 					owner = "" // an account id is only ever shown, never needed
 				}
 				if !ValidToken(r.GroupID) {

@@ -19,6 +19,7 @@ import (
 	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
@@ -228,7 +229,7 @@ func variables(header string, p *model.Program, n names) *blocks {
 			v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
 			val := v.AppendNewBlock("validation", nil).Body()
 			val.SetAttributeRaw("condition", hclwrite.TokensForFunctionCall("can",
-				hclwrite.TokensForFunctionCall("regex", hclwrite.TokensForValue(cty.StringVal(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)),
+				hclwrite.TokensForFunctionCall("regex", hclwrite.TokensForValue(cty.StringVal(awsform.GroupIDSource)),
 					hclwrite.TokensForTraversal(traversal("var", name)))))
 			val.SetAttributeValue("error_message", cty.StringVal(fmt.Sprintf("%s must be a security group id such as sg-0123456789abcdef0.", name)))
 		})

@@ -15,6 +15,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/importer"
+	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/live"
@@ -258,7 +259,7 @@ func newDriftCmd(e *env) *cobra.Command {
 			inputs := map[string]string{}
 			for _, v := range vars {
 				name, id, ok := strings.Cut(v, "=")
-				if !ok || !live.GroupIDPattern.MatchString(id) {
+				if !ok || !awsform.GroupID.MatchString(id) {
 					return usageErrorf("--var %q: want NAME=sg-0123456789abcdef0", v)
 				}
 				inputs[name] = id

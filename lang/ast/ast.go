@@ -230,6 +230,23 @@ func (t *PortTerm) Continued() bool { return t.Kind == PortRange && t.Protocol =
 // language reference lists them.
 var Decls = []string{"group", "network", "prefix-list", "external", "service"}
 
+// ValidName reports whether s has the form of a name: a letter, then
+// letters, digits, "-", "_" and ".". Reserved words have the form too;
+// see Reserved.
+func ValidName(s string) bool {
+	if s == "" || !letter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !letter(c) && !(c >= '0' && c <= '9') && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func letter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
 // Reserved lists the words that cannot be used as names: they are keywords
 // or have a fixed meaning in port lists.
 var Reserved = map[string]bool{

@@ -58,20 +58,9 @@ func (d *decoder) stmt(s ast.Stmt) {
 	}
 }
 
-// validName reports whether s has the form of a name: a letter, then
-// letters, digits, "-", "_" and ".".
-func validName(s string) bool {
-	if s == "" || !isLetter(s[0]) {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !isLetter(c) && !isDigit(c) && c != '-' && c != '_' && c != '.' {
-			return false
-		}
-	}
-	return true
-}
+// validName is the language's rule for names, from the syntax tree's
+// package, which import uses too.
+var validName = ast.ValidName
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }

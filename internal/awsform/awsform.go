@@ -1,0 +1,43 @@
+// Package awsform holds the forms AWS gives its identifiers and the
+// alphabet of its descriptions: one place for each rule, which the
+// compiler, the export reader, import, drift and the targets all call.
+package awsform
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The forms of the ids sgc reads and writes: a prefix, then 8 or 17
+// lower-case hexadecimal digits.
+const (
+	GroupIDSource      = `^sg-([0-9a-f]{8}|[0-9a-f]{17})$`
+	PrefixListIDSource = `^pl-([0-9a-f]{8}|[0-9a-f]{17})$`
+	VPCIDSource        = `^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`
+)
+
+// The ids' forms, compiled.
+var (
+	GroupID      = regexp.MustCompile(GroupIDSource)
+	PrefixListID = regexp.MustCompile(PrefixListIDSource)
+	VPCID        = regexp.MustCompile(VPCIDSource)
+	AccountID    = regexp.MustCompile(`^[0-9]{12}$`)
+)
+
+// AWS's constraint on security group and rule descriptions.
+const (
+	// MaxDescription is the longest description AWS accepts, in bytes.
+	MaxDescription = 255
+	// DescriptionChars says in words what DescriptionChar accepts.
+	DescriptionChars = "a-z A-Z 0-9, space and ._-:/()#,@[]+=&;{}!$*"
+)
+
+// DescriptionChar reports whether AWS accepts r in a security group or
+// rule description.
+func DescriptionChar(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return true
+	}
+	return strings.ContainsRune(" ._-:/()#,@[]+=&;{}!$*", r)
+}

@@ -17,15 +17,7 @@ import (
 var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
 // inputs returns the archive's intent files.
-func inputs(a *txtar.Archive) map[string][]byte {
-	srcs := map[string][]byte{}
-	for _, f := range a.Files {
-		if strings.HasSuffix(f.Name, ".intent") {
-			srcs[f.Name] = f.Data
-		}
-	}
-	return srcs
-}
+func inputs(a *txtar.Archive) map[string][]byte { return golden.Inputs(a, ".intent") }
 
 // render compiles the archive's files and renders diagnostics and model.
 func render(srcs map[string][]byte) map[string]string {

@@ -51,12 +51,7 @@ func build(t testing.TB, p *model.Program, opts emit.Options) []emit.File {
 
 func TestGolden(t *testing.T) {
 	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
-		srcs := map[string][]byte{}
-		for _, f := range a.Files {
-			if strings.HasSuffix(f.Name, ".intent") {
-				srcs[f.Name] = f.Data
-			}
-		}
+		srcs := golden.Inputs(a, ".intent")
 		opts := emit.Options{SourceLines: bytes.Contains(a.Comment, []byte("[source-lines]")), Split: bytes.Contains(a.Comment, []byte("[split]"))}
 		if bytes.Contains(a.Comment, []byte("[json]")) {
 			opts.Format = "json"

@@ -39,15 +39,7 @@ func build(t testing.TB, srcs map[string][]byte, opts emit.Options) (*model.Prog
 	return p.Program, files
 }
 
-func intents(a *txtar.Archive) map[string][]byte {
-	srcs := map[string][]byte{}
-	for _, f := range a.Files {
-		if strings.HasSuffix(f.Name, ".intent") {
-			srcs[f.Name] = f.Data
-		}
-	}
-	return srcs
-}
+func intents(a *txtar.Archive) map[string][]byte { return golden.Inputs(a, ".intent") }
 
 // TestGolden compares the emitted module of each archive with its
 // expected files, and checks that each is already in hclwrite.Format form.

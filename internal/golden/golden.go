@@ -123,3 +123,25 @@ func File(t *testing.T, path string, got []byte) {
 		t.Errorf("%s differs from the generated output (rerun with -update to accept)\n--- want\n%s\n--- got\n%s", path, want, got)
 	}
 }
+
+// Inputs returns the archive's files whose names end in ext (".intent"),
+// by name: the inputs of a golden case.
+func Inputs(a *txtar.Archive, ext string) map[string][]byte {
+	srcs := map[string][]byte{}
+	for _, f := range a.Files {
+		if strings.HasSuffix(f.Name, ext) {
+			srcs[f.Name] = f.Data
+		}
+	}
+	return srcs
+}
+
+// Input returns the archive's file called name, or nil.
+func Input(a *txtar.Archive, name string) []byte {
+	for _, f := range a.Files {
+		if f.Name == name {
+			return f.Data
+		}
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package drift_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/drift"
+	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/live"
+	"github.com/sgc-dev/sgc/policy"
+)
+
+// TestGolden compares each archive's policy (*.intent) with its export
+// (live.json) and writes the report in every format.
+func TestGolden(t *testing.T) {
+	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
+		p := policy.FromSources(golden.Inputs(a, ".intent"), compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		if p.Diags.HasErrors() {
+			t.Fatal(p.Diags)
+		}
+		e, err := live.Parse(golden.Input(a, "live.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := drift.Compare(p.Program, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text, md, js strings.Builder
+		rep.WriteText(&text)
+		rep.WriteMarkdown(&md)
+		rep.WriteJSON(&js)
+		return map[string]string{"report.txt": text.String(), "report.md": md.String(), "report.json": js.String()}
+	})
+}

@@ -1,0 +1,137 @@
+package compiler
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/awsform"
+	"github.com/sgc-dev/sgc/lang/ast"
+)
+
+func (c *compiler) declareInternet() {
+	n := &model.Network{
+		Decl:        model.Decl{Name: Internet},
+		CIDRs:       []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")},
+		Description: "Every IPv4 and IPv6 address",
+		Predeclared: true,
+	}
+	c.symbols[Internet] = &symbol{kind: model.KindNetwork, decl: &n.Decl, entity: n}
+	c.prog.Networks = append(c.prog.Networks, n)
+}
+
+func declOf(name *ast.Ident, s ast.Stmt) model.Decl {
+	return model.Decl{Name: name.Name, NameRange: name.Range(), Range: s.Range()}
+}
+
+// declare records one declaration and checks what can be checked without
+// looking at other declarations.
+func (c *compiler) declare(s ast.Stmt) {
+	var (
+		name   *ast.Ident
+		kind   model.Kind
+		entity model.Endpoint
+		bad    bool
+	)
+	switch s := s.(type) {
+	case *ast.GroupDecl:
+		g := &model.Group{Decl: declOf(s.Name, s), Description: s.Description.Value, InternetFacing: s.InternetFacing != nil}
+		c.checkGroupName(s.Name)
+		c.checkDescription(s.Description, "group description")
+		name, kind, entity = s.Name, model.KindGroup, g
+	case *ast.NetworkDecl:
+		n := &model.Network{Decl: declOf(s.Name, s), Description: s.Description.Value}
+		for _, a := range s.Addresses {
+			if p := c.cidr(a); p.IsValid() {
+				n.CIDRs = append(n.CIDRs, p)
+			}
+		}
+		n.CIDRs = sortPrefixes(n.CIDRs)
+		c.checkDescription(s.Description, "network description")
+		name, kind, entity = s.Name, model.KindNetwork, n
+	case *ast.PrefixListDecl:
+		l := &model.PrefixList{Decl: declOf(s.Name, s), ID: s.ID.Text, Description: s.Description.Value}
+		c.checkID(s.ID, "pl", "prefix list")
+		if m := s.MaxEntries; m != nil {
+			if m.Value < 1 || m.Value > 1000 {
+				c.diags.Errorf(m.Range(), InvalidMaxEntries, "max-entries %s is out of range", m.Text).
+					WithDetail("A managed prefix list holds from 1 to 1000 entries.")
+			}
+			l.MaxEntries = m.Value
+		}
+		c.checkDescription(s.Description, "prefix list description")
+		name, kind, entity = s.Name, model.KindPrefixList, l
+	case *ast.ExternalDecl:
+		e := &model.External{Decl: declOf(s.Name, s), Description: s.Description.Value}
+		if s.ID != nil {
+			e.ID = s.ID.Text
+			c.checkID(s.ID, "sg", "security group")
+		}
+		c.checkDescription(s.Description, "external description")
+		name, kind, entity = s.Name, model.KindExternal, e
+	case *ast.ServiceDecl:
+		name, kind, entity = s.Name, model.KindService, &model.Service{Decl: declOf(s.Name, s)}
+	case *ast.BadStmt:
+		if s.Name == nil {
+			return
+		}
+		name, bad = s.Name, true
+	default:
+		return
+	}
+	if prev, ok := c.symbols[name.Name]; ok {
+		d := c.diags.Errorf(name.Range(), DuplicateName, "%q is already declared", name.Name)
+		if prev.node == nil {
+			d.WithDetail("%q is predeclared: it stands for every IPv4 and IPv6 address (0.0.0.0/0 and ::/0).", name.Name)
+		} else {
+			d.WithRelated(prev.decl.NameRange, "first declared here")
+		}
+		return
+	}
+	sym := &symbol{kind: kind, entity: entity, node: s, bad: bad}
+	if bad {
+		sym.decl = &model.Decl{Name: name.Name, NameRange: name.Range(), Range: s.Range()}
+		c.symbols[name.Name] = sym
+		return
+	}
+	sym.decl = entity.Declared()
+	c.symbols[name.Name] = sym
+	switch e := entity.(type) {
+	case *model.Group:
+		c.prog.Groups = append(c.prog.Groups, e)
+	case *model.Network:
+		c.prog.Networks = append(c.prog.Networks, e)
+	case *model.PrefixList:
+		c.prog.PrefixLists = append(c.prog.PrefixLists, e)
+	case *model.External:
+		c.prog.Externals = append(c.prog.Externals, e)
+	case *model.Service:
+		c.prog.Services = append(c.prog.Services, e)
+	}
+}
+
+func (c *compiler) checkGroupName(id *ast.Ident) {
+	lower := strings.ToLower(id.Name)
+	switch {
+	case lower == "default":
+		c.diags.Errorf(id.Range(), InvalidGroupName, "a security group cannot be named %q", id.Name).
+			WithDetail("AWS reserves \"default\" for the VPC's default group, which a policy cannot create. Name the group after what it contains.")
+	case strings.HasPrefix(lower, "sg-"):
+		c.diags.Errorf(id.Range(), InvalidGroupName, "a security group name cannot start with %q", id.Name[:3]).
+			WithDetail("AWS refuses group names that start with \"sg-\": they would read like group ids.")
+	case len(id.Name) > 255:
+		c.diags.Errorf(id.Range(), InvalidGroupName, "group name is %d characters long; AWS allows at most 255", len(id.Name))
+	}
+}
+
+func (c *compiler) checkID(w *ast.Word, prefix, what string) {
+	form := awsform.GroupID
+	if prefix == "pl" {
+		form = awsform.PrefixListID
+	}
+	if form.MatchString(w.Text) {
+		return
+	}
+	c.diags.Errorf(w.Range(), MalformedID, "malformed %s id %q", what, w.Text).
+		WithDetail("A %s id is %q followed by 8 or 17 lower-case hexadecimal digits, such as %s-0123456789abcdef0.", what, prefix+"-", prefix)
+}

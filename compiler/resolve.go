@@ -1,0 +1,138 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/limits"
+	"github.com/sgc-dev/sgc/lang/ast"
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
+)
+
+// suggest finds a declared name of the wanted kinds close to name. The
+// candidates of each set of kinds are gathered once, and all suggestions
+// of a compilation share one budget of work (limits.Suggestions names'
+// worth): past it, unknown names are still reported, without a guess.
+func (c *compiler) suggest(name string, want []model.Kind) string {
+	if c.suggested >= limits.Suggestions {
+		return ""
+	}
+	c.suggested++
+	key := fmt.Sprint(want)
+	s := c.suggesters[key]
+	if s == nil {
+		var candidates []string
+		for n, sym := range c.symbols {
+			if !sym.bad && kindIn(sym.kind, want) {
+				candidates = append(candidates, n)
+			}
+		}
+		if c.suggestBudget == nil {
+			budget := suggestionWork
+			c.suggestBudget = &budget
+		}
+		s = diag.NewSuggester(candidates, c.suggestBudget)
+		c.suggesters[key] = s
+	}
+	return s.Suggest(name)
+}
+
+// suggestionWork bounds the distance-table cells computed for suggestions
+// in one compilation: a fraction of a second.
+const suggestionWork = 20_000_000
+
+// lookup resolves a name used at id. want names the kinds acceptable there;
+// it returns nil (after reporting) when the name is unknown, of the wrong
+// kind, or declared by a bad statement.
+func (c *compiler) lookup(id *ast.Ident, want ...model.Kind) *symbol {
+	sym, ok := c.symbols[id.Name]
+	if !ok {
+		d := c.diags.Errorf(id.Range(), UnknownName, "unknown name %q", id.Name)
+		if s := c.suggest(id.Name, want); s != "" {
+			d.WithSuggestion("Did you mean %q?", s)
+		}
+		return nil
+	}
+	if sym.bad {
+		return nil
+	}
+	if !kindIn(sym.kind, want) {
+		var names []string
+		for _, k := range want {
+			names = append(names, k.String())
+		}
+		c.diags.Errorf(id.Range(), WrongKind, "%q is a %s, not a %s", id.Name, sym.kind, orList(names)).
+			WithRelated(sym.decl.NameRange, "declared here")
+		return nil
+	}
+	return sym
+}
+
+func kindIn(k model.Kind, ks []model.Kind) bool {
+	for _, w := range ks {
+		if k == w {
+			return true
+		}
+	}
+	return false
+}
+
+func orList(s []string) string {
+	if len(s) <= 1 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+var endpointKinds = []model.Kind{model.KindGroup, model.KindNetwork, model.KindPrefixList, model.KindExternal}
+
+// flow resolves and checks one flow and adds it to the program.
+func (c *compiler) flow(f *ast.Flow) {
+	from := c.lookup(f.From, endpointKinds...)
+	to := c.lookup(f.To, endpointKinds...)
+	ports, services, ok := c.ports(f.Ports)
+	c.checkDescription(f.Purpose, "purpose")
+	if from == nil || to == nil || !ok {
+		return
+	}
+	if from.kind != model.KindGroup && to.kind != model.KindGroup {
+		c.diags.Errorf(source.Range{Start: f.From.Pos, End: f.To.EndPos}, NonGroupFlow,
+			"flow from %s %q to %s %q has no group of this policy on either side", from.kind, f.From.Name, to.kind, f.To.Name).
+			WithDetail("A flow becomes rules on this policy's security groups, so at least one side must be a group declared with \"group\".")
+		return
+	}
+	fl := &model.Flow{
+		From: from.entity, To: to.entity,
+		Ports:        ports,
+		Services:     services,
+		Purpose:      f.Purpose.Value,
+		Range:        f.Range(),
+		FromRange:    f.From.Range(),
+		ToRange:      f.To.Range(),
+		PortsRange:   f.Ports.Range(),
+		PurposeRange: f.Purpose.Range(),
+	}
+	for _, w := range f.Waivers {
+		mw := model.Waiver{Until: w.Until.Time, Reason: w.Reason.Value, Range: w.Range(),
+			Expired: !c.opts.Now.Before(w.Until.Time)}
+		for _, id := range w.IDs {
+			mw.IDs = append(mw.IDs, id.Name)
+		}
+		fl.Waivers = append(fl.Waivers, mw)
+	}
+	if f.Until != nil {
+		fl.Until = f.Until.Time
+		fl.UntilRange = f.Until.Range()
+		switch {
+		case !c.opts.Now.Before(fl.Until):
+			fl.Status = model.Expired
+			c.diags.Warnf(f.Until.Range(), ExpiredFlow, "flow expired on %s", f.Until.Text).
+				WithDetail("The access it granted has ended: builds leave it out. Delete the flow, or give it a new date if the access is still needed.")
+		case fl.Until.Sub(c.opts.Now) <= c.opts.ExpiringWithin:
+			fl.Status = model.Expiring
+		}
+	}
+	c.prog.Flows = append(c.prog.Flows, fl)
+}

@@ -1,15 +1,17 @@
 package cloudformation
 
 import (
-	"go.yaml.in/yaml/v3"
 	"slices"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"bytes"
-	"github.com/sgc-dev/sgc/compiler/model"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sgc-dev/sgc/compiler/model"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/emit"

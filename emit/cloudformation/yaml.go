@@ -2,87 +2,12 @@ package cloudformation
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-)
-
-// A template is built as a small tree of values with a fixed key order,
-// then rendered as YAML (through yaml.Node, with the short-form intrinsic
-// tags) or as JSON. Keeping one tree for both formats is what makes them
-// say the same thing.
-
-// object is a mapping whose keys keep the order they were set in.
-type object struct {
-	keys  []string
-	vals  []any
-	index map[string]int // position of each key, once there are many; nil before
-}
-
-// indexFrom is the size from which an object indexes its keys: most
-// objects have a handful, which a scan finds faster than a map.
-const indexFrom = 16
-
-func obj() *object { return &object{} }
-
-// objN returns an empty object with room for n keys.
-func objN(n int) *object {
-	return &object{keys: make([]string, 0, n), vals: make([]any, 0, n)}
-}
-
-func (o *object) find(key string) int {
-	if o.index != nil {
-		if i, ok := o.index[key]; ok {
-			return i
-		}
-		return -1
-	}
-	for i, k := range o.keys {
-		if k == key {
-			return i
-		}
-	}
-	return -1
-}
-
-// set adds or replaces key and returns o, for chaining.
-func (o *object) set(key string, v any) *object {
-	if i := o.find(key); i >= 0 {
-		o.vals[i] = v
-		return o
-	}
-	o.keys = append(o.keys, key)
-	o.vals = append(o.vals, v)
-	switch {
-	case o.index != nil:
-		o.index[key] = len(o.keys) - 1
-	case len(o.keys) >= indexFrom:
-		o.index = make(map[string]int, 2*len(o.keys))
-		for i, k := range o.keys {
-			o.index[k] = i
-		}
-	}
-	return o
-}
-
-func (o *object) get(key string) any {
-	if i := o.find(key); i >= 0 {
-		return o.vals[i]
-	}
-	return nil
-}
-
-// Intrinsic functions. Each renders as a short-form tag in YAML and as
-// {"Fn::...": ...} in JSON.
-type (
-	ref       struct{ name string }           // !Ref name
-	getAtt    struct{ resource, attr string } // !GetAtt resource.attr
-	sub       struct{ text string }           // !Sub text
-	importVal struct{ name any }              // Fn::ImportValue: name (long form: it may hold a !Sub)
 )
 
 // yaml11Special matches plain scalars that a YAML 1.1 reader, such as
@@ -172,45 +97,6 @@ func isAlnum(c byte) bool {
 // do not accept at the start of a plain scalar.
 func quoteString(s string) bool { return yaml11Ambiguous(s) || strings.HasPrefix(s, ":") }
 
-func str(s string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if quoteString(s) {
-		n.Style = yaml.DoubleQuotedStyle
-	}
-	return n
-}
-
-func toYAML(v any) *yaml.Node {
-	switch v := v.(type) {
-	case *object:
-		n := &yaml.Node{Kind: yaml.MappingNode}
-		for i, k := range v.keys {
-			n.Content = append(n.Content, str(k), toYAML(v.vals[i]))
-		}
-		return n
-	case []any:
-		n := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, e := range v {
-			n.Content = append(n.Content, toYAML(e))
-		}
-		return n
-	case string:
-		return str(v)
-	case int:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v)}
-	case ref:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!Ref", Value: v.name}
-	case getAtt:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!GetAtt", Value: v.resource + "." + v.attr}
-	case sub:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!Sub", Value: v.text}
-	case importVal:
-		// AWS does not accept the short form !ImportValue around a !Sub.
-		return toYAML(obj().set("Fn::ImportValue", v.name))
-	}
-	panic("cloudformation: cannot render " + strconv.Quote(strings.TrimSpace(jsonString(v))))
-}
-
 // renderYAML writes the template with a comment header, in the block
 // layout yaml.v3 gives with an indent of 2. The block structure is written
 // here, straight from the tree; yaml.v3 decides how each scalar that is
@@ -224,20 +110,6 @@ func renderYAML(header string, t *object, cache *scalarCache, sizeHint int) []by
 	w.buf = append(w.buf, "# "+header+"\n"...)
 	w.node(t, "", false)
 	return w.buf
-}
-
-// renderYAMLReference writes the template with yaml.v3's encoder alone: the
-// specification renderYAML is tested against.
-func renderYAMLReference(header string, t *object) []byte {
-	var b bytes.Buffer
-	b.WriteString("# " + header + "\n")
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(toYAML(t)); err != nil {
-		panic(err)
-	}
-	enc.Close()
-	return b.Bytes()
 }
 
 type scalarKey struct {
@@ -404,80 +276,4 @@ func (w *yamlWriter) itemValue(v any, indent string) {
 		w.leaf(v)
 		w.buf = append(w.buf, '\n')
 	}
-}
-
-// jsonQuote quotes s as jsonString does; printable ASCII without quotes or
-// backslashes, nearly every string of a template, needs no encoder.
-func jsonQuote(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return jsonString(s)
-		}
-	}
-	return `"` + s + `"`
-}
-
-func jsonString(s any) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// toJSON writes v as indented JSON, keeping object key order.
-func toJSON(b *bytes.Buffer, v any, indent string) {
-	switch v := v.(type) {
-	case *object:
-		if len(v.keys) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{\n")
-		for i, k := range v.keys {
-			b.WriteString(indent + "  " + jsonQuote(k) + ": ")
-			toJSON(b, v.vals[i], indent+"  ")
-			if i < len(v.keys)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString(indent + "}")
-	case []any:
-		if len(v) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteString("[\n")
-		for i, e := range v {
-			b.WriteString(indent + "  ")
-			toJSON(b, e, indent+"  ")
-			if i < len(v)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString(indent + "]")
-	case string:
-		b.WriteString(jsonQuote(v))
-	case int:
-		b.WriteString(strconv.Itoa(v))
-	case ref:
-		toJSON(b, obj().set("Ref", v.name), indent)
-	case getAtt:
-		toJSON(b, obj().set("Fn::GetAtt", []any{v.resource, v.attr}), indent)
-	case sub:
-		toJSON(b, obj().set("Fn::Sub", v.text), indent)
-	case importVal:
-		toJSON(b, obj().set("Fn::ImportValue", v.name), indent)
-	default:
-		panic("cloudformation: cannot render value")
-	}
-}
-
-func renderJSON(t *object) []byte {
-	var b bytes.Buffer
-	toJSON(&b, t, "")
-	b.WriteByte('\n')
-	return b.Bytes()
 }

@@ -2,12 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"github.com/sgc-dev/sgc/lang/diag"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/policy"
 	"github.com/sgc-dev/sgc/review"
 )

@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"encoding/json"
-	"fmt"
-	"github.com/sgc-dev/sgc/lang/diag"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/config"
+	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/review"
 )
 
 const expiringDoc = `Expiring lists the policy's temporary flows by end date, soonest first, with
@@ -49,16 +46,11 @@ func newExpiringCmd(e *env) *cobra.Command {
 				diag.Fprint(e.stderr, p.Sources, p.Diags) // stderr: stdout is the command's output
 				return findings
 			}
-			flows := p.Program.TemporaryFlows(window)
+			report := review.ExpiringFlows(p.Program, window)
 			if format == "json" {
-				return writeExpiringJSON(e, p.Program, flows)
+				return report.WriteJSON(e.stdout)
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			for _, f := range flows {
-				fmt.Fprintf(tw, "%s\t%s\t%s -> %s %s\t%q\t%s\n", f.Until.Format("2006-01-02"), left(p.Program, f),
-					f.From.Declared().Name, f.To.Declared().Name, model.PortsString(f.Ports), f.Purpose, f.Range.Start)
-			}
-			return tw.Flush()
+			return report.WriteText(e.stdout)
 		},
 	}
 	now.register(cmd)
@@ -76,41 +68,4 @@ func parseWithin(s string) (d time.Duration, err error) {
 		return 0, usageErrorf("--within %v", err)
 	}
 	return d, nil
-}
-
-func daysLeft(p *model.Program, f *model.Flow) int {
-	return int(f.Until.Sub(p.Now).Hours() / 24)
-}
-
-func left(p *model.Program, f *model.Flow) string {
-	switch n := daysLeft(p, f); {
-	case f.Status == model.Expired:
-		return fmt.Sprintf("expired %d days ago", -n)
-	case n == 1:
-		return "tomorrow"
-	default:
-		return fmt.Sprintf("in %d days", n)
-	}
-}
-
-func writeExpiringJSON(e *env, p *model.Program, flows []*model.Flow) error {
-	type item struct {
-		Until    string `json:"until"`
-		DaysLeft int    `json:"days_left"`
-		Status   string `json:"status"`
-		From     string `json:"from"`
-		To       string `json:"to"`
-		Ports    string `json:"ports"`
-		Purpose  string `json:"purpose"`
-		File     string `json:"file"`
-		Line     int    `json:"line"`
-	}
-	out := []item{}
-	for _, f := range flows {
-		out = append(out, item{f.Until.Format("2006-01-02"), daysLeft(p, f), f.Status.String(), f.From.Declared().Name,
-			f.To.Declared().Name, model.PortsString(f.Ports), f.Purpose, f.Range.Start.Filename, f.Range.Start.Line})
-	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
 }

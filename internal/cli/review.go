@@ -2,11 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"github.com/sgc-dev/sgc/lang/diag"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/policy"
 	"github.com/sgc-dev/sgc/review"
 )

@@ -2,8 +2,10 @@ package review
 
 import (
 	"fmt"
+	"io"
 	"net/netip"
 	"sort"
+	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 )
@@ -50,7 +52,9 @@ func (q Party) matches(e model.Endpoint) bool {
 
 // Answer says whether a source may reach a destination on some ports.
 type Answer struct {
-	Allowed bool
+	// Question is the question, as "src -> dst ports".
+	Question string
+	Allowed  bool
 	// Because lists the active flows that allow it (each covering every
 	// port asked about), or, when denied, the nearest flows: between the
 	// same two parties on other ports, else those from the source or to the
@@ -61,7 +65,7 @@ type Answer struct {
 
 // Why answers "may src reach dst on ports?" from the active flows.
 func Why(p *model.Program, src, dst Party, ports []model.Port) Answer {
-	var ans Answer
+	ans := Answer{Question: fmt.Sprintf("%s -> %s %s", src, dst, model.PortsString(ports))}
 	var samePair, touching []*model.Flow
 	for _, f := range p.Flows {
 		if f.Status == model.Expired {
@@ -140,4 +144,26 @@ func Describe(f *model.Flow) string {
 		s += " until " + f.Until.Format("2006-01-02")
 	}
 	return s
+}
+
+// WriteText writes the answer for people: allowed or denied, and the
+// flows that allow it or, when denied, the nearest ones.
+func (a Answer) WriteText(w io.Writer) error {
+	var b strings.Builder
+	if a.Allowed {
+		fmt.Fprintf(&b, "allowed: %s\n", a.Question)
+		for _, f := range a.Because {
+			fmt.Fprintf(&b, "  %s\n", Describe(f))
+		}
+	} else {
+		fmt.Fprintf(&b, "denied: no flow allows %s\n", a.Question)
+		if len(a.Nearest) > 0 {
+			b.WriteString("nearest flows:\n")
+			for _, f := range a.Nearest {
+				fmt.Fprintf(&b, "  %s\n", Describe(f))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

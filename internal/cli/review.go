@@ -127,22 +127,13 @@ func newWhyCmd(e *env) *cobra.Command {
 				return usageErrorf("port %q: write it as in intent files, such as tcp/443 or udp/53", args[2])
 			}
 			ans := review.Why(p.Program, src, dst, ports)
-			what := fmt.Sprintf("%s -> %s %s", src, dst, model.PortsString(ports))
-			if ans.Allowed {
-				fmt.Fprintf(e.stdout, "allowed: %s\n", what)
-				for _, f := range ans.Because {
-					fmt.Fprintf(e.stdout, "  %s\n", review.Describe(f))
-				}
-				return nil
+			if err := ans.WriteText(e.stdout); err != nil {
+				return err
 			}
-			fmt.Fprintf(e.stdout, "denied: no flow allows %s\n", what)
-			if len(ans.Nearest) > 0 {
-				fmt.Fprintln(e.stdout, "nearest flows:")
-				for _, f := range ans.Nearest {
-					fmt.Fprintf(e.stdout, "  %s\n", review.Describe(f))
-				}
+			if !ans.Allowed {
+				return findings
 			}
-			return findings
+			return nil
 		},
 	}
 	now.register(cmd)

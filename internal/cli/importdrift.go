@@ -1,17 +1,12 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/importer"
@@ -20,9 +15,6 @@ import (
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/live"
 )
-
-// adoptHeaderStart begins every mapping file import writes.
-const adoptHeaderStart = "Written by sgc import"
 
 // awsFlags are the flags of the commands that read the account itself.
 type awsFlags struct {
@@ -156,47 +148,16 @@ func newImportCmd(e *env) *cobra.Command {
 				_, err := e.stdout.Write(drafts[0].Source)
 				return err
 			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+			written, err := importer.Write(dir, drafts, force)
+			for _, w := range written {
+				fmt.Fprintf(e.stderr, "wrote %s\n", w)
+			}
+			var refused *importer.NotOursError
+			if errors.As(err, &refused) {
+				return &exitError{Code: ExitUsage, Err: err}
+			}
+			if err != nil {
 				return err
-			}
-			// Check every file before writing any, so a refusal changes nothing.
-			for _, d := range drafts {
-				path := filepath.Join(dir, d.File)
-				head, regular, err := fsutil.Head(path)
-				switch {
-				case errors.Is(err, fs.ErrNotExist):
-				case err != nil:
-					return err
-				case !regular || !importer.IsDraft(head):
-					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s exists and was not drafted by sgc import; refusing to overwrite it", path)}
-				case !force:
-					old, err := os.ReadFile(path)
-					if err != nil {
-						return err
-					}
-					if !importer.Unedited(old) {
-						return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s is a draft someone has edited since sgc import wrote it; refusing to overwrite it (use --force to replace it)", path)}
-					}
-				}
-			}
-			for _, d := range drafts {
-				path := filepath.Join(dir, d.File)
-				if err := fsutil.WriteFileAtomic(path, d.Source, 0o644); err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stderr, "wrote %s\n", path)
-				if d.Adopt.Empty() {
-					continue
-				}
-				mapping := filepath.Join(dir, d.AdoptFile())
-				if head, _, err := fsutil.Head(mapping); err == nil && !bytes.HasPrefix(head, []byte("# "+adoptHeaderStart)) && !force {
-					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s exists and was not written by sgc import; refusing to overwrite it (use --force)", mapping)}
-				}
-				header := fmt.Sprintf(adoptHeaderStart+" for %s.\nsgc build reads it: the groups and rules below are adopted (Terraform import blocks,\na CloudFormation resources-to-import file) instead of created anew. Review it with the draft.", d.File)
-				if err := fsutil.WriteFileAtomic(mapping, adopt.Write(d.Adopt, header), 0o644); err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stderr, "wrote %s (%d groups, %d rules to adopt)\n", mapping, len(d.Adopt.Groups), len(d.Adopt.Rules))
 			}
 			return nil
 		},
@@ -363,12 +324,8 @@ func writePaste(e *env, path string, rep drift.Report) error {
 		fmt.Fprintf(e.stderr, "no rule was opened by hand; %s not written\n", path)
 		return nil
 	}
-	if head, regular, err := fsutil.Head(path); err == nil && (!regular || !importer.IsDraft(head)) {
-		return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s exists and is not a draft sgc wrote; refusing to overwrite it", path)}
-	} else if err == nil {
-		if old, err := os.ReadFile(path); err != nil || !importer.Unedited(old) {
-			return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s is a draft someone has edited; refusing to overwrite it", path)}
-		}
+	if err := importer.CheckDraftPath(path, false); err != nil {
+		return &exitError{Code: ExitUsage, Err: err}
 	}
 	if err := fsutil.WriteFileAtomic(path, src, 0o644); err != nil {
 		return &exitError{Code: ExitUsage, Err: err}

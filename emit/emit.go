@@ -26,6 +26,10 @@ import (
 type Target struct {
 	Name string // the --target value: "terraform"
 	Doc  string // one line for help output
+	// Join makes a resource name of words, and Sep is what it puts
+	// between two joined parts: RuleNamer builds names from parts.
+	Join func(words []string) string
+	Sep  string
 	// Emit generates the output files for a program that compiled without
 	// errors. It reports what it cannot express as diagnostics.
 	Emit func(p *model.Program, opts Options) ([]File, diag.List)

@@ -30,6 +30,8 @@ var Target = &emit.Target{
 	Name:    "cloudformation",
 	Doc:     "a CloudFormation template (--format yaml|json, --split for big policies)",
 	Emit:    Emit,
+	Join:    camel,
+	Sep:     "",
 	Formats: []string{"yaml", "json"},
 	Splits:  true,
 	Owns:    owns,

@@ -30,6 +30,8 @@ var Target = &emit.Target{
 	Name:    "terraform",
 	Doc:     "a Terraform module for the hashicorp/aws provider (>= 5.0)",
 	Emit:    Emit,
+	Join:    identifier,
+	Sep:     "_",
 	Formats: []string{"hcl"},
 	Owns: func(name string) bool {
 		switch name {

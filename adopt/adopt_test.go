@@ -8,7 +8,7 @@ import (
 
 	"github.com/sgc-dev/sgc/adopt"
 	"github.com/sgc-dev/sgc/compiler"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // TestRoundTripAndMatch: a mapping written reads back equal, and it adopts
@@ -39,7 +39,7 @@ func TestRoundTripAndMatch(t *testing.T) {
 	if !reflect.DeepEqual(back, m) {
 		t.Errorf("read back %+v, want %+v", back, m)
 	}
-	p := policy.FromSources(map[string][]byte{"p.intent": []byte(`group lb-web "LB"
+	p := load.FromSources(map[string][]byte{"p.intent": []byte(`group lb-web "LB"
 group app "App"
 network inside 10.0.0.0/8 "Inside"
 internet -> lb-web tcp/443 because "clients"

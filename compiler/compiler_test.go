@@ -10,7 +10,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // testNow is the fixed "today" of every golden test.
@@ -21,7 +21,7 @@ func inputs(a *txtar.Archive) map[string][]byte { return golden.Inputs(a, ".inte
 
 // render compiles the archive's files and renders diagnostics and model.
 func render(srcs map[string][]byte) map[string]string {
-	p := policy.FromSources(srcs, compiler.Options{Now: testNow})
+	p := load.FromSources(srcs, compiler.Options{Now: testNow})
 	var d, m strings.Builder
 	diag.Fprint(&d, p.Sources, p.Diags)
 	p.Program.Dump(&m)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/limits"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // serviceChain is `service s_i tcp/i, s_{i+1}` for i < n: each service
@@ -32,7 +32,7 @@ func serviceChain(n int) []byte {
 // still compiles flows that use services within the limit.
 func TestServiceChainBounded(t *testing.T) {
 	const n = 20000
-	p := policy.FromSources(map[string][]byte{"chain.intent": serviceChain(n)}, compiler.Options{Now: testNow})
+	p := load.FromSources(map[string][]byte{"chain.intent": serviceChain(n)}, compiler.Options{Now: testNow})
 	stored := 0
 	for _, s := range p.Program.Services {
 		stored += len(s.Ports)
@@ -65,7 +65,7 @@ func TestUnknownNamesBounded(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		fmt.Fprintf(&b, "team-%05d-prodution -> team-%05d-production tcp/443 because \"calls it\"\n", i, (i+1)%3000)
 	}
-	p := policy.FromSources(map[string][]byte{"many.intent": []byte(b.String())}, compiler.Options{Now: testNow})
+	p := load.FromSources(map[string][]byte{"many.intent": []byte(b.String())}, compiler.Options{Now: testNow})
 	unknown, suggested := 0, 0
 	for _, d := range p.Diags {
 		if d.Code == compiler.UnknownName {

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/sgc-dev/sgc/compiler"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // positions strips the source positions that the model dump shows, which
@@ -56,7 +56,7 @@ func shuffled(r *rand.Rand, srcs map[string][]byte) map[string][]byte {
 }
 
 func summary(srcs map[string][]byte) (model string, diags string) {
-	p := policy.FromSources(srcs, compiler.Options{Now: testNow})
+	p := load.FromSources(srcs, compiler.Options{Now: testNow})
 	var m strings.Builder
 	p.Program.Dump(&m)
 	var ds []string

@@ -10,7 +10,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/live"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // The policy drift compares with: the shape of a real one, with groups,
@@ -44,7 +44,7 @@ func FuzzDrift(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"SecurityGroups":[{"GroupId":"sg-0123456789abcdef1","GroupName":"orders-db","VpcId":"vpc-01234567","IpPermissions":[{"IpProtocol":"tcp","FromPort":5432,"ToPort":5432,"UserIdGroupPairs":[{"GroupId":"sg-0123456789abcdef0"}]},{"IpProtocol":"tcp","FromPort":-5,"ToPort":-7,"IpRanges":[{"CidrIp":"1.2.3.4/8"}]}]}]}`))
-	p := policy.FromSources(map[string][]byte{"p.intent": []byte(fuzzPolicy)}, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	p := load.FromSources(map[string][]byte{"p.intent": []byte(fuzzPolicy)}, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 	if p.Diags.HasErrors() {
 		f.Fatal(p.Diags)
 	}

@@ -11,14 +11,14 @@ import (
 	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/live"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // TestGolden compares each archive's policy (*.intent) with its export
 // (live.json) and writes the report in every format.
 func TestGolden(t *testing.T) {
 	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
-		p := policy.FromSources(golden.Inputs(a, ".intent"), compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		p := load.FromSources(golden.Inputs(a, ".intent"), compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 		if p.Diags.HasErrors() {
 			t.Fatal(p.Diags)
 		}

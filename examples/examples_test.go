@@ -16,7 +16,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/format"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
 )
 
@@ -45,7 +45,7 @@ func Dirs(t *testing.T) []string {
 func TestExamplesCheckClean(t *testing.T) {
 	for _, dir := range Dirs(t) {
 		t.Run(dir, func(t *testing.T) {
-			p, err := policy.Load([]string{dir}, compiler.Options{Now: Now})
+			p, err := load.Load([]string{dir}, compiler.Options{Now: Now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +82,7 @@ func TestExamplesFormatted(t *testing.T) {
 // change to it shows up in review.
 func TestExamplesOutput(t *testing.T) {
 	for _, dir := range Dirs(t) {
-		p, err := policy.Load([]string{dir}, compiler.Options{Now: Now})
+		p, err := load.Load([]string{dir}, compiler.Options{Now: Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +117,7 @@ const (
 // README.md current (rewritten with -update).
 func TestExamplesREADMEGraph(t *testing.T) {
 	for _, dir := range Dirs(t) {
-		p, err := policy.Load([]string{dir}, compiler.Options{Now: Now})
+		p, err := load.Load([]string{dir}, compiler.Options{Now: Now})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/sgc-dev/sgc/importer"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/live"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // FuzzImport feeds arbitrary documents to import. It must never panic,
@@ -38,7 +38,7 @@ func FuzzImport(f *testing.F) {
 			return
 		}
 		for _, d := range drafts {
-			p := policy.FromSources(map[string][]byte{d.File: d.Source}, compiler.Options{Now: now})
+			p := load.FromSources(map[string][]byte{d.File: d.Source}, compiler.Options{Now: now})
 			if filepath.Base(d.File) != d.File {
 				t.Fatalf("draft file name %q leaves the output directory", d.File)
 			}

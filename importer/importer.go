@@ -16,7 +16,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/live"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // Options choose what to import.
@@ -474,7 +474,7 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 	d.Source = seal(f.print(d.File))
 	// The draft must compile: a rule the language cannot say was left out
 	// above, so an error here is sgc's own.
-	p := policy.FromSources(map[string][]byte{d.File: d.Source}, compiler.Options{})
+	p := load.FromSources(map[string][]byte{d.File: d.Source}, compiler.Options{})
 	if p.Diags.HasErrors() {
 		return d, fmt.Errorf("internal error: the draft for %s does not compile: %v", where, p.Diags)
 	}

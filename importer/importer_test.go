@@ -15,7 +15,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/live"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -37,9 +37,9 @@ func readExport(t *testing.T, path string) *live.Export {
 }
 
 // compileDraft compiles a draft, which must have no errors, and lints it.
-func compileDraft(t *testing.T, d importer.Draft) (*policy.Policy, lint.Result) {
+func compileDraft(t *testing.T, d importer.Draft) (*load.Policy, lint.Result) {
 	t.Helper()
-	p := policy.FromSources(map[string][]byte{d.File: d.Source}, compiler.Options{Now: now})
+	p := load.FromSources(map[string][]byte{d.File: d.Source}, compiler.Options{Now: now})
 	if p.Diags.HasErrors() {
 		var b bytes.Buffer
 		diag.Fprint(&b, p.Sources, p.Diags)

@@ -45,21 +45,21 @@ func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
 	if backoff == 0 {
 		backoff = 20 * time.Second
 	}
-	var load []func(*config.LoadOptions) error
+	var loadOpts []func(*config.LoadOptions) error
 	if opts.Region != "" {
-		load = append(load, config.WithRegion(opts.Region))
+		loadOpts = append(loadOpts, config.WithRegion(opts.Region))
 	}
 	if opts.Profile != "" {
-		load = append(load, config.WithSharedConfigProfile(opts.Profile))
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opts.Profile))
 	}
-	load = append(load, config.WithRetryer(func() aws.Retryer {
+	loadOpts = append(loadOpts, config.WithRetryer(func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = attempts
 			o.MaxBackoff = backoff
 			o.Backoff = retry.NewExponentialJitterBackoff(backoff)
 		})
 	}))
-	cfg, err := config.LoadDefaultConfig(ctx, load...)
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the AWS configuration: %w", err)
 	}

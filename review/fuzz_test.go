@@ -7,7 +7,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
 )
 
@@ -29,13 +29,13 @@ func FuzzReview(f *testing.F) {
 	f.Add([]byte(reviewBase))
 	f.Add([]byte("group web \"Web\"\n# sgc:waive SG101 until 2027-01-31 because \"<img src=x> | [a](javascript:b)\"\ninternet -> web tcp/443 because \"[a](javascript:b) *b*\"\n"))
 	f.Add([]byte("group a \"A\"\nservice s tcp/1-100, udp/53, icmp/all\na -> a s because \"self traffic\"\na -> internet all because \"egress everywhere\"\n"))
-	bp := policy.FromSources(map[string][]byte{"base.intent": []byte(reviewBase)}, compiler.Options{Now: testNow})
+	bp := load.FromSources(map[string][]byte{"base.intent": []byte(reviewBase)}, compiler.Options{Now: testNow})
 	if bp.Diags.HasErrors() {
 		f.Fatal(bp.Diags)
 	}
 	base := bp.Program
 	f.Fuzz(func(t *testing.T, src []byte) {
-		p := policy.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: testNow})
+		p := load.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: testNow})
 		if p.Diags.HasErrors() {
 			return
 		}

@@ -9,16 +9,16 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/synth"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
-func load(t *testing.T, srcs map[string]string) *policy.Policy {
+func loadPolicy(t *testing.T, srcs map[string]string) *load.Policy {
 	t.Helper()
 	in := map[string][]byte{}
 	for k, v := range srcs {
 		in[k] = []byte(v)
 	}
-	p := policy.FromSources(in, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	p := load.FromSources(in, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 	if p.Diags.HasErrors() {
 		t.Fatalf("policy has errors: %v", p.Diags)
 	}
@@ -67,11 +67,11 @@ func TestMdCode(t *testing.T) {
 // TestMarkdownEscapesInput: what a policy says reaches the Markdown report
 // and diff as text, never as markup.
 func TestMarkdownEscapesInput(t *testing.T) {
-	old := load(t, map[string]string{"a.intent": "group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"queries\"\n"})
+	old := loadPolicy(t, map[string]string{"a.intent": "group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"queries\"\n"})
 	src := "group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"queries\"\n" +
 		"# sgc:waive SG101 until 2099-01-01 because \"<img src=x onerror=alert(1)> | [x](javascript:y)\"\n" +
 		"internet -> web tcp/443 because \"[a](javascript:b) *b*\"\n"
-	p := load(t, map[string]string{"a.intent": src, "x<img src=y onerror=z>.intent": "group app \"App\"\napp -> db tcp/1 because \"[a](javascript:b)\"\n"})
+	p := loadPolicy(t, map[string]string{"a.intent": src, "x<img src=y onerror=z>.intent": "group app \"App\"\napp -> db tcp/1 because \"[a](javascript:b)\"\n"})
 	md := Markdown(p.Program, p.Lint)
 	var diff strings.Builder
 	if err := Compare(old.Program, p.Program).WriteMarkdown(&diff); err != nil {
@@ -94,7 +94,7 @@ func TestMarkdownEscapesInput(t *testing.T) {
 // groups and flows may cost at most about ten times the memory.
 func TestDocLinear(t *testing.T) {
 	cost := func(groups, flows int) uint64 {
-		p := policy.FromSources(synth.Generate(synth.Config{Groups: groups, Flows: flows, Seed: 1, GroupsPerFile: 50}),
+		p := load.FromSources(synth.Generate(synth.Config{Groups: groups, Flows: flows, Seed: 1, GroupsPerFile: 50}),
 			compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 		if p.Diags.HasErrors() {
 			t.Fatal(p.Diags)

@@ -17,7 +17,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
 )
 
@@ -25,7 +25,7 @@ var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
 func compile(t *testing.T, srcs map[string][]byte) *model.Program {
 	t.Helper()
-	p := policy.FromSources(srcs, compiler.Options{Now: testNow})
+	p := load.FromSources(srcs, compiler.Options{Now: testNow})
 	if p.Diags.HasErrors() {
 		var b bytes.Buffer
 		diag.Fprint(&b, p.Sources, p.Diags)
@@ -76,7 +76,7 @@ func TestGolden(t *testing.T) {
 					fmt.Fprintf(&answers, "error: %v\n", err)
 					continue
 				}
-				ports, diags := policy.ParsePorts(strings.Join(f[3:], " "))
+				ports, diags := load.ParsePorts(strings.Join(f[3:], " "))
 				if diags.HasErrors() {
 					t.Fatalf("%s: %v", q, diags)
 				}

@@ -15,14 +15,14 @@ import (
 	"github.com/sgc-dev/sgc/config"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
 // lintSource compiles one intent file with the archive's sgc.hcl (if any)
 // and lints it. Compile errors fail the test: lint cases are valid policies.
-func lintSource(t *testing.T, a *txtar.Archive, name string) (*policy.Policy, lint.Result) {
+func lintSource(t *testing.T, a *txtar.Archive, name string) (*load.Policy, lint.Result) {
 	t.Helper()
 	cfg := config.Default()
 	var src []byte
@@ -41,7 +41,7 @@ func lintSource(t *testing.T, a *txtar.Archive, name string) (*policy.Policy, li
 	if src == nil {
 		t.Fatalf("archive has no %s", name)
 	}
-	p := policy.FromSources(map[string][]byte{name: src}, compiler.Options{Now: testNow, ExpiringWithin: cfg.Lint.ExpiringWithin})
+	p := load.FromSources(map[string][]byte{name: src}, compiler.Options{Now: testNow, ExpiringWithin: cfg.Lint.ExpiringWithin})
 	if p.Diags.HasErrors() {
 		var b bytes.Buffer
 		diag.Fprint(&b, p.Sources, p.Diags)
@@ -50,7 +50,7 @@ func lintSource(t *testing.T, a *txtar.Archive, name string) (*policy.Policy, li
 	return p, lint.Run(p.Program, lint.Checks, cfg.Lint)
 }
 
-func render(p *policy.Policy, l diag.List) string {
+func render(p *load.Policy, l diag.List) string {
 	var b bytes.Buffer
 	diag.Fprint(&b, p.Sources, l)
 	return b.String()

@@ -7,7 +7,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/synth"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // coversPort is the plain definition the sweep must agree with.
@@ -58,7 +58,7 @@ func bruteShadowed(p *model.Program) map[*model.Flow]bool {
 func TestShadowedAgreesWithBruteForce(t *testing.T) {
 	found := 0
 	for seed := int64(1); seed <= 200; seed++ {
-		p := policy.FromSources(synth.Generate(synth.Config{Groups: 3, Flows: 40, Seed: seed}), compiler.Options{Now: testNow})
+		p := load.FromSources(synth.Generate(synth.Config{Groups: 3, Flows: 40, Seed: seed}), compiler.Options{Now: testNow})
 		if p.Diags.HasErrors() {
 			t.Fatal(p.Diags)
 		}

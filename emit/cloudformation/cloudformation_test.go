@@ -24,14 +24,14 @@ import (
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
 func compile(t testing.TB, srcs map[string][]byte) *model.Program {
 	t.Helper()
-	p := policy.FromSources(srcs, compiler.Options{Now: testNow})
+	p := load.FromSources(srcs, compiler.Options{Now: testNow})
 	if p.Diags.HasErrors() {
 		var b bytes.Buffer
 		diag.Fprint(&b, p.Sources, p.Diags)

@@ -16,7 +16,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/synth"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // TestYAMLWriterMatchesYAMLv3 holds the block writer to the bytes of
@@ -37,7 +37,7 @@ tricky -> n tcp/3 because "@at first, then: colon"
 		srcs = append(srcs, synth.Generate(synth.Config{Groups: 1 + int(seed)%12, Flows: int(seed) * 3, Seed: seed, GroupsPerFile: 4}))
 	}
 	for i, s := range srcs {
-		p := policy.FromSources(s, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		p := load.FromSources(s, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 		if p.Diags.HasErrors() {
 			t.Fatal(p.Diags)
 		}
@@ -79,7 +79,7 @@ func FuzzJSONQuote(f *testing.F) {
 // TestFitChunks: a chunk of rules too big for one stack is cut into
 // consecutive chunks whose stacks each fit.
 func TestFitChunks(t *testing.T) {
-	p := policy.FromSources(synth.Generate(synth.Config{Groups: 300, Flows: 3000, Seed: 2, GroupsPerFile: 50}),
+	p := load.FromSources(synth.Generate(synth.Config{Groups: 300, Flows: 3000, Seed: 2, GroupsPerFile: 50}),
 		compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 	if p.Diags.HasErrors() {
 		t.Fatal(p.Diags)

@@ -8,7 +8,7 @@ import (
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/synth"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // TestRuleNamerJoinsParts: for every target, names made of separately
@@ -17,7 +17,7 @@ func TestRuleNamerJoinsParts(t *testing.T) {
 	for _, target := range targets.All {
 		rules := 0
 		for seed := int64(1); seed <= 20; seed++ {
-			p := policy.FromSources(synth.Generate(synth.Config{Groups: 10, Flows: 60, Seed: seed, GroupsPerFile: 5}),
+			p := load.FromSources(synth.Generate(synth.Config{Groups: 10, Flows: 60, Seed: seed, GroupsPerFile: 5}),
 				compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 			namer := emit.NewRuleNamer(target.Join, target.Sep)
 			for _, r := range p.Program.Rules {

@@ -18,7 +18,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -26,7 +26,7 @@ var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 // build compiles srcs, which must be free of errors, and emits the module.
 func build(t testing.TB, srcs map[string][]byte, opts emit.Options) (*model.Program, []emit.File) {
 	t.Helper()
-	p := policy.FromSources(srcs, compiler.Options{Now: testNow})
+	p := load.FromSources(srcs, compiler.Options{Now: testNow})
 	if p.Diags.HasErrors() {
 		var b bytes.Buffer
 		diag.Fprint(&b, p.Sources, p.Diags)

@@ -16,7 +16,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/parser"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
 )
 
@@ -54,7 +54,7 @@ func parseAll(b *testing.B, srcs map[string][]byte) []*ast.File {
 }
 
 func compiled(b *testing.B, flows int) *model.Program {
-	p := policy.FromSources(policyOf(flows), compiler.Options{Now: now})
+	p := load.FromSources(policyOf(flows), compiler.Options{Now: now})
 	if p.Diags.HasErrors() {
 		b.Fatal(p.Diags)
 	}
@@ -148,14 +148,14 @@ func BenchmarkHostile(b *testing.B) {
 		b.Run(fmt.Sprintf("service-chain=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				policy.FromSources(chain, compiler.Options{Now: now})
+				load.FromSources(chain, compiler.Options{Now: now})
 			}
 		})
 		unknown := map[string][]byte{"unknown.intent": unknownNamesSource(n)}
 		b.Run(fmt.Sprintf("unknown-names=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				policy.FromSources(unknown, compiler.Options{Now: now})
+				load.FromSources(unknown, compiler.Options{Now: now})
 			}
 		})
 	}

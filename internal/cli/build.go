@@ -12,7 +12,7 @@ import (
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 const buildDoc = `Build checks a policy and writes it out as infrastructure code.
@@ -76,7 +76,7 @@ func newBuildCmd(e *env) *cobra.Command {
 			}
 			// The output is generated while the lints run (both only read
 			// the program), and thrown away if they find an error.
-			p, err := loadWith(policy.Read, args, day)
+			p, err := loadWith(load.Read, args, day)
 			if err != nil {
 				return err
 			}

@@ -55,7 +55,7 @@ func newCheckCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := load(args, t)
+			p, err := loadPolicy(args, t)
 			if err != nil {
 				return err
 			}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
 )
 
@@ -51,26 +51,26 @@ func newDiffCmd(e *env) *cobra.Command {
 				return err
 			}
 			opts := compiler.Options{Now: t}
-			var old, cur *policy.Policy
+			var old, cur *load.Policy
 			if rev != "" {
-				if old, err = policy.FromGit(rev, args, opts); err != nil {
+				if old, err = load.FromGit(rev, args, opts); err != nil {
 					return &exitError{Code: ExitUsage, Err: err}
 				}
-				if cur, err = load(args, t); err != nil {
+				if cur, err = loadPolicy(args, t); err != nil {
 					return err
 				}
 			} else {
 				if len(args) != 2 {
 					return usageErrorf("diff takes OLD and NEW, or --git REV [PATH...]")
 				}
-				if old, err = load(args[:1], t); err != nil {
+				if old, err = loadPolicy(args[:1], t); err != nil {
 					return err
 				}
-				if cur, err = load(args[1:], t); err != nil {
+				if cur, err = loadPolicy(args[1:], t); err != nil {
 					return err
 				}
 			}
-			for _, p := range []*policy.Policy{old, cur} {
+			for _, p := range []*load.Policy{old, cur} {
 				if p.Diags.HasErrors() {
 					diag.Fprint(e.stderr, p.Sources, p.Diags) // stderr: stdout is the command's output
 					return &exitError{Code: ExitFindings, Err: fmt.Errorf("a version of the policy has errors; diff compares valid policies")}

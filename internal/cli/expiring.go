@@ -38,7 +38,7 @@ func newExpiringCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := load(args, t)
+			p, err := loadPolicy(args, t)
 			if err != nil {
 				return err
 			}

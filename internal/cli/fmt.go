@@ -13,7 +13,7 @@ import (
 	"github.com/sgc-dev/sgc/lang/format"
 	"github.com/sgc-dev/sgc/lang/parser"
 	"github.com/sgc-dev/sgc/lang/source"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 const fmtDoc = `Fmt prints intent files in the canonical layout: one statement per line,
@@ -55,7 +55,7 @@ func newFmtCmd(e *env) *cobra.Command {
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			names, err := policy.Files(args)
+			names, err := load.Files(args)
 			if err != nil {
 				return &exitError{Code: ExitUsage, Err: err}
 			}

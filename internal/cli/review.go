@@ -7,18 +7,18 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
 )
 
 // loadClean loads a policy for a review command, which needs one without
 // errors.
-func loadClean(e *env, paths []string, now nowFlag) (*policy.Policy, error) {
+func loadClean(e *env, paths []string, now nowFlag) (*load.Policy, error) {
 	t, err := now.time()
 	if err != nil {
 		return nil, err
 	}
-	p, err := load(paths, t)
+	p, err := loadPolicy(paths, t)
 	if err != nil {
 		return nil, err
 	}
@@ -32,12 +32,12 @@ func loadClean(e *env, paths []string, now nowFlag) (*policy.Policy, error) {
 // loadCompiled loads a policy that must compile; lint findings, even
 // errors, do not stop it: drift is most needed on accounts whose policy
 // has findings (SSH open to the world, imported as it is).
-func loadCompiled(e *env, paths []string, now nowFlag) (*policy.Policy, error) {
+func loadCompiled(e *env, paths []string, now nowFlag) (*load.Policy, error) {
 	t, err := now.time()
 	if err != nil {
 		return nil, err
 	}
-	p, err := load(paths, t)
+	p, err := loadPolicy(paths, t)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func newWhyCmd(e *env) *cobra.Command {
 			if err != nil {
 				return usageErrorf("destination: %v", err)
 			}
-			ports, diags := policy.ParsePorts(args[2])
+			ports, diags := load.ParsePorts(args[2])
 			if diags.HasErrors() || len(ports) == 0 {
 				return usageErrorf("port %q: write it as in intent files, such as tcp/443 or udp/53", args[2])
 			}

@@ -17,7 +17,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // Exit codes, stable for scripts and CI.
@@ -164,19 +164,19 @@ func (n *nowFlag) time() (time.Time, error) {
 }
 
 // load reads, compiles and lints the policy at paths ("." when none).
-func load(paths []string, now time.Time) (*policy.Policy, error) {
-	return loadWith(policy.Load, paths, now)
+func loadPolicy(paths []string, now time.Time) (*load.Policy, error) {
+	return loadWith(load.Load, paths, now)
 }
 
-// loadWith runs a loader (policy.Load, or policy.Read for a driver that
+// loadWith runs a loader (load.Load, or load.Read for a driver that
 // lints itself) and turns its usage errors into exit code 2.
-func loadWith(loader func([]string, compiler.Options) (*policy.Policy, error), paths []string, now time.Time) (*policy.Policy, error) {
+func loadWith(loader func([]string, compiler.Options) (*load.Policy, error), paths []string, now time.Time) (*load.Policy, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
 	p, err := loader(paths, compiler.Options{Now: now})
 	if err != nil {
-		var ue *policy.UsageError
+		var ue *load.UsageError
 		if errors.As(err, &ue) {
 			return nil, &exitError{Code: ExitUsage, Err: err}
 		}
@@ -186,7 +186,7 @@ func loadWith(loader func([]string, compiler.Options) (*policy.Policy, error), p
 }
 
 // printDiags writes the diagnostics in the chosen format.
-func printDiags(e *env, p *policy.Policy, format string) error {
+func printDiags(e *env, p *load.Policy, format string) error {
 	switch format {
 	case "json":
 		return diag.FprintJSON(e.stdout, p.Diags)
@@ -208,7 +208,7 @@ func checkFormat(format string, allowed ...string) error {
 }
 
 func readFile(name string) ([]byte, error) {
-	if err := policy.CheckFileName(name); err != nil {
+	if err := load.CheckFileName(name); err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}
 	}
 	b, err := fsutil.ReadRegular(name, limits.IntentFile)

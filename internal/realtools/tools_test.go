@@ -9,7 +9,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // now is the fixed "today" of every policy compiled here.
@@ -58,7 +58,7 @@ func examples(t *testing.T) map[string]map[string][]byte {
 // compile compiles a policy that must have no errors.
 func compile(t *testing.T, srcs map[string][]byte) *model.Program {
 	t.Helper()
-	p := policy.FromSources(srcs, compiler.Options{Now: now})
+	p := load.FromSources(srcs, compiler.Options{Now: now})
 	if p.Diags.HasErrors() {
 		t.Fatalf("policy has errors: %v", p.Diags)
 	}

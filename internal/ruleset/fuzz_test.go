@@ -15,7 +15,7 @@ import (
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/ruleset"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // FuzzEmit builds every policy that compiles without errors with both
@@ -36,7 +36,7 @@ func FuzzEmit(f *testing.F) {
 	f.Add([]byte("group web \"Web ${x} %{y}\"\ngroup db \"=\"\nweb -> db tcp/5432 because \"cost center ${ops-42} and ${AWS::StackName}\"\nweb -> db icmpv6/128 because \"ping\"\nexternal e \"E\"\ne -> web proto/50 because \"ipsec\"\n"))
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, src []byte) {
-		p := policy.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: now})
+		p := load.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: now})
 		if p.Diags.HasErrors() {
 			return
 		}

@@ -9,14 +9,14 @@ import (
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 func TestGeneratedPoliciesCompileClean(t *testing.T) {
 	for seed := int64(1); seed <= 50; seed++ {
 		cfg := synth.Config{Groups: 1 + int(seed)%30, Flows: int(seed) * 7, Seed: seed, GroupsPerFile: 7}
 		files := synth.Generate(cfg)
-		p := policy.FromSources(files, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		p := load.FromSources(files, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 		if len(p.Diags) > 0 {
 			var b bytes.Buffer
 			diag.Fprint(&b, p.Sources, p.Diags)

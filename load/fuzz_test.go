@@ -1,4 +1,4 @@
-package policy_test
+package load_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/lang/format"
-	"github.com/sgc-dev/sgc/policy"
+	"github.com/sgc-dev/sgc/load"
 )
 
 var fuzzNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -21,7 +21,7 @@ var positions = regexp.MustCompile(` @\d+:\d+`)
 // meaning is what formatting must preserve: the model without positions,
 // and the diagnostics without positions.
 func meaning(src []byte) string {
-	p := policy.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: fuzzNow})
+	p := load.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: fuzzNow})
 	var b strings.Builder
 	p.Program.Dump(&b)
 	var ds []string
@@ -65,7 +65,7 @@ func FuzzLint(f *testing.F) {
 	f.Add([]byte("group web \"Web\"\n# sgc:waive SG101, SG999 until 2020-01-01\ninternet -> web all because \"x\" until 2026-06-10\n# sgc:waive\n"))
 	f.Add([]byte("group db \"DB\"\nservice s tcp/22, t\nservice t tcp/3306\ninternet -> db s because \"TODO\"\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		p := policy.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: fuzzNow})
+		p := load.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: fuzzNow})
 		p.RunLint()
 		for i, d := range p.Diags {
 			if d.Subject.Start.Offset > len(src)+3 {

@@ -2,7 +2,7 @@
 // the paths given, parses each, and compiles them together. It is the one
 // place that does I/O for the front end, so the CLI, the emitters' tests
 // and the review tools all read policies the same way.
-package policy
+package load
 
 import (
 	"errors"

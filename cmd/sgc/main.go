@@ -12,7 +12,7 @@ import (
 func main() {
 	// sgc runs for a moment and exits: collecting garbage half as often
 	// costs memory it gives back at once, and saves about a tenth of a
-	// large build (measured with bench/scale.sh). GOGC still overrides.
+	// large build (measured with perf/scale.sh). GOGC still overrides.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}

@@ -1,6 +1,6 @@
 // Command gen writes a synthetic policy, for benchmarks and experiments:
 //
-//	go run ./internal/gen -groups 5000 -flows 50000 -seed 1 -o /tmp/policy
+//	go run ./perf/gen -groups 5000 -flows 50000 -seed 1 -o /tmp/policy
 //
 // It is a development tool, not part of sgc's command line.
 package main

@@ -5,13 +5,13 @@
 # ten flows), and the growth factor per 10x flows at the small and the large
 # end. Prints Markdown tables.
 #
-#   bash bench/scale.sh            # RUNS=3 by default
-#   RUNS=5 bash bench/scale.sh
+#   bash perf/scale.sh            # RUNS=3 by default
+#   RUNS=5 bash perf/scale.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 if [ ! -x /usr/bin/time ]; then
-  echo "bench/scale.sh needs GNU time (/usr/bin/time): apt-get install time" >&2
+  echo "perf/scale.sh needs GNU time (/usr/bin/time): apt-get install time" >&2
   exit 2
 fi
 work=$(mktemp -d)
@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 go build -o "$work/sgc" ./cmd/sgc
 sizes="200 1000 5000 10000 50000"
 for f in $sizes; do
-  go run ./internal/gen -flows "$f" -groups $((f / 10)) -seed 1 -o "$work/p$f"
+  go run ./perf/gen -flows "$f" -groups $((f / 10)) -seed 1 -o "$work/p$f"
 done
 
 # measure CMD...: prints "median_seconds peak_MB" over $RUNS runs. Wall

@@ -1,7 +1,7 @@
 // Package bench holds sgc's benchmarks of each pipeline stage at 1k, 10k
 // and 50k flows, on synthetic policies from internal/synth:
 //
-//	go test ./internal/bench -bench . -benchmem
+//	go test ./perf/bench -bench . -benchmem
 //
-// Whole-process timings are taken by bench/scale.sh.
+// Whole-process timings are taken by perf/scale.sh.
 package bench

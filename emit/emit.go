@@ -14,7 +14,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/sgc-dev/sgc/adopt"
+	"github.com/sgc-dev/sgc/account/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/naming"

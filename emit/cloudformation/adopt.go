@@ -3,7 +3,7 @@ package cloudformation
 import (
 	"encoding/json"
 
-	"github.com/sgc-dev/sgc/adopt"
+	"github.com/sgc-dev/sgc/account/adopt"
 )
 
 // Adopting existing groups and rules into a stack takes an IMPORT change

@@ -551,7 +551,7 @@ func TestDoc(t *testing.T) {
 }
 
 func TestImportAndDrift(t *testing.T) {
-	fixture, err := os.ReadFile("../../importer/testdata/three-tier.json")
+	fixture, err := os.ReadFile("../../account/importer/testdata/three-tier.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -579,7 +579,7 @@ func TestImportAndDrift(t *testing.T) {
 		}
 	}
 	// Several VPCs need -o or --vpc; -o writes one draft each.
-	two := "../../importer/testdata/two-vpcs.json"
+	two := "../../account/importer/testdata/two-vpcs.json"
 	if r := run(t, "", "import", two); r.code != 2 || !strings.Contains(r.stderr, "--vpc") {
 		t.Errorf("import of two VPCs without -o: exit %d: %s", r.code, r.stderr)
 	}

@@ -196,7 +196,7 @@ func TestIOErrorsHaveNoUsageHint(t *testing.T) {
 // drafts, refuses edited ones unless --force, and never overwrites a file
 // it did not draft.
 func TestImportNeverOverwritesEdits(t *testing.T) {
-	fixture := "../../importer/testdata/three-tier.json"
+	fixture := "../../account/importer/testdata/three-tier.json"
 	out := t.TempDir()
 	if r := run(t, "", "import", fixture, "-o", out); r.code != 0 {
 		t.Fatalf("first import: exit %d\n%s", r.code, r.stderr)
@@ -307,7 +307,7 @@ func TestHostileInputFiles(t *testing.T) {
 // of describe-security-group-rules beside the groups' export; a rules-only
 // document is not taken for the groups.
 func TestImportWithRulesExport(t *testing.T) {
-	fixture := "../../importer/testdata/three-tier.json"
+	fixture := "../../account/importer/testdata/three-tier.json"
 	rules := filepath.Join(t.TempDir(), "rules.json")
 	os.WriteFile(rules, []byte(`{"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-0123456789abcdef0", "GroupId": "sg-0aaaaaaaaaaaaaaa1",
 		"IsEgress": false, "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIpv4": "0.0.0.0/0", "Description": "shoppers over HTTPS"}]}`), 0o644)

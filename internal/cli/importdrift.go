@@ -7,13 +7,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sgc-dev/sgc/account/drift"
+	"github.com/sgc-dev/sgc/account/importer"
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/drift"
-	"github.com/sgc-dev/sgc/importer"
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
-	"github.com/sgc-dev/sgc/live"
 )
 
 // awsFlags are the flags of the commands that read the account itself.

@@ -11,14 +11,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sgc-dev/sgc/account/drift"
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
-	"github.com/sgc-dev/sgc/live"
 )
 
 // pluginDir holds the hashicorp/aws provider for offline runs.

@@ -15,9 +15,9 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
-	"github.com/sgc-dev/sgc/live"
 )
 
 // Rule is one AWS rule with its peer written by name: "group:NAME" for a

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sgc-dev/sgc/account/drift"
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
-	"github.com/sgc-dev/sgc/drift"
-	"github.com/sgc-dev/sgc/live"
 	"github.com/sgc-dev/sgc/load"
 )
 

@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sgc-dev/sgc/account/drift"
+	"github.com/sgc-dev/sgc/account/importer"
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
-	"github.com/sgc-dev/sgc/drift"
-	"github.com/sgc-dev/sgc/importer"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/live"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -53,10 +53,10 @@ func compileDraft(t *testing.T, d importer.Draft) (*load.Policy, lint.Result) {
 // the real story.
 func TestFixtures(t *testing.T) {
 	fixtures := map[string][]string{ // fixture -> findings that must appear
-		"../../shared/fixtures/aws/batfish-hybrid-cloud-us-west-2.json": {"SG102", "SG103", "SG113", "SG101"},
-		"../../shared/fixtures/aws/aws-security-viz-dummy.json":         {"SG102", "SG113"},
-		"testdata/three-tier.json":                                      {},
-		"testdata/two-vpcs.json":                                        {"SG103", "SG113"},
+		"../../../shared/fixtures/aws/batfish-hybrid-cloud-us-west-2.json": {"SG102", "SG103", "SG113", "SG101"},
+		"../../../shared/fixtures/aws/aws-security-viz-dummy.json":         {"SG102", "SG113"},
+		"testdata/three-tier.json":                                         {},
+		"testdata/two-vpcs.json":                                           {"SG103", "SG113"},
 	}
 	for path, want := range fixtures {
 		t.Run(filepath.Base(path), func(t *testing.T) {

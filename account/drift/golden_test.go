@@ -7,10 +7,10 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/sgc-dev/sgc/account/drift"
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
-	"github.com/sgc-dev/sgc/drift"
 	"github.com/sgc-dev/sgc/internal/golden"
-	"github.com/sgc-dev/sgc/live"
 	"github.com/sgc-dev/sgc/load"
 )
 

@@ -12,10 +12,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sgc-dev/sgc/account/importer"
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/importer"
 	"github.com/sgc-dev/sgc/internal/markdown"
-	"github.com/sgc-dev/sgc/live"
 )
 
 // Finding is one difference between the policy and the live groups.

@@ -10,12 +10,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sgc-dev/sgc/adopt"
+	"github.com/sgc-dev/sgc/account/adopt"
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/lang/ast"
-	"github.com/sgc-dev/sgc/live"
 	"github.com/sgc-dev/sgc/load"
 )
 

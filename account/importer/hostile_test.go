@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sgc-dev/sgc/importer"
-	"github.com/sgc-dev/sgc/live"
+	"github.com/sgc-dev/sgc/account/importer"
+	"github.com/sgc-dev/sgc/account/live"
 )
 
 func perm(proto string, from, to *int, cidrs ...string) live.Permission {

@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/internal/motoserver"
-	"github.com/sgc-dev/sgc/live"
 )
 
 // TestFetchAWS reads an emulated account with the SDK: every group of the

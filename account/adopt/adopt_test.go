@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sgc-dev/sgc/adopt"
+	"github.com/sgc-dev/sgc/account/adopt"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/load"
 )

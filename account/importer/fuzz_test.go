@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sgc-dev/sgc/account/importer"
+	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
-	"github.com/sgc-dev/sgc/importer"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/live"
 	"github.com/sgc-dev/sgc/load"
 )
 

@@ -211,79 +211,8 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		kept = append(kept, g)
 	}
 
-	// Names for everything outside the managed groups.
-	externals := map[string]string{} // group id -> external name
-	var externalDecls []ast.Stmt
-	externalOf := func(id, groupName, owner string) string {
-		if n, ok := externals[id]; ok {
-			return n
-		}
-		want := groupName
-		if want == "" || want == "default" {
-			want = "ext-" + strings.TrimPrefix(id, "sg-")
-			if groupName == "default" {
-				want = "default-group-" + strings.TrimPrefix(id, "sg-")
-			}
-		}
-		n := names.name(want, "ext")
-		externals[id] = n
-		desc := "Group " + id
-		if owner != "" {
-			desc += " of account " + owner
-		}
-		if awsform.GroupID.MatchString(id) {
-			externalDecls = append(externalDecls, externalDecl(n, id, clean(desc)))
-		} else {
-			externalDecls = append(externalDecls, comment(fmt.Sprintf("%q is not a well-formed group id: its id is an input of the generated code", id)),
-				externalDecl(n, "", clean(desc)))
-			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: group id %q is not well-formed; external %s takes it as an input", label, id, n))
-		}
-		return n
-	}
-	prefixLists := map[string]string{}
-	var plDecls []ast.Stmt
-	prefixListOf := func(id, desc string) string {
-		if n, ok := prefixLists[id]; ok {
-			return n
-		}
-		want := slug(desc)
-		if want == "" {
-			want = "list-" + strings.TrimPrefix(id, "pl-")
-		}
-		n := names.name(want, "list")
-		prefixLists[id] = n
-		plDecls = append(plDecls, prefixListDecl(n, id, orDefault(clean(desc), "Prefix list "+id)))
-		return n
-	}
-	networks := map[string]string{} // sorted CIDR set -> name
-	var netDecls []ast.Stmt
-	networkOf := func(cidrs []string, desc string) string {
-		sort.Strings(cidrs)
-		cidrs = dedupe(cidrs)
-		key := strings.Join(cidrs, ",")
-		if key == "0.0.0.0/0,::/0" {
-			return "internet"
-		}
-		if n, ok := networks[key]; ok {
-			return n
-		}
-		want := slug(desc)
-		switch {
-		case key == "0.0.0.0/0":
-			want = "anywhere-ipv4"
-		case key == "::/0":
-			want = "anywhere-ipv6"
-		case want == "":
-			want = "net-" + slug(cidrs[0])
-			if len(cidrs) > 1 {
-				want += fmt.Sprintf("-and-%d-more", len(cidrs)-1)
-			}
-		}
-		n := names.name(want, "net")
-		networks[key] = n
-		netDecls = append(netDecls, networkDecl(n, cidrs, orDefault(clean(desc), "Imported addresses")))
-		return n
-	}
+	dr := &drafter{d: &d, label: label, names: names, externals: map[string]string{}, prefixLists: map[string]string{},
+		networks: map[string]string{}, ports: map[flowKey][]model.Port{}}
 
 	// Group-to-group halves, to merge into flows.
 	type half struct {
@@ -300,20 +229,6 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 	}
 	cidrSets := map[cidrKey][]string{}
 	var cidrOrder []cidrKey
-	ports := map[flowKey][]model.Port{}
-	var order []flowKey
-	addFlow := func(k flowKey, port model.Port) {
-		if _, ok := ports[k]; !ok {
-			order = append(order, k)
-		}
-		ports[k] = append(ports[k], port)
-	}
-	purpose := func(desc string) string {
-		if c := clean(desc); c != "" {
-			return c
-		}
-		return UndescribedPurpose
-	}
 	// The live rules' sgr- ids, where the export has them.
 	ruleIDs := map[string]string{}
 	for _, sr := range e.SecurityGroupRules {
@@ -365,11 +280,11 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 				}
 				cidrSets[k] = append(cidrSets[k], r.Peer)
 			case "pl":
-				pl := prefixListOf(r.Peer, r.Description)
+				pl := dr.prefixListOf(r.Peer, r.Description)
 				if r.Direction == model.Ingress {
-					addFlow(flowKey{from: pl, to: name, purpose: purpose(r.Description)}, r.Port)
+					dr.addFlow(flowKey{from: pl, to: name, purpose: purposeOf(r.Description)}, r.Port)
 				} else {
-					addFlow(flowKey{from: name, to: pl, purpose: purpose(r.Description)}, r.Port)
+					dr.addFlow(flowKey{from: name, to: pl, purpose: purposeOf(r.Description)}, r.Port)
 				}
 			case "sg":
 				if _, ok := managed[r.Peer]; ok && (r.PeerOwner == "" || r.PeerOwner == g.OwnerID) {
@@ -389,28 +304,28 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 						peerName = og.GroupName
 					}
 				}
-				ext := externalOf(r.Peer, peerName, r.PeerOwner)
+				ext := dr.externalOf(r.Peer, peerName, r.PeerOwner)
 				if r.Direction == model.Ingress {
-					addFlow(flowKey{from: ext, to: name, purpose: purpose(r.Description)}, r.Port)
+					dr.addFlow(flowKey{from: ext, to: name, purpose: purposeOf(r.Description)}, r.Port)
 				} else {
-					addFlow(flowKey{from: name, to: ext, purpose: purpose(r.Description)}, r.Port)
+					dr.addFlow(flowKey{from: name, to: ext, purpose: purposeOf(r.Description)}, r.Port)
 				}
 			}
 		}
 	}
 	for _, k := range cidrOrder {
 		cidrs := cidrSets[k]
-		net := networkOf(cidrs, k.desc)
-		p := purpose(k.desc)
+		net := dr.networkOf(cidrs, k.desc)
+		p := purposeOf(k.desc)
 		comment := ""
 		if k.dir == model.Egress && k.port.Protocol == model.All && (net == "internet" || net == "anywhere-ipv4" || net == "anywhere-ipv6") && k.desc == "" {
 			p = DefaultEgressPurpose
 			comment = "AWS's default allow-all egress, made explicit: the linter reports it until it is justified or removed"
 		}
 		if k.dir == model.Ingress {
-			addFlow(flowKey{from: net, to: k.group, purpose: p, comment: comment}, k.port)
+			dr.addFlow(flowKey{from: net, to: k.group, purpose: p, comment: comment}, k.port)
 		} else {
-			addFlow(flowKey{from: k.group, to: net, purpose: p, comment: comment}, k.port)
+			dr.addFlow(flowKey{from: k.group, to: net, purpose: p, comment: comment}, k.port)
 		}
 	}
 	// Merge an egress half on A to B with the ingress half on B from A.
@@ -426,7 +341,7 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 				if desc == "" {
 					desc = h.r.Description
 				}
-				addFlow(flowKey{from: a, to: b, purpose: purpose(desc)}, h.r.Port)
+				dr.addFlow(flowKey{from: a, to: b, purpose: purposeOf(desc)}, h.r.Port)
 				break
 			}
 		}
@@ -437,10 +352,10 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		}
 		self, peer := managed[h.r.GroupID], managed[h.r.Peer]
 		if h.r.Direction == model.Ingress {
-			addFlow(flowKey{from: peer, to: self, purpose: purpose(h.r.Description),
+			dr.addFlow(flowKey{from: peer, to: self, purpose: purposeOf(h.r.Description),
 				comment: fmt.Sprintf("only the ingress half existed in AWS (on %s); this flow adds the egress half on %s", self, peer)}, h.r.Port)
 		} else {
-			addFlow(flowKey{from: self, to: peer, purpose: purpose(h.r.Description),
+			dr.addFlow(flowKey{from: self, to: peer, purpose: purposeOf(h.r.Description),
 				comment: fmt.Sprintf("only the egress half existed in AWS (on %s); this flow adds the ingress half on %s", self, peer)}, h.r.Port)
 		}
 	}
@@ -452,24 +367,24 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 	var f file
 	f.add(comment(fmt.Sprintf("%s: %s.", strings.TrimPrefix(DraftHeader, "# "), where)))
 	f.add(comment("Review every purpose marked TODO before relying on this policy."))
-	for _, sec := range [][]ast.Stmt{decls, netDecls, plDecls, externalDecls} {
+	for _, sec := range [][]ast.Stmt{decls, dr.netDecls, dr.plDecls, dr.externalDecls} {
 		f.section()
 		for _, s := range sec {
 			f.add(s)
 		}
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		if order[i].from != order[j].from {
-			return order[i].from < order[j].from
+	sort.SliceStable(dr.order, func(i, j int) bool {
+		if dr.order[i].from != dr.order[j].from {
+			return dr.order[i].from < dr.order[j].from
 		}
-		return order[i].to < order[j].to
+		return dr.order[i].to < dr.order[j].to
 	})
 	f.section()
-	for _, k := range order {
+	for _, k := range dr.order {
 		if k.comment != "" {
 			f.add(comment(k.comment))
 		}
-		f.add(flowStmt(k.from, k.to, dedupePorts(ports[k]), k.purpose))
+		f.add(flowStmt(k.from, k.to, dedupePorts(dr.ports[k]), k.purpose))
 	}
 	d.Source = seal(f.print(d.File))
 	// The draft must compile: a rule the language cannot say was left out

@@ -1,0 +1,118 @@
+package importer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/awsform"
+	"github.com/sgc-dev/sgc/lang/ast"
+)
+
+// drafter names what a draft declares besides its groups (externals,
+// prefix lists, networks), each once, and gathers the flows' ports.
+type drafter struct {
+	d     *Draft
+	label string
+	names *namer
+
+	externals     map[string]string // group id -> external name
+	externalDecls []ast.Stmt
+	prefixLists   map[string]string // list id -> name
+	plDecls       []ast.Stmt
+	networks      map[string]string // sorted CIDR set -> name
+	netDecls      []ast.Stmt
+	ports         map[flowKey][]model.Port
+	order         []flowKey // flows in the order first seen
+}
+
+// externalOf names the group id outside the managed groups.
+func (dr *drafter) externalOf(id, groupName, owner string) string {
+	if n, ok := dr.externals[id]; ok {
+		return n
+	}
+	want := groupName
+	if want == "" || want == "default" {
+		want = "ext-" + strings.TrimPrefix(id, "sg-")
+		if groupName == "default" {
+			want = "default-group-" + strings.TrimPrefix(id, "sg-")
+		}
+	}
+	n := dr.names.name(want, "ext")
+	dr.externals[id] = n
+	desc := "Group " + id
+	if owner != "" {
+		desc += " of account " + owner
+	}
+	if awsform.GroupID.MatchString(id) {
+		dr.externalDecls = append(dr.externalDecls, externalDecl(n, id, clean(desc)))
+	} else {
+		dr.externalDecls = append(dr.externalDecls, comment(fmt.Sprintf("%q is not a well-formed group id: its id is an input of the generated code", id)),
+			externalDecl(n, "", clean(desc)))
+		dr.d.Warnings = append(dr.d.Warnings, fmt.Sprintf("%s: group id %q is not well-formed; external %s takes it as an input", dr.label, id, n))
+	}
+	return n
+}
+
+// prefixListOf names a prefix list.
+func (dr *drafter) prefixListOf(id, desc string) string {
+	if n, ok := dr.prefixLists[id]; ok {
+		return n
+	}
+	want := slug(desc)
+	if want == "" {
+		want = "list-" + strings.TrimPrefix(id, "pl-")
+	}
+	n := dr.names.name(want, "list")
+	dr.prefixLists[id] = n
+	dr.plDecls = append(dr.plDecls, prefixListDecl(n, id, orDefault(clean(desc), "Prefix list "+id)))
+	return n
+}
+
+// networkOf names a set of address blocks: "internet" for the whole of
+// both families, a declared network otherwise.
+func (dr *drafter) networkOf(cidrs []string, desc string) string {
+	sort.Strings(cidrs)
+	cidrs = dedupe(cidrs)
+	key := strings.Join(cidrs, ",")
+	if key == "0.0.0.0/0,::/0" {
+		return "internet"
+	}
+	if n, ok := dr.networks[key]; ok {
+		return n
+	}
+	want := slug(desc)
+	switch {
+	case key == "0.0.0.0/0":
+		want = "anywhere-ipv4"
+	case key == "::/0":
+		want = "anywhere-ipv6"
+	case want == "":
+		want = "net-" + slug(cidrs[0])
+		if len(cidrs) > 1 {
+			want += fmt.Sprintf("-and-%d-more", len(cidrs)-1)
+		}
+	}
+	n := dr.names.name(want, "net")
+	dr.networks[key] = n
+	dr.netDecls = append(dr.netDecls, networkDecl(n, cidrs, orDefault(clean(desc), "Imported addresses")))
+	return n
+}
+
+// addFlow adds port to the flow k, keeping the order flows first appear.
+func (dr *drafter) addFlow(k flowKey, port model.Port) {
+	if _, ok := dr.ports[k]; !ok {
+		dr.order = append(dr.order, k)
+	}
+	dr.ports[k] = append(dr.ports[k], port)
+}
+
+// purposeOf is a rule's description as a purpose: the cleaned text, or the
+// purpose the linter asks a person to justify.
+func purposeOf(desc string) string {
+	if c := clean(desc); c != "" {
+		return c
+	}
+	return UndescribedPurpose
+}

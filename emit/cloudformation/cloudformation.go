@@ -54,20 +54,6 @@ const (
 	maxLogicalID   = 255
 )
 
-// Diagnostic codes of the target.
-const (
-	// TemplateLimit: the template exceeds a hard CloudFormation limit.
-	TemplateLimit = "TemplateLimit"
-	// TemplateSize (a warning): the template is too big to pass inline and
-	// must be uploaded to S3 to deploy.
-	TemplateSize = "TemplateSize"
-	// UnknownFormat is no longer reported: an unknown --format is bad
-	// usage, refused before the build (emit.Target.Check), and a target
-	// asked for one anyway says UnsupportedOption. Kept so that the code
-	// never comes to mean something else.
-	UnknownFormat = "UnknownFormat"
-)
-
 // The inline egress rule that matches nothing: ICMP type 252 code 86 to the
 // broadcast address. Its presence keeps AWS from adding the default
 // allow-all egress rule when the group is created.

@@ -1,0 +1,15 @@
+package cloudformation
+
+// Diagnostic codes of the target.
+const (
+	// TemplateLimit: the template exceeds a hard CloudFormation limit.
+	TemplateLimit = "TemplateLimit"
+	// TemplateSize (a warning): the template is too big to pass inline and
+	// must be uploaded to S3 to deploy.
+	TemplateSize = "TemplateSize"
+	// UnknownFormat is no longer reported: an unknown --format is bad
+	// usage, refused before the build (emit.Target.Check), and a target
+	// asked for one anyway says UnsupportedOption. Kept so that the code
+	// never comes to mean something else.
+	UnknownFormat = "UnknownFormat"
+)

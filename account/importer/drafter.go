@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -74,7 +75,7 @@ func (dr *drafter) prefixListOf(id, desc string) string {
 // both families, a declared network otherwise.
 func (dr *drafter) networkOf(cidrs []string, desc string) string {
 	sort.Strings(cidrs)
-	cidrs = dedupe(cidrs)
+	cidrs = slices.Compact(cidrs)
 	key := strings.Join(cidrs, ",")
 	if key == "0.0.0.0/0,::/0" {
 		return "internet"

@@ -419,18 +419,6 @@ func orDefault(s, def string) string {
 	return s
 }
 
-func dedupe(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 func dedupePorts(s []model.Port) []model.Port {
 	seen := map[model.Port]bool{}
 	var out []model.Port

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -24,29 +23,16 @@ import (
 // tags, and nothing of another VPC.
 func TestFetchAWS(t *testing.T) {
 	m := motoserver.Start(t)
-	m.Env(t)
+	c := m.EC2(t)
 	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := ec2.NewFromConfig(cfg)
-	vpc := mustVPC(t, c, "10.1.0.0/16")
-	other := mustVPC(t, c, "10.2.0.0/16")
+	vpc := motoserver.VPC(t, c, "10.1.0.0/16")
+	other := motoserver.VPC(t, c, "10.2.0.0/16")
 	var ids []string
 	for i := 0; i < 12; i++ { // more than two pages of 5
-		out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(fmt.Sprintf("app-%02d", i)),
-			Description: aws.String("App tier"), VpcId: aws.String(vpc)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, *out.GroupId)
+		ids = append(ids, motoserver.Group(t, c, vpc, fmt.Sprintf("app-%02d", i), "App tier", true))
 	}
-	if _, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("elsewhere"),
-		Description: aws.String("Another VPC"), VpcId: aws.String(other)}); err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(ids[0]),
+	motoserver.Group(t, c, other, "elsewhere", "Another VPC", true)
+	_, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(ids[0]),
 		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
 			IpRanges:         []ec2types.IpRange{{CidrIp: aws.String("203.0.113.0/24"), Description: aws.String("office")}},
 			Ipv6Ranges:       []ec2types.Ipv6Range{{CidrIpv6: aws.String("2001:db8::/48"), Description: aws.String("office v6")}},
@@ -125,14 +111,6 @@ func sameSet(a, b string) bool {
 		}
 	}
 	return true
-}
-
-func mustVPC(t *testing.T, c *ec2.Client, cidr string) string {
-	out, err := c.CreateVpc(context.Background(), &ec2.CreateVpcInput{CidrBlock: aws.String(cidr)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return *out.Vpc.VpcId
 }
 
 // fakeEC2 answers like EC2: errors for the first calls, then empty pages.

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -24,28 +23,11 @@ import (
 // drift of the draft is clean.
 func TestDriftAndImportAWS(t *testing.T) {
 	m := motoserver.Start(t)
-	m.Env(t)
+	c := m.EC2(t)
 	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := ec2.NewFromConfig(cfg)
-	vpcOut, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vpc := *vpcOut.Vpc.VpcId
-	group := func(name, desc string) string {
-		out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String(desc), VpcId: aws.String(vpc)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Groups start with AWS's allow-all egress; sgc's targets remove it.
-		c.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: out.GroupId, IpPermissions: []ec2types.IpPermission{
-			{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
-		return *out.GroupId
-	}
+	vpc := motoserver.VPC(t, c, "10.9.0.0/16")
+	// Groups start with AWS's allow-all egress; sgc's targets remove it.
+	group := func(name, desc string) string { return motoserver.Group(t, c, vpc, name, desc, false) }
 	web, db := group("web", "Web servers"), group("db", "Databases")
 	bastion, logging := group("bastion", "Bastion hosts"), group("logs", "Central logging")
 	c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{logging}, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("central-logging-x")}}})

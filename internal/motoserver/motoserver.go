@@ -6,6 +6,7 @@ package motoserver
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +15,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
 // Server is a running emulator.
@@ -88,4 +94,45 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// EC2 points the test's SDK at the emulator (Env) and returns a client.
+func (s *Server) EC2(t *testing.T) *ec2.Client {
+	t.Helper()
+	s.Env(t)
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ec2.NewFromConfig(cfg)
+}
+
+// VPC makes a VPC with the block cidr and returns its id.
+func VPC(t *testing.T, c *ec2.Client, cidr string) string {
+	t.Helper()
+	out, err := c.CreateVpc(context.Background(), &ec2.CreateVpcInput{CidrBlock: aws.String(cidr)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *out.Vpc.VpcId
+}
+
+// Group makes a security group in vpc and returns its id. Without
+// defaultEgress it revokes the allow-all egress AWS gives every new group,
+// as sgc's targets do.
+func Group(t *testing.T, c *ec2.Client, vpc, name, desc string, defaultEgress bool) string {
+	t.Helper()
+	ctx := context.Background()
+	out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String(desc), VpcId: aws.String(vpc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !defaultEgress {
+		_, err := c.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: out.GroupId, IpPermissions: []ec2types.IpPermission{
+			{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return *out.GroupId
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -34,32 +33,15 @@ func TestAdoptExistingGroups(t *testing.T) {
 		t.Skipf("the provider mirror %s is missing", pluginDir())
 	}
 	m := motoserver.Start(t)
-	m.Env(t)
+	c := m.EC2(t)
 	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := ec2.NewFromConfig(cfg)
-	vpcOut, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.7.0.0/16")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vpc := *vpcOut.Vpc.VpcId
-	group := func(name, desc string) string {
-		out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String(desc), VpcId: aws.String(vpc)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// AWS's default allow-all egress would be adopted as an explicit
-		// flow, and its description updated in place; moto 5.2 refuses
-		// ModifySecurityGroupRules on an all-protocol rule ("Must specify
-		// both from and to ports"), which AWS accepts. So the groups here
-		// start without it.
-		c.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: out.GroupId, IpPermissions: []ec2types.IpPermission{
-			{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
-		return *out.GroupId
-	}
+	vpc := motoserver.VPC(t, c, "10.7.0.0/16")
+	// AWS's default allow-all egress would be adopted as an explicit flow,
+	// and its description updated in place; moto 5.2 refuses
+	// ModifySecurityGroupRules on an all-protocol rule ("Must specify both
+	// from and to ports"), which AWS accepts. So the groups here start
+	// without it.
+	group := func(name, desc string) string { return motoserver.Group(t, c, vpc, name, desc, false) }
 	lb, app, db := group("lb web", "Load balancer"), group("app", "Application servers"), group("db", "Databases")
 	perm := func(proto string, port int32) ec2types.IpPermission {
 		return ec2types.IpPermission{IpProtocol: aws.String(proto), FromPort: aws.Int32(port), ToPort: aws.Int32(port)}

@@ -31,10 +31,10 @@ const (
 	ResourcesToImport = "resources-to-import.json"
 )
 
-// adoptGroup makes a group resource the live group a, when there is one:
-// its AWS name and description (changing either replaces a group) and a
-// DeletionPolicy that keeps it if the stack ever goes.
-func adoptGroup(res *object, a *adopt.Group) *object {
+// adoptGroup makes the group resource id the live group a, when there is
+// one: its AWS name and description (changing either replaces a group),
+// and adopted.
+func (t *template) adoptGroup(id string, res *object, a *adopt.Group) *object {
 	if a == nil {
 		return res
 	}
@@ -45,75 +45,44 @@ func adoptGroup(res *object, a *adopt.Group) *object {
 	if a.Description != "" {
 		props.set("GroupDescription", literal(a.Description))
 	}
-	return withImport(res, a.ID)
+	return t.adopt(id, res, a.ID)
 }
 
-// adoptRule marks a rule resource as the live rule id, when there is one.
-func adoptRule(res *object, id string) *object {
-	if id == "" {
+// adopt marks the resource id as the live object liveID (none when ""):
+// it is recorded for the IMPORT, and kept by CloudFormation whatever
+// happens to the stack.
+func (t *template) adopt(id string, res *object, liveID string) *object {
+	if liveID == "" {
 		return res
 	}
-	return withImport(res, id)
-}
-
-// importIDKey is where the identifier to import is kept on a resource
-// while the templates are built; it is never rendered.
-const importIDKey = "\x00import"
-
-func withImport(res *object, id string) *object {
-	out := objN(len(res.keys) + 3)
-	for i, k := range res.keys {
-		out.set(k, res.vals[i])
+	if t.imports == nil {
+		t.imports = map[string]string{}
 	}
-	out.set("DeletionPolicy", "Retain")
-	out.set("UpdateReplacePolicy", "Retain")
-	out.set(importIDKey, id)
-	return out
+	t.imports[id] = liveID
+	return res.set("DeletionPolicy", "Retain").set("UpdateReplacePolicy", "Retain")
 }
 
 // importTemplate returns t with only the adopted resources and no
-// outputs, and the resources-to-import file; it removes the build-time
-// marks from t's resources (which the returned template shares).
+// outputs, and the resources-to-import file.
 func importTemplate(t *template) (*template, []byte) {
 	imp := newTemplate(ImportTemplate, "")
 	imp.root.set("Description", t.root.get("Description"))
 	for i, k := range t.params.keys {
 		imp.params.set(k, t.params.vals[i])
 	}
-	for i, k := range t.resources.keys {
-		res := t.resources.vals[i].(*object)
-		if res.find(importIDKey) >= 0 {
-			imp.resources.set(k, res)
-		}
-	}
-	toImport := resourcesToImport(imp)
-	strip(t)
-	return imp, toImport
-}
-
-// strip removes the build-time import marks from t's resources.
-func strip(t *template) {
-	for _, v := range t.resources.vals {
-		res := v.(*object)
-		if i := res.find(importIDKey); i >= 0 {
-			res.keys = append(res.keys[:i], res.keys[i+1:]...)
-			res.vals = append(res.vals[:i], res.vals[i+1:]...)
-		}
-	}
-}
-
-// resourcesToImport writes the --resources-to-import file of imp.
-func resourcesToImport(imp *template) []byte {
 	type entry struct {
 		ResourceType       string            `json:"ResourceType"`
 		LogicalResourceId  string            `json:"LogicalResourceId"`
 		ResourceIdentifier map[string]string `json:"ResourceIdentifier"`
 	}
-	var out []entry
-	for i, k := range imp.resources.keys {
-		res := imp.resources.vals[i].(*object)
-		out = append(out, entry{res.get("Type").(string), k, map[string]string{"Id": res.get(importIDKey).(string)}})
+	var toImport []entry
+	for i, k := range t.resources.keys {
+		if id, ok := t.imports[k]; ok {
+			res := t.resources.vals[i].(*object)
+			imp.resources.set(k, res)
+			toImport = append(toImport, entry{res.get("Type").(string), k, map[string]string{"Id": id}})
+		}
 	}
-	data, _ := json.MarshalIndent(out, "", "  ")
-	return append(data, '\n')
+	data, _ := json.MarshalIndent(toImport, "", "  ")
+	return imp, append(data, '\n')
 }

@@ -171,6 +171,7 @@ type template struct {
 	params    *object
 	resources *object
 	outputs   *object
+	imports   map[string]string // logical id -> the live sg- or sgr- id it adopts
 }
 
 func newTemplate(name, desc string) *template {
@@ -353,9 +354,9 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	groupID := func(g *model.Group) any { return getAtt{n.group[g], "GroupId"} }
 	inputID := func(e *model.External) any { return ref{n.input[e]} }
 	for _, g := range p.Groups {
-		t.resources.set(n.group[g], adoptGroup(groupResource(g), opts.Adopt.GroupOf(g.Name)))
+		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g), opts.Adopt.GroupOf(g.Name)))
 		for _, r := range rulesOf[g] {
-			t.resources.set(n.rule[r], adoptRule(ruleResource(r, n, groupID, inputID, opts), opts.Adopt.RuleID(r)))
+			t.resources.set(n.rule[r], t.adopt(n.rule[r], ruleResource(r, n, groupID, inputID, opts), opts.Adopt.RuleID(r)))
 		}
 		t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
 	}

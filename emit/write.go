@@ -130,7 +130,7 @@ func WriteDir(dir string, t *Target, files []File) (err error) {
 	}
 
 	// Check before writing anything, so that a refusal changes nothing.
-	owned, err := ownedFiles(dir, t)
+	owned, listed, err := ownedFiles(dir, t)
 	if err != nil {
 		return err
 	}
@@ -141,12 +141,12 @@ func WriteDir(dir string, t *Target, files []File) (err error) {
 		if _, err := os.Lstat(path); err != nil {
 			continue
 		}
-		if why := claim(dir, t, owned, f.Path); why != "" {
+		if why := claim(dir, t, owned, listed, f.Path); why != "" {
 			return &ForeignFileError{Path: path, Reason: why}
 		}
 		if f.NoNotice {
 			// No notice to go by: only the manifest says it is ours.
-			if m, ok, _ := readManifest(dir, t.Name); !ok || !contains(m.Files, f.Path) {
+			if !listed || !owned[f.Path] {
 				return &ForeignFileError{Path: path, Reason: "is not listed in this target's manifest"}
 			}
 			continue
@@ -199,15 +199,6 @@ func WriteDir(dir string, t *Target, files []File) (err error) {
 	return finish(dir)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // plainName reports whether name is a file name at the top level of the
 // output: no separators, no dot files, nothing that leaves the directory.
 func plainName(name string) bool {
@@ -215,13 +206,13 @@ func plainName(name string) bool {
 }
 
 // ownedFiles returns the top-level files of dir that t may replace or
-// remove: those of its manifest, or without one, those whose names t can
-// produce.
-func ownedFiles(dir string, t *Target) (map[string]bool, error) {
-	owned := map[string]bool{}
+// remove: those of its manifest (listed), or without one, those whose
+// names t can produce.
+func ownedFiles(dir string, t *Target) (owned map[string]bool, listed bool, err error) {
+	owned = map[string]bool{}
 	m, ok, err := readManifest(dir, t.Name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if ok {
 		for _, f := range m.Files {
@@ -229,23 +220,23 @@ func ownedFiles(dir string, t *Target) (map[string]bool, error) {
 				owned[f] = true
 			}
 		}
-		return owned, nil
+		return owned, true, nil
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for _, e := range entries {
 		if e.Type().IsRegular() && t.Owns != nil && t.Owns(e.Name()) {
 			owned[e.Name()] = true
 		}
 	}
-	return owned, nil
+	return owned, false, nil
 }
 
 // claim says why the existing file name in dir is not t's to replace, or
-// "" when it is.
-func claim(dir string, t *Target, owned map[string]bool, name string) string {
+// "" when it is; listed says whether owned comes from t's manifest.
+func claim(dir string, t *Target, owned map[string]bool, listed bool, name string) string {
 	if owned[name] {
 		return ""
 	}
@@ -263,7 +254,7 @@ func claim(dir string, t *Target, owned map[string]bool, name string) string {
 			}
 		}
 	}
-	if _, ok, _ := readManifest(dir, t.Name); ok {
+	if listed {
 		return fmt.Sprintf("was not written by an earlier %s build into this directory (it is not in %s)",
 			t.Name, filepath.Join(dir, StateDir, manifestName(t.Name)))
 	}

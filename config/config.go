@@ -16,6 +16,10 @@
 //	  wide_port_range     = 1000
 //	  default_max_entries = 1
 //	}
+//
+//	build {
+//	  group_names = "exact"  # default "prefix": see GroupNames
+//	}
 package config
 
 import (
@@ -29,6 +33,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/sgc-dev/sgc/compiler/lint"
+	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
@@ -43,13 +48,21 @@ const InvalidConfig = "InvalidConfig"
 // Config is the decoded settings file.
 type Config struct {
 	Lint lint.Config
+	// GroupNames is how the targets name groups in AWS: emit.NamePrefix
+	// (the default) or emit.NameExact.
+	GroupNames string
 }
 
 // Default returns the settings that hold without a file.
-func Default() Config { return Config{Lint: lint.DefaultConfig()} }
+func Default() Config { return Config{Lint: lint.DefaultConfig(), GroupNames: emit.NamePrefix} }
 
 type fileSchema struct {
-	Lint *lintSchema `hcl:"lint,block"`
+	Lint  *lintSchema  `hcl:"lint,block"`
+	Build *buildSchema `hcl:"build,block"`
+}
+
+type buildSchema struct {
+	GroupNames *string `hcl:"group_names,optional"`
 }
 
 type lintSchema struct {
@@ -96,6 +109,15 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 	var fs fileSchema
 	hdiags = gohcl.DecodeBody(f.Body, nil, &fs)
 	diags = append(diags, convert(hdiags)...)
+	if b := fs.Build; b != nil && b.GroupNames != nil {
+		switch v := *b.GroupNames; v {
+		case emit.NamePrefix, emit.NameExact:
+			cfg.GroupNames = v
+		default:
+			diags.Errorf(buildAttr(f, "group_names"), InvalidConfig, "group_names = %q is not a naming", v).
+				WithDetail("%q (the default) lets AWS or the tool make each group's name unique, so a group can be replaced without downtime; %q gives each group its role name exactly, and a replacement must then delete the group first.", emit.NamePrefix, emit.NameExact)
+		}
+	}
 	if fs.Lint == nil {
 		return cfg, diags
 	}
@@ -192,6 +214,18 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 		cfg.Lint.Severity[c.ID] = s
 	}
 	return cfg, diags
+}
+
+// buildAttr is where the build block's setting name is written.
+func buildAttr(f *hcl.File, name string) source.Range {
+	if body, _ := f.Body.(*hclsyntax.Body); body != nil {
+		for _, b := range body.Blocks {
+			if a, ok := b.Body.Attributes[name]; ok && b.Type == "build" {
+				return toRange(a.Expr.Range())
+			}
+		}
+	}
+	return source.Range{Start: source.Pos{Filename: f.Body.MissingItemRange().Filename, Line: 1, Column: 1}}
 }
 
 var knownSettings = []string{"severity", "wide_cidr_prefix", "expiring_within", "quota", "admin_ports",

@@ -49,6 +49,20 @@ func TestSettingsApply(t *testing.T) {
 	}
 }
 
+func TestGroupNames(t *testing.T) {
+	for src, want := range map[string]string{
+		"":             "prefix",
+		"build {\n}\n": "prefix",
+		"build {\n  group_names = \"exact\"\n}\n":  "exact",
+		"build {\n  group_names = \"prefix\"\n}\n": "prefix",
+	} {
+		cfg, diags := config.Parse("sgc.hcl", []byte(src))
+		if len(diags) > 0 || cfg.GroupNames != want {
+			t.Errorf("%q: group_names %q, want %q (%v)", src, cfg.GroupNames, want, diags)
+		}
+	}
+}
+
 func TestParseDuration(t *testing.T) {
 	for in, want := range map[string]time.Duration{"30d": 30 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, "36h": 36 * time.Hour} {
 		if got, err := config.ParseDuration(in); err != nil || got != want {

@@ -7,18 +7,14 @@ package emit
 
 import (
 	"fmt"
-	"net/netip"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/sgc-dev/sgc/account/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/fsutil"
-	"github.com/sgc-dev/sgc/internal/naming"
-	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
@@ -26,13 +22,14 @@ import (
 type Target struct {
 	Name string // the --target value: "terraform"
 	Doc  string // one line for help output
-	// Join makes a resource name of words, and Sep is what it puts
-	// between two joined parts: RuleNamer builds names from parts.
-	Join func(words []string) string
-	Sep  string
+	// Style is how the target names resources.
+	Style
 	// Emit generates the output files for a program that compiled without
 	// errors. It reports what it cannot express as diagnostics.
 	Emit func(p *model.Program, opts Options) ([]File, diag.List)
+	// Resources lists the resources Emit writes for p, with their
+	// addresses and contents as a plan compares them.
+	Resources func(p *model.Program, opts Options) []Resource
 	// Formats are the --format values the target takes, its default first.
 	Formats []string
 	// Splits reports whether the target takes --split.
@@ -41,6 +38,18 @@ type Target struct {
 	// output directory without a manifest (one built by an sgc that kept
 	// none) only such files, at the top level, are ever replaced or removed.
 	Owns func(name string) bool
+}
+
+// Style is how a target names resources.
+type Style struct {
+	// Join makes a resource name of words, and Sep is what it puts
+	// between two joined parts: RuleNamer builds names from parts.
+	Join func(words []string) string
+	Sep  string
+	// Ident is the resource name of a declared name (a group's role
+	// name): a function of that name alone, distinct for distinct names,
+	// so that adding a name never renames another's resources.
+	Ident func(name string) string
 }
 
 // Options are the settings shared by every target.
@@ -58,7 +67,33 @@ type Options struct {
 	// Adopt ties groups and rules to live ones, which the output adopts
 	// (keeping their AWS names and descriptions) instead of creating.
 	Adopt *adopt.Mapping
+	// GroupNames is how groups are named in AWS: NamePrefix ("" too) or
+	// NameExact.
+	GroupNames string
 }
+
+// The ways to name groups in AWS (the group_names setting of sgc.hcl).
+//
+// AWS cannot rename a group or change its description: either replaces
+// the group. A group still attached to an instance, a network interface or
+// a load balancer cannot be deleted, so the only replacement that works
+// on a live account creates the new group first, moves everything over,
+// and deletes the old one last; and two groups of one VPC cannot share a
+// name, so during the swap the new group needs a name of its own.
+const (
+	// NamePrefix gives each group a unique AWS name that starts with its
+	// role name (Terraform's name_prefix; CloudFormation names it after
+	// the stack and logical ID), and the role name as the Name tag. A
+	// replacement creates the new group before deleting the old one.
+	NamePrefix = "prefix"
+	// NameExact gives each group its role name as its AWS name. A
+	// replacement must delete the old group first, which fails while the
+	// group is in use: build and diff warn about each one.
+	NameExact = "exact"
+)
+
+// Exact reports whether groups take their role names exactly.
+func (o Options) Exact() bool { return o.GroupNames == NameExact }
 
 // Check reports an option the target cannot honour (an unknown --format,
 // --split where it does not split) as an error for the user: the CLI
@@ -145,126 +180,4 @@ func SourceOf(f *model.Flow, withLine bool) string {
 		return fmt.Sprintf("%s:%d", name, f.Range.Start.Line)
 	}
 	return name
-}
-
-// RuleNamer names rules from their content only: group, direction, peer,
-// protocol and ports, in words that a target joins in its own style. A
-// rule's name thus changes only when the rule does. The joined words of
-// groups and peers, which recur in many rules, are made once.
-type RuleNamer struct {
-	join   func(words []string) string
-	sep    string
-	groups map[*model.Group]string
-	peers  map[peerName]string
-}
-
-// peerName is what PeerWords depends on.
-type peerName struct {
-	via  model.Endpoint
-	cidr netip.Prefix
-}
-
-// NewRuleNamer returns a RuleNamer whose names are join(words) of the
-// rule's words. join must be the concatenation, with sep between, of its
-// results on the parts: group, direction, peer and port words.
-func NewRuleNamer(join func(words []string) string, sep string) *RuleNamer {
-	return &RuleNamer{join: join, sep: sep, groups: map[*model.Group]string{}, peers: map[peerName]string{}}
-}
-
-var (
-	ingressWords = []string{"ingress", "from"}
-	egressWords  = []string{"egress", "to"}
-)
-
-// Name returns the name of r.
-func (n *RuleNamer) Name(r *model.Rule) string {
-	g, ok := n.groups[r.Group]
-	if !ok {
-		g = n.join(naming.Words(r.Group.Name))
-		n.groups[r.Group] = g
-	}
-	key := peerName{r.Peer.Via, r.Peer.CIDR}
-	p, ok := n.peers[key]
-	if !ok {
-		p = n.join(PeerWords(r.Peer))
-		n.peers[key] = p
-	}
-	dir := ingressWords
-	if r.Direction == model.Egress {
-		dir = egressWords
-	}
-	var port [5]string
-	return g + n.sep + n.join(dir) + n.sep + p + n.sep + n.join(appendPortWords(port[:0], r.Port))
-}
-
-// RuleNames returns the names of rules, as a RuleNamer with join and sep
-// gives them. The rules are named in parallel parts, each with its own
-// RuleNamer: a big policy has tens of thousands.
-func RuleNames(rules []*model.Rule, join func(words []string) string, sep string) []string {
-	names := make([]string, len(rules))
-	parts := parallel.Parts(len(rules))
-	size := (len(rules) + parts - 1) / parts
-	parallel.Each(parts, func(part int) {
-		n := NewRuleNamer(join, sep)
-		for i := part * size; i < min((part+1)*size, len(rules)); i++ {
-			names[i] = n.Name(rules[i])
-		}
-	})
-	return names
-}
-
-// RuleWords describes a rule in words: what RuleNamer's names are made of.
-func RuleWords(r *model.Rule) []string {
-	w := naming.Words(r.Group.Name)
-	if r.Direction == model.Ingress {
-		w = append(w, ingressWords...)
-	} else {
-		w = append(w, egressWords...)
-	}
-	w = append(w, PeerWords(r.Peer)...)
-	return appendPortWords(w, r.Port)
-}
-
-// PeerWords names a peer: the name it was written by, plus the block for a
-// network of several blocks (the internet's are "ipv4" and "ipv6").
-func PeerWords(p model.Peer) []string {
-	w := naming.Words(p.Via.Declared().Name)
-	if n, ok := p.Via.(*model.Network); ok && len(n.CIDRs) > 1 {
-		if n.Predeclared {
-			if p.CIDR.Addr().Is4() {
-				return append(w, "ipv4")
-			}
-			return append(w, "ipv6")
-		}
-		w = append(w, cidrWords(p.CIDR)...)
-	}
-	return w
-}
-
-func cidrWords(c netip.Prefix) []string {
-	return strings.FieldsFunc(c.String(), func(r rune) bool { return r == '.' || r == ':' || r == '/' })
-}
-
-// appendPortWords appends the words naming a port: "tcp 443",
-// "tcp 8000 to 8099", "icmp 3 4", "all".
-func appendPortWords(w []string, p model.Port) []string {
-	proto := string(p.Protocol)
-	switch p.Protocol {
-	case model.All:
-		return append(w, "all")
-	case model.TCP, model.UDP:
-		if p.From == p.To {
-			return append(w, proto, strconv.Itoa(p.From))
-		}
-		return append(w, proto, strconv.Itoa(p.From), "to", strconv.Itoa(p.To))
-	case model.ICMP, model.ICMPv6:
-		switch {
-		case p.From == -1:
-			return append(w, proto, "all")
-		case p.To == -1:
-			return append(w, proto, strconv.Itoa(p.From))
-		}
-		return append(w, proto, strconv.Itoa(p.From), strconv.Itoa(p.To))
-	}
-	return append(w, "proto", proto)
 }

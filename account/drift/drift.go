@@ -113,6 +113,14 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 	for _, g := range p.Groups {
 		declared[g.Name] = g
 	}
+	// Groups created under a unique name are found by their Name tag.
+	for role, lg := range live.Roles(e.SecurityGroups, func(n string) bool { return declared[n] != nil }) {
+		if lg.GroupName != role {
+			delete(liveByName, lg.GroupName)
+			liveByName[role] = lg
+			nameOfID[lg.GroupID] = role
+		}
+	}
 	// A declaration import had to rename ("vpn gateway" is vpn-gateway)
 	// stands for the live group whose name import turns into it, when
 	// neither has a match by name and exactly one live group does.

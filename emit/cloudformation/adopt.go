@@ -39,9 +39,6 @@ func (t *template) adoptGroup(id string, res *object, a *adopt.Group) *object {
 		return res
 	}
 	props := res.get("Properties").(*object)
-	if a.LiveName != "" {
-		props.set("GroupName", a.LiveName)
-	}
 	if a.Description != "" {
 		props.set("GroupDescription", literal(a.Description))
 	}

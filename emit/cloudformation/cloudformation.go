@@ -27,14 +27,14 @@ import (
 
 // Target is the CloudFormation target.
 var Target = &emit.Target{
-	Name:    "cloudformation",
-	Doc:     "a CloudFormation template (--format yaml|json, --split for big policies)",
-	Emit:    Emit,
-	Join:    camel,
-	Sep:     "",
-	Formats: []string{"yaml", "json"},
-	Splits:  true,
-	Owns:    owns,
+	Name:      "cloudformation",
+	Doc:       "a CloudFormation template (--format yaml|json, --split for big policies)",
+	Emit:      Emit,
+	Resources: Resources,
+	Style:     style,
+	Formats:   []string{"yaml", "json"},
+	Splits:    true,
+	Owns:      owns,
 }
 
 // ownedName matches the files the target writes: one template, or the
@@ -100,56 +100,85 @@ func camel(words []string) string {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// style names resources as logical IDs: words in CamelCase.
+var style = emit.Style{Join: camel, Sep: "", Ident: ident}
+
+// plainName matches the names whose logical ID is their words in
+// CamelCase: lower-case words between single dashes, each starting with a
+// letter. Splitting such an ID before its capitals gives the words back,
+// so two plain names never share an ID.
+var plainName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z][a-z0-9]*)*$`)
+
+// maxIdent bounds the ID of a name, leaving room in a rule's ID for the
+// peer and the ports.
+const maxIdent = 100
+
+// ident is the logical ID of a declared name. A plain name is its words
+// in CamelCase; any other ("web_a", "web-2", "Web") starts with a small
+// letter and ends with a hash of the name, whether or not another name
+// shares its words today, so adding a name never renames another. IDs of
+// plain names start with a capital, so the two kinds never meet.
+func ident(name string) string {
+	c := camel(naming.Words(name))
+	if plainName.MatchString(name) && len(c) <= maxIdent {
+		return c
+	}
+	c = c[:min(len(c), maxIdent-8)]
+	return strings.ToLower(c[:1]) + c[1:] + naming.Hash(name)
+}
+
 func concat(name, suffix string) string { return name + suffix }
+
+// exportName is a group's part of its export name ("${AWS::StackName}-" and
+// this): a plain name as it is; any other, its words between dashes and a
+// hash of the name.
+func exportName(name string) string {
+	if plainName.MatchString(name) {
+		return name
+	}
+	return strings.Join(naming.Words(name), "-") + "-" + naming.Hash(name)
+}
 
 func nameAll(p *model.Program) names {
 	n := names{group: make(map[*model.Group]string, len(p.Groups)), input: map[*model.External]string{},
 		rule: make(map[*model.Rule]string, len(p.Rules)), export: make(map[*model.Group]string, len(p.Groups))}
-	// One namespace for every logical ID, so a rule can never take a group's.
-	// key(i) identifies the thing ids[i] names.
-	ids := make([]string, 1, 1+len(p.Groups)+len(p.Rules))
-	ids[0] = "VpcId"
 	for _, g := range p.Groups {
-		ids = append(ids, camel(naming.Words(g.Name)))
-	}
-	inputs := p.Inputs()
-	for _, e := range inputs {
-		ids = append(ids, camel(append(naming.Words(e.Name), "security", "group", "id")))
-	}
-	ids = append(ids, emit.RuleNames(p.Rules, camel, "")...)
-	key := func(i int) string {
-		switch {
-		case i == 0:
-			return "param:VpcId"
-		case i <= len(p.Groups):
-			return "group:" + p.Groups[i-1].Name
-		case i <= len(p.Groups)+len(inputs):
-			return "input:" + inputs[i-1-len(p.Groups)].Name
+		n.group[g] = ident(g.Name)
+		if n.group[g] == "VpcId" { // the group "vpc-id" yields to the parameter
+			n.group[g] = "vpcId" + naming.Hash(g.Name)
 		}
-		return "rule:" + p.Rules[i-1-len(p.Groups)-len(inputs)].Key()
+		n.export[g] = exportName(g.Name)
 	}
-	unique := naming.Unique(ids, key, maxLogicalID, concat)
-	i := 1
-	for _, g := range p.Groups {
-		n.group[g] = unique[i]
-		i++
+	groupIDs := make(map[string]bool, len(n.group))
+	for _, id := range n.group {
+		groupIDs[id] = true
 	}
-	for _, e := range inputs {
-		n.input[e] = unique[i]
-		i++
+	for _, e := range p.Inputs() {
+		id := ident(e.Name) + "SecurityGroupId"
+		if groupIDs[id] { // a group "x-security-group-id" beside an external "x"
+			id = ident(e.Name) + "SecurityGroupId" + naming.Hash(e.Name)
+		}
+		n.input[e] = id
 	}
-	for _, r := range p.Rules {
-		n.rule[r] = unique[i]
-		i++
+	// Rules share the namespace of logical IDs with groups and parameters.
+	// Their names are unique among themselves unless group names spell
+	// sgc's own words ("a-ingress-from-b"); those, and a rule that takes a
+	// group's or parameter's ID, get a hash of the rule.
+	taken := make(map[string]bool, 1+len(n.group)+len(n.input))
+	taken["VpcId"] = true
+	for _, id := range n.group {
+		taken[id] = true
 	}
-	// Export names allow letters, digits, "-" and ":".
-	var exports []string
-	for _, g := range p.Groups {
-		exports = append(exports, strings.Join(naming.Words(g.Name), "-"))
+	for _, id := range n.input {
+		taken[id] = true
 	}
-	groupName := func(i int) string { return p.Groups[i].Name }
-	for i, e := range naming.Unique(exports, groupName, 200, func(n, s string) string { return n + "-" + s }) {
-		n.export[p.Groups[i]] = e
+	ids := emit.RuleNames(style, p.Rules)
+	key := func(i int) string { return "rule:" + p.Rules[i].Key() }
+	for i, id := range naming.Unique(ids, key, maxLogicalID, concat) {
+		if taken[id] {
+			id = id[:min(len(id), maxLogicalID-8)] + naming.Hash(key(i))
+		}
+		n.rule[p.Rules[i]] = id
 	}
 	return n
 }
@@ -193,9 +222,22 @@ func inputParam(e *model.External) *object {
 		set("Description", inert(fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description)))
 }
 
-func groupResource(g *model.Group) *object {
-	return obj().set("Type", "AWS::EC2::SecurityGroup").set("Properties", obj().
-		set("GroupName", g.Name).
+// groupResource builds a group. With exact names (or adopting a group that
+// has its name) the role name is the GroupName; otherwise there is none and
+// CloudFormation names the group after the stack and logical ID, which
+// lets it replace the group: it creates the new one first and deletes the
+// old one last, and a custom-named resource it cannot replace at all. The
+// role name is always the Name tag.
+func groupResource(g *model.Group, opts emit.Options) *object {
+	props := obj()
+	a := opts.Adopt.GroupOf(g.Name)
+	switch {
+	case a != nil && a.LiveName != "":
+		props.set("GroupName", a.LiveName)
+	case a != nil || opts.Exact():
+		props.set("GroupName", g.Name)
+	}
+	return obj().set("Type", "AWS::EC2::SecurityGroup").set("Properties", props.
 		set("GroupDescription", literal(g.Description)).
 		set("VpcId", ref{"VpcId"}).
 		set("SecurityGroupEgress", []any{denyAllEgress}).
@@ -354,7 +396,7 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	groupID := func(g *model.Group) any { return getAtt{n.group[g], "GroupId"} }
 	inputID := func(e *model.External) any { return ref{n.input[e]} }
 	for _, g := range p.Groups {
-		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g), opts.Adopt.GroupOf(g.Name)))
+		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g, opts), opts.Adopt.GroupOf(g.Name)))
 		for _, r := range rulesOf[g] {
 			t.resources.set(n.rule[r], t.adopt(n.rule[r], ruleResource(r, n, groupID, inputID, opts), opts.Adopt.RuleID(r)))
 		}
@@ -399,4 +441,43 @@ func checkLimits(t *template, data []byte, split bool) diag.List {
 // file back (drift --var-file).
 func InputNames(p *model.Program) map[*model.External]string {
 	return nameAll(p).input
+}
+
+// Resources lists the template's resources as a change set compares them:
+// by logical ID, with the stack's name before a "/" when split (a resource
+// that moves between stacks is deleted from one and created in the other).
+// CloudFormation replaces a group when its GroupName or GroupDescription
+// changes, and a rule when anything but its description does, including
+// the id of its group or of the group it references.
+func Resources(p *model.Program, opts emit.Options) []emit.Resource {
+	n := nameAll(p)
+	stack := func(string) string { return "" }
+	if opts.Split {
+		in := map[string]string{}
+		templates, _ := splitTemplates(p, n, opts, func(*template) []byte { return nil })
+		for _, t := range templates {
+			for _, id := range t.resources.keys {
+				in[id] = t.name + "/"
+			}
+		}
+		stack = func(id string) string { return in[id] }
+	}
+	out := make([]emit.Resource, 0, len(p.Groups)+len(p.Rules))
+	addr := make(map[*model.Group]string, len(p.Groups))
+	for _, g := range p.Groups {
+		addr[g] = stack(n.group[g]) + n.group[g]
+		props := groupResource(g, opts).get("Properties").(*object)
+		name, _ := props.get("GroupName").(string)
+		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Name, Group: g,
+			Replace: name + "\x00" + g.Description, Update: g.Name})
+	}
+	for _, r := range p.Rules {
+		res := emit.Resource{Address: stack(n.rule[r]) + n.rule[r], Identity: r.Key(), Group: r.Group, Rule: r,
+			Replace: r.Key(), Update: r.Flow.Purpose, ReplacedWith: []string{addr[r.Group]}}
+		if r.Peer.Kind == model.PeerGroup {
+			res.ReplacedWith = append(res.ReplacedWith, addr[r.Peer.Group])
+		}
+		out = append(out, res)
+	}
+	return out
 }

@@ -1,6 +1,8 @@
 package cloudformation
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
@@ -26,42 +28,106 @@ func groupsStackParam(i int) string { return fmt.Sprintf("GroupsStack%d", i) }
 // defaults assume for a template.
 func DefaultStackName(template string) string { return "sgc-" + template }
 
+// A split policy's stacks are updated one by one, so what goes into which
+// stack must not depend on anything but the resource itself: a group or
+// rule that moves between stacks is deleted from one and created in the
+// other, which AWS refuses while the other still holds it
+// (InvalidPermission.Duplicate, InvalidGroup.Duplicate) and which replaces
+// a group. Each resource's stack is therefore a consistent hash of its
+// identity (jump hashing): adding or removing a flow touches the stacks of
+// its own rules and no other; only when the policy outgrows its stacks and
+// one more is needed do some resources (about 1 in the new number of stacks)
+// move, all of them into the new stack, and `sgc diff` names them.
+
+// jump is Lamping and Veach's jump consistent hash: the bucket of key among
+// n, such that growing n to n+1 moves keys only into the new bucket.
+func jump(key uint64, n int) int {
+	b, j := int64(-1), int64(0)
+	for j < int64(n) {
+		b = j
+		key = key*2862933555777941757 + 1
+		j = int64(float64(b+1) * (float64(int64(1)<<31) / float64((key>>33)+1)))
+	}
+	return int(b)
+}
+
+// hashKey is the 64-bit hash of an identity.
+func hashKey(identity string) uint64 {
+	sum := sha256.Sum256([]byte(identity))
+	return binary.BigEndian.Uint64(sum[:8])
+}
+
+// bucket spreads items over the fewest buckets, at least need, for which
+// fits holds of each; bucket i's items keep their order.
+func bucket[T any](items []T, key func(T) uint64, need int, fits func([]T) bool) [][]T {
+	keys := make([]uint64, len(items))
+	for i, it := range items {
+		keys[i] = key(it)
+	}
+	for n := max(1, need); ; n++ {
+		out := make([][]T, n)
+		for i, it := range items {
+			b := jump(keys[i], n)
+			out[b] = append(out[b], it)
+		}
+		ok := true
+		for _, b := range out {
+			ok = ok && (len(b) <= 1 || fits(b))
+		}
+		if ok {
+			return out
+		}
+	}
+}
+
 // splitTemplates spreads the program over group stacks (groups and their
 // exported ids) and rule stacks (rules, importing the group ids), and
-// renders each with render.
+// renders each with render. An empty bucket gives no stack, and stacks keep
+// their bucket's number, so a stack's name never changes either.
 func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
 	var out []*template
 	stackOf := groupStacks{}
-	nGroupStacks := (len(p.Groups) + groupsPerStack - 1) / groupsPerStack
-	for i := 0; i < nGroupStacks; i++ {
+	groupBuckets := bucket(p.Groups, func(g *model.Group) uint64 { return hashKey("group:" + g.Name) },
+		(len(p.Groups)+groupsPerStack-1)/groupsPerStack, func(gs []*model.Group) bool { return len(gs) <= groupsPerStack })
+	for i, groups := range groupBuckets {
+		if len(groups) == 0 {
+			continue
+		}
 		t := newTemplate(fmt.Sprintf("groups-%d", i+1),
-			description(p, fmt.Sprintf("Security groups, part %d of %d; their ids are exported for the rule stacks", i+1, nGroupStacks)))
+			description(p, fmt.Sprintf("Security groups, part %d of %d; their ids are exported for the rule stacks", i+1, len(groupBuckets))))
 		t.params.set("VpcId", vpcParam())
-		for _, g := range p.Groups[i*groupsPerStack : min((i+1)*groupsPerStack, len(p.Groups))] {
+		for _, g := range groups {
 			stackOf[g] = groupStack{i + 1, importVal{sub{fmt.Sprintf("${%s}-%s", groupsStackParam(i+1), n.export[g])}}}
-			t.resources.set(n.group[g], groupResource(g))
+			t.resources.set(n.group[g], groupResource(g, opts))
 			t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
 		}
 		out = append(out, t)
 	}
-
-	// Rules in model order (by group), in chunks of rulesPerStack, each
-	// stack rendered once. Only if one would pass the size limit (it takes
-	// names and descriptions near AWS's maximum lengths) are the chunks cut
-	// again: a chunk too big is halved until it fits, judged on the JSON
-	// rendering, which is never smaller than the YAML.
-	var chunks [][]*model.Rule
-	for i := 0; i < len(p.Rules); i += rulesPerStack {
-		chunks = append(chunks, p.Rules[i:min(i+rulesPerStack, len(p.Rules))])
+	// A rule stack fits when it has at most rulesPerStack resources and its
+	// JSON rendering (never smaller than the YAML) is within the size
+	// limit; the size is measured only when the resources are near the
+	// limit that names and descriptions of AWS's maximum lengths reach.
+	fits := func(rules []*model.Rule) bool {
+		if len(rules) > rulesPerStack {
+			return false
+		}
+		if len(rules) < MaxBytes/(4*1024) {
+			return true
+		}
+		return len(renderJSON(ruleStack(p, n, rules, stackOf, 1, opts).root)) <= MaxBytes
 	}
-	rules, data := ruleStacks(p, n, chunks, stackOf, opts, render)
-	for _, d := range data {
-		if len(d) > MaxBytes {
-			chunks = fitChunks(p, n, chunks, stackOf, opts)
-			rules, data = ruleStacks(p, n, chunks, stackOf, opts, render)
-			break
+	ruleBuckets := bucket(p.Rules, func(r *model.Rule) uint64 { return hashKey(r.Key()) },
+		(len(p.Rules)+rulesPerStack-1)/rulesPerStack, fits)
+	var (
+		chunks  [][]*model.Rule
+		indexes []int
+	)
+	for i, rules := range ruleBuckets {
+		if len(rules) > 0 {
+			chunks, indexes = append(chunks, rules), append(indexes, i+1)
 		}
 	}
+	rules, data := ruleStacks(p, n, chunks, indexes, len(ruleBuckets), stackOf, opts, render)
 	all := append(out, rules...)
 	return all, append(renderAll(out, render), data...)
 }
@@ -73,34 +139,19 @@ func renderAll(templates []*template, render func(*template) []byte) [][]byte {
 	return data
 }
 
-// ruleStacks builds and renders a rule stack per chunk. The stacks are
-// independent, so they are made side by side; each lands in its own slot,
-// so the result does not depend on the order they finish in.
-func ruleStacks(p *model.Program, n names, chunks [][]*model.Rule, stackOf groupStacks, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
+// ruleStacks builds and renders a rule stack per chunk, numbered by
+// indexes. The stacks are independent, so they are made side by side; each
+// lands in its own slot, so the result does not depend on the order they
+// finish in.
+func ruleStacks(p *model.Program, n names, chunks [][]*model.Rule, indexes []int, of int, stackOf groupStacks, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
 	rules := make([]*template, len(chunks))
 	data := make([][]byte, len(chunks))
 	parallel.Each(len(chunks), func(i int) {
-		t := ruleStack(p, n, chunks[i], stackOf, i+1, opts)
-		t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", i+1, len(chunks))))
+		t := ruleStack(p, n, chunks[i], stackOf, indexes[i], opts)
+		t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", indexes[i], of)))
 		rules[i], data[i] = t, render(t)
 	})
 	return rules, data
-}
-
-// fitChunks halves chunks until each one's stack is within the size limit.
-func fitChunks(p *model.Program, n names, chunks [][]*model.Rule, stackOf groupStacks, opts emit.Options) [][]*model.Rule {
-	var out [][]*model.Rule
-	for len(chunks) > 0 {
-		c := chunks[0]
-		chunks = chunks[1:]
-		t := ruleStack(p, n, c, stackOf, len(out)+1, opts)
-		if len(c) > 1 && len(renderJSON(t.root)) > MaxBytes {
-			chunks = append([][]*model.Rule{c[:len(c)/2], c[len(c)/2:]}, chunks...)
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
 }
 
 // groupStacks says for each group which group stack holds it.
@@ -183,7 +234,17 @@ func deployReadme(p *model.Program, templates []*template, ext string) []byte {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("```\n\nTo remove everything, delete the rule stacks first, then the group stacks.\n")
+	b.WriteString("```\n\nA group or rule goes into the stack its identity hashes to, never by its place\n" +
+		"in the policy: adding, removing or changing a flow touches only the stacks of its own\n" +
+		"rules, so on every later change the same two steps (group stacks, then rule stacks)\n" +
+		"never leave a rule missing. Two cases take care, and `sgc diff` names both:\n\n" +
+		"- When the policy outgrows its stacks, one more is added and some rules move into it.\n" +
+		"  AWS refuses a rule that exists twice, so update the stacks that lose rules before the\n" +
+		"  new one: the moved rules are absent between the two updates.\n" +
+		"- A group whose name or description changes is replaced, and its exported id with it,\n" +
+		"  which CloudFormation refuses while a rule stack imports it. Add the group under a new\n" +
+		"  role name instead, move its flows to it, and remove the old one in a later change.\n\n" +
+		"To remove everything, delete the rule stacks first, then the group stacks.\n")
 	if len(inputs) > 0 {
 		fmt.Fprintf(&b, "\nThe rule stacks that reference %s take their ids as parameters (`sg-XXXXXXXX` above).\n", strings.Join(inputs, ", "))
 	}

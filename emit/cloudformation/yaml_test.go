@@ -1,7 +1,7 @@
 package cloudformation
 
 import (
-	"slices"
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -76,9 +76,10 @@ func FuzzJSONQuote(f *testing.F) {
 	f.Fuzz(sameJSONQuote)
 }
 
-// TestFitChunks: a chunk of rules too big for one stack is cut into
-// consecutive chunks whose stacks each fit.
-func TestFitChunks(t *testing.T) {
+// TestSplitBySize: a rule stack too big in bytes (long names and
+// descriptions) is spread over more buckets until each fits, and the
+// buckets together hold every rule once, each where its key hashes to.
+func TestSplitBySize(t *testing.T) {
 	p := load.FromSources(synth.Generate(synth.Config{Groups: 300, Flows: 3000, Seed: 2, GroupsPerFile: 50}),
 		compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 	if p.Diags.HasErrors() {
@@ -93,19 +94,50 @@ func TestFitChunks(t *testing.T) {
 	if size := len(renderJSON(ruleStack(prog, n, prog.Rules, stackOf, 1, emit.Options{}).root)); size <= MaxBytes {
 		t.Fatalf("the test needs a chunk over the limit; it is %d bytes", size)
 	}
-	chunks := fitChunks(prog, n, [][]*model.Rule{prog.Rules}, stackOf, emit.Options{})
-	if len(chunks) < 2 {
-		t.Fatalf("%d chunks", len(chunks))
+	fits := func(rules []*model.Rule) bool {
+		return len(renderJSON(ruleStack(prog, n, rules, stackOf, 1, emit.Options{}).root)) <= MaxBytes
 	}
-	var all []*model.Rule
-	for i, c := range chunks {
-		if size := len(renderJSON(ruleStack(prog, n, c, stackOf, i+1, emit.Options{}).root)); size > MaxBytes {
-			t.Errorf("chunk %d: %d bytes", i, size)
+	key := func(r *model.Rule) uint64 { return hashKey(r.Key()) }
+	buckets := bucket(prog.Rules, key, 1, fits)
+	if len(buckets) < 2 {
+		t.Fatalf("%d buckets", len(buckets))
+	}
+	count := 0
+	for i, b := range buckets {
+		if !fits(b) {
+			t.Errorf("bucket %d does not fit", i)
 		}
-		all = append(all, c...)
+		for _, r := range b {
+			if jump(key(r), len(buckets)) != i {
+				t.Fatalf("rule %s in bucket %d, hashes elsewhere", r.Key(), i)
+			}
+		}
+		count += len(b)
 	}
-	if !slices.Equal(all, prog.Rules) {
-		t.Error("the chunks do not hold the rules in order")
+	if count != len(prog.Rules) {
+		t.Errorf("buckets hold %d rules of %d", count, len(prog.Rules))
+	}
+}
+
+// TestJumpMovesOnlyIntoTheNewBucket: growing the number of buckets moves
+// keys only into the new one, about 1 in n of them, so adding a stack never
+// reshuffles the others.
+func TestJumpMovesOnlyIntoTheNewBucket(t *testing.T) {
+	for n := 1; n < 12; n++ {
+		moved := 0
+		for k := 0; k < 10000; k++ {
+			key := hashKey(fmt.Sprint(k))
+			a, b := jump(key, n), jump(key, n+1)
+			if a != b {
+				moved++
+				if b != n {
+					t.Fatalf("key %d moved from %d to %d, not to the new bucket %d", k, a, b, n)
+				}
+			}
+		}
+		if want := 10000 / (n + 1); moved < want/2 || moved > want*2 {
+			t.Errorf("%d -> %d buckets moved %d keys; about %d expected", n, n+1, moved, want)
+		}
 	}
 }
 

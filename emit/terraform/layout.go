@@ -51,9 +51,10 @@ type attribute struct {
 	open    string      // "{" or "merge(var.tags, {" for an object value
 	entries []attribute // the object's entries (single-line values)
 	close   string      // "}" or "})"
+	block   bool        // a nested block (name { entries }) after a blank line
 }
 
-func (a *attribute) multiline() bool { return len(a.entries) > 0 }
+func (a *attribute) multiline() bool { return len(a.entries) > 0 || a.block }
 
 // appendBlock appends `TYPE "label"... { attributes }` to buf.
 func appendBlock(buf []byte, typeName string, labels []string, attrs []attribute) []byte {
@@ -75,6 +76,17 @@ const spaces = "                                                                
 func appendAttributes(buf []byte, depth int, attrs []attribute) []byte {
 	indent := spaces[:2*depth]
 	for i := 0; i < len(attrs); {
+		if a := &attrs[i]; a.block {
+			buf = append(buf, '\n')
+			buf = append(buf, indent...)
+			buf = append(buf, a.name...)
+			buf = append(buf, " {\n"...)
+			buf = appendAttributes(buf, depth+1, a.entries)
+			buf = append(buf, indent...)
+			buf = append(buf, "}\n"...)
+			i++
+			continue
+		}
 		if a := &attrs[i]; a.multiline() {
 			buf = append(buf, indent...)
 			buf = append(buf, a.name...)

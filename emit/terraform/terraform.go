@@ -10,6 +10,7 @@ package terraform
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -27,20 +28,23 @@ import (
 
 // Target is the Terraform module target.
 var Target = &emit.Target{
-	Name:    "terraform",
-	Doc:     "a Terraform module for the hashicorp/aws provider (>= 5.0)",
-	Emit:    Emit,
-	Join:    identifier,
-	Sep:     "_",
-	Formats: []string{"hcl"},
+	Name:      "terraform",
+	Doc:       "a Terraform module for the hashicorp/aws provider (>= 5.0)",
+	Emit:      Emit,
+	Resources: Resources,
+	Style:     style,
+	Formats:   []string{"hcl"},
 	Owns: func(name string) bool {
 		switch name {
-		case VersionsFile, VariablesFile, MainFile, OutputsFile, ImportsFile:
+		case VersionsFile, VariablesFile, MainFile, OutputsFile, ImportsFile, MovedFile:
 			return true
 		}
 		return false
 	},
 }
+
+// style names resources as Terraform addresses: words joined with "_".
+var style = emit.Style{Join: identifier, Sep: "_", Ident: ident}
 
 // The module's files.
 const (
@@ -69,33 +73,45 @@ type names struct {
 
 func identifier(words []string) string { return strings.Join(words, "_") }
 
+// plainName matches the names whose identifier is the name with each "-"
+// written "_": lower-case words of letters and digits between single
+// dashes, the usual form of a role name. Reading "_" back as "-" gives the
+// name again, so two plain names never share an identifier.
+var plainName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// ident is the identifier of a declared name. A plain name is written
+// with "_" for "-"; any other name (with "_", ".", capitals) gets its
+// words and a "-" and a hash of the name, whether or not another name
+// would share its words today: "web_a" is always web_a-<hash>, so adding
+// "web-a" later never renames it, nor it "web-a". Identifiers of plain
+// names have no "-", so the two kinds never meet.
+func ident(name string) string {
+	if plainName.MatchString(name) && len(name) <= maxName {
+		return strings.ReplaceAll(name, "-", "_")
+	}
+	id := identifier(naming.Words(name))
+	return id[:min(len(id), maxName-9)] + "-" + naming.Hash(name)
+}
+
+// joinSuffix marks a rule name that another rule's shares with a "-" and a
+// hash, which no name of a plain group has. Only names of groups that
+// spell sgc's own words ("a-ingress-from-b") can meet this way.
 func joinSuffix(name, suffix string) string {
 	if name == "" {
 		return suffix
 	}
-	return name + "_" + suffix
+	return name + "-" + suffix
 }
 
 func nameAll(p *model.Program) names {
-	n := names{group: map[*model.Group]string{}, external: map[*model.External]string{}}
-	var keys, ids []string
+	n := names{group: make(map[*model.Group]string, len(p.Groups)), external: map[*model.External]string{}}
 	for _, g := range p.Groups {
-		keys = append(keys, g.Name)
-		ids = append(ids, identifier(naming.Words(g.Name)))
+		n.group[g] = ident(g.Name)
 	}
-	for i, id := range naming.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
-		n.group[p.Groups[i]] = id
+	for _, e := range p.Inputs() {
+		n.external[e] = ident(e.Name) + "_security_group_id"
 	}
-	keys, ids = nil, nil
-	inputs := p.Inputs()
-	for _, e := range inputs {
-		keys = append(keys, e.Name)
-		ids = append(ids, identifier(append(naming.Words(e.Name), "security", "group", "id")))
-	}
-	for i, id := range naming.Unique(ids, func(i int) string { return keys[i] }, maxName, joinSuffix) {
-		n.external[inputs[i]] = id
-	}
-	ids = emit.RuleNames(p.Rules, identifier, "_")
+	ids := emit.RuleNames(style, p.Rules)
 	n.rule = naming.Unique(ids, func(i int) string { return p.Rules[i].Key() }, maxName, joinSuffix)
 	return n
 }
@@ -121,6 +137,9 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		{Path: VariablesFile, Data: variables(header, p, n).bytes()},
 		{Path: MainFile, Data: mainFile(header, p, n, opts).bytes()},
 		{Path: OutputsFile, Data: outputs(header, p, n).bytes()},
+	}
+	if moved := movedFile(header, moves(p, n)); moved != nil {
+		files = append(files, emit.File{Path: MovedFile, Data: moved})
 	}
 	if !opts.Adopt.Empty() {
 		files = append(files, emit.File{Path: ImportsFile, Data: imports(header, p, n, opts.Adopt)})
@@ -155,11 +174,7 @@ func imports(header string, p *model.Program, n names, m *adopt.Mapping) []byte 
 		if id == "" {
 			continue
 		}
-		kind := "aws_vpc_security_group_ingress_rule"
-		if r.Direction == model.Egress {
-			kind = "aws_vpc_security_group_egress_rule"
-		}
-		fmt.Fprintf(&b, "\nimport {\n  to = module.%s.%s.%s\n  id = %s\n}\n", ModuleName, kind, n.rule[i], string(str(id)))
+		fmt.Fprintf(&b, "\nimport {\n  to = module.%s.%s.%s\n  id = %s\n}\n", ModuleName, ruleType(r), n.rule[i], string(str(id)))
 	}
 	return hclwrite.Format([]byte(b.String()))
 }
@@ -315,34 +330,69 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 	var entries [2]attribute
 	for _, g := range p.Groups {
 		entries[0] = attribute{name: nameKey, value: quoted(g.Name)}
-		// An adopted group keeps the name and description it has in AWS:
-		// changing either would replace it.
-		name, desc := g.Name, g.Description
-		if a := opts.Adopt.GroupOf(g.Name); a != nil {
-			if a.LiveName != "" {
-				name = a.LiveName
-			}
-			if a.Description != "" {
-				desc = a.Description
-			}
-		}
-		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, append(attrs[:0],
-			attribute{name: "name", value: quoted(name)},
-			attribute{name: "description", value: quoted(desc)},
-			attribute{name: "vpc_id", value: expr("var.vpc_id")},
-			tags(entries[:1]),
-		))
+		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, groupAttrs(attrs[:0], entries[:1], g, opts))
 		for _, i := range rulesOf[g] {
 			r := p.Rules[i]
-			kind := "aws_vpc_security_group_ingress_rule"
-			if r.Direction == model.Egress {
-				kind = "aws_vpc_security_group_egress_rule"
-			}
-			bs.addLaidOut("resource", []string{kind, n.rule[i]}, rule(attrs[:0], entries[:0], r, n, refs, opts))
+			bs.addLaidOut("resource", []string{ruleType(r), n.rule[i]}, rule(attrs[:0], entries[:0], r, n, refs, opts))
 		}
 	}
 	return bs
 }
+
+// maxNamePrefix is the longest name_prefix the provider takes.
+const maxNamePrefix = 100
+
+// lifecycle is the group's lifecycle block: a replacement creates the new
+// group, moves the rules and the resources that use the group over, and
+// deletes the old group last, which AWS refuses to do while the group is
+// in use.
+var lifecycle = attribute{name: "lifecycle", block: true, entries: []attribute{{name: "create_before_destroy", value: expr("true")}}}
+
+// groupAttrs appends a group's attributes to attrs. The AWS name is the
+// role name given as a prefix, which the provider makes unique, so that the
+// new group can exist beside the old one while it replaces it; the role
+// name itself is the Name tag (entries). With exact names, or for a group
+// adopted from the account, the name is set as it is, and there is no
+// create_before_destroy: AWS refuses a second group of the same name.
+func groupAttrs(attrs, entries []attribute, g *model.Group, opts emit.Options) []attribute {
+	name, desc, exact := groupNaming(g, opts)
+	if exact {
+		attrs = append(attrs, attribute{name: "name", value: quoted(name)})
+	} else {
+		attrs = append(attrs, attribute{name: "name_prefix", value: quoted(NamePrefix(g.Name))})
+	}
+	attrs = append(attrs,
+		attribute{name: "description", value: quoted(desc)},
+		attribute{name: "vpc_id", value: expr("var.vpc_id")},
+		tags(entries),
+	)
+	if !exact {
+		attrs = append(attrs, lifecycle)
+	}
+	return attrs
+}
+
+// groupNaming returns a group's AWS name (or role name, when not exact)
+// and description, and whether the name is set exactly. An adopted group
+// keeps the name and description it has in AWS: changing either would
+// replace it.
+func groupNaming(g *model.Group, opts emit.Options) (name, desc string, exact bool) {
+	name, desc, exact = g.Name, g.Description, opts.Exact()
+	if a := opts.Adopt.GroupOf(g.Name); a != nil {
+		exact = true
+		if a.LiveName != "" {
+			name = a.LiveName
+		}
+		if a.Description != "" {
+			desc = a.Description
+		}
+	}
+	return name, desc, exact
+}
+
+// NamePrefix is the name_prefix of a group: its role name and a "-",
+// cut to the provider's limit.
+func NamePrefix(role string) string { return role[:min(len(role), maxNamePrefix-1)] + "-" }
 
 // rule appends a rule's attributes to attrs, its tags to entries.
 func rule(attrs, entries []attribute, r *model.Rule, n names, refs map[*model.Group]string, opts emit.Options) []attribute {
@@ -396,6 +446,43 @@ func outputs(header string, p *model.Program, n names) *blocks {
 		})
 	}
 	return bs
+}
+
+// Resources lists the module's resources as a plan compares them. The
+// provider replaces a group when its name (or prefix) or description
+// changes; a rule's address is its identity, so only its description and
+// tags can differ under one address, and those change in place. A rule
+// is replaced with its own group (security_group_id forces a new rule),
+// and changed in place when a group it references is replaced.
+func Resources(p *model.Program, opts emit.Options) []emit.Resource {
+	n := nameAll(p)
+	out := make([]emit.Resource, 0, len(p.Groups)+len(p.Rules))
+	addr := make(map[*model.Group]string, len(p.Groups))
+	for _, g := range p.Groups {
+		addr[g] = "aws_security_group." + n.group[g]
+		name, desc, exact := groupNaming(g, opts)
+		if !exact {
+			name = "prefix " + NamePrefix(g.Name)
+		}
+		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Name, Group: g,
+			Replace: name + "\x00" + desc, Update: g.Name})
+	}
+	for i, r := range p.Rules {
+		res := emit.Resource{Address: ruleType(r) + "." + n.rule[i], Identity: r.Key(), Group: r.Group, Rule: r,
+			Replace: r.Key(), ReplacedWith: []string{addr[r.Group]}}
+		res.Update = r.Flow.Purpose + "\x00" + emit.SourceOf(r.Flow, opts.SourceLines)
+		if r.Flow.Temporary() {
+			res.Update += "\x00" + r.Flow.Until.Format("2006-01-02")
+		}
+		switch {
+		case r.Peer.Kind == model.PeerGroup:
+			res.UpdatedWith = []string{addr[r.Peer.Group]}
+		case r.Peer.Kind == model.PeerExternal && r.Peer.External.ID == "":
+			res.Update += "\x00var." + n.external[r.Peer.External]
+		}
+		out = append(out, res)
+	}
+	return out
 }
 
 // InputNames returns the module's input variable for each external of p

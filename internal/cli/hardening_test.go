@@ -68,13 +68,13 @@ func TestBuildIntoRepository(t *testing.T) {
 			t.Errorf("%s was changed or deleted by the build", name)
 		}
 	}
-	for _, name := range []string{"main.tf", "outputs.tf", "variables.tf", "versions.tf", "template.yaml"} {
+	for _, name := range []string{"main.tf", "moved.tf", "outputs.tf", "variables.tf", "versions.tf", "template.yaml"} {
 		if _, ok := after[name]; !ok {
 			t.Errorf("the build did not write %s", name)
 		}
 	}
-	if len(after) != len(before)+5 {
-		t.Errorf("%d files after the builds, want %d", len(after), len(before)+5)
+	if len(after) != len(before)+6 {
+		t.Errorf("%d files after the builds, want %d", len(after), len(before)+6)
 	}
 }
 

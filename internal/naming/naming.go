@@ -19,6 +19,13 @@ func Words(s string) []string {
 	})
 }
 
+// Hash returns 8 hexadecimal digits hashed from s: the suffix that keeps
+// apart names whose readable forms are the same.
+func Hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
+}
+
 // Unique makes names unique. names[i] is the readable name of the thing
 // identified by key(i) (keys are distinct). Where readable names collide,
 // each colliding name gets a suffix hashed from its key, so the result
@@ -37,8 +44,7 @@ func Unique(names []string, key func(i int) string, maxLen int, join func(name, 
 			out[i] = n
 			continue
 		}
-		sum := sha256.Sum256([]byte(key(i)))
-		suffix := hex.EncodeToString(sum[:4])
+		suffix := Hash(key(i))
 		room := maxLen - len(join("", suffix))
 		if len(n) > room {
 			n = n[:room]

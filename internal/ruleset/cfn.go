@@ -97,6 +97,18 @@ func fromYAML(n *yaml.Node) (any, error) {
 	return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
 }
 
+// nameTag returns a group's role name: its Name tag.
+func nameTag(props map[string]any) string {
+	tags, _ := props["Tags"].([]any)
+	for _, t := range tags {
+		if tag, _ := t.(map[string]any); tag["Key"] == "Name" {
+			v, _ := tag["Value"].(string)
+			return v
+		}
+	}
+	return ""
+}
+
 // FromCloudFormation rebuilds the rules of one template or of a set of
 // split stacks: group ids are followed through !GetAtt, or through
 // Fn::ImportValue to the export of another stack.
@@ -121,7 +133,7 @@ func FromCloudFormation(files []emit.File) (Set, error) {
 		for id, r := range t.Section("Resources") {
 			res := r.(map[string]any)
 			if res["Type"] == "AWS::EC2::SecurityGroup" {
-				groupOf[id] = res["Properties"].(map[string]any)["GroupName"].(string)
+				groupOf[id] = nameTag(res["Properties"].(map[string]any))
 			}
 		}
 		for id, o := range t.Section("Outputs") {

@@ -93,7 +93,15 @@ func FromTerraform(files []emit.File) (Set, error) {
 		for _, b := range file.Body.(*hclsyntax.Body).Blocks {
 			switch {
 			case b.Type == "resource" && b.Labels[0] == "aws_security_group":
+				// The role name: the exact name, or the prefix AWS's
+				// unique name starts with.
 				v, err := literal(b, "name")
+				if _, ok := b.Body.Attributes["name"]; !ok {
+					v, err = literal(b, "name_prefix")
+					if err == nil {
+						v = cty.StringVal(strings.TrimSuffix(v.AsString(), "-"))
+					}
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -203,16 +211,21 @@ func reference(b *hclsyntax.Block, name string) ([]string, error) {
 // export cannot describe are returned as problems.
 func FromLive(e *live.Export, vpc string, managed map[string]bool, inputs map[string]string) (Set, []error) {
 	names := map[string]string{} // group id -> managed name
+	var inVPC []live.Group
 	for _, g := range e.SecurityGroups {
-		if g.VpcID == vpc && managed[g.GroupName] {
-			names[g.GroupID] = g.GroupName
+		if g.VpcID == vpc {
+			inVPC = append(inVPC, g)
 		}
+	}
+	byRole := live.Roles(inVPC, func(n string) bool { return managed[n] })
+	for role, g := range byRole {
+		names[g.GroupID] = role
 	}
 	var out []Rule
 	var problems []error
 	for i := range e.SecurityGroups {
 		g := &e.SecurityGroups[i]
-		if g.VpcID != vpc || !managed[g.GroupName] {
+		if g.VpcID != vpc || names[g.GroupID] == "" {
 			continue
 		}
 		rules, bad := g.Rules()
@@ -230,7 +243,7 @@ func FromLive(e *live.Export, vpc string, managed map[string]bool, inputs map[st
 			if !r.Port.HasPorts() {
 				from, to = 0, 0
 			}
-			out = append(out, Rule{g.GroupName, r.Direction.String(), string(r.Port.Protocol), from, to, peer, r.Description})
+			out = append(out, Rule{names[g.GroupID], r.Direction.String(), string(r.Port.Protocol), from, to, peer, r.Description})
 		}
 	}
 	return sorted(out), problems

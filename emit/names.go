@@ -1,0 +1,175 @@
+package emit
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/naming"
+	"github.com/sgc-dev/sgc/internal/parallel"
+)
+
+// Resource names (Terraform addresses, CloudFormation logical IDs) are what
+// a plan compares: a resource whose name changes is destroyed and created
+// again, even when AWS would see the very same rule. So a name is a
+// function of what AWS identifies the resource by, and of nothing else:
+//
+//   - a group's name is its role name in the target's style (Target.Ident),
+//     a function of that one name, never of the other names in the policy;
+//   - a rule's name is its group, direction, peer *value* (the CIDR block,
+//     the prefix list's id, the group, the external group's id) and
+//     protocol and ports. The name a network or prefix list was declared
+//     by is not part of it: renaming one, or adding a second block beside
+//     the first, leaves the existing rules' names alone.
+
+// RuleNamer names rules from what AWS identifies a rule by: group,
+// direction, peer value, protocol and ports, in a target's style. The
+// joined words of groups and peers, which recur in many rules, are made
+// once.
+type RuleNamer struct {
+	join   func(words []string) string
+	sep    string
+	ident  func(name string) string
+	groups map[*model.Group]string
+	peers  map[model.PeerID]string
+}
+
+// NewRuleNamer returns a RuleNamer in style t.
+func NewRuleNamer(t Style) *RuleNamer {
+	return &RuleNamer{join: t.Join, sep: t.Sep, ident: t.Ident, groups: map[*model.Group]string{}, peers: map[model.PeerID]string{}}
+}
+
+var (
+	ingressWords = []string{"ingress", "from"}
+	egressWords  = []string{"egress", "to"}
+)
+
+// Name returns the name of r.
+func (n *RuleNamer) Name(r *model.Rule) string {
+	g, ok := n.groups[r.Group]
+	if !ok {
+		g = n.ident(r.Group.Name)
+		n.groups[r.Group] = g
+	}
+	id := r.Peer.ID()
+	p, ok := n.peers[id]
+	if !ok {
+		p = n.peer(r.Peer)
+		n.peers[id] = p
+	}
+	dir := ingressWords
+	if r.Direction == model.Egress {
+		dir = egressWords
+	}
+	var port [5]string
+	return g + n.sep + n.join(dir) + n.sep + p + n.sep + n.join(appendPortWords(port[:0], r.Port))
+}
+
+// peer names a rule's peer by its value.
+func (n *RuleNamer) peer(p model.Peer) string {
+	switch p.Kind {
+	case model.PeerCIDR:
+		return n.join(CIDRWords(p.CIDR))
+	case model.PeerPrefixList:
+		return n.join(idWords(p.PrefixList.ID))
+	case model.PeerGroup:
+		return n.ident(p.Group.Name)
+	case model.PeerExternal:
+		if p.External.ID != "" {
+			return n.join(idWords(p.External.ID))
+		}
+		// An external without an id is a module input named after it:
+		// its name is all a rule knows of it.
+		return n.ident(p.External.Name)
+	}
+	return ""
+}
+
+// RuleNames returns the names of rules, as a RuleNamer in style t gives them.
+// The rules are named in parallel parts, each with its own RuleNamer: a
+// big policy has tens of thousands.
+func RuleNames(t Style, rules []*model.Rule) []string {
+	names := make([]string, len(rules))
+	parts := parallel.Parts(len(rules))
+	size := (len(rules) + parts - 1) / parts
+	parallel.Each(parts, func(part int) {
+		n := NewRuleNamer(t)
+		for i := part * size; i < min((part+1)*size, len(rules)); i++ {
+			names[i] = n.Name(rules[i])
+		}
+	})
+	return names
+}
+
+// CIDRWords names an address block by its value: "10 0 0 0 8"; the
+// blocks of everything are "internet ipv4" and "internet ipv6". In IPv6
+// "::" is the word "x", which no group of hexadecimal digits can be, so
+// that two blocks never share words.
+func CIDRWords(c netip.Prefix) []string {
+	if c.Bits() == 0 {
+		if c.Addr().Is4() {
+			return []string{"internet", "ipv4"}
+		}
+		return []string{"internet", "ipv6"}
+	}
+	s := strings.Replace(c.String(), "::", ":x:", 1)
+	return strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == ':' || r == '/' })
+}
+
+// idWords names an AWS id ("pl-0123abcd") by its words: "pl 0123abcd".
+func idWords(id string) []string { return naming.Words(id) }
+
+// appendPortWords appends the words naming a port: "tcp 443",
+// "tcp 8000 to 8099", "icmp 3 4", "all".
+func appendPortWords(w []string, p model.Port) []string {
+	proto := string(p.Protocol)
+	switch p.Protocol {
+	case model.All:
+		return append(w, "all")
+	case model.TCP, model.UDP:
+		if p.From == p.To {
+			return append(w, proto, strconv.Itoa(p.From))
+		}
+		return append(w, proto, strconv.Itoa(p.From), "to", strconv.Itoa(p.To))
+	case model.ICMP, model.ICMPv6:
+		switch {
+		case p.From == -1:
+			return append(w, proto, "all")
+		case p.To == -1:
+			return append(w, proto, strconv.Itoa(p.From))
+		}
+		return append(w, proto, strconv.Itoa(p.From), strconv.Itoa(p.To))
+	}
+	return append(w, "proto", proto)
+}
+
+// PortWords returns the words naming a port, for targets that name other
+// things after ports.
+func PortWords(p model.Port) []string { return appendPortWords(nil, p) }
+
+// Resource is one resource of a target's output as a plan sees it: its
+// address, the AWS thing it manages, and the content whose change replaces
+// it or changes it in place. Comparing the resources of two builds
+// predicts the plan between them (review.Plan).
+type Resource struct {
+	// Address is the Terraform address, or the CloudFormation logical ID
+	// (with the stack's file name before a "/" when split).
+	Address string
+	// Identity is what AWS identifies the resource by: "group:" and the
+	// role name, or the rule's model.Rule.Key.
+	Identity string
+	Group    *model.Group // the group, or the rule's group
+	Rule     *model.Rule  // nil for a group
+	// Replace is the content that the provider cannot change in place:
+	// when it differs between two builds, the resource is replaced.
+	Replace string
+	// Update is the content changed in place: descriptions of rules, tags.
+	Update string
+	// ReplacedWith lists the addresses of resources whose replacement
+	// replaces this one too (a rule's own group: its id is part of the rule).
+	ReplacedWith []string
+	// UpdatedWith lists the addresses of resources whose replacement
+	// changes this one in place (a rule that references another group).
+	UpdatedWith []string
+}

@@ -105,4 +105,18 @@ const (
 	// account holds (1,000,000), reported at the flow that crosses it.
 	// Example: a 1,000-range service used by 1,001 flows between groups.
 	PolicyTooLarge = "PolicyTooLarge"
+
+	// FamilyMismatch: a flow whose ICMP ports and address blocks share no
+	// address family, so it would become no rule at all: icmp applies to
+	// IPv4 blocks only, icmpv6 to IPv6 blocks only. AWS accepts such a
+	// rule, and it never matches a packet.
+	// Example: `network v6 2001:db8::/32 "..."` and
+	// `v6 -> web icmp/echo-request because "..."`.
+	FamilyMismatch = "FamilyMismatch"
+
+	// FamilySkipped (a note): a flow some of whose ICMP port and address
+	// block pairs share no family; those pairs are left out.
+	// Example: `internet -> web icmp/echo-request because "..."` becomes a
+	// rule for 0.0.0.0/0 only.
+	FamilySkipped = "FamilySkipped"
 )

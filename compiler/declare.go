@@ -47,7 +47,7 @@ func (c *compiler) declare(s ast.Stmt) {
 			}
 		}
 		n.CIDRs = sortPrefixes(n.CIDRs)
-		c.checkDescription(s.Description, "network description")
+		c.checkNote(s.Description, "network description")
 		name, kind, entity = s.Name, model.KindNetwork, n
 	case *ast.PrefixListDecl:
 		l := &model.PrefixList{Decl: declOf(s.Name, s), ID: s.ID.Text, Description: s.Description.Value}
@@ -59,7 +59,7 @@ func (c *compiler) declare(s ast.Stmt) {
 			}
 			l.MaxEntries = m.Value
 		}
-		c.checkDescription(s.Description, "prefix list description")
+		c.checkNote(s.Description, "prefix list description")
 		name, kind, entity = s.Name, model.KindPrefixList, l
 	case *ast.ExternalDecl:
 		e := &model.External{Decl: declOf(s.Name, s), Description: s.Description.Value}
@@ -67,7 +67,7 @@ func (c *compiler) declare(s ast.Stmt) {
 			e.ID = s.ID.Text
 			c.checkID(s.ID, "sg", "security group")
 		}
-		c.checkDescription(s.Description, "external description")
+		c.checkNote(s.Description, "external description")
 		name, kind, entity = s.Name, model.KindExternal, e
 	case *ast.ServiceDecl:
 		name, kind, entity = s.Name, model.KindService, &model.Service{Decl: declOf(s.Name, s)}

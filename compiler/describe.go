@@ -1,14 +1,23 @@
 package compiler
 
 import (
+	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/source"
 )
 
-var descriptionChar = awsform.DescriptionChar
+// textChar reports whether r may stand in text that never reaches AWS (the
+// descriptions of networks, prefix lists and externals, which only the
+// generated code's comments and sgc's reports carry): anything printable.
+// Control characters and bidirectional overrides would let the text
+// rewrite a terminal or hide what a reviewer reads.
+func textChar(r rune) bool {
+	return unicode.IsPrint(r) && !unicode.Is(unicode.Bidi_Control, r)
+}
 
 // FindDynamicReference returns the index in s of a CloudFormation dynamic
 // reference ("{{resolve:"), or -1. CloudFormation resolves such text in
@@ -19,21 +28,33 @@ func FindDynamicReference(s string) int { return strings.Index(s, "{{resolve:") 
 // checkDescription applies AWS's description rules and points at the first
 // offending character.
 func (c *compiler) checkDescription(s *ast.String, what string) {
+	c.checkText(s, what, awsform.DescriptionChar, "AWS accepts only "+descriptionChars+" in descriptions", maxDescription)
+}
+
+// checkNote checks a description that never reaches AWS.
+func (c *compiler) checkNote(s *ast.String, what string) {
+	c.checkText(s, what, textChar, "Descriptions hold printable text; control characters and bidirectional overrides could hide what a reviewer reads", 0)
+}
+
+// checkText checks a description against a character set (ok, described
+// by why) and a length (0: none), and points at the first offending
+// character.
+func (c *compiler) checkText(s *ast.String, what string, ok func(rune) bool, why string, maxLen int) {
 	if strings.TrimSpace(s.Value) == "" {
 		c.diags.Errorf(s.Range(), InvalidDescription, "empty %s", what).
 			WithDetail("Every group and rule carries a description into AWS; say what the group holds or why the flow exists.")
 		return
 	}
 	for i, r := range s.Value {
-		if !descriptionChar(r) {
+		if !ok(r) {
 			at := stringPos(s, i)
 			width := len(string(r))
 			if r == '\\' || r == '"' {
 				width = 2 // the escape as written
 			}
 			c.diags.Errorf(source.Range{Start: at, End: at.Advance(width)}, InvalidDescription,
-				"character %q is not allowed in a %s", string(r), what).
-				WithDetail("AWS accepts only %s in descriptions, at most %d characters.", descriptionChars, maxDescription)
+				"character %q is not allowed in %s %s", string(r), article(what), what).
+				WithDetail("%s.", why)
 			return
 		}
 	}
@@ -45,9 +66,26 @@ func (c *compiler) checkDescription(s *ast.String, what string) {
 			WithSuggestion("Write the text without \"{{resolve:\" (for example \"{ {resolve:\"), or leave the reference out.")
 		return
 	}
-	if n := len(s.Value); n > maxDescription {
-		c.diags.Errorf(s.Range(), InvalidDescription, "%s is %d characters long; AWS allows at most %d", what, n, maxDescription)
+	if n := len(s.Value); maxLen > 0 && n > maxLen {
+		c.diags.Errorf(s.Range(), InvalidDescription, "%s is %d characters long; AWS allows at most %d", what, n, maxLen)
 	}
+}
+
+// checkReferencePurpose holds the purpose of a flow that becomes rules
+// referencing a group or a prefix list to the narrower set AWS documents
+// for those rules' descriptions.
+func (c *compiler) checkReferencePurpose(s *ast.String, kind string) {
+	c.checkText(s, "purpose", awsform.ReferenceDescriptionChar,
+		fmt.Sprintf("The flow becomes rules that reference %s, and AWS accepts only %s in their descriptions (\"&\" only in rules on address blocks)", kind, awsform.ReferenceDescriptionChars),
+		maxDescription)
+}
+
+// article is "a" or "an", as what needs.
+func article(what string) string {
+	if strings.ContainsRune("aeiou", rune(what[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // stringPos maps byte i of a string's value to its position in the source,

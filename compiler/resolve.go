@@ -89,6 +89,26 @@ func orList(s []string) string {
 var endpointKinds = []model.Kind{model.KindGroup, model.KindNetwork, model.KindPrefixList, model.KindExternal}
 
 // flow resolves and checks one flow and adds it to the program.
+// referenceKind says what a flow's rules reference when they reference a
+// group or a prefix list ("a security group", "a prefix list"), or "".
+func referenceKind(f *model.Flow) string {
+	_, fromGroup := f.From.(*model.Group)
+	_, toGroup := f.To.(*model.Group)
+	other := f.To
+	if !fromGroup {
+		other = f.From
+	}
+	switch other.(type) {
+	case *model.Group, *model.External:
+		if fromGroup && toGroup || other.Kind() == model.KindExternal {
+			return "a security group"
+		}
+	case *model.PrefixList:
+		return "a prefix list"
+	}
+	return ""
+}
+
 func (c *compiler) flow(f *ast.Flow) {
 	from := c.lookup(f.From, endpointKinds...)
 	to := c.lookup(f.To, endpointKinds...)
@@ -133,6 +153,12 @@ func (c *compiler) flow(f *ast.Flow) {
 		case fl.Until.Sub(c.opts.Now) <= c.opts.ExpiringWithin:
 			fl.Status = model.Expiring
 		}
+	}
+	c.checkFamilies(fl)
+	if !strings.ContainsRune(fl.Purpose, '&') {
+		// fine for every rule
+	} else if kind := referenceKind(fl); kind != "" {
+		c.checkReferencePurpose(f.Purpose, kind)
 	}
 	c.prog.Flows = append(c.prog.Flows, fl)
 }

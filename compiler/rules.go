@@ -109,22 +109,64 @@ func describeRule(r *model.Rule) string {
 
 // Rules returns the AWS rules a flow becomes, regardless of its expiry:
 // for each port, an egress rule on the source if it is a group and an
-// ingress rule on the destination if it is a group, one per peer.
+// ingress rule on the destination if it is a group, one per peer whose
+// address family the port applies to (model.Port.AppliesTo).
 func Rules(f *model.Flow) []*model.Rule {
 	var out []*model.Rule
 	for _, p := range f.Ports {
 		if g, ok := f.From.(*model.Group); ok {
 			for _, peer := range Peers(f.To) {
-				out = append(out, &model.Rule{Group: g, Direction: model.Egress, Port: p, Peer: peer, Flow: f})
+				if p.AppliesTo(peer) {
+					out = append(out, &model.Rule{Group: g, Direction: model.Egress, Port: p, Peer: peer, Flow: f})
+				}
 			}
 		}
 		if g, ok := f.To.(*model.Group); ok {
 			for _, peer := range Peers(f.From) {
-				out = append(out, &model.Rule{Group: g, Direction: model.Ingress, Port: p, Peer: peer, Flow: f})
+				if p.AppliesTo(peer) {
+					out = append(out, &model.Rule{Group: g, Direction: model.Ingress, Port: p, Peer: peer, Flow: f})
+				}
 			}
 		}
 	}
 	return out
+}
+
+// checkFamilies reports a flow whose ICMP ports apply to none of its
+// address blocks (an error: it would open nothing), or to some only (a
+// note naming the pairs left out).
+func (c *compiler) checkFamilies(f *model.Flow) {
+	var other model.Endpoint = f.From
+	if _, ok := f.From.(*model.Group); ok {
+		other = f.To
+	}
+	peers := Peers(other)
+	var skipped []string
+	kept := 0
+	for _, p := range f.Ports {
+		for _, peer := range peers {
+			if p.AppliesTo(peer) {
+				kept++
+			} else {
+				skipped = append(skipped, fmt.Sprintf("%s for %s", p, peer.CIDR))
+			}
+		}
+	}
+	if len(skipped) == 0 {
+		return
+	}
+	const detail = "icmp is the ICMP of IPv4 and applies to IPv4 blocks only; icmpv6 applies to IPv6 blocks only. AWS accepts a rule of either on the other family's block, and it never matches a packet."
+	if kept == 0 {
+		c.diags.Errorf(f.PortsRange, FamilyMismatch, "flow opens nothing: its ICMP ports and %q's address blocks share no address family", other.Declared().Name).
+			WithDetail("%s", detail).
+			WithSuggestion("Use icmpv6 for IPv6 blocks and icmp for IPv4 blocks.")
+		return
+	}
+	if len(skipped) > 3 {
+		skipped = append(skipped[:3], fmt.Sprintf("%d more", len(skipped)-3))
+	}
+	c.diags.Infof(f.PortsRange, FamilySkipped, "left out as they share no address family: %s", strings.Join(skipped, ", ")).
+		WithDetail("%s", detail)
 }
 
 // Peers returns what a rule can reference for an endpoint: one peer per

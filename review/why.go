@@ -50,6 +50,23 @@ func (q Party) matches(e model.Endpoint) bool {
 	return false
 }
 
+// ports returns the ports of a flow that apply to the party: for an
+// address, ICMP only to IPv4 and ICMPv6 only to IPv6, as the flow's rules
+// are emitted (model.Port.AppliesTo); for a name, all of them.
+func (q Party) ports(ps []model.Port) []model.Port {
+	if q.Name != "" {
+		return ps
+	}
+	peer := model.Peer{Kind: model.PeerCIDR, CIDR: netip.PrefixFrom(q.Addr, q.Addr.BitLen())}
+	var out []model.Port
+	for _, p := range ps {
+		if p.AppliesTo(peer) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Answer says whether a source may reach a destination on some ports.
 type Answer struct {
 	// Question is the question, as "src -> dst ports".
@@ -74,7 +91,7 @@ func Why(p *model.Program, src, dst Party, ports []model.Port) Answer {
 		from, to := src.matches(f.From), dst.matches(f.To)
 		switch {
 		case from && to:
-			if coversAll(f.Ports, ports) {
+			if coversAll(src.ports(dst.ports(f.Ports)), ports) {
 				ans.Because = append(ans.Because, f)
 			} else {
 				samePair = append(samePair, f)

@@ -191,6 +191,23 @@ func (p Port) Covers(o Port) bool {
 	return p == o
 }
 
+// AppliesTo reports whether a rule for port p can match traffic from or to
+// peer: ICMP is IPv4's and ICMPv6 is IPv6's, so either applies to address
+// blocks of its own family only. Every other protocol, and every group or
+// prefix list peer, takes both families.
+func (p Port) AppliesTo(peer Peer) bool {
+	if peer.Kind != PeerCIDR {
+		return true
+	}
+	switch p.Protocol {
+	case ICMP:
+		return peer.CIDR.Addr().Is4()
+	case ICMPv6:
+		return peer.CIDR.Addr().Is6()
+	}
+	return true
+}
+
 // Less orders ports by protocol, then range.
 func (p Port) Less(o Port) bool {
 	if p.Protocol != o.Protocol {

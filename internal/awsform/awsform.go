@@ -32,8 +32,18 @@ const (
 	DescriptionChars = "a-z A-Z 0-9, space and ._-:/()#,@[]+=&;{}!$*"
 )
 
-// DescriptionChar reports whether AWS accepts r in a security group or
-// rule description.
+// ReferenceDescriptionChars says in words what ReferenceDescriptionChar
+// accepts: AWS documents a narrower set, without "&", for the descriptions
+// of rules that reference a security group (UserIdGroupPair) or a prefix
+// list (PrefixListId) than for groups and rules on address blocks.
+const ReferenceDescriptionChars = "a-z A-Z 0-9, space and ._-:/()#,@[]+=;{}!$*"
+
+// ReferenceDescriptionChar reports whether AWS accepts r in the
+// description of a rule that references a group or a prefix list.
+func ReferenceDescriptionChar(r rune) bool { return r != '&' && DescriptionChar(r) }
+
+// DescriptionChar reports whether AWS accepts r in a security group's
+// description or the description of a rule on an address block.
 func DescriptionChar(r rune) bool {
 	switch {
 	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':

@@ -65,11 +65,14 @@ func Generate(cfg Config) map[string][]byte {
 
 	var decls []string
 	nets := make([]string, nNet)
+	ipv4Only := map[string]bool{} // networks icmpv6 cannot apply to
 	for i := range nets {
 		nets[i] = fmt.Sprintf("net-%d", i)
 		cidrs := []string{fmt.Sprintf("10.%d.%d.0/24", (i/256)%256, i%256)}
 		if i%3 == 0 {
 			cidrs = append(cidrs, fmt.Sprintf("2001:db8:%x::/48", i%65536))
+		} else {
+			ipv4Only[nets[i]] = true
 		}
 		if i%5 == 1 {
 			cidrs = append(cidrs, fmt.Sprintf("172.%d.%d.%d", 16+(i/65536)%16, (i/256)%256, i%256))
@@ -174,6 +177,9 @@ func Generate(cfg Config) map[string][]byte {
 			ports = fmt.Sprintf("tcp/%d,%d", 1+r.Intn(500), 600+r.Intn(400))
 		default:
 			ports = "all"
+		}
+		if strings.HasPrefix(ports, "icmpv6/") && (ipv4Only[from] || ipv4Only[to]) {
+			ports = "icmp/" + strings.TrimPrefix(ports, "icmpv6/") // icmpv6 applies to IPv6 blocks only
 		}
 		if from == "internet" {
 			// Keep the policy free of error-level findings: the internet

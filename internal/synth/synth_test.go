@@ -17,9 +17,17 @@ func TestGeneratedPoliciesCompileClean(t *testing.T) {
 		cfg := synth.Config{Groups: 1 + int(seed)%30, Flows: int(seed) * 7, Seed: seed, GroupsPerFile: 7}
 		files := synth.Generate(cfg)
 		p := load.FromSources(files, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
-		if len(p.Diags) > 0 {
+		// Notes that ICMP pairs of dual-stack networks were left out are
+		// the only diagnostics a generated policy may have.
+		var found diag.List
+		for _, d := range p.Diags {
+			if d.Code != compiler.FamilySkipped {
+				found = append(found, d)
+			}
+		}
+		if len(found) > 0 {
 			var b bytes.Buffer
-			diag.Fprint(&b, p.Sources, p.Diags)
+			diag.Fprint(&b, p.Sources, found)
 			t.Fatalf("seed %d: diagnostics:\n%s", seed, b.String())
 		}
 		if len(p.Program.Flows) == 0 {

@@ -90,6 +90,11 @@ func (l *List) Warnf(r source.Range, code, format string, args ...any) *Diagnost
 	return l.Add(&Diagnostic{Code: code, Severity: Warning, Subject: r, Summary: fmt.Sprintf(format, args...)})
 }
 
+// Infof appends a note at r and returns it.
+func (l *List) Infof(r source.Range, code, format string, args ...any) *Diagnostic {
+	return l.Add(&Diagnostic{Code: code, Severity: Info, Subject: r, Summary: fmt.Sprintf(format, args...)})
+}
+
 // WithDetail sets the detail text and returns d.
 func (d *Diagnostic) WithDetail(format string, args ...any) *Diagnostic {
 	d.Detail = fmt.Sprintf(format, args...)

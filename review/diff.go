@@ -5,11 +5,13 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/emit"
 )
 
-// FlowChange is a flow added, removed or changed between two policies.
+// FlowChange is a flow added, removed, changed or expired between two
+// policies.
 type FlowChange struct {
-	Kind     string      // "added", "removed" or "changed"
+	Kind     string      // "added", "removed", "changed" or "expired"
 	Old, New *model.Flow // nil where the flow does not exist
 	Details  []string    // for changes: what changed, in words
 }
@@ -30,13 +32,16 @@ type GroupChange struct {
 	Kind   string `json:"kind"` // "added", "removed", "replaced", "changed"
 	Name   string `json:"name"`
 	Detail string `json:"detail"`
+	From   string `json:"from,omitempty"` // the name a renamed group had
 }
 
-// Diff is what changed between two policies, in role terms.
+// Diff is what changed between two policies, in role terms, and what
+// deploying the change does in each target.
 type Diff struct {
 	Widened, Narrowed []Access
 	Flows             []FlowChange
 	Groups            []GroupChange
+	Plans             []Plan // one per target given to Predict
 }
 
 // Empty reports whether the policies allow and say the same.
@@ -44,14 +49,30 @@ func (d Diff) Empty() bool {
 	return len(d.Widened) == 0 && len(d.Narrowed) == 0 && len(d.Flows) == 0 && len(d.Groups) == 0
 }
 
+// Predict adds to d the plan of each target between old and new, built
+// with opts.
+func (d *Diff) Predict(targets []*emit.Target, old, new *model.Program, opts emit.Options) {
+	for _, t := range targets {
+		d.Plans = append(d.Plans, PredictPlan(t, old, new, opts))
+	}
+}
+
 // Compare computes what changed from old to new.
 func Compare(old, new *model.Program) Diff {
 	var d Diff
-	d.Flows = compareFlows(old.ActiveFlows(), new.ActiveFlows())
-	before, after := accessSet(old), accessSet(new)
-	d.Widened = subtract(after, before)
-	d.Narrowed = subtract(before, after)
 	d.Groups = compareGroups(old, new)
+	// A renamed group is compared as the group it became.
+	rename := map[string]string{}
+	for _, g := range d.Groups {
+		if g.From != "" {
+			rename[g.From] = g.Name
+		}
+	}
+	d.Flows = compareFlows(old.Flows, new.Flows, rename)
+	before, beforeNames := accessSet(old, rename)
+	after, afterNames := accessSet(new, nil)
+	d.Widened = subtract(after, before, afterNames, beforeNames)
+	d.Narrowed = subtract(before, after, beforeNames, afterNames)
 	return d
 }
 
@@ -62,7 +83,7 @@ func (d Diff) Summary() string {
 		count[c.Kind]++
 	}
 	var parts []string
-	for _, k := range []string{"added", "removed", "changed"} {
+	for _, k := range []string{"added", "removed", "changed", "expired"} {
 		if count[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", count[k], k))
 		}

@@ -3,35 +3,61 @@ package review
 import (
 	"net/netip"
 	"sort"
+	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 )
 
-// atom is one source or destination as access is compared: a name, or a
-// network's block written "name (cidr)".
+// atom is one source or destination as access is compared, by what it
+// stands for in AWS: one address block of a network (whatever the network
+// is called), a prefix list or external group by id, a group by name. A
+// renamed network, prefix list or external is thus the same atom, and a
+// pure rename neither widens nor narrows access.
 type atom struct {
-	name string
-	cidr netip.Prefix // the zero Prefix unless a network block
+	id   string       // "" for an address block
+	cidr netip.Prefix // the zero Prefix unless a block
 }
 
 func (a atom) block() bool { return a.cidr.IsValid() }
 
-func (a atom) String() string {
-	if !a.block() {
-		return a.name
+// atomNames gives each atom of a policy the name people know it by: the
+// declared name, or "network (block)".
+type atomNames map[atom]string
+
+func (n atomNames) of(a atom) string {
+	if s, ok := n[a]; ok {
+		return s
 	}
-	return a.name + " (" + a.cidr.String() + ")"
+	return a.cidr.String()
 }
 
-func atoms(e model.Endpoint) []atom {
+// network returns the name of the network a block atom was named by.
+func (n atomNames) network(a atom) string {
+	s := n[a]
+	if i := strings.LastIndex(s, " ("); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func atoms(e model.Endpoint, rename map[string]string, names atomNames) []atom {
 	if n, ok := e.(*model.Network); ok {
 		out := make([]atom, len(n.CIDRs))
 		for i, c := range n.CIDRs {
-			out[i] = atom{n.Name, c}
+			out[i] = atom{cidr: c}
+			if _, seen := names[out[i]]; !seen || !n.Predeclared {
+				names[out[i]] = n.Name + " (" + c.String() + ")"
+			}
 		}
 		return out
 	}
-	return []atom{{name: e.Declared().Name}}
+	id, name := endpointKey(e), e.Declared().Name
+	if g, ok := e.(*model.Group); ok && rename[g.Name] != "" {
+		id = "group:" + rename[g.Name] // renamed: compared as the group it became
+	}
+	a := atom{id: id}
+	names[a] = name
+	return []atom{a}
 }
 
 // accessKey groups ports that can be compared as intervals: tcp and udp
@@ -59,11 +85,15 @@ type grant struct {
 	flows map[[2]int][]*model.Flow
 }
 
-func accessSet(p *model.Program) map[accessKey]*grant {
+// accessSet returns the access a policy allows, and the names of its atoms.
+// rename maps groups of this policy to the names they have in the policy
+// compared with (renamed groups).
+func accessSet(p *model.Program, rename map[string]string) (map[accessKey]*grant, atomNames) {
 	set := map[accessKey]*grant{}
+	names := atomNames{}
 	for _, f := range p.ActiveFlows() {
-		for _, s := range atoms(f.From) {
-			for _, t := range atoms(f.To) {
+		for _, s := range atoms(f.From, rename, names) {
+			for _, t := range atoms(f.To, rename, names) {
 				for _, port := range f.Ports {
 					k := accessKey{src: s, dst: t, proto: port.Protocol}
 					iv := [2]int{port.From, port.To}
@@ -82,7 +112,7 @@ func accessSet(p *model.Program) map[accessKey]*grant {
 			}
 		}
 	}
-	return set
+	return set, names
 }
 
 // covers reports whether atom x includes atom y: the same thing, or an
@@ -101,7 +131,7 @@ func (x atom) covers(y atom) bool {
 // from an address block counts as allowed by b when b allows it for a block
 // that holds it, so a network grown from /24 to /16 widens by the /16 and
 // narrows by nothing.
-func subtract(a, b map[accessKey]*grant) []Access {
+func subtract(a, b map[accessKey]*grant, aNames, bNames atomNames) []Access {
 	type pairKey struct{ src, dst atom }
 	// b's blocks, by protocol, for the containment lookups.
 	type family struct {
@@ -122,10 +152,10 @@ func subtract(a, b map[accessKey]*grant) []Access {
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		if keys[i].src != keys[j].src {
-			return keys[i].src.String() < keys[j].src.String()
+			return aNames.of(keys[i].src) < aNames.of(keys[j].src)
 		}
 		if keys[i].dst != keys[j].dst {
-			return keys[i].dst.String() < keys[j].dst.String()
+			return aNames.of(keys[i].dst) < aNames.of(keys[j].dst)
 		}
 		return keys[i].label() < keys[j].label()
 	})
@@ -146,23 +176,24 @@ func subtract(a, b map[accessKey]*grant) []Access {
 		if len(rest) == 0 {
 			continue
 		}
-		pk := pairKey{k.src, k.dst}
-		acc := byPair[pk]
-		if acc == nil {
-			acc = &Access{Source: k.src.String(), Dest: k.dst.String()}
-			byPair[pk] = acc
-			order = append(order, pk)
-		}
-		for _, iv := range rest {
-			if k.interval() {
-				acc.Ports = append(acc.Ports, model.Port{Protocol: k.proto, From: iv[0], To: iv[1]})
-			} else {
-				acc.Ports = append(acc.Ports, k.port)
+		for _, pk := range remainders(k, rest, b, withBlocks[family{k.proto, k.port}]) {
+			acc := byPair[pk]
+			if acc == nil {
+				acc = &Access{Source: blockName(aNames, k.src, pk.src), Dest: blockName(aNames, k.dst, pk.dst)}
+				byPair[pk] = acc
+				order = append(order, pk)
 			}
-			// The flows whose ranges meet the difference grant it.
-			for giv, fs := range g.flows {
-				if giv[0] <= iv[1] && iv[0] <= giv[1] {
-					acc.Flows = appendNew(acc.Flows, fs...)
+			for _, iv := range rest {
+				if k.interval() {
+					acc.Ports = append(acc.Ports, model.Port{Protocol: k.proto, From: iv[0], To: iv[1]})
+				} else {
+					acc.Ports = append(acc.Ports, k.port)
+				}
+				// The flows whose ranges meet the difference grant it.
+				for giv, fs := range g.flows {
+					if giv[0] <= iv[1] && iv[0] <= giv[1] {
+						acc.Flows = appendNew(acc.Flows, fs...)
+					}
 				}
 			}
 		}
@@ -172,16 +203,136 @@ func subtract(a, b map[accessKey]*grant) []Access {
 		acc := byPair[pk]
 		sortBySource(acc.Flows)
 		if pk.src.block() {
-			// A block that replaced a narrower one of the same network.
+			// A block that took the place of another of the same network
+			// and address family: the one it replaced. Of several, the
+			// first in address order, so the note does not depend on map
+			// order.
+			var was []netip.Prefix
 			for k := range b {
-				if k.src.name == pk.src.name && k.src.block() && k.src.cidr != pk.src.cidr && k.dst == pk.dst {
-					acc.Note = "was " + k.src.cidr.String()
+				if k.src.block() && k.dst == pk.dst && k.src.cidr != pk.src.cidr &&
+					k.src.cidr.Addr().Is4() == pk.src.cidr.Addr().Is4() && bNames.network(k.src) == aNames.network(pk.src) {
+					was = append(was, k.src.cidr)
 				}
+			}
+			if len(was) > 0 {
+				sort.Slice(was, func(i, j int) bool { return comparePrefixes(was[i], was[j]) < 0 })
+				acc.Note = "was " + was[0].String()
 			}
 		}
 		out = append(out, *acc)
 	}
 	return out
+}
+
+// blockName names the part of atom whole that part is: the whole's own
+// name, or for a block cut down, "network (part)".
+func blockName(names atomNames, whole, part atom) string {
+	if part == whole || !part.block() {
+		return names.of(whole)
+	}
+	return names.network(whole) + " (" + part.cidr.String() + ")"
+}
+
+// remainders returns the source and destination pairs of key k that b does
+// not allow on the ports rest: k's own pair, or, when b allows part of k's
+// address block on all of them (a /8 narrowed to a /9), the parts of the
+// block it does not (the other /9).
+func remainders(k accessKey, rest [][2]int, b map[accessKey]*grant, blocks []accessKey) []struct{ src, dst atom } {
+	type pk = struct{ src, dst atom }
+	whole := []pk{{k.src, k.dst}}
+	if !k.src.block() && !k.dst.block() {
+		return whole
+	}
+	srcSide := k.src.block()
+	block := k.dst.cidr
+	if srcSide {
+		block = k.src.cidr
+	}
+	var cuts []netip.Prefix
+	for _, k2 := range blocks {
+		var inner netip.Prefix
+		switch {
+		case srcSide && k2.dst == k.dst && k2.src.block():
+			inner = k2.src.cidr
+		case !srcSide && k2.src == k.src && k2.dst.block():
+			inner = k2.dst.cidr
+		default:
+			continue
+		}
+		if inner.Bits() > block.Bits() && block.Contains(inner.Addr()) && len(minus(rest, merge(b[k2].ivals))) == 0 {
+			cuts = append(cuts, inner)
+		}
+	}
+	parts := prefixMinus(block, cuts)
+	if len(cuts) == 0 || len(parts) > maxPieces {
+		return whole // the whole block, and the "was" note says what stays
+	}
+	var out []pk
+	for _, part := range parts {
+		if srcSide {
+			out = append(out, pk{atom{cidr: part}, k.dst})
+		} else {
+			out = append(out, pk{k.src, atom{cidr: part}})
+		}
+	}
+	return out
+}
+
+// maxPieces is the most pieces a block is shown cut into: a /8 narrowed
+// to a /9 reads best as the other /9, a /24 grown to a /16 as the /16.
+const maxPieces = 4
+
+// maxRemainders bounds the blocks prefixMinus returns: a block cut by many
+// scattered smaller ones leaves many pieces, and a diff lists the first.
+const maxRemainders = 64
+
+// prefixMinus returns the smallest set of blocks covering x but none of
+// cuts (each inside x), in address order: x halved until each half is
+// either free of cuts or wholly cut.
+func prefixMinus(x netip.Prefix, cuts []netip.Prefix) []netip.Prefix {
+	var out []netip.Prefix
+	var walk func(p netip.Prefix, cuts []netip.Prefix)
+	walk = func(p netip.Prefix, cuts []netip.Prefix) {
+		if len(out) >= maxRemainders {
+			return
+		}
+		var inside []netip.Prefix
+		for _, c := range cuts {
+			switch {
+			case c.Bits() <= p.Bits() && c.Contains(p.Addr()):
+				return // all of p is cut
+			case p.Contains(c.Addr()):
+				inside = append(inside, c)
+			}
+		}
+		if len(inside) == 0 {
+			out = append(out, p)
+			return
+		}
+		lo := netip.PrefixFrom(p.Addr(), p.Bits()+1)
+		hi := netip.PrefixFrom(lastAddr(lo).Next(), p.Bits()+1)
+		walk(lo, inside)
+		walk(hi, inside)
+	}
+	walk(x, cuts)
+	return out
+}
+
+// lastAddr is the last address of block p.
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Addr().AsSlice()
+	for i := p.Bits(); i < len(b)*8; i++ {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a
+}
+
+func comparePrefixes(a, b netip.Prefix) int {
+	if c := a.Addr().Compare(b.Addr()); c != 0 {
+		return c
+	}
+	return a.Bits() - b.Bits()
 }
 
 func appendNew(fs []*model.Flow, more ...*model.Flow) []*model.Flow {

@@ -3,16 +3,56 @@ package review
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 )
 
 func pair(f *model.Flow) string { return f.From.Declared().Name + " -> " + f.To.Declared().Name }
 
-func compareFlows(old, new []*model.Flow) []FlowChange {
+// endpointKey identifies an endpoint by what it stands for in AWS: a
+// network by its blocks, a prefix list or an external group by its id.
+// Renaming one leaves its key, so a flow whose ends were only renamed is
+// the same flow.
+func endpointKey(e model.Endpoint) string {
+	switch e := e.(type) {
+	case *model.Network:
+		var b strings.Builder
+		b.WriteString("net:")
+		for _, c := range e.CIDRs {
+			b.WriteString(c.String() + ",")
+		}
+		return b.String()
+	case *model.PrefixList:
+		return "pl:" + e.ID
+	case *model.External:
+		if e.ID != "" {
+			return "sg:" + e.ID
+		}
+	}
+	return e.Kind().String() + ":" + e.Declared().Name
+}
+
+// renamedKey is endpointKey of an old policy's endpoint, with a renamed
+// group keyed by its new name.
+func renamedKey(e model.Endpoint, rename map[string]string) string {
+	if g, ok := e.(*model.Group); ok && rename[g.Name] != "" {
+		return "group:" + rename[g.Name]
+	}
+	return endpointKey(e)
+}
+
+// valuePair is a flow's two ends by endpointKey.
+func valuePair(f *model.Flow) string { return endpointKey(f.From) + " -> " + endpointKey(f.To) }
+
+// compareFlows matches the flows of two policies and says what changed.
+// A flow active in old and expired in new is "expired", not removed; flows
+// expired in both are no change.
+func compareFlows(old, new []*model.Flow, rename map[string]string) []FlowChange {
 	used := map[*model.Flow]bool{}
 	var out []FlowChange
-	match := func(key func(*model.Flow) string) {
+	// match pairs flows whose keys are equal; oldKey keys old flows.
+	match := func(key, oldKey func(*model.Flow) string) {
 		byKey := map[string][]*model.Flow{}
 		for _, f := range new {
 			if !used[f] {
@@ -23,31 +63,49 @@ func compareFlows(old, new []*model.Flow) []FlowChange {
 			if used[o] {
 				continue
 			}
-			cands := byKey[key(o)]
+			k := oldKey(o)
+			cands := byKey[k]
 			if len(cands) == 0 {
 				continue
 			}
 			n := cands[0]
-			byKey[key(o)] = cands[1:]
+			byKey[k] = cands[1:]
 			used[o], used[n] = true, true
-			if details := flowDetails(o, n); len(details) > 0 {
-				out = append(out, FlowChange{Kind: "changed", Old: o, New: n, Details: details})
+			switch {
+			case o.Status == model.Expired && n.Status == model.Expired:
+			case n.Status == model.Expired:
+				out = append(out, FlowChange{Kind: "expired", Old: o, New: n, Details: []string{"expired on " + n.Until.Format("2006-01-02")}})
+			default:
+				if details := flowDetails(o, n); len(details) > 0 {
+					out = append(out, FlowChange{Kind: "changed", Old: o, New: n, Details: details})
+				}
 			}
 		}
 	}
-	// Exactly equal flows first, then the same purpose, then the same ports.
-	match(func(f *model.Flow) string {
-		return pair(f) + "|" + model.PortsString(f.Ports) + "|" + f.Purpose + "|" + f.Until.String()
-	})
-	match(func(f *model.Flow) string { return pair(f) + "|" + f.Purpose })
-	match(func(f *model.Flow) string { return pair(f) + "|" + model.PortsString(f.Ports) })
+	// Exactly equal flows first, then the same purpose, then the same
+	// ports; by names, then by what the names stand for (a renamed network).
+	// A renamed group's old flows are keyed by the name it has now.
+	renamed := func(f *model.Flow) string {
+		return renamedKey(f.From, rename) + " -> " + renamedKey(f.To, rename)
+	}
+	for _, ends := range [][2]func(*model.Flow) string{{pair, pair}, {valuePair, renamed}} {
+		for _, rest := range []func(*model.Flow) string{
+			func(f *model.Flow) string {
+				return "|" + model.PortsString(f.Ports) + "|" + f.Purpose + "|" + f.Until.String()
+			},
+			func(f *model.Flow) string { return "|" + f.Purpose },
+			func(f *model.Flow) string { return "|" + model.PortsString(f.Ports) },
+		} {
+			match(func(f *model.Flow) string { return ends[0](f) + rest(f) }, func(f *model.Flow) string { return ends[1](f) + rest(f) })
+		}
+	}
 	for _, o := range old {
-		if !used[o] {
+		if !used[o] && o.Status != model.Expired {
 			out = append(out, FlowChange{Kind: "removed", Old: o})
 		}
 	}
 	for _, n := range new {
-		if !used[n] {
+		if !used[n] && n.Status != model.Expired {
 			out = append(out, FlowChange{Kind: "added", New: n})
 		}
 	}
@@ -65,6 +123,18 @@ func changeKey(c FlowChange) string {
 
 func flowDetails(o, n *model.Flow) []string {
 	var d []string
+	for _, end := range []struct {
+		what   string
+		oe, ne model.Endpoint
+	}{{"source", o.From, n.From}, {"destination", o.To, n.To}} {
+		if op, np := end.oe.Declared().Name, end.ne.Declared().Name; op != np {
+			why := "the same addresses"
+			if end.ne.Kind() == model.KindGroup {
+				why = "the group is replaced"
+			}
+			d = append(d, fmt.Sprintf("%s renamed %s → %s (%s)", end.what, op, np, why))
+		}
+	}
 	if op, np := model.PortsString(o.Ports), model.PortsString(n.Ports); op != np {
 		d = append(d, fmt.Sprintf("ports %s → %s", op, np))
 	}

@@ -21,27 +21,27 @@ func compareGroups(old, new *model.Program) []GroupChange {
 		o, ok := oldBy[n.Name]
 		switch {
 		case ok && o.Description != n.Description:
-			out = append(out, GroupChange{"replaced", n.Name, fmt.Sprintf("description %q → %q: AWS cannot change a group's description, so the security group is replaced", o.Description, n.Description)})
+			out = append(out, GroupChange{Kind: "replaced", Name: n.Name, Detail: fmt.Sprintf("description %q → %q: AWS cannot change a group's description, so the security group is replaced", o.Description, n.Description)})
 		case ok && o.InternetFacing != n.InternetFacing:
-			out = append(out, GroupChange{"changed", n.Name, fmt.Sprintf("internet-facing %v → %v", o.InternetFacing, n.InternetFacing)})
+			out = append(out, GroupChange{Kind: "changed", Name: n.Name, Detail: fmt.Sprintf("internet-facing %v → %v", o.InternetFacing, n.InternetFacing)})
 		case !ok:
 			// A group that took the place of a removed one with the same description was renamed.
 			for _, og := range old.Groups {
 				if _, still := newBy[og.Name]; !still && og.Description == n.Description && !renamedFrom[og.Name] {
 					renamedFrom[og.Name] = true
-					out = append(out, GroupChange{"replaced", n.Name, fmt.Sprintf("renamed from %q: AWS cannot rename a security group, so it is replaced", og.Name)})
+					out = append(out, GroupChange{Kind: "replaced", Name: n.Name, From: og.Name, Detail: fmt.Sprintf("renamed from %q: AWS cannot rename a security group, so it is replaced", og.Name)})
 					ok = true
 					break
 				}
 			}
 			if !ok {
-				out = append(out, GroupChange{"added", n.Name, n.Description})
+				out = append(out, GroupChange{Kind: "added", Name: n.Name, Detail: n.Description})
 			}
 		}
 	}
 	for _, o := range old.Groups {
 		if _, ok := newBy[o.Name]; !ok && !renamedFrom[o.Name] {
-			out = append(out, GroupChange{"removed", o.Name, o.Description})
+			out = append(out, GroupChange{Kind: "removed", Name: o.Name, Detail: o.Description})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })

@@ -64,7 +64,7 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 			case "removed":
 				fmt.Fprintf(&b, "  removed  %s  [%s]\n", flowLine(c.Old), where(c.Old))
 			default:
-				fmt.Fprintf(&b, "  changed  %s  [%s]\n", pair(c.New), where(c.New))
+				fmt.Fprintf(&b, "  %-8s %s  [%s]\n", c.Kind, pair(c.New), where(c.New))
 				for _, det := range c.Details {
 					fmt.Fprintf(&b, "           %s\n", det)
 				}
@@ -81,8 +81,29 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 			fmt.Fprintf(&b, "  %-8s %s: %s\n", kind, g.Name, g.Detail)
 		}
 	}
+	for _, p := range d.Plans {
+		fmt.Fprintf(&b, "\nPlan, %s: %s\n", p.Target, p.Counts())
+		for _, step := range p.steps() {
+			for _, a := range step.addrs {
+				fmt.Fprintf(&b, "  %-8s %s\n", step.kind, a)
+			}
+		}
+		for _, warn := range p.Warnings {
+			fmt.Fprintf(&b, "  %s %s\n", paint("1;33", "WARNING"), warn)
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// planStep is one kind of change of a plan and its addresses.
+type planStep struct {
+	kind  string
+	addrs []string
+}
+
+func (p Plan) steps() []planStep {
+	return []planStep{{"create", p.Create}, {"replace", p.Replace}, {"update", p.Update}, {"destroy", p.Destroy}}
 }
 
 // WriteMarkdown writes the diff as a pull-request comment: a summary line,
@@ -125,9 +146,28 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 			case "removed":
 				fmt.Fprintf(&b, "- removed %s (%s)\n", mdCode(flowLine(c.Old)), mdText(where(c.Old)))
 			default:
-				fmt.Fprintf(&b, "- changed %s (%s): %s\n", mdCode(pair(c.New)), mdText(where(c.New)), mdText(strings.Join(c.Details, "; ")))
+				fmt.Fprintf(&b, "- %s %s (%s): %s\n", c.Kind, mdCode(pair(c.New)), mdText(where(c.New)), mdText(strings.Join(c.Details, "; ")))
 			}
 		}
+	}
+	for _, p := range d.Plans {
+		if p.Empty() && len(p.Warnings) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### Plan, %s: %s\n", mdText(p.Target), mdText(p.Counts()))
+		if len(p.Warnings) > 0 {
+			b.WriteString("\n")
+		}
+		for _, warn := range p.Warnings {
+			fmt.Fprintf(&b, "- :warning: %s\n", mdText(warn))
+		}
+		b.WriteString("\n<details><summary>resources</summary>\n\n")
+		for _, step := range p.steps() {
+			for _, a := range step.addrs {
+				fmt.Fprintf(&b, "- %s %s\n", step.kind, mdCode(a))
+			}
+		}
+		b.WriteString("\n</details>\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -187,7 +227,16 @@ func (d Diff) WriteJSON(w io.Writer) error {
 		Narrowed []access      `json:"narrowed"`
 		Flows    []change      `json:"flows"`
 		Groups   []GroupChange `json:"groups"`
-	}{Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups}
+		Plans    []Plan        `json:"plans"`
+	}{Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups, Plans: []Plan{}}
+	for _, p := range d.Plans {
+		for _, s := range []*[]string{&p.Create, &p.Update, &p.Replace, &p.Destroy, &p.Warnings} {
+			if *s == nil {
+				*s = []string{}
+			}
+		}
+		doc.Plans = append(doc.Plans, p)
+	}
 	if doc.Groups == nil {
 		doc.Groups = []GroupChange{}
 	}

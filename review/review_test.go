@@ -15,6 +15,8 @@ import (
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
@@ -152,7 +154,8 @@ func TestGraphvizRendersExamples(t *testing.T) {
 }
 
 // TestDiff compares the old/*.intent and new/*.intent files of each
-// archive in testdata/diff, in text and Markdown.
+// archive in testdata/diff, in text and Markdown, with the plan predicted
+// for every target.
 func TestDiff(t *testing.T) {
 	golden.Run(t, "testdata/diff", func(t *testing.T, a *txtar.Archive) map[string]string {
 		old, new := map[string][]byte{}, map[string][]byte{}
@@ -164,7 +167,9 @@ func TestDiff(t *testing.T) {
 				new[strings.TrimPrefix(f.Name, "new/")] = f.Data
 			}
 		}
-		d := review.Compare(compile(t, old), compile(t, new))
+		before, after := compile(t, old), compile(t, new)
+		d := review.Compare(before, after)
+		d.Predict(targets.All, before, after, emit.Options{})
 		var text, md strings.Builder
 		d.WriteText(&text, false)
 		d.WriteMarkdown(&md)

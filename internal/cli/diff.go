@@ -3,10 +3,13 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
@@ -17,6 +20,13 @@ can newly reach whom, on what, and why; what access goes away; which flows
 were added, removed or changed (ports, purpose, expiry extended or
 shortened); and which security groups AWS will replace (a renamed group, or
 one whose description changed).
+
+It also predicts the plan of each target (or of -t TARGET): which resources
+terraform plan, or a CloudFormation change set, will create, change in
+place, replace and destroy, by address, and warns about each change the
+target cannot make without downtime or a failed deploy (a group replaced
+under an exact name, a rule moving between split stacks, a replaced group
+whose id a split rule stack imports).
 
 Widening and narrowing are computed on the sets of (source, destination,
 protocol, port) the two versions allow, with networks taken block by block,
@@ -29,7 +39,8 @@ func newDiffCmd(e *env) *cobra.Command {
 	var (
 		now                 nowFlag
 		format, rev, colour string
-		failOnWiden         bool
+		failOnWiden, split  bool
+		target              string
 	)
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW | diff --git REV [PATH...]",
@@ -38,7 +49,8 @@ func newDiffCmd(e *env) *cobra.Command {
 		Example: `  sgc diff old/ new/
   sgc diff --git HEAD~1 policy/
   sgc diff --git origin/main --format markdown policy/ > comment.md
-  sgc diff --git origin/main --fail-on-widen policy/     # exit 1 when access widens`,
+  sgc diff --git origin/main --fail-on-widen policy/     # exit 1 when access widens
+  sgc diff --git origin/main -t terraform policy/        # the plan of the Terraform module only`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "markdown", "json"); err != nil {
 				return err
@@ -77,6 +89,15 @@ func newDiffCmd(e *env) *cobra.Command {
 				}
 			}
 			d := review.Compare(old.Program, cur.Program)
+			predicted := targets.All
+			if target != "" {
+				t := targets.Find(target)
+				if t == nil {
+					return usageErrorf("-t %q: want one of %s", target, strings.Join(targets.Names(), ", "))
+				}
+				predicted = []*emit.Target{t}
+			}
+			d.Predict(predicted, old.Program, cur.Program, emit.Options{GroupNames: cur.Config.GroupNames, Adopt: cur.Adopt, Split: split})
 			switch format {
 			case "markdown":
 				err = d.WriteMarkdown(e.stdout)
@@ -99,6 +120,8 @@ func newDiffCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", "text, markdown (a pull-request comment) or json")
 	cmd.Flags().StringVar(&colour, "color", "auto", "colour the text output: auto, always or never")
 	cmd.Flags().BoolVar(&failOnWiden, "fail-on-widen", false, "exit 1 when access widens (a gate for approvals)")
+	cmd.Flags().StringVarP(&target, "target", "t", "", "predict the plan of this target only: "+strings.Join(targets.Names(), ", "))
+	cmd.Flags().BoolVar(&split, "split", false, "predict the cloudformation plan for split stacks (as build --split)")
 	return cmd
 }
 

@@ -426,7 +426,18 @@ func rule(attrs, entries []attribute, r *model.Rule, n names, refs map[*model.Gr
 	if r.Flow.Temporary() {
 		entries = append(entries, attribute{name: untilKey, value: quoted(r.Flow.Until.Format("2006-01-02"))})
 	}
-	return append(attrs, tags(entries))
+	attrs = append(attrs, tags(entries))
+	// A rule is replaced only with its group (its address is its
+	// identity), and the old group may still be attached to instances
+	// until the apply moves them: the rule on the new group is created
+	// before the one on the old group is deleted, so the old group keeps
+	// its rules until then. With exact names the group itself cannot be
+	// created first, and create_before_destroy on a rule would force it
+	// onto the group.
+	if !opts.Exact() && opts.Adopt.GroupOf(r.Group.Name) == nil {
+		attrs = append(attrs, lifecycle)
+	}
+	return attrs
 }
 
 func outputs(header string, p *model.Program, n names) *blocks {

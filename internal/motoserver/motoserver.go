@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
@@ -105,6 +106,16 @@ func (s *Server) EC2(t *testing.T) *ec2.Client {
 		t.Fatal(err)
 	}
 	return ec2.NewFromConfig(cfg)
+}
+
+// Client returns a client of the emulator without touching the process's
+// environment, for tests that run in parallel.
+func (s *Server) Client() *ec2.Client {
+	return ec2.New(ec2.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(s.Endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
+	})
 }
 
 // VPC makes a VPC with the block cidr and returns its id.

@@ -16,7 +16,6 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/terraform"
-	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
 )
@@ -69,6 +68,7 @@ type applied struct {
 // moto) require to exist: the test makes a stand-in group for each and
 // writes its id into the policy (or passes it as the input variable).
 func TestTerraformApply(t *testing.T) {
+	t.Parallel() // each has its own emulator and directories; terraform waits on it
 	if testing.Short() {
 		t.Skip("slow: runs terraform apply")
 	}
@@ -129,8 +129,9 @@ func TestTerraformApply(t *testing.T) {
 			t.Fatal(err)
 		}
 		fmt.Fprintf(&main, "\nmodule %q {\n  source = \"./%s\"\n  vpc_id = %q\n", a.name, a.name, a.vpc)
+		inputs := terraform.InputNames(a.prog)
 		for _, e := range a.prog.Inputs() {
-			fmt.Fprintf(&main, "  %s_security_group_id = %q\n", strings.Join(naming.Words(e.Name), "_"), a.externals[e.Name])
+			fmt.Fprintf(&main, "  %s = %q\n", inputs[e], a.externals[e.Name])
 		}
 		main.WriteString("}\n")
 	}

@@ -40,6 +40,7 @@ type cfnLintFinding struct {
 // suppressed per resource, in the template itself (see lintFalsePositives
 // in emit/cloudformation), never here.
 func TestCfnLint(t *testing.T) {
+	t.Parallel() // each has its own emulator and directories; terraform waits on it
 	if testing.Short() {
 		t.Skip("slow: runs cfn-lint")
 	}

@@ -23,6 +23,10 @@ resource "aws_vpc_security_group_egress_rule" "airflow_egress_to_pl_63a5400a_tcp
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "airflow_egress_to_warehouse_tcp_5439" {
@@ -35,6 +39,10 @@ resource "aws_vpc_security_group_egress_rule" "airflow_egress_to_warehouse_tcp_5
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "eks_control_plane" {
@@ -60,6 +68,10 @@ resource "aws_vpc_security_group_ingress_rule" "eks_control_plane_ingress_from_e
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_control_plane_egress_to_eks_nodes_tcp_443" {
@@ -72,6 +84,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_control_plane_egress_to_eks_n
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_control_plane_egress_to_eks_nodes_tcp_10250" {
@@ -84,6 +100,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_control_plane_egress_to_eks_n
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "eks_nodes" {
@@ -109,6 +129,10 @@ resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_nodes
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_control_plane_tcp_443" {
@@ -121,6 +145,10 @@ resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_contr
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_platform_monitoring_tcp_9100" {
@@ -133,6 +161,10 @@ resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_platform_
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_control_plane_tcp_10250" {
@@ -145,6 +177,10 @@ resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_contr
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_nodes_udp_53" {
@@ -157,6 +193,10 @@ resource "aws_vpc_security_group_ingress_rule" "eks_nodes_ingress_from_eks_nodes
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_eks_nodes_tcp_0_to_65535" {
@@ -169,6 +209,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_eks_nodes_tcp
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_internet_ipv4_tcp_443" {
@@ -181,6 +225,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_internet_ipv4
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_internet_ipv6_tcp_443" {
@@ -193,6 +241,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_internet_ipv6
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_eks_control_plane_tcp_443" {
@@ -205,6 +257,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_eks_control_p
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_pl_63a5400a_tcp_443" {
@@ -217,6 +273,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_pl_63a5400a_t
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_warehouse_tcp_5439" {
@@ -229,6 +289,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_warehouse_tcp
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_kafka_brokers_tcp_9094" {
@@ -241,6 +305,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_kafka_brokers
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_kafka_brokers_tcp_9098" {
@@ -253,6 +321,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_kafka_brokers
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_eks_nodes_udp_53" {
@@ -265,6 +337,10 @@ resource "aws_vpc_security_group_egress_rule" "eks_nodes_egress_to_eks_nodes_udp
   tags = merge(var.tags, {
     "sgc:source" = "eks.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "kafka_brokers" {
@@ -290,6 +366,10 @@ resource "aws_vpc_security_group_ingress_rule" "kafka_brokers_ingress_from_10_50
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "kafka_brokers_ingress_from_10_51_0_0_16_tcp_9094" {
@@ -302,6 +382,10 @@ resource "aws_vpc_security_group_ingress_rule" "kafka_brokers_ingress_from_10_51
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "kafka_brokers_ingress_from_2001_db8_50_x_48_tcp_9094" {
@@ -314,6 +398,10 @@ resource "aws_vpc_security_group_ingress_rule" "kafka_brokers_ingress_from_2001_
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "kafka_brokers_ingress_from_eks_nodes_tcp_9094" {
@@ -326,6 +414,10 @@ resource "aws_vpc_security_group_ingress_rule" "kafka_brokers_ingress_from_eks_n
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "kafka_brokers_ingress_from_eks_nodes_tcp_9098" {
@@ -338,6 +430,10 @@ resource "aws_vpc_security_group_ingress_rule" "kafka_brokers_ingress_from_eks_n
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "warehouse" {
@@ -363,6 +459,10 @@ resource "aws_vpc_security_group_ingress_rule" "warehouse_ingress_from_192_0_2_0
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "warehouse_ingress_from_airflow_tcp_5439" {
@@ -375,6 +475,10 @@ resource "aws_vpc_security_group_ingress_rule" "warehouse_ingress_from_airflow_t
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "warehouse_ingress_from_eks_nodes_tcp_5439" {
@@ -387,6 +491,10 @@ resource "aws_vpc_security_group_ingress_rule" "warehouse_ingress_from_eks_nodes
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "warehouse_egress_to_pl_63a5400a_tcp_443" {
@@ -399,4 +507,8 @@ resource "aws_vpc_security_group_egress_rule" "warehouse_egress_to_pl_63a5400a_t
   tags = merge(var.tags, {
     "sgc:source" = "data.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }

@@ -24,6 +24,10 @@ resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_
     "sgc:source" = "production.intent"
     "sgc:until"  = "2026-12-31"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_from_sg_0123456789abcdef0_tcp_22" {
@@ -36,6 +40,10 @@ resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_from_game_servers_production_tcp_7000_to_7001" {
@@ -48,6 +56,10 @@ resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_from_lb_game_production_tcp_8443" {
@@ -60,6 +72,10 @@ resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_from_monitoring_tcp_9999" {
@@ -72,6 +88,10 @@ resource "aws_vpc_security_group_ingress_rule" "game_servers_production_ingress_
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "game_servers_production_egress_to_pl_63a5400a_tcp_443" {
@@ -84,6 +104,10 @@ resource "aws_vpc_security_group_egress_rule" "game_servers_production_egress_to
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "game_servers_production_egress_to_game_servers_production_tcp_7000_to_7001" {
@@ -96,6 +120,10 @@ resource "aws_vpc_security_group_egress_rule" "game_servers_production_egress_to
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "lb_game_production" {
@@ -121,6 +149,10 @@ resource "aws_vpc_security_group_ingress_rule" "lb_game_production_ingress_from_
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "lb_game_production_ingress_from_internet_ipv6_tcp_443" {
@@ -133,6 +165,10 @@ resource "aws_vpc_security_group_ingress_rule" "lb_game_production_ingress_from_
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "lb_game_production_egress_to_game_servers_production_tcp_8443" {
@@ -145,6 +181,10 @@ resource "aws_vpc_security_group_egress_rule" "lb_game_production_egress_to_game
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "monitoring" {
@@ -170,4 +210,8 @@ resource "aws_vpc_security_group_egress_rule" "monitoring_egress_to_game_servers
   tags = merge(var.tags, {
     "sgc:source" = "production.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }

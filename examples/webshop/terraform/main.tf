@@ -23,6 +23,10 @@ resource "aws_vpc_security_group_egress_rule" "deploy_runners_egress_to_shop_db_
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "shop_alb" {
@@ -48,6 +52,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_alb_ingress_from_internet_i
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "shop_alb_ingress_from_internet_ipv6_tcp_80" {
@@ -60,6 +68,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_alb_ingress_from_internet_i
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "shop_alb_ingress_from_internet_ipv4_tcp_443" {
@@ -72,6 +84,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_alb_ingress_from_internet_i
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "shop_alb_ingress_from_internet_ipv6_tcp_443" {
@@ -84,6 +100,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_alb_ingress_from_internet_i
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_alb_egress_to_shop_api_tcp_8080" {
@@ -96,6 +116,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_alb_egress_to_shop_api_tcp_8
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_alb_egress_to_shop_web_tcp_8080" {
@@ -108,6 +132,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_alb_egress_to_shop_web_tcp_8
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "shop_api" {
@@ -133,6 +161,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_api_ingress_from_shop_alb_t
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "shop_api_ingress_from_shop_web_tcp_8080" {
@@ -145,6 +177,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_api_ingress_from_shop_web_t
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_198_51_100_0_24_tcp_443" {
@@ -157,6 +193,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_198_51_100_0_2
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_2001_db8_100_x_48_tcp_443" {
@@ -169,6 +209,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_2001_db8_100_x
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_pl_02cd2c6b_tcp_443" {
@@ -181,6 +225,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_pl_02cd2c6b_tc
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_pl_63a5400a_tcp_443" {
@@ -193,6 +241,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_pl_63a5400a_tc
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_shop_db_tcp_5432" {
@@ -205,6 +257,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_shop_db_tcp_54
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_shop_cache_tcp_6379" {
@@ -217,6 +273,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_api_egress_to_shop_cache_tcp
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "shop_cache" {
@@ -242,6 +302,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_cache_ingress_from_shop_api
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "shop_cache_ingress_from_shop_web_tcp_6379" {
@@ -254,6 +318,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_cache_ingress_from_shop_web
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "shop_db" {
@@ -279,6 +347,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_db_ingress_from_deploy_runn
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "shop_db_ingress_from_shop_api_tcp_5432" {
@@ -291,6 +363,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_db_ingress_from_shop_api_tc
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "shop_db_ingress_from_sg_0a1b2c3d4e5f60718_tcp_5432" {
@@ -304,6 +380,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_db_ingress_from_sg_0a1b2c3d
     "sgc:source" = "shop.intent"
     "sgc:until"  = "2027-03-31"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "shop_web" {
@@ -329,6 +409,10 @@ resource "aws_vpc_security_group_ingress_rule" "shop_web_ingress_from_shop_alb_t
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_web_egress_to_pl_63a5400a_tcp_443" {
@@ -341,6 +425,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_web_egress_to_pl_63a5400a_tc
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_web_egress_to_shop_cache_tcp_6379" {
@@ -353,6 +441,10 @@ resource "aws_vpc_security_group_egress_rule" "shop_web_egress_to_shop_cache_tcp
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "shop_web_egress_to_shop_api_tcp_8080" {
@@ -365,4 +457,8 @@ resource "aws_vpc_security_group_egress_rule" "shop_web_egress_to_shop_api_tcp_8
   tags = merge(var.tags, {
     "sgc:source" = "shop.intent"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
 )
 
 // Target is one kind of output, such as a Terraform module.
@@ -91,6 +92,21 @@ const (
 	// group is in use: build and diff warn about each one.
 	NameExact = "exact"
 )
+
+// ExactNames is the code of the note that groups are named exactly.
+const ExactNames = "ExactNames"
+
+// NamingNote is the note every build with exact group names gives: that
+// setting makes every group replacement an outage or a failed deploy, and
+// sgc diff names each one before it happens.
+func NamingNote(opts Options) diag.List {
+	var diags diag.List
+	if opts.Exact() {
+		diags.Warnf(source.Range{}, ExactNames, "groups are named exactly (group_names = %q): a group whose name or description changes cannot be replaced while it is in use", NameExact).
+			WithDetail("AWS keeps one group per name in a VPC, so the new group cannot be created before the old one is deleted, and the old one cannot be deleted while an instance, network interface or load balancer uses it. `sgc diff` names every replacement a change makes; with group_names = %q (the default) a replacement creates the new group first.", NamePrefix)
+	}
+	return diags
+}
 
 // Exact reports whether groups take their role names exactly.
 func (o Options) Exact() bool { return o.GroupNames == NameExact }

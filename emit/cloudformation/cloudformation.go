@@ -336,6 +336,7 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 			WithDetail("Adopting existing groups needs one IMPORT change set per stack; build the adopted policy without --split.")
 		return nil, diags
 	}
+	diags = append(diags, emit.NamingNote(opts)...)
 	n := nameAll(p)
 	header := emit.Header(p)
 	// render may run for several templates at once: each takes a scalar

@@ -130,6 +130,7 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 			WithDetail("A Terraform module has no size limit; --split applies to the cloudformation target.")
 		return nil, diags
 	}
+	diags = append(diags, emit.NamingNote(opts)...)
 	n := nameAll(p)
 	header := "# " + emit.Header(p) + "\n"
 	files := []emit.File{
@@ -144,7 +145,7 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 	if !opts.Adopt.Empty() {
 		files = append(files, emit.File{Path: ImportsFile, Data: imports(header, p, n, opts.Adopt)})
 	}
-	return files, nil
+	return files, diags
 }
 
 // ImportsFile holds the import blocks that adopt existing groups and

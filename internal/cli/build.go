@@ -85,7 +85,8 @@ func newBuildCmd(e *env) *cobra.Command {
 				diags diag.List
 			)
 			if !p.Diags.HasErrors() {
-				opts.Adopt = p.Adopt // groups and rules taken over, from *.adopt.hcl
+				opts.Adopt = p.Adopt                  // groups and rules taken over, from *.adopt.hcl
+				opts.GroupNames = p.Config.GroupNames // sgc.hcl's build { group_names }
 				done := make(chan struct{})
 				go func() {
 					defer close(done)

@@ -1,0 +1,102 @@
+package cloudformation_test
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/emit/cloudformation"
+	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/load"
+	"github.com/sgc-dev/sgc/review"
+)
+
+// TestSplitStacksAreStable: with --split, a resource's stack depends on
+// the resource alone. Adding one flow to a policy of thousands of rules
+// changes the resources of only the stacks that hold that flow's rules,
+// and removing it again changes them back; no resource moves between
+// stacks, so every stack can be updated in any order.
+func TestSplitStacksAreStable(t *testing.T) {
+	when := compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+	files := synth.Generate(synth.Config{Groups: 300, Flows: 3000, Seed: 5, GroupsPerFile: 50})
+	base := load.FromSources(files, when)
+	if base.Diags.HasErrors() {
+		t.Fatal(base.Diags)
+	}
+	opts := emit.Options{Split: true}
+	before := stackResources(t, build(t, base.Program, opts))
+	if len(before) < 6 {
+		t.Fatalf("only %d stacks", len(before))
+	}
+	grown := map[string][]byte{}
+	for k, v := range files {
+		grown[k] = v
+	}
+	grown["extra.intent"] = []byte("api-production-n1 -> web-production-n0 tcp/4444 because \"a new flow\"\n")
+	next := load.FromSources(grown, when)
+	if next.Diags.HasErrors() {
+		t.Fatal(next.Diags)
+	}
+	after := stackResources(t, build(t, next.Program, opts))
+	var changed []string
+	for name, ids := range after {
+		if !reflect.DeepEqual(ids, before[name]) {
+			changed = append(changed, name)
+		}
+	}
+	// The flow is two rules (an egress and an ingress): at most two stacks.
+	if len(changed) == 0 || len(changed) > 2 {
+		t.Errorf("adding one flow changed the resources of %v", changed)
+	}
+	for _, name := range changed {
+		if !strings.HasPrefix(name, "rules-") {
+			t.Errorf("adding a flow changed %s", name)
+		}
+	}
+	plan := review.PredictPlan(cloudformation.Target, base.Program, next.Program, opts)
+	if len(plan.Create) != 2 || len(plan.Update)+len(plan.Replace)+len(plan.Destroy)+len(plan.Warnings) > 0 {
+		t.Errorf("plan of one added flow: %+v", plan)
+	}
+	back := review.PredictPlan(cloudformation.Target, next.Program, base.Program, opts)
+	if len(back.Destroy) != 2 || len(back.Create)+len(back.Update)+len(back.Replace)+len(back.Warnings) > 0 {
+		t.Errorf("plan of one removed flow: %+v", back)
+	}
+}
+
+// TestSplitReplacementWarns: a group replaced in a split stack is named:
+// its export is imported by rule stacks, which CloudFormation refuses to
+// change.
+func TestSplitReplacementWarns(t *testing.T) {
+	when := compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+	src := "group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"reads\"\n"
+	old := load.FromSources(map[string][]byte{"p.intent": []byte(src)}, when).Program
+	edited := load.FromSources(map[string][]byte{"p.intent": []byte(strings.Replace(src, `"DB"`, `"Databases"`, 1))}, when).Program
+	plan := review.PredictPlan(cloudformation.Target, old, edited, emit.Options{Split: true})
+	if len(plan.Replace) == 0 || len(plan.Warnings) != 1 || !strings.Contains(plan.Warnings[0], "exported id") {
+		t.Errorf("plan: %+v", plan)
+	}
+	exact := review.PredictPlan(cloudformation.Target, old, edited, emit.Options{GroupNames: emit.NameExact})
+	if len(exact.Warnings) != 1 || !strings.Contains(exact.Warnings[0], "custom-named") {
+		t.Errorf("plan with exact names: %+v", exact)
+	}
+	if plain := review.PredictPlan(cloudformation.Target, old, edited, emit.Options{}); len(plain.Warnings) != 0 {
+		t.Errorf("a replacement CloudFormation can make warns: %v", plain.Warnings)
+	}
+}
+
+// stackResources returns each stack's resources: logical ID and properties.
+func stackResources(t *testing.T, files []emit.File) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for name, tpl := range templates(t, files) {
+		res := map[string]string{}
+		for id, r := range tpl.Section("Resources") {
+			res[id] = fmt.Sprint(r)
+		}
+		out[strings.TrimSuffix(name, ".yaml")] = res
+	}
+	return out
+}

@@ -201,9 +201,11 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: skipped the VPC's default group %s (sgc does not manage it; keep it empty)", vpc, g.GroupID))
 			continue
 		}
-		n := names.name(g.GroupName, "group")
+		n := names.name(g.RoleName(), "group")
 		managed[g.GroupID] = n
-		if n != g.GroupName {
+		if n != g.GroupName && n == g.RoleName() {
+			decls = append(decls, comment(fmt.Sprintf("imported from %q (%s): the role name is its Name tag", g.GroupName, g.GroupID)))
+		} else if n != g.GroupName {
 			decls = append(decls, comment(fmt.Sprintf("imported from %q (%s): renamed, AWS names and sgc names differ", g.GroupName, g.GroupID)))
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: group %q imported as %q", label, g.GroupName, n))
 		}

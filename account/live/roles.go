@@ -1,6 +1,9 @@
 package live
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Groups that sgc creates under a unique name (Terraform's name_prefix,
 // CloudFormation's generated names) carry their role name in the Name tag
@@ -15,6 +18,26 @@ func (g *Group) NameTag() string {
 		}
 	}
 	return ""
+}
+
+// RoleName is the name a group is known by in a policy: its Name tag when
+// its AWS name was made from it (Terraform's name_prefix: the tag, a "-",
+// a generated suffix; CloudFormation's: the stack's name and the logical
+// ID, on a group that carries the stack's tag), else its AWS name.
+func (g *Group) RoleName() string {
+	t := g.NameTag()
+	if t == "" || t == g.GroupName {
+		return g.GroupName
+	}
+	if strings.HasPrefix(g.GroupName, t+"-") {
+		return t
+	}
+	for _, tag := range g.Tags {
+		if tag.Key == "aws:cloudformation:stack-name" && strings.HasPrefix(g.GroupName, tag.Value+"-") {
+			return t
+		}
+	}
+	return g.GroupName
 }
 
 // Roles finds the live groups of declared role names: the group of that

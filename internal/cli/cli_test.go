@@ -604,3 +604,29 @@ func TestImportAndDrift(t *testing.T) {
 		t.Errorf("drift without --live: exit %d", r.code)
 	}
 }
+
+// TestDiffRenameIsNotWidening: renaming a network, a prefix list and an
+// external (the same addresses and ids) neither widens access nor changes
+// a resource, so --fail-on-widen passes and the predicted plans are empty.
+func TestDiffRenameIsNotWidening(t *testing.T) {
+	policy := `group web "Web"
+network office 203.0.113.0/24 "Office"
+prefix-list s3 pl-0123abcd "S3"
+external partner sg-0123456789abcdef0 "Partner"
+office -> web tcp/443 because "staff"
+web -> s3 tcp/443 because "uploads"
+partner -> web tcp/8443 because "callbacks"
+`
+	old := writeFiles(t, map[string]string{"p.intent": policy})
+	renamed := strings.NewReplacer("office", "hq", "s3", "objects", "partner", "vendor").Replace(policy)
+	cur := writeFiles(t, map[string]string{"p.intent": renamed})
+	r := run(t, "", "diff", old, cur, "--fail-on-widen", "--now", "2026-11-21")
+	if r.code != 0 || !strings.Contains(r.stdout, "access unchanged") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"Plan, terraform: 0 to add, 0 to change, 0 to destroy", "Plan, cloudformation: 0 to add, 0 to change, 0 to destroy", "source renamed office → hq"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("diff lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

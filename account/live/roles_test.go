@@ -18,8 +18,8 @@ func TestRoles(t *testing.T) {
 	groups := []Group{
 		tagged("sg-1", "web-20261130190000123400000001", "web"),
 		tagged("sg-2", "web-20261130200000123400000002", "web"), // the replacement, mid-swap
-		tagged("sg-3", "db", "Databases"),                           // exact name; the tag is prose
-		tagged("sg-4", "db-20261130190000123400000003", "db"),       // a stray: db has its exact group
+		tagged("sg-3", "db", "Databases"),                       // exact name; the tag is prose
+		tagged("sg-4", "db-20261130190000123400000003", "db"),   // a stray: db has its exact group
 		tagged("sg-5", "prod-ApiGroup-1X2Y3Z", "api", Tag{Key: "aws:cloudformation:stack-name", Value: "prod"}),
 		tagged("sg-6", "legacy", "cache"), // a hand-made group tagged with a role name
 	}

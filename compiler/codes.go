@@ -119,4 +119,16 @@ const (
 	// Example: `internet -> web icmp/echo-request because "..."` becomes a
 	// rule for 0.0.0.0/0 only.
 	FamilySkipped = "FamilySkipped"
+
+	// NeverViolated: a flow becomes a rule that a never statement forbids.
+	// Waivers do not apply: a never is a guarantee, not a lint.
+	// Example: `never internet -> "*-db-*" because "..."` and
+	// `office -> orders-db-prod tcp/5432 because "..."` where office is
+	// 0.0.0.0/1.
+	NeverViolated = "NeverViolated"
+
+	// NeverMatchesNothing (a warning): a never whose pattern matches no
+	// group, so that it guarantees nothing (a typo would disable it).
+	// Example: `never internet -> "*-dbs-*" because "..."` with no such group.
+	NeverMatchesNothing = "NeverMatchesNothing"
 )

@@ -108,8 +108,11 @@ func Compile(files []*ast.File, opts Options) (*model.Program, diag.List) {
 	}
 	for _, f := range sorted {
 		for _, s := range f.Stmts {
-			if fl, ok := s.(*ast.Flow); ok {
-				c.flow(fl)
+			switch s := s.(type) {
+			case *ast.Flow:
+				c.flow(s)
+			case *ast.Never:
+				c.never(s)
 			}
 		}
 	}
@@ -126,5 +129,6 @@ func Compile(files []*ast.File, opts Options) (*model.Program, diag.List) {
 	}()
 	c.deriveRules(flows, groups)
 	<-done
+	c.checkNevers()
 	return c.prog, c.diags
 }

@@ -51,6 +51,13 @@ func (p *Program) Dump(w io.Writer) {
 	for _, r := range p.Rules {
 		fmt.Fprintf(&b, "rule %s %s %s %s %q\n", r.Group.Name, r.Direction, r.Port, r.Peer.Key(), r.Flow.Purpose)
 	}
+	for _, n := range p.Nevers {
+		ports := "any"
+		if n.Ports != nil {
+			ports = PortsString(n.Ports)
+		}
+		fmt.Fprintf(&b, "never %s -> %s %s except=%s %q\n", n.From, n.To, ports, strings.Join(n.Except, ","), n.Reason)
+	}
 	io.WriteString(w, b.String())
 }
 

@@ -26,6 +26,7 @@ type Program struct {
 	Services    []*Service
 	Flows       []*Flow // every flow, expired ones included
 	Rules       []*Rule // the AWS rules of the active flows
+	Nevers      []*Never
 	Now         time.Time
 }
 

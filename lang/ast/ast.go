@@ -135,6 +135,36 @@ type Flow struct {
 	Until   *Date     `parser:"('until' @@)?"`
 }
 
+// Never is `never SOURCE -> DESTINATION [PORTS] [except NAME[, NAME...]]
+// because "reason"`: access that must never be allowed, whatever flows say.
+// It is parsed by hand (parser.parseNever): its port list is optional and
+// ends at "except" or "because", which participle's grammar of port terms
+// (any word) cannot tell apart.
+type Never struct {
+	StmtBase
+	From, To *Selector
+	Ports    *PortList // nil: every protocol and port
+	Except   []*Ident  // names left out of both sides
+	Reason   *String
+}
+
+// Selector is one side of a never: a declared name (or internet), or a
+// quoted glob over group names in which "*" stands for any run of
+// characters: "*-db-*", "*".
+type Selector struct {
+	Extent
+	Name    *Ident
+	Pattern *String
+}
+
+// String writes the selector as it is written.
+func (s *Selector) String() string {
+	if s.Pattern != nil {
+		return s.Pattern.Raw
+	}
+	return s.Name.Name
+}
+
 // BadStmt stands for a statement that failed to parse. When the statement
 // was a declaration whose name could be read, Name holds it, so that the
 // compiler can treat the name as declared and not report every use of it

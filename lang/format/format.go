@@ -154,6 +154,21 @@ func stmtLine(s ast.Stmt) line {
 		return line{class: "decl", cells: []string{"external " + s.Name.Name, value, s.Description.Raw}}
 	case *ast.ServiceDecl:
 		return line{class: "service", cells: []string{"service " + s.Name.Name, Ports(s.Ports)}}
+	case *ast.Never:
+		cells := []string{"never " + s.From.String(), "->", s.To.String()}
+		if s.Ports != nil {
+			cells = append(cells, Ports(s.Ports))
+		}
+		if len(s.Except) > 0 {
+			names := make([]string, len(s.Except))
+			for i, id := range s.Except {
+				names[i] = id.Name
+			}
+			cells = append(cells, "except "+strings.Join(names, ", "))
+		}
+		// One cell: the optional parts leave nothing to align with the
+		// never statements around it.
+		return line{cells: []string{strings.Join(append(cells, "because "+s.Reason.Raw), " ")}}
 	case *ast.Flow:
 		last := "because " + s.Purpose.Raw
 		if s.Until != nil {

@@ -47,6 +47,21 @@ func (d *decoder) stmt(s ast.Stmt) {
 	case *ast.ServiceDecl:
 		d.ident(s.Name)
 		d.ports(s.Ports)
+	case *ast.Never:
+		for _, sel := range []*ast.Selector{s.From, s.To} {
+			if sel.Name != nil {
+				d.ident(sel.Name)
+			} else {
+				d.str(sel.Pattern)
+			}
+		}
+		if s.Ports != nil {
+			d.ports(s.Ports)
+		}
+		for _, id := range s.Except {
+			d.ident(id)
+		}
+		d.str(s.Reason)
 	case *ast.Flow:
 		d.ident(s.From)
 		d.ident(s.To)

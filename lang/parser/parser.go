@@ -293,7 +293,10 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 			if t.Value == "\"" {
 				continue // covered by BadString
 			}
-			p.diags.Errorf(tokRange(t), InvalidCharacter, "unexpected character %q", t.Value)
+			d := p.diags.Errorf(tokRange(t), InvalidCharacter, "unexpected character %q", t.Value)
+			if t.Value == "*" && isNever(sig) {
+				d.WithSuggestion("Patterns are quoted: write \"*\" or \"*-prod\".")
+			}
 			return p.badDecl(bad, sig)
 		}
 	}
@@ -307,6 +310,18 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 	keyword := ""
 	if first.Type == tokWord {
 		keyword = first.Value
+	}
+	if isNever(sig) {
+		n := p.parseNever(sig)
+		if n == nil {
+			return bad
+		}
+		d := decoder{diags: &p.diags}
+		d.stmt(n)
+		if d.failed {
+			return bad
+		}
+		return n
 	}
 	switch keyword {
 	case "group":

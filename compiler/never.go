@@ -1,0 +1,125 @@
+package compiler
+
+import (
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/lang/ast"
+)
+
+// never resolves a never statement. Its names must exist (a typo is an
+// error, so it cannot silently guarantee nothing); a pattern that matches
+// no group is a warning for the same reason.
+func (c *compiler) never(s *ast.Never) {
+	n := &model.Never{Reason: s.Reason.Value, Range: s.Range()}
+	ok := true
+	for i, sel := range []*ast.Selector{s.From, s.To} {
+		m := model.Selector{Range: sel.Range()}
+		if sel.Name != nil {
+			sym := c.lookup(sel.Name, endpointKinds...)
+			if sym == nil {
+				ok = false
+				continue
+			}
+			m.Endpoint = sym.entity.(model.Endpoint)
+		} else {
+			m.Pattern = sel.Pattern.Value
+			matched := false
+			for _, g := range c.prog.Groups {
+				matched = matched || model.Glob(m.Pattern, g.Name)
+			}
+			if !matched {
+				c.diags.Warnf(sel.Range(), NeverMatchesNothing, "pattern %s matches no group: this never guarantees nothing", sel.Pattern.Raw).
+					WithDetail("\"*\" stands for any run of characters; every other character for itself. Check the pattern against the groups' names.")
+			}
+		}
+		if i == 0 {
+			n.From = m
+		} else {
+			n.To = m
+		}
+	}
+	if s.Ports != nil {
+		ports, _, portsOK := c.ports(s.Ports)
+		ok = ok && portsOK
+		n.Ports = ports
+	}
+	for _, id := range s.Except {
+		if c.lookup(id, endpointKinds...) == nil {
+			ok = false
+		}
+		n.Except = append(n.Except, id.Name)
+	}
+	c.checkNote(s.Reason, "reason")
+	if ok {
+		c.prog.Nevers = append(c.prog.Nevers, n)
+	}
+}
+
+// checkNevers proves every never against the rules the targets will emit
+// (those of active flows): a rule whose source and destination fall under
+// the never's sides (a network's blocks by overlap, so 0.0.0.0/1 is part of
+// internet and a /16 holds a forbidden /24) and whose ports overlap the
+// never's is an error at its flow, once per flow and never.
+func (c *compiler) checkNevers() {
+	for _, n := range c.prog.Nevers {
+		reported := map[*model.Flow]bool{}
+		for _, r := range c.prog.Rules {
+			if reported[r.Flow] || !Forbids(n, r) {
+				continue
+			}
+			reported[r.Flow] = true
+			c.diags.Errorf(r.Flow.Range, NeverViolated, "flow breaks a guarantee: never %s -> %s", n.From, n.To).
+				WithDetail("It would be emitted as the rule %s, which the never statement forbids (%q). Waivers do not apply to a never.", describeRule(r), n.Reason).
+				WithRelated(n.Range, "the guarantee")
+		}
+	}
+}
+
+// Forbids reports whether never n forbids rule r.
+func Forbids(n *model.Never, r *model.Rule) bool {
+	if n.Ports != nil {
+		overlap := false
+		for _, p := range n.Ports {
+			overlap = overlap || p.Overlaps(r.Port)
+		}
+		if !overlap {
+			return false
+		}
+	}
+	group := model.Peer{Kind: model.PeerGroup, Group: r.Group, Via: r.Group}
+	src, dst := r.Peer, group
+	if r.Direction == model.Egress {
+		src, dst = group, r.Peer
+	}
+	return matches(n.From, src, n.Except) && matches(n.To, dst, n.Except)
+}
+
+// matches reports whether a side of a rule falls under a selector.
+func matches(sel model.Selector, p model.Peer, except []string) bool {
+	name := p.Via.Declared().Name
+	for _, e := range except {
+		if e == name {
+			return false
+		}
+	}
+	if sel.Endpoint == nil {
+		return p.Kind == model.PeerGroup && model.Glob(sel.Pattern, p.Group.Name)
+	}
+	switch e := sel.Endpoint.(type) {
+	case *model.Group:
+		return p.Kind == model.PeerGroup && p.Group == e
+	case *model.Network:
+		if p.Kind != model.PeerCIDR {
+			return false
+		}
+		for _, b := range e.CIDRs {
+			if b.Overlaps(p.CIDR) {
+				return true
+			}
+		}
+	case *model.PrefixList:
+		return p.Kind == model.PeerPrefixList && p.PrefixList.ID == e.ID
+	case *model.External:
+		return p.Kind == model.PeerExternal && (p.External == e || e.ID != "" && p.External.ID == e.ID)
+	}
+	return false
+}

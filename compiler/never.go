@@ -1,6 +1,9 @@
 package compiler
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/lang/ast"
 )
@@ -56,10 +59,16 @@ func (c *compiler) never(s *ast.Never) {
 
 // checkNevers proves every never against the rules the targets will emit
 // (those of active flows): a rule whose source and destination fall under
-// the never's sides (a network's blocks by overlap, so 0.0.0.0/1 is part of
-// internet and a /16 holds a forbidden /24) and whose ports overlap the
+// the never's sides (a network's blocks by overlap, so a /16 holding a
+// forbidden /24 breaks it; internet by any public address, so 0.0.0.0/1 is
+// part of it and 10.0.0.0/8 is not) and whose ports overlap the
 // never's is an error at its flow, once per flow and never.
 func (c *compiler) checkNevers() {
+	// By content, like everything in a Program: the order of lines and
+	// files must not show.
+	slices.SortStableFunc(c.prog.Nevers, func(a, b *model.Never) int {
+		return strings.Compare(neverKey(a), neverKey(b))
+	})
 	for _, n := range c.prog.Nevers {
 		reported := map[*model.Flow]bool{}
 		for _, r := range c.prog.Rules {
@@ -72,6 +81,10 @@ func (c *compiler) checkNevers() {
 				WithRelated(n.Range, "the guarantee")
 		}
 	}
+}
+
+func neverKey(n *model.Never) string {
+	return n.From.String() + "\x00" + n.To.String() + "\x00" + model.PortsString(n.Ports) + "\x00" + strings.Join(n.Except, ",") + "\x00" + n.Reason
 }
 
 // Forbids reports whether never n forbids rule r.
@@ -110,6 +123,9 @@ func matches(sel model.Selector, p model.Peer, except []string) bool {
 	case *model.Network:
 		if p.Kind != model.PeerCIDR {
 			return false
+		}
+		if e.Predeclared {
+			return model.Public(p.CIDR) // internet: any block with a public address
 		}
 		for _, b := range e.CIDRs {
 			if b.Overlaps(p.CIDR) {

@@ -149,6 +149,21 @@ func Markdown(p *model.Program, res lint.Result) string {
 		table("Inbound", "from", g.Inbound)
 		table("Outbound", "to", g.Outbound)
 	}
+	b.WriteString("\n## Guarantees\n\n")
+	if len(p.Nevers) == 0 {
+		b.WriteString("none: the policy states no access that must never be allowed\n")
+	} else {
+		b.WriteString("Access that must never be allowed, proved against every rule at build time, and handed to AWS as Network Access Analyzer scopes.\n\n")
+		b.WriteString("| never | ports | except | reason | written at |\n|---|---|---|---|---|\n")
+		for _, n := range p.Nevers {
+			ports := "all"
+			if n.Ports != nil {
+				ports = model.PortsString(n.Ports)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(n.From.String()+" -> "+n.To.String()), cell(ports), cell(strings.Join(n.Except, ", ")),
+				cell(n.Reason), mdText(fmt.Sprintf("%s:%d", filepath.Base(n.Range.Start.Filename), n.Range.Start.Line)))
+		}
+	}
 	b.WriteString("\n## Temporary flows\n\n")
 	if len(r.TemporaryFlows) == 0 {
 		b.WriteString("none\n")

@@ -90,6 +90,9 @@ func TestGolden(t *testing.T) {
 				for _, fl := range ans.Nearest {
 					fmt.Fprintf(&answers, "  nearest %s\n", review.Describe(fl))
 				}
+				for _, n := range ans.Forbidden {
+					fmt.Fprintf(&answers, "  forbidden by never %s -> %s (line %d)\n", n.From, n.To, n.Range.Start.Line)
+				}
 			case "who-can-reach", "reaches":
 				flows := review.Inbound(p, f[1])
 				if f[0] == "reaches" {

@@ -78,6 +78,9 @@ type Answer struct {
 	// destination.
 	Because []*model.Flow
 	Nearest []*model.Flow
+	// Forbidden lists the never statements that forbid the access asked
+	// about: no change of flows may allow it.
+	Forbidden []*model.Never
 }
 
 // Why answers "may src reach dst on ports?" from the active flows.
@@ -109,7 +112,55 @@ func Why(p *model.Program, src, dst Party, ports []model.Port) Answer {
 	}
 	sortBySource(ans.Because)
 	sortBySource(ans.Nearest)
+	for _, n := range p.Nevers {
+		if src.under(n.From, n.Except) && dst.under(n.To, n.Except) && overlapsAny(n.Ports, ports) {
+			ans.Forbidden = append(ans.Forbidden, n)
+		}
+	}
 	return ans
+}
+
+// under reports whether the party falls under a never's side: the name
+// itself or a group the pattern matches, or an address in the network.
+func (q Party) under(sel model.Selector, except []string) bool {
+	for _, e := range except {
+		if e == q.Name {
+			return false
+		}
+	}
+	if q.Name != "" {
+		if sel.Endpoint == nil {
+			return model.Glob(sel.Pattern, q.Name)
+		}
+		return sel.Endpoint.Declared().Name == q.Name
+	}
+	if n, ok := sel.Endpoint.(*model.Network); ok {
+		if n.Predeclared {
+			return model.Public(netip.PrefixFrom(q.Addr, q.Addr.BitLen()))
+		}
+		for _, c := range n.CIDRs {
+			if c.Contains(q.Addr) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// overlapsAny reports whether a never's ports (nil: all) meet the ports
+// asked about.
+func overlapsAny(never, asked []model.Port) bool {
+	if never == nil {
+		return true
+	}
+	for _, n := range never {
+		for _, a := range asked {
+			if n.Overlaps(a) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func coversAll(have, want []model.Port) bool {
@@ -180,6 +231,9 @@ func (a Answer) WriteText(w io.Writer) error {
 				fmt.Fprintf(&b, "  %s\n", Describe(f))
 			}
 		}
+	}
+	for _, n := range a.Forbidden {
+		fmt.Fprintf(&b, "forbidden by %s:%d  never %s -> %s because %q\n", n.Range.Start.Filename, n.Range.Start.Line, n.From, n.To, n.Reason)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

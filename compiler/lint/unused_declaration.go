@@ -19,6 +19,17 @@ a sign that a flow was deleted or misspelled. Groups without flows are SG114.`,
 			used[f.From.Declared().Name] = true
 			used[f.To.Declared().Name] = true
 		}
+		// A never uses the names it guards and excepts.
+		for _, n := range p.Program.Nevers {
+			for _, sel := range []model.Selector{n.From, n.To} {
+				if sel.Endpoint != nil {
+					used[sel.Endpoint.Declared().Name] = true
+				}
+			}
+			for _, name := range n.Except {
+				used[name] = true
+			}
+		}
 		// A service is used when a flow or a used service names it. The model
 		// keeps expanded ports only, so match by the services' port sets.
 		usedSvc := usedServices(p.Program)

@@ -405,6 +405,19 @@ func (p *Program) Inputs() []*External {
 			used[e] = true
 		}
 	}
+	// A never's access scope names the groups it is about.
+	for _, n := range p.Nevers {
+		for _, s := range []Selector{n.From, n.To} {
+			if e, ok := s.Endpoint.(*External); ok && e.ID == "" {
+				used[e] = true
+			}
+		}
+		for _, name := range n.Except {
+			if e, ok := p.Lookup(name).(*External); ok && e.ID == "" {
+				used[e] = true
+			}
+		}
+	}
 	var out []*External
 	for _, e := range p.Externals {
 		if used[e] {

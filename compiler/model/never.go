@@ -1,6 +1,7 @@
 package model
 
 import (
+	"net/netip"
 	"strings"
 
 	"github.com/sgc-dev/sgc/lang/source"
@@ -55,6 +56,34 @@ func Glob(pattern, name string) bool {
 		name = name[i+len(mid):]
 	}
 	return len(name) >= len(last) && strings.HasSuffix(name, last)
+}
+
+// privateBlocks are the address blocks that never come from the internet:
+// private (RFC 1918, RFC 4193), shared (RFC 6598), loopback and link-local.
+// The documentation blocks (192.0.2.0/24, 2001:db8::/32, ...) are not among
+// them: policies and examples use them for public addresses.
+var privateBlocks = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("fc00::/7"),
+	netip.MustParsePrefix("fe80::/10"),
+	netip.MustParsePrefix("::1/128"),
+}
+
+// Public reports whether block b holds an address the internet can send
+// from: one outside every private block. The private blocks lie apart, so
+// b is private exactly when one of them holds all of it.
+func Public(b netip.Prefix) bool {
+	for _, p := range privateBlocks {
+		if p.Bits() <= b.Bits() && p.Contains(b.Addr()) {
+			return false
+		}
+	}
+	return true
 }
 
 // Overlaps reports whether ports p and o have some traffic in common.

@@ -359,6 +359,10 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		toImport  []byte    // its resources-to-import file
 	)
 	if opts.Split {
+		if len(p.Nevers) > 0 {
+			diags.Warnf(noPos, TemplateLimit, "the never statements' Network Access Analyzer scopes are not written with --split").
+				WithDetail("The compile-time check still holds; build without --split, or with -t terraform, for the scopes.")
+		}
 		templates, rendered = splitTemplates(p, n, opts, render)
 	} else {
 		t := single(p, n, opts)
@@ -402,6 +406,9 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 			t.resources.set(n.rule[r], t.adopt(n.rule[r], ruleResource(r, n, groupID, inputID, opts), opts.Adopt.RuleID(r)))
 		}
 		t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
+	}
+	for _, s := range emit.AccessScopes(p) {
+		t.resources.set("Never"+s.Key, scopeResource(s, groupID, inputID))
 	}
 	return t
 }

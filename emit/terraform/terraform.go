@@ -457,6 +457,7 @@ func outputs(header string, p *model.Program, n names) *blocks {
 			{name: "value", value: expr(groupRef(n, g))},
 		})
 	}
+	scopesOutput(bs, p, n)
 	return bs
 }
 

@@ -630,3 +630,15 @@ partner -> web tcp/8443 because "callbacks"
 		}
 	}
 }
+
+// TestDiffFlagsABrokenGuarantee: a change that would open access a never
+// statement forbids fails diff (exit 1) at the flow, before any build.
+func TestDiffFlagsABrokenGuarantee(t *testing.T) {
+	policy := "group orders-db \"Orders database\"\ngroup web \"Web\"\nnever internet -> \"*-db\" because \"databases are private\"\nweb -> orders-db tcp/5432 because \"reads orders\"\n"
+	old := writeFiles(t, map[string]string{"p.intent": policy})
+	cur := writeFiles(t, map[string]string{"p.intent": policy + "internet -> orders-db tcp/5432 because \"a quick test\"\n"})
+	r := run(t, "", "diff", old, cur, "--now", "2026-11-21")
+	if r.code != 1 || !strings.Contains(r.stderr, "NeverViolated") || !strings.Contains(r.stderr, "the change breaks 1 guarantee") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -85,6 +85,9 @@ func newDiffCmd(e *env) *cobra.Command {
 			for _, p := range []*load.Policy{old, cur} {
 				if p.Diags.HasErrors() {
 					diag.Fprint(e.stderr, p.Sources, p.Diags) // stderr: stdout is the command's output
+					if n := p.Diags.CountCode(compiler.NeverViolated); n > 0 && p == cur {
+						return &exitError{Code: ExitFindings, Err: fmt.Errorf("the change breaks %s: the flows above would open access a never statement forbids", plural(n, "guarantee"))}
+					}
 					return &exitError{Code: ExitFindings, Err: fmt.Errorf("a version of the policy has errors; diff compares valid policies")}
 				}
 			}

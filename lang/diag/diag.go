@@ -116,6 +116,17 @@ func (d *Diagnostic) WithRelated(r source.Range, format string, args ...any) *Di
 // HasErrors reports whether any diagnostic in the list is an error.
 func (l List) HasErrors() bool { return l.Count(Error) > 0 }
 
+// CountCode returns how many diagnostics of the list have the code.
+func (l List) CountCode(code string) int {
+	n := 0
+	for _, d := range l {
+		if d.Code == code {
+			n++
+		}
+	}
+	return n
+}
+
 // Count returns how many diagnostics have severity s.
 func (l List) Count(s Severity) int {
 	n := 0

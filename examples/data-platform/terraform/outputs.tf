@@ -35,3 +35,49 @@ output "warehouse_id" {
   description = "Id of the security group \"warehouse\"."
   value       = aws_security_group.warehouse.id
 }
+
+output "network_access_scopes" {
+  description = "Network Access Analyzer scopes of the policy's never statements, by key: each is the input of aws ec2 create-network-insights-access-scope --cli-input-json."
+  value = {
+    "never-f005fe5b" = jsonencode({
+      MatchPaths = [
+        {
+          Source = {
+            ResourceStatement = { ResourceTypes = ["AWS::EC2::InternetGateway"] }
+          }
+          Destination = {
+            ResourceStatement = { Resources = [aws_security_group.eks_control_plane.id] }
+          }
+        },
+      ]
+    })
+    "never-d3223d45" = jsonencode({
+      MatchPaths = [
+        {
+          Source = {
+            ResourceStatement = { ResourceTypes = ["AWS::EC2::InternetGateway"] }
+          }
+          Destination = {
+            ResourceStatement = { Resources = [aws_security_group.warehouse.id] }
+          }
+        },
+      ]
+      ExcludePaths = [
+        {
+          Source = {
+            PacketHeaderStatement = {
+              SourceAddresses = ["192.0.2.0/26"]
+            }
+          }
+        },
+        {
+          Destination = {
+            PacketHeaderStatement = {
+              DestinationAddresses = ["192.0.2.0/26"]
+            }
+          }
+        },
+      ]
+    })
+  }
+}

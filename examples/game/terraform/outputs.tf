@@ -23,3 +23,53 @@ output "monitoring_id" {
   description = "Id of the security group \"monitoring\"."
   value       = aws_security_group.monitoring.id
 }
+
+output "network_access_scopes" {
+  description = "Network Access Analyzer scopes of the policy's never statements, by key: each is the input of aws ec2 create-network-insights-access-scope --cli-input-json."
+  value = {
+    "never-f70a8f94" = jsonencode({
+      MatchPaths = [
+        {
+          Source = {
+            ResourceStatement = { ResourceTypes = ["AWS::EC2::InternetGateway"] }
+          }
+          Destination = {
+            ResourceStatement = { Resources = [aws_security_group.game_servers_production.id, aws_security_group.lb_game_production.id] }
+            PacketHeaderStatement = {
+              Protocols        = ["tcp"]
+              DestinationPorts = ["22"]
+            }
+          }
+        },
+      ]
+      ExcludePaths = [
+        {
+          Source = {
+            PacketHeaderStatement = {
+              SourceAddresses = ["203.0.113.42/32"]
+            }
+          }
+        },
+        {
+          Destination = {
+            PacketHeaderStatement = {
+              DestinationAddresses = ["203.0.113.42/32"]
+            }
+          }
+        },
+      ]
+    })
+    "never-8202866b" = jsonencode({
+      MatchPaths = [
+        {
+          Source = {
+            ResourceStatement = { ResourceTypes = ["AWS::EC2::InternetGateway"] }
+          }
+          Destination = {
+            ResourceStatement = { Resources = [aws_security_group.monitoring.id] }
+          }
+        },
+      ]
+    })
+  }
+}

@@ -41,3 +41,45 @@ output "shop_web_id" {
   description = "Id of the security group \"shop-web\"."
   value       = aws_security_group.shop_web.id
 }
+
+output "network_access_scopes" {
+  description = "Network Access Analyzer scopes of the policy's never statements, by key: each is the input of aws ec2 create-network-insights-access-scope --cli-input-json."
+  value = {
+    "never-730f35f3" = jsonencode({
+      MatchPaths = [
+        {
+          Source = {
+            ResourceStatement = { ResourceTypes = ["AWS::EC2::InternetGateway"] }
+          }
+          Destination = {
+            ResourceStatement = { Resources = [aws_security_group.shop_cache.id] }
+          }
+        },
+      ]
+    })
+    "never-e63222ce" = jsonencode({
+      MatchPaths = [
+        {
+          Source = {
+            ResourceStatement = { ResourceTypes = ["AWS::EC2::InternetGateway"] }
+          }
+          Destination = {
+            ResourceStatement = { Resources = [aws_security_group.shop_db.id] }
+          }
+        },
+      ]
+    })
+    "never-5c918378" = jsonencode({
+      MatchPaths = [
+        {
+          Source = {
+            ResourceStatement = { Resources = [aws_security_group.shop_web.id] }
+          }
+          Destination = {
+            ResourceStatement = { Resources = [aws_security_group.shop_db.id] }
+          }
+        },
+      ]
+    })
+  }
+}

@@ -38,6 +38,7 @@ func meaning(src []byte) string {
 // testdata/fuzz/FuzzPipeline holds the examples and the golden inputs.
 func FuzzPipeline(f *testing.F) {
 	f.Add([]byte("group web \"Web\"\nweb -> internet tcp/443 because \"x\"\n"))
+	f.Add([]byte("group web-db \"DB\"\ngroup b \"B\"\nnever internet -> \"*-db\" tcp/22, udp/53 except b because \"private\"\nnever ->\n  b because \"x\"\nb -> web-db tcp/5432 because \"reads\"\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		before := meaning(src)
 		out, diags := format.Source("f.intent", src)

@@ -157,10 +157,10 @@ type Resource struct {
 	// (with the stack's file name before a "/" when split).
 	Address string
 	// Identity is what AWS identifies the resource by: "group:" and the
-	// role name, or the rule's model.Rule.Key.
+	// role name, the rule's model.Rule.Key, or "never:" and a scope's key.
 	Identity string
-	Group    *model.Group // the group, or the rule's group
-	Rule     *model.Rule  // nil for a group
+	Group    *model.Group // the group, or the rule's group; nil for a scope
+	Rule     *model.Rule  // nil for a group or a scope
 	// Replace is the content that the provider cannot change in place:
 	// when it differs between two builds, the resource is replaced.
 	Replace string

@@ -90,7 +90,7 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 	}
 	for _, a := range plan.Replace {
 		r := afterBy[a]
-		if r.Rule != nil {
+		if r.Rule != nil || r.Group == nil {
 			continue
 		}
 		plan.Warnings = append(plan.Warnings, replacementWarning(t, r, before[a], opts)...)

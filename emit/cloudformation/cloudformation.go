@@ -487,5 +487,11 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		}
 		out = append(out, res)
 	}
+	if !opts.Split {
+		// A scope's ID is a hash of its never: any change is a new scope.
+		for _, s := range emit.AccessScopes(p) {
+			out = append(out, emit.Resource{Address: "Never" + s.Key, Identity: "never:" + s.Key, Replace: s.Key})
+		}
+	}
 	return out
 }

@@ -72,13 +72,7 @@ func TestTerraformApply(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: runs terraform apply")
 	}
-	tf := need(t, "terraform")
-	if _, err := os.Stat(pluginDir()); err != nil {
-		if os.Getenv("SGC_REQUIRE_REALTOOLS") != "" {
-			t.Fatalf("the provider mirror %s is required: %v", pluginDir(), err)
-		}
-		t.Skipf("the provider mirror %s is missing: %v", pluginDir(), err)
-	}
+	tf := needTerraform(t)
 	m := startMoto(t)
 
 	var policies []*applied

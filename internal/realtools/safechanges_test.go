@@ -108,13 +108,7 @@ func TestSafeChanges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: runs terraform plan and apply a dozen times")
 	}
-	tf := need(t, "terraform")
-	if _, err := os.Stat(pluginDir()); err != nil {
-		if os.Getenv("SGC_REQUIRE_REALTOOLS") != "" {
-			t.Fatalf("the provider mirror %s is required: %v", pluginDir(), err)
-		}
-		t.Skipf("the provider mirror %s is missing: %v", pluginDir(), err)
-	}
+	tf := needTerraform(t)
 	m := motoserver.Start(t)
 	c := m.Client()
 	vpc := motoserver.VPC(t, c, "10.0.0.0/16")

@@ -29,6 +29,20 @@ func need(t *testing.T, tool string) string {
 	return path
 }
 
+// needTerraform returns the path of terraform, and requires the provider
+// mirror beside it as need requires a tool.
+func needTerraform(t *testing.T) string {
+	t.Helper()
+	tf := need(t, "terraform")
+	if _, err := os.Stat(pluginDir()); err != nil {
+		if os.Getenv("SGC_REQUIRE_REALTOOLS") != "" {
+			t.Fatalf("the provider mirror %s is required: %v", pluginDir(), err)
+		}
+		t.Skipf("the provider mirror %s is missing: %v", pluginDir(), err)
+	}
+	return tf
+}
+
 // examples returns the bundled examples' intent files, by example name.
 func examples(t *testing.T) map[string]map[string][]byte {
 	t.Helper()

@@ -131,4 +131,10 @@ const (
 	// group, so that it guarantees nothing (a typo would disable it).
 	// Example: `never internet -> "*-dbs-*" because "..."` with no such group.
 	NeverMatchesNothing = "NeverMatchesNothing"
+
+	// NeverTooCostly: never statements that together would examine more
+	// rules than limits.NeverChecks; the rest are left unchecked, so the
+	// policy cannot be built.
+	// Example: 600 `never "*" -> "*" ...` statements over 100,000 rules.
+	NeverTooCostly = "NeverTooCostly"
 )

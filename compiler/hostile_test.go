@@ -82,3 +82,43 @@ func TestUnknownNamesBounded(t *testing.T) {
 		t.Errorf("%d suggestions, want some and at most %d", suggested, limits.Suggestions)
 	}
 }
+
+// TestNeverChecksBounded: never statements over "*" in a policy of 100,000
+// rules examine at most limits.NeverChecks rules together, then report
+// an error instead of running on: 600 of them would examine 60 million.
+func TestNeverChecksBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("service wide ")
+	for i := 0; i < 1000; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "tcp/%d", 1000+i)
+	}
+	b.WriteString("\n")
+	for i := 0; i < 51; i++ {
+		fmt.Fprintf(&b, "group g%d \"G\"\n", i)
+	}
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&b, "g%d -> g%d wide because \"a wide service\"\n", i, i+1)
+	}
+	for i := 0; i < 600; i++ {
+		fmt.Fprintf(&b, "never \"*\" -> \"*\" udp/%d because \"never udp\"\n", i+1)
+	}
+	p := load.FromSources(map[string][]byte{"wide.intent": []byte(b.String())}, compiler.Options{Now: testNow})
+	if n := len(p.Program.Rules); n != 100000 {
+		t.Fatalf("%d rules", n)
+	}
+	found := 0
+	for _, d := range p.Diags {
+		switch d.Code {
+		case compiler.NeverViolated:
+			t.Fatalf("unexpected violation: %s", d.Summary)
+		case compiler.NeverTooCostly:
+			found++
+		}
+	}
+	if found != 1 {
+		t.Fatalf("%d budget errors, want 1: %v", found, p.Diags)
+	}
+}

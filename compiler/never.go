@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/ast"
 )
 
@@ -69,18 +70,45 @@ func (c *compiler) checkNevers() {
 	slices.SortStableFunc(c.prog.Nevers, func(a, b *model.Never) int {
 		return strings.Compare(neverKey(a), neverKey(b))
 	})
+	// Only a rule on a group a side names can break a never: an ingress
+	// rule's destination and an egress rule's source are its group.
+	byGroup := map[*model.Group][]*model.Rule{}
+	for _, r := range c.prog.Rules {
+		byGroup[r.Group] = append(byGroup[r.Group], r)
+	}
+	budget := limits.NeverChecks
 	for _, n := range c.prog.Nevers {
 		reported := map[*model.Flow]bool{}
-		for _, r := range c.prog.Rules {
-			if reported[r.Flow] || !Forbids(n, r) {
+		for _, g := range c.prog.Groups {
+			onTo, onFrom := sideGroup(n.To, g), sideGroup(n.From, g)
+			if !onTo && !onFrom {
 				continue
 			}
-			reported[r.Flow] = true
-			c.diags.Errorf(r.Flow.Range, NeverViolated, "flow breaks a guarantee: never %s -> %s", n.From, n.To).
-				WithDetail("It would be emitted as the rule %s, which the never statement forbids (%q). Waivers do not apply to a never.", describeRule(r), n.Reason).
-				WithRelated(n.Range, "the guarantee")
+			rules := byGroup[g]
+			if budget -= len(rules); budget < 0 {
+				c.diags.Errorf(n.Range, NeverTooCostly, "too many rules to check this guarantee against: never statements may examine %d rules in all", limits.NeverChecks).
+					WithDetail("Each never examines the rules of the groups its sides name; narrow the patterns, or write fewer nevers over \"*\".")
+				return
+			}
+			for _, r := range rules {
+				if reported[r.Flow] || !Forbids(n, r) {
+					continue
+				}
+				reported[r.Flow] = true
+				c.diags.Errorf(r.Flow.Range, NeverViolated, "flow breaks a guarantee: never %s -> %s", n.From, n.To).
+					WithDetail("It would be emitted as the rule %s, which the never statement forbids (%q). Waivers do not apply to a never.", describeRule(r), n.Reason).
+					WithRelated(n.Range, "the guarantee")
+			}
 		}
 	}
+}
+
+// sideGroup reports whether a never's side names group g.
+func sideGroup(sel model.Selector, g *model.Group) bool {
+	if sel.Endpoint == nil {
+		return model.Glob(sel.Pattern, g.Name)
+	}
+	return sel.Endpoint == model.Endpoint(g)
 }
 
 func neverKey(n *model.Never) string {

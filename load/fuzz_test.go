@@ -65,6 +65,7 @@ func FuzzLint(f *testing.F) {
 	f.Add([]byte("group web \"Web\"\n# sgc:waive SG101 until 2027-01-31 because \"partner API\"\ninternet -> web tcp/443 because \"partner callbacks\"\n"))
 	f.Add([]byte("group web \"Web\"\n# sgc:waive SG101, SG999 until 2020-01-01\ninternet -> web all because \"x\" until 2026-06-10\n# sgc:waive\n"))
 	f.Add([]byte("group db \"DB\"\nservice s tcp/22, t\nservice t tcp/3306\ninternet -> db s because \"TODO\"\n"))
+	f.Add([]byte("group db \"DB\"\nnetwork n 0.0.0.0/1 \"half\"\nnever internet -> \"d*\" tcp/1-100 except n because \"x\"\nn -> db tcp/22 because \"ssh in\"\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		p := load.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: fuzzNow})
 		p.RunLint()

@@ -37,6 +37,11 @@ const (
 	// group in 1,000 groups, far past any deployable account, and at about
 	// 200 bytes a rule, a bound on the compiler's memory.
 	Rules = 1_000_000
+	// NeverChecks is how many rules all never statements together may
+	// examine: each examines the rules of the groups on its sides, so a
+	// policy of many nevers over "*" and a million rules would otherwise
+	// take minutes. Past it the rest are reported unchecked, as an error.
+	NeverChecks = 50_000_000
 	// Suggestions is how many "did you mean" suggestions one run computes;
 	// each compares a name with every declared name, so past this the
 	// unknown names are still reported, without suggestions.
@@ -60,6 +65,7 @@ var All = []Limit{
 	{"duration", fmt.Sprintf("%dd", Duration/(24*time.Hour)), "--within and expiring_within"},
 	{"service", fmt.Sprintf("%d port ranges", ServicePorts), "what one service may expand to (AWS's rules per group)"},
 	{"rules", fmt.Sprintf("%d rules", Rules), "what a whole policy may expand to"},
+	{"never checks", fmt.Sprintf("%d rules", NeverChecks), "rules examined by all never statements together"},
 	{"suggestions", fmt.Sprintf("%d per run", Suggestions), "did-you-mean suggestions computed for unknown names"},
 }
 

@@ -11,6 +11,7 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -338,9 +339,9 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 		if len(sig) > 1 && sig[1].Type != tokArrow && first.Type == tokWord {
 			// Not a flow: most likely a misspelled keyword.
 			d := p.diags.Errorf(tokRange(first), SyntaxError, "unknown statement %q", first.Value).
-				WithDetail("A statement is a declaration (%s) or a flow (SOURCE -> DESTINATION PORTS because \"purpose\").",
-					strings.Join(ast.Decls, ", "))
-			if s := diag.Suggest(first.Value, ast.Decls); s != "" {
+				WithDetail("A statement is a declaration (%s), a flow (SOURCE -> DESTINATION PORTS because \"purpose\") or a guarantee (%s).",
+					strings.Join(ast.Decls, ", "), neverForm)
+			if s := diag.Suggest(first.Value, append(slices.Clone(ast.Decls), "never")); s != "" {
 				d.WithSuggestion("Did you mean %q?", s)
 				keyword = s
 			}

@@ -26,11 +26,12 @@ func (c *compiler) never(s *ast.Never) {
 			m.Endpoint = sym.entity.(model.Endpoint)
 		} else {
 			m.Pattern = sel.Pattern.Value
-			matched := false
 			for _, g := range c.prog.Groups {
-				matched = matched || model.Glob(m.Pattern, g.Name)
+				if model.Glob(m.Pattern, g.Name) {
+					m.Groups = append(m.Groups, g)
+				}
 			}
-			if !matched {
+			if len(m.Groups) == 0 {
 				c.diags.Warnf(sel.Range(), NeverMatchesNothing, "pattern %s matches no group: this never guarantees nothing", sel.Pattern.Raw).
 					WithDetail("\"*\" stands for any run of characters; every other character for itself. Check the pattern against the groups' names.")
 			}
@@ -70,6 +71,13 @@ func (c *compiler) checkNevers() {
 	slices.SortStableFunc(c.prog.Nevers, func(a, b *model.Never) int {
 		return strings.Compare(neverKey(a), neverKey(b))
 	})
+	// A pattern's groups were gathered in declaration order, before the
+	// program was sorted: put them in model order (by name).
+	byName := func(a, b *model.Group) int { return strings.Compare(a.Name, b.Name) }
+	for _, n := range c.prog.Nevers {
+		slices.SortFunc(n.From.Groups, byName)
+		slices.SortFunc(n.To.Groups, byName)
+	}
 	// Only a rule on a group a side names can break a never: an ingress
 	// rule's destination and an egress rule's source are its group.
 	byGroup := map[*model.Group][]*model.Rule{}
@@ -80,8 +88,7 @@ func (c *compiler) checkNevers() {
 	for _, n := range c.prog.Nevers {
 		reported := map[*model.Flow]bool{}
 		for _, g := range c.prog.Groups {
-			onTo, onFrom := sideGroup(n.To, g), sideGroup(n.From, g)
-			if !onTo && !onFrom {
+			if !n.To.Names(g) && !n.From.Names(g) {
 				continue
 			}
 			rules := byGroup[g]
@@ -101,14 +108,6 @@ func (c *compiler) checkNevers() {
 			}
 		}
 	}
-}
-
-// sideGroup reports whether a never's side names group g.
-func sideGroup(sel model.Selector, g *model.Group) bool {
-	if sel.Endpoint == nil {
-		return model.Glob(sel.Pattern, g.Name)
-	}
-	return sel.Endpoint == model.Endpoint(g)
 }
 
 func neverKey(n *model.Never) string {
@@ -143,7 +142,7 @@ func matches(sel model.Selector, p model.Peer, except []string) bool {
 		}
 	}
 	if sel.Endpoint == nil {
-		return p.Kind == model.PeerGroup && model.Glob(sel.Pattern, p.Group.Name)
+		return p.Kind == model.PeerGroup && sel.Names(p.Group)
 	}
 	switch e := sel.Endpoint.(type) {
 	case *model.Group:

@@ -89,20 +89,22 @@ func orList(s []string) string {
 var endpointKinds = []model.Kind{model.KindGroup, model.KindNetwork, model.KindPrefixList, model.KindExternal}
 
 // flow resolves and checks one flow and adds it to the program.
+// peerSide is the end of a flow its rules reference: the destination of a
+// flow from a group, else the source. (Of a group-to-group flow, each half
+// references the other group; either end is a group.)
+func peerSide(f *model.Flow) model.Endpoint {
+	if _, ok := f.From.(*model.Group); ok {
+		return f.To
+	}
+	return f.From
+}
+
 // referenceKind says what a flow's rules reference when they reference a
 // group or a prefix list ("a security group", "a prefix list"), or "".
 func referenceKind(f *model.Flow) string {
-	_, fromGroup := f.From.(*model.Group)
-	_, toGroup := f.To.(*model.Group)
-	other := f.To
-	if !fromGroup {
-		other = f.From
-	}
-	switch other.(type) {
+	switch peerSide(f).(type) {
 	case *model.Group, *model.External:
-		if fromGroup && toGroup || other.Kind() == model.KindExternal {
-			return "a security group"
-		}
+		return "a security group"
 	case *model.PrefixList:
 		return "a prefix list"
 	}
@@ -155,9 +157,7 @@ func (c *compiler) flow(f *ast.Flow) {
 		}
 	}
 	c.checkFamilies(fl)
-	if !strings.ContainsRune(fl.Purpose, '&') {
-		// fine for every rule
-	} else if kind := referenceKind(fl); kind != "" {
+	if kind := referenceKind(fl); kind != "" && strings.ContainsRune(fl.Purpose, '&') {
 		c.checkReferencePurpose(f.Purpose, kind)
 	}
 	c.prog.Flows = append(c.prog.Flows, fl)

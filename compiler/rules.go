@@ -136,10 +136,7 @@ func Rules(f *model.Flow) []*model.Rule {
 // address blocks (an error: it would open nothing), or to some only (a
 // note naming the pairs left out).
 func (c *compiler) checkFamilies(f *model.Flow) {
-	var other model.Endpoint = f.From
-	if _, ok := f.From.(*model.Group); ok {
-		other = f.To
-	}
+	other := peerSide(f)
 	peers := Peers(other)
 	var skipped []string
 	kept := 0

@@ -57,14 +57,14 @@ type AccessScope struct {
 func AccessScopes(p *model.Program) []AccessScope {
 	var out []AccessScope
 	for _, n := range p.Nevers {
-		from, to := side(p, n.From.Endpoint, n.From.Pattern), side(p, n.To.Endpoint, n.To.Pattern)
+		from, to := side(n.From.Endpoint, n.From.Groups), side(n.To.Endpoint, n.To.Groups)
 		if from == nil || to == nil {
 			continue
 		}
 		to.Protocols, to.Ports = scopePorts(n.Ports)
 		s := AccessScope{Never: n, Key: naming.Hash(n.From.String() + "->" + n.To.String() + "|" + model.PortsString(n.Ports) + "|" + n.Reason), Match: []ScopePath{{*from, *to}}}
 		for _, name := range n.Except {
-			if e := side(p, p.Lookup(name), ""); e != nil {
+			if e := side(p.Lookup(name), nil); e != nil {
 				s.Exclude = append(s.Exclude, ScopePath{Source: *e}, ScopePath{Destination: *e})
 			}
 		}
@@ -73,20 +73,16 @@ func AccessScopes(p *model.Program) []AccessScope {
 	return out
 }
 
-// side is the scope side of an endpoint, or of the groups a pattern
-// matches; nil when it names nothing.
-func side(p *model.Program, e model.Endpoint, pattern string) *ScopeSide {
+// side is the scope side of an endpoint, or (e nil) of the groups a
+// pattern matched; nil when it names nothing.
+func side(e model.Endpoint, matched []*model.Group) *ScopeSide {
 	var s ScopeSide
 	switch e := e.(type) {
 	case nil:
-		for _, g := range p.Groups {
-			if model.Glob(pattern, g.Name) {
-				s.Groups = append(s.Groups, g)
-			}
-		}
-		if len(s.Groups) == 0 {
+		if len(matched) == 0 {
 			return nil
 		}
+		s.Groups = matched
 	case *model.Group:
 		s.Groups = []*model.Group{e}
 	case *model.Network:

@@ -120,8 +120,9 @@ func Why(p *model.Program, src, dst Party, ports []model.Port) Answer {
 	return ans
 }
 
-// under reports whether the party falls under a never's side: the name
-// itself or a group the pattern matches, or an address in the network.
+// under reports whether the party falls under a never's side, as the
+// compiler judges rules: the name itself or a group the pattern matched, or
+// an address in the network (for internet, a public address).
 func (q Party) under(sel model.Selector, except []string) bool {
 	for _, e := range except {
 		if e == q.Name {
@@ -129,8 +130,13 @@ func (q Party) under(sel model.Selector, except []string) bool {
 		}
 	}
 	if q.Name != "" {
-		if sel.Endpoint == nil {
-			return model.Glob(sel.Pattern, q.Name)
+		if sel.Endpoint == nil { // a pattern names the groups it matched
+			for _, g := range sel.Groups {
+				if g.Name == q.Name {
+					return true
+				}
+			}
+			return false
 		}
 		return sel.Endpoint.Declared().Name == q.Name
 	}

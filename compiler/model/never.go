@@ -23,7 +23,22 @@ type Never struct {
 type Selector struct {
 	Endpoint Endpoint // nil for a pattern
 	Pattern  string   // the glob, "" for a name
+	Groups   []*Group // for a pattern: the groups it matches, in model order
 	Range    source.Range
+}
+
+// Names reports whether the side names group g: g itself, or a group the
+// pattern matches.
+func (s Selector) Names(g *Group) bool {
+	if s.Endpoint != nil {
+		return s.Endpoint == Endpoint(g)
+	}
+	for _, m := range s.Groups {
+		if m == g {
+			return true
+		}
+	}
+	return false
 }
 
 // String writes the selector as it is written: a name, or a quoted glob.

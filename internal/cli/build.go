@@ -60,9 +60,9 @@ func newBuildCmd(e *env) *cobra.Command {
 		Long:    fmt.Sprintf(buildDoc, strings.Join(docs, "\n")),
 		Example: buildExamples,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t := targets.Find(target)
-			if t == nil {
-				return usageErrorf("-t %q: want one of %s", target, strings.Join(targets.Names(), ", "))
+			t, err := findTarget(target)
+			if err != nil {
+				return err
 			}
 			if err := t.Check(opts); err != nil {
 				return &exitError{Code: ExitUsage, Err: err}

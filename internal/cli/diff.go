@@ -94,9 +94,9 @@ func newDiffCmd(e *env) *cobra.Command {
 			d := review.Compare(old.Program, cur.Program)
 			predicted := targets.All
 			if target != "" {
-				t := targets.Find(target)
-				if t == nil {
-					return usageErrorf("-t %q: want one of %s", target, strings.Join(targets.Names(), ", "))
+				t, err := findTarget(target)
+				if err != nil {
+					return err
 				}
 				predicted = []*emit.Target{t}
 			}

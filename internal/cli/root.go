@@ -8,12 +8,15 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
+	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -216,4 +219,13 @@ func readFile(name string) ([]byte, error) {
 		return nil, &exitError{Code: ExitUsage, Err: err}
 	}
 	return b, nil
+}
+
+// findTarget returns the target named by -t, or a usage error naming the
+// targets there are.
+func findTarget(name string) (*emit.Target, error) {
+	if t := targets.Find(name); t != nil {
+		return t, nil
+	}
+	return nil, usageErrorf("-t %q: want one of %s", name, strings.Join(targets.Names(), ", "))
 }

@@ -120,11 +120,12 @@ func TestSafeChanges(t *testing.T) {
 	files["core.intent"] = core
 	// Stand-ins for the externals, which AWS requires to exist.
 	externals := map[string]string{}
-	for _, e := range compileFiles(t, withStandIns(files, map[string]string{"PARTNER": "sg-00000000000000000"})).Externals {
+	placeholder := compile(t, withStandIns(files, map[string]string{"PARTNER": "sg-00000000000000000"}))
+	for _, e := range placeholder.Externals {
 		externals[e.Name] = motoserver.Group(t, c, vpc, "stand-in-"+e.Name, "stand-in for "+e.Name, false)
 	}
 	ids := map[string]string{"PARTNER": externals["partner"]}
-	for _, e := range compileFiles(t, withStandIns(files, map[string]string{"PARTNER": "sg-00000000000000000"})).Externals {
+	for _, e := range placeholder.Externals {
 		if e.ID != "" {
 			ids[e.ID] = externals[e.Name]
 		}
@@ -166,7 +167,7 @@ resource "aws_network_interface" "web" {
 		}
 	}
 
-	prog := compileFiles(t, withStandIns(files, ids))
+	prog := compile(t, withStandIns(files, ids))
 	if len(prog.Flows) < 200 {
 		t.Fatalf("the policy has only %d flows", len(prog.Flows))
 	}
@@ -217,7 +218,7 @@ resource "aws_network_interface" "web" {
 		if !t.Run(s.name, func(t *testing.T) {
 			old := prog
 			s.change(files)
-			prog = compileFiles(t, withStandIns(files, ids))
+			prog = compile(t, withStandIns(files, ids))
 			predicted := review.PredictPlan(terraform.Target, old, prog, emit.Options{})
 			s.expect(t, predicted)
 			cfn := s.cfn
@@ -383,8 +384,6 @@ func describeAll(t *testing.T, m *motoserver.Server) *live.Export {
 	}
 	return ex
 }
-
-func compileFiles(t *testing.T, srcs map[string][]byte) *model.Program { return compile(t, srcs) }
 
 func planString(p review.Plan) string {
 	return fmt.Sprintf("create %v\n  update %v\n  replace %v\n  destroy %v", p.Create, p.Update, p.Replace, p.Destroy)

@@ -20,10 +20,8 @@ func textChar(r rune) bool {
 }
 
 // FindDynamicReference returns the index in s of a CloudFormation dynamic
-// reference ("{{resolve:"), or -1. CloudFormation resolves such text in
-// any string property, so a description carrying one would put a secret
-// into a description anyone with ec2:DescribeSecurityGroups can read.
-func FindDynamicReference(s string) int { return strings.Index(s, "{{resolve:") }
+// reference ("{{resolve:"), or -1 (awsform.FindDynamicReference).
+func FindDynamicReference(s string) int { return awsform.FindDynamicReference(s) }
 
 // checkDescription applies AWS's description rules and points at the first
 // offending character.

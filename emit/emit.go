@@ -39,6 +39,11 @@ type Target struct {
 	// output directory without a manifest (one built by an sgc that kept
 	// none) only such files, at the top level, are ever replaced or removed.
 	Owns func(name string) bool
+	// Described reads the AWS description of each group, by role name,
+	// from the files the target wrote into an output directory before;
+	// nil for a target that replaces a group whose description changes
+	// instead of keeping the old one. See Options.Described.
+	Described func(previous []File) map[string]string
 }
 
 // Style is how a target names resources.
@@ -71,6 +76,15 @@ type Options struct {
 	// GroupNames is how groups are named in AWS: NamePrefix ("" too) or
 	// NameExact.
 	GroupNames string
+	// Described holds, by role name, the AWS description each group was
+	// given by the previous build into the output directory (Previous).
+	// AWS cannot change a group's description, only replace the group, and
+	// CloudFormation cannot replace a group without an outage or a refusal
+	// (it deletes the old group's rules before the instances that use it
+	// move, and refuses an export change while another stack imports the
+	// id): so CloudFormation keeps the description a group already has,
+	// and puts the edited one in its Description tag.
+	Described map[string]string
 }
 
 // The ways to name groups in AWS (the group_names setting of sgc.hcl).

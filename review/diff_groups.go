@@ -21,7 +21,8 @@ func compareGroups(old, new *model.Program) []GroupChange {
 		o, ok := oldBy[n.Name]
 		switch {
 		case ok && o.Description != n.Description:
-			out = append(out, GroupChange{Kind: "replaced", Name: n.Name, Detail: fmt.Sprintf("description %q → %q: AWS cannot change a group's description, so the security group is replaced", o.Description, n.Description)})
+			out = append(out, GroupChange{Kind: "replaced", Name: n.Name, Detail: fmt.Sprintf("description %q → %q: AWS cannot change a group's description, so Terraform replaces the group (the new one first); "+
+				"CloudFormation keeps the old description and puts the new one in the group's Description tag", o.Description, n.Description)})
 		case ok && o.InternetFacing != n.InternetFacing:
 			out = append(out, GroupChange{Kind: "changed", Name: n.Name, Detail: fmt.Sprintf("internet-facing %v → %v", o.InternetFacing, n.InternetFacing)})
 		case !ok:

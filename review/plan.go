@@ -49,7 +49,11 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 	for _, r := range t.Resources(old, opts) {
 		before[r.Address] = r
 	}
-	after := t.Resources(new, opts)
+	// The new build is made over the old one's output, whose descriptions
+	// a target that keeps them keeps (emit.Options.Described).
+	newOpts := opts
+	newOpts.Described = emit.DescribedAfter(old, opts)
+	after := t.Resources(new, newOpts)
 	replaced := map[string]bool{}
 	// Groups come before their rules in Resources, so a group's
 	// replacement is known when its rules are judged.
@@ -88,36 +92,61 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 	for _, s := range [][]string{plan.Create, plan.Update, plan.Replace, plan.Destroy} {
 		sort.Strings(s)
 	}
+	plan.Warnings = append(plan.Warnings, splitRemovalWarnings(plan, before, afterBy)...)
 	for _, a := range plan.Replace {
 		r := afterBy[a]
 		if r.Rule != nil || r.Group == nil {
 			continue
 		}
-		plan.Warnings = append(plan.Warnings, replacementWarning(t, r, before[a], opts)...)
+		plan.Warnings = append(plan.Warnings, replacementWarning(t, r, opts)...)
 	}
 	sort.Strings(plan.Warnings)
 	return plan
 }
 
 // replacementWarning says what goes wrong when the target replaces a
-// group under the chosen naming, if anything does.
-func replacementWarning(t *emit.Target, r, old emit.Resource, opts emit.Options) []string {
-	var out []string
+// group under the chosen naming, if anything does. Only Terraform
+// replaces groups: CloudFormation keeps a group's description
+// (emit.Options.Described), and a new name is a new logical ID.
+func replacementWarning(t *emit.Target, r emit.Resource, opts emit.Options) []string {
 	exact := opts.Exact() || opts.Adopt.GroupOf(r.Group.Name) != nil
-	switch {
-	case exact && t.Name == "terraform":
-		out = append(out, fmt.Sprintf("group %s is replaced under its exact name: Terraform must delete it before creating the new one, "+
-			"which AWS refuses while an instance, network interface or load balancer uses it (the apply waits, then fails). "+
-			"Detach it first, or build with group_names = %q", r.Group.Name, emit.NamePrefix))
-	case exact:
-		out = append(out, fmt.Sprintf("group %s is replaced, and it has a GroupName: CloudFormation cannot replace a custom-named resource, "+
-			"so the stack update fails. Build with group_names = %q, or give the changed group a new role name", r.Group.Name, emit.NamePrefix))
+	if !exact || t.Name != "terraform" {
+		return nil
 	}
-	if opts.Split && strings.Contains(r.Address, "/") {
-		out = append(out, fmt.Sprintf("group %s is replaced in %s: its exported id changes, which CloudFormation refuses while a rule stack imports it. "+
-			"Add the group under a new role name, move its flows, and remove the old one in a later change", r.Group.Name, r.Address[:strings.Index(r.Address, "/")]))
+	return []string{fmt.Sprintf("group %s is replaced under its exact name: Terraform must delete it before creating the new one, "+
+		"which AWS refuses while an instance, network interface or load balancer uses it (the apply waits, then fails). "+
+		"Detach it first, or build with group_names = %q", r.Group.Name, emit.NamePrefix)}
+}
+
+// splitRemovalWarnings says how to deploy a change that removes groups
+// from split stacks: a group stack cannot drop a group's exported id while
+// a rule stack imports it, so the rule stacks go first; and when the
+// change also adds groups, which the rule stacks import, the two cannot
+// be deployed in one go.
+func splitRemovalWarnings(plan Plan, before, after map[string]emit.Resource) []string {
+	var removed, added []string
+	for _, a := range plan.Destroy {
+		if r := before[a]; r.Group != nil && r.Rule == nil && strings.Contains(a, "/") {
+			removed = append(removed, r.Group.Name)
+		}
 	}
-	return out
+	for _, a := range plan.Create {
+		if r := after[a]; r.Group != nil && r.Rule == nil && strings.Contains(a, "/") {
+			added = append(added, r.Group.Name)
+		}
+	}
+	if len(removed) == 0 {
+		return nil
+	}
+	sort.Strings(removed)
+	sort.Strings(added)
+	if len(added) == 0 {
+		return []string{fmt.Sprintf("group(s) %s removed: CloudFormation refuses to remove an exported id while a rule stack imports it, "+
+			"so deploy the rule stacks first, then the group stacks", strings.Join(removed, ", "))}
+	}
+	return []string{fmt.Sprintf("group(s) %s removed and %s added: the rule stacks need the new groups' ids before they stop importing the old ones, "+
+		"which no order of one deploy gives. Make two changes: first add the new groups and move the flows (group stacks, then rule stacks), "+
+		"then remove the old groups (rule stacks, then group stacks)", strings.Join(removed, ", "), strings.Join(added, ", "))}
 }
 
 func anyIn(addrs []string, set map[string]bool) bool {

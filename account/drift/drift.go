@@ -274,9 +274,9 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 		case d == nil:
 			rep.Findings = append(rep.Findings, Finding{Kind: "unknown-group", Group: name,
 				Detail: fmt.Sprintf("live group %s (%s) is not in the intent", lg.GroupID, lg.VpcID)})
-		case d.Description != lg.Description:
+		case d.Description != lg.PolicyDescription():
 			rep.Findings = append(rep.Findings, Finding{Kind: "group-description", Group: name,
-				Detail: fmt.Sprintf("live description %q, intent %q (changing it replaces the group)", lg.Description, d.Description)})
+				Detail: fmt.Sprintf("live description %q, intent %q (changing it replaces the group)", lg.PolicyDescription(), d.Description)})
 		}
 	}
 	for _, g := range p.Groups {

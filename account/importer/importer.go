@@ -209,7 +209,7 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 			decls = append(decls, comment(fmt.Sprintf("imported from %q (%s): renamed, AWS names and sgc names differ", g.GroupName, g.GroupID)))
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: group %q imported as %q", label, g.GroupName, n))
 		}
-		decls = append(decls, groupDecl(n, orDefault(clean(g.Description), "imported group "+g.GroupID)))
+		decls = append(decls, groupDecl(n, draftDescription(g)))
 		kept = append(kept, g)
 	}
 
@@ -249,8 +249,8 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		if name != g.GroupName {
 			ag.LiveName = g.GroupName
 		}
-		if clean(g.Description) != g.Description || g.Description == "" {
-			ag.Description = g.Description
+		if draftDescription(g) != g.Description {
+			ag.Description = g.Description // kept, so that adopting never replaces the group
 		}
 		if awsform.GroupID.MatchString(g.GroupID) {
 			d.Adopt.Groups = append(d.Adopt.Groups, ag)
@@ -431,4 +431,11 @@ func dedupePorts(s []model.Port) []model.Port {
 		}
 	}
 	return out
+}
+
+// draftDescription is the description a draft gives the live group g: the
+// one its policy gave it (the Description tag of a group that kept an
+// earlier AWS description, or its AWS description), made valid.
+func draftDescription(g *live.Group) string {
+	return orDefault(clean(g.PolicyDescription()), "imported group "+g.GroupID)
 }

@@ -212,3 +212,26 @@ func TestImportThenDriftIsClean(t *testing.T) {
 		})
 	}
 }
+
+// TestKeptDescription: a group that kept an earlier AWS description and
+// carries its policy's in the Description tag (as CloudFormation output
+// does) is drafted with the policy's, and the mapping keeps the AWS one,
+// so that adopting it replaces nothing.
+func TestKeptDescription(t *testing.T) {
+	e, err := live.Parse([]byte(`{"SecurityGroups": [{"GroupId": "sg-00000000000000001", "GroupName": "db", "Description": "DB",
+	  "VpcId": "vpc-01234567", "IpPermissions": [], "IpPermissionsEgress": [],
+	  "Tags": [{"Key": "Name", "Value": "db"}, {"Key": "Description", "Value": "PostgreSQL databases"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafts, err := importer.Import(e, importer.Options{})
+	if err != nil || len(drafts) != 1 {
+		t.Fatalf("%d drafts, %v", len(drafts), err)
+	}
+	if !bytes.Contains(drafts[0].Source, []byte(`group db "PostgreSQL databases"`)) {
+		t.Errorf("draft:\n%s", drafts[0].Source)
+	}
+	if a := drafts[0].Adopt.GroupOf("db"); a == nil || a.Description != "DB" {
+		t.Errorf("the mapping keeps %+v, want the AWS description DB", a)
+	}
+}

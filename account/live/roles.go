@@ -3,6 +3,8 @@ package live
 import (
 	"sort"
 	"strings"
+
+	"github.com/sgc-dev/sgc/internal/awsform"
 )
 
 // Groups that sgc creates under a unique name (Terraform's name_prefix,
@@ -18,6 +20,18 @@ func (g *Group) NameTag() string {
 		}
 	}
 	return ""
+}
+
+// PolicyDescription is the description the group's policy gives it: its
+// Description tag, which a group that kept an earlier AWS description
+// carries, or else its AWS description.
+func (g *Group) PolicyDescription() string {
+	for _, t := range g.Tags {
+		if t.Key == awsform.DescriptionTag {
+			return t.Value
+		}
+	}
+	return g.Description
 }
 
 // RoleName is the name a group is known by in a policy: its Name tag when

@@ -35,6 +35,7 @@ var Target = &emit.Target{
 	Formats:   []string{"yaml", "json"},
 	Splits:    true,
 	Owns:      owns,
+	Described: described,
 }
 
 // ownedName matches the files the target writes: one template, or the
@@ -224,10 +225,14 @@ func inputParam(e *model.External) *object {
 
 // groupResource builds a group. With exact names (or adopting a group that
 // has its name) the role name is the GroupName; otherwise there is none and
-// CloudFormation names the group after the stack and logical ID, which
-// lets it replace the group: it creates the new one first and deletes the
-// old one last, and a custom-named resource it cannot replace at all. The
-// role name is always the Name tag.
+// CloudFormation names the group after the stack and logical ID. The role
+// name is always the Name tag. A group whose description the policy
+// changed keeps the one the previous build gave it (keptDescription) and
+// carries the new one in its Description tag: a tag changes in place, the
+// description only by replacing the group, which CloudFormation cannot do
+// safely while the group is in use (it deletes the old group's rules
+// before the instances leave it, and refuses while another stack imports
+// its id).
 func groupResource(g *model.Group, opts emit.Options) *object {
 	props := obj()
 	a := opts.Adopt.GroupOf(g.Name)
@@ -237,11 +242,30 @@ func groupResource(g *model.Group, opts emit.Options) *object {
 	case a != nil || opts.Exact():
 		props.set("GroupName", g.Name)
 	}
+	desc, tags := g.Description, []any{obj().set("Key", "Name").set("Value", g.Name)}
+	if kept, ok := keptDescription(g, opts); ok {
+		desc = kept
+		tags = append(tags, obj().set("Key", DescriptionTag).set("Value", literal(g.Description)))
+	}
 	return obj().set("Type", "AWS::EC2::SecurityGroup").set("Properties", props.
-		set("GroupDescription", literal(g.Description)).
+		set("GroupDescription", literal(desc)).
 		set("VpcId", ref{"VpcId"}).
 		set("SecurityGroupEgress", []any{denyAllEgress}).
-		set("Tags", []any{obj().set("Key", "Name").set("Value", g.Name)}))
+		set("Tags", tags))
+}
+
+// keptNotes says of each group that keeps an older AWS description that
+// it does, and why.
+func keptNotes(p *model.Program, opts emit.Options) diag.List {
+	var diags diag.List
+	for _, g := range p.Groups {
+		if kept, ok := keptDescription(g, opts); ok {
+			diags.Infof(g.Range, DescriptionKept, "group %s keeps its AWS description %q; the new one goes into its %s tag", g.Name, kept, DescriptionTag).
+				WithDetail("AWS cannot change a group's description, only replace the group, and CloudFormation cannot replace a group in use: it deletes the old group's rules before your instances leave it, and refuses while another stack imports the group's id. The description comes from the previous build in the output directory.").
+				WithSuggestion("To have AWS show the new text, add the group under a new role name, move its flows and instances to it, and remove the old one in a later change.")
+		}
+	}
+	return diags
 }
 
 func groupOutput(g *model.Group, n names) *object {
@@ -337,6 +361,7 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		return nil, diags
 	}
 	diags = append(diags, emit.NamingNote(opts)...)
+	diags = append(diags, keptNotes(p, opts)...)
 	n := nameAll(p)
 	header := emit.Header(p)
 	// render may run for several templates at once: each takes a scalar
@@ -476,8 +501,12 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		addr[g] = stack(n.group[g]) + n.group[g]
 		props := groupResource(g, opts).get("Properties").(*object)
 		name, _ := props.get("GroupName").(string)
+		desc, tag := g.Description, ""
+		if kept, ok := keptDescription(g, opts); ok {
+			desc, tag = kept, g.Description
+		}
 		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Name, Group: g,
-			Replace: name + "\x00" + g.Description, Update: g.Name})
+			Replace: name + "\x00" + desc, Update: g.Name + "\x00" + tag})
 	}
 	for _, r := range p.Rules {
 		res := emit.Resource{Address: stack(n.rule[r]) + n.rule[r], Identity: r.Key(), Group: r.Group, Rule: r,

@@ -12,4 +12,8 @@ const (
 	// asked for one anyway says UnsupportedOption. Kept so that the code
 	// never comes to mean something else.
 	UnknownFormat = "UnknownFormat"
+	// DescriptionKept (a note): a group whose description the policy
+	// changed keeps the AWS description the previous build gave it, and
+	// carries the new one in its Description tag.
+	DescriptionKept = "DescriptionKept"
 )

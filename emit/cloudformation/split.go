@@ -237,13 +237,18 @@ func deployReadme(p *model.Program, templates []*template, ext string) []byte {
 	b.WriteString("```\n\nA group or rule goes into the stack its identity hashes to, never by its place\n" +
 		"in the policy: adding, removing or changing a flow touches only the stacks of its own\n" +
 		"rules, so on every later change the same two steps (group stacks, then rule stacks)\n" +
-		"never leave a rule missing. Two cases take care, and `sgc diff` names both:\n\n" +
+		"never leave a rule missing. A group is never replaced: when its description changes,\n" +
+		"it keeps the AWS description it has (AWS can change it only by replacing the group,\n" +
+		"which would change the id rule stacks import) and carries the new one in its\n" +
+		"`Description` tag, as long as the build writes into the directory of the previous one.\n" +
+		"Three cases take care, and `sgc diff --split` names each:\n\n" +
 		"- When the policy outgrows its stacks, one more is added and some rules move into it.\n" +
 		"  AWS refuses a rule that exists twice, so update the stacks that lose rules before the\n" +
 		"  new one: the moved rules are absent between the two updates.\n" +
-		"- A group whose name or description changes is replaced, and its exported id with it,\n" +
-		"  which CloudFormation refuses while a rule stack imports it. Add the group under a new\n" +
-		"  role name instead, move its flows to it, and remove the old one in a later change.\n\n" +
+		"- A change that removes a group: CloudFormation refuses to remove its exported id while\n" +
+		"  a rule stack imports it, so deploy the rule stacks first, then the group stacks.\n" +
+		"- A change that removes a group and adds another (a rename): make it two changes. Add\n" +
+		"  the new group and move the flows and instances to it, then remove the old one.\n\n" +
 		"To remove everything, delete the rule stacks first, then the group stacks.\n")
 	if len(inputs) > 0 {
 		fmt.Fprintf(&b, "\nThe rule stacks that reference %s take their ids as parameters (`sg-XXXXXXXX` above).\n", strings.Join(inputs, ", "))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/internal/synth"
@@ -67,24 +68,40 @@ func TestSplitStacksAreStable(t *testing.T) {
 	}
 }
 
-// TestSplitReplacementWarns: a group replaced in a split stack is named:
-// its export is imported by rule stacks, which CloudFormation refuses to
-// change.
-func TestSplitReplacementWarns(t *testing.T) {
+// TestSplitGroupChanges: in split stacks, editing a group's description
+// replaces nothing (the group keeps its AWS description, so its exported
+// id stays); removing a group is deployed rule stacks first, and a rename
+// (a group removed, another added) takes two changes: both are said.
+func TestSplitGroupChanges(t *testing.T) {
 	when := compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
 	src := "group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"reads\"\n"
-	old := load.FromSources(map[string][]byte{"p.intent": []byte(src)}, when).Program
-	edited := load.FromSources(map[string][]byte{"p.intent": []byte(strings.Replace(src, `"DB"`, `"Databases"`, 1))}, when).Program
-	plan := review.PredictPlan(cloudformation.Target, old, edited, emit.Options{Split: true})
-	if len(plan.Replace) == 0 || len(plan.Warnings) != 1 || !strings.Contains(plan.Warnings[0], "exported id") {
-		t.Errorf("plan: %+v", plan)
+	compile := func(src string) *model.Program {
+		t.Helper()
+		p := load.FromSources(map[string][]byte{"p.intent": []byte(src)}, when)
+		if p.Diags.HasErrors() {
+			t.Fatal(p.Diags)
+		}
+		return p.Program
 	}
-	exact := review.PredictPlan(cloudformation.Target, old, edited, emit.Options{GroupNames: emit.NameExact})
-	if len(exact.Warnings) != 1 || !strings.Contains(exact.Warnings[0], "custom-named") {
-		t.Errorf("plan with exact names: %+v", exact)
+	old := compile(src)
+	edited := compile(strings.Replace(src, `"DB"`, `"Databases"`, 1))
+	for _, opts := range []emit.Options{{Split: true}, {}, {GroupNames: emit.NameExact}} {
+		plan := review.PredictPlan(cloudformation.Target, old, edited, opts)
+		if len(plan.Update) != 1 || !strings.HasSuffix(plan.Update[0], "Db") || len(plan.Create)+len(plan.Replace)+len(plan.Destroy)+len(plan.Warnings) > 0 {
+			t.Errorf("%+v: editing a description: %+v", opts, plan)
+		}
 	}
-	if plain := review.PredictPlan(cloudformation.Target, old, edited, emit.Options{}); len(plain.Warnings) != 0 {
-		t.Errorf("a replacement CloudFormation can make warns: %v", plain.Warnings)
+	split := emit.Options{Split: true}
+	removed := review.PredictPlan(cloudformation.Target, old, compile("group web \"Web\"\n"), split)
+	if len(removed.Warnings) != 1 || !strings.Contains(removed.Warnings[0], "deploy the rule stacks first") {
+		t.Errorf("removing a group: %+v", removed)
+	}
+	if plain := review.PredictPlan(cloudformation.Target, old, compile("group web \"Web\"\n"), emit.Options{}); len(plain.Warnings) > 0 {
+		t.Errorf("removing a group from one stack warns: %v", plain.Warnings)
+	}
+	renamed := review.PredictPlan(cloudformation.Target, old, compile(strings.ReplaceAll(src, "db", "database")), split)
+	if len(renamed.Warnings) != 1 || !strings.Contains(renamed.Warnings[0], "Make two changes") {
+		t.Errorf("renaming a group: %+v", renamed)
 	}
 }
 

@@ -51,3 +51,16 @@ func DescriptionChar(r rune) bool {
 	}
 	return strings.ContainsRune(" ._-:/()#,@[]+=&;{}!$*", r)
 }
+
+// FindDynamicReference returns the index in s of a CloudFormation dynamic
+// reference ("{{resolve:"), or -1. CloudFormation resolves such text in
+// any string property, so a description carrying one would put a secret
+// into a description anyone with ec2:DescribeSecurityGroups can read.
+func FindDynamicReference(s string) int { return strings.Index(s, "{{resolve:") }
+
+// DescriptionTag is the tag in which a group carries the description its
+// policy gives it when its AWS description is an earlier one: AWS changes
+// a description only by replacing the group, which CloudFormation cannot
+// do safely, so the CloudFormation target keeps the old one (and drift
+// reads the tag).
+const DescriptionTag = "Description"

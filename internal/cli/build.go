@@ -87,6 +87,10 @@ func newBuildCmd(e *env) *cobra.Command {
 			if !p.Diags.HasErrors() {
 				opts.Adopt = p.Adopt                  // groups and rules taken over, from *.adopt.hcl
 				opts.GroupNames = p.Config.GroupNames // sgc.hcl's build { group_names }
+				// What the previous build into dir gave AWS and must keep.
+				if opts.Described, err = emit.Previous(dir, t); err != nil {
+					return outputError(err)
+				}
 				done := make(chan struct{})
 				go func() {
 					defer close(done)
@@ -106,14 +110,7 @@ func newBuildCmd(e *env) *cobra.Command {
 				return findings
 			}
 			if err := emit.WriteDir(dir, t, files); err != nil {
-				var (
-					fe *emit.ForeignFileError
-					le *emit.LockedError
-				)
-				if errors.As(err, &fe) || errors.As(err, &le) {
-					return &exitError{Code: ExitUsage, Err: err}
-				}
-				return err
+				return outputError(err)
 			}
 			for _, n := range adopt.Notes(p.Adopt, p.Program) {
 				fmt.Fprintf(e.stderr, "adopt: %s\n", n)
@@ -140,4 +137,18 @@ func newBuildCmd(e *env) *cobra.Command {
 	cmd.Flags().BoolVar(&opts.Split, "split", false, "cloudformation: spread a policy too big for one stack over several, with a README giving the deploy order")
 	cmd.Flags().BoolVar(&opts.SourceLines, "source-lines", false, "tag each rule with the file:line of its flow (line numbers change whenever lines are added above)")
 	return cmd
+}
+
+// outputError is the exit for a failure to read or write the output
+// directory: one that is not sgc's to write (a foreign file, another
+// build's lock) is bad usage.
+func outputError(err error) error {
+	var (
+		fe *emit.ForeignFileError
+		le *emit.LockedError
+	)
+	if errors.As(err, &fe) || errors.As(err, &le) {
+		return &exitError{Code: ExitUsage, Err: err}
+	}
+	return err
 }

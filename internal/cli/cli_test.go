@@ -271,6 +271,19 @@ func TestBuildCloudFormation(t *testing.T) {
 			t.Errorf("split output lacks %s", f)
 		}
 	}
+	// Editing a group's description, then building into the same
+	// directory: the group keeps its AWS description and tags the new one,
+	// and build says so.
+	edited := writeFiles(t, map[string]string{"a.intent": strings.Replace(clean, `"DB"`, `"PostgreSQL databases"`, 1)})
+	r := run(t, "", "build", edited, "-t", "cloudformation", "--split", "-o", split)
+	groups, _ := os.ReadFile(filepath.Join(split, "groups-1.yaml"))
+	if r.code != 0 || !strings.Contains(r.stderr, "info: group db keeps its AWS description \"DB\"") || !strings.Contains(r.stderr, "[DescriptionKept]") ||
+		!strings.Contains(string(groups), "GroupDescription: DB\n") || !strings.Contains(string(groups), "Value: PostgreSQL databases\n") {
+		t.Errorf("an edited description: exit %d: %s\n%s", r.code, r.stderr, groups)
+	}
+	if r := run(t, "", "build", edited, "-t", "cloudformation", "-o", t.TempDir()); r.code != 0 || strings.Contains(r.stderr, "DescriptionKept") {
+		t.Errorf("into a new directory nothing is kept: exit %d: %s", r.code, r.stderr)
+	}
 	// Options a target cannot honour are bad usage, refused before building.
 	if r := run(t, "", "build", src, "-t", "cloudformation", "--format", "toml", "-o", out); r.code != 2 || !strings.Contains(r.stderr, "yaml or json") {
 		t.Errorf("bad format: exit %d: %s", r.code, r.stderr)

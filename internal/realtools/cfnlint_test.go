@@ -76,6 +76,14 @@ func TestCfnLint(t *testing.T) {
 		write("example-"+name+"-template.yaml", data)
 		build(t, "example-"+name+"-json", srcs, emit.Options{Format: "json"})
 		build(t, "example-"+name+"-split", srcs, emit.Options{Split: true})
+		// Built over an earlier output whose descriptions differ: every
+		// group keeps the earlier one and tags the new one.
+		kept := map[string]string{}
+		for _, g := range compile(t, srcs).Groups {
+			kept[g.Name] = "Earlier ${text} & more"
+		}
+		build(t, "example-"+name+"-kept", srcs, emit.Options{Described: kept})
+		build(t, "example-"+name+"-kept-split-json", srcs, emit.Options{Described: kept, Split: true, Format: "json"})
 	}
 	goldens, _ := filepath.Glob("../../emit/cloudformation/testdata/*.txtar")
 	for _, g := range goldens {

@@ -167,11 +167,37 @@ resource "aws_network_interface" "web" {
 		}
 	}
 
+	// The CloudFormation builds go into their own directories, each build
+	// over the previous one as users build (keeping descriptions), and
+	// each change set worked out from the templates must be the predicted
+	// one, in one template and in split stacks.
+	schemas := createOnly(t)
+	cfnBuilt := map[bool]stackSet{}
+	buildCFN := func(p *model.Program, split bool) stackSet {
+		t.Helper()
+		dir := filepath.Join(root, fmt.Sprintf("cfn-split-%v", split))
+		prev, err := emit.Previous(dir, cloudformation.Target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, diags := cloudformation.Emit(p, emit.Options{Split: split, Described: prev})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		if err := emit.WriteDir(dir, cloudformation.Target, out); err != nil {
+			t.Fatal(err)
+		}
+		return readStacks(t, out, split)
+	}
+
 	prog := compile(t, withStandIns(files, ids))
 	if len(prog.Flows) < 200 {
 		t.Fatalf("the policy has only %d flows", len(prog.Flows))
 	}
 	build(prog)
+	for _, split := range []bool{false, true} {
+		cfnBuilt[split] = buildCFN(prog, split)
+	}
 	terraformRun(t, tf, root, "init", "-input=false", "-no-color")
 	terraformRun(t, tf, root, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=20")
 
@@ -205,7 +231,7 @@ resource "aws_network_interface" "web" {
 			if len(p.Create)+len(p.Destroy) > 0 || len(p.Replace) == 0 || len(p.Warnings) > 0 {
 				t.Errorf("%s: want replacements (and in-place updates) only, got %+v", p.Target, p)
 			}
-		}, nil},
+		}, only("update")}, // CloudFormation keeps the AWS description and tags the new one
 	}
 	// moto's ModifySecurityGroupRules changes neither the description nor
 	// the referenced group of a rule that references a group, as
@@ -226,6 +252,14 @@ resource "aws_network_interface" "web" {
 				cfn = s.expect
 			}
 			cfn(t, review.PredictPlan(cloudformation.Target, old, prog, emit.Options{}))
+			for _, split := range []bool{false, true} {
+				want := review.PredictPlan(cloudformation.Target, old, prog, emit.Options{Split: split})
+				next := buildCFN(prog, split)
+				if got := changeSet(t, schemas, cfnBuilt[split], next); planString(got) != planString(want) {
+					t.Errorf("CloudFormation (split %v) changes %s\nsgc diff predicted %s", split, planString(got), planString(want))
+				}
+				cfnBuilt[split] = next
+			}
 
 			build(prog)
 			start := time.Now()

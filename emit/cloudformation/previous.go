@@ -23,7 +23,10 @@ const DescriptionTag = awsform.DescriptionTag
 func described(previous []emit.File) map[string]string {
 	out := map[string]string{}
 	for _, f := range previous {
-		if !strings.HasSuffix(f.Path, ".yaml") && !strings.HasSuffix(f.Path, ".json") || strings.HasPrefix(f.Path, ImportTemplate+".") {
+		// Groups are in the one template or the group stacks; rule stacks
+		// and the IMPORT template (adopted groups keep their own) are not read.
+		if !strings.HasSuffix(f.Path, ".yaml") && !strings.HasSuffix(f.Path, ".json") ||
+			strings.HasPrefix(f.Path, ImportTemplate+".") || strings.HasPrefix(f.Path, "rules-") {
 			continue
 		}
 		var doc yaml.Node

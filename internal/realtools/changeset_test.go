@@ -41,7 +41,10 @@ func createOnly(t *testing.T) map[string]map[string]bool {
 	} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
-			t.Fatalf("the shared schemas are required: %v", err)
+			if os.Getenv("CI") != "" || os.Getenv("SGC_REQUIRE_SCHEMAS") != "" {
+				t.Fatalf("the shared schemas are required in CI: %v", err)
+			}
+			t.Skipf("shared schemas not found beside the repository: %v", err)
 		}
 		var doc struct {
 			CreateOnly []string `json:"createOnlyProperties"`

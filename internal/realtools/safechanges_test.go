@@ -90,7 +90,7 @@ func replace(s, old, new string) func(map[string]string) {
 // TestSafeChanges applies a policy of a few hundred flows to the emulator
 // with terraform, then makes each change users make for years (add,
 // remove, rename, edit a purpose, change ports, grow and widen a network,
-// expire a flow, move a flow between files, reorder, edit the description
+// expire a flow, move a flow between files, reorder, rename a group, edit the description
 // of a group attached to a network interface) and for each one requires:
 // the plan terraform makes against the applied state is exactly the plan
 // sgc diff predicts, by address and action; it has the shape the change
@@ -227,6 +227,9 @@ resource "aws_network_interface" "web" {
 			f["core.intent"] = strings.Join(lines, "\n") + "\n"
 		}, only(), nil},
 		{"remove a flow", replace("core.intent", "vendor -> app tcp/9443 because \"partner callbacks\"\n", ""), only("destroy"), nil},
+		{"rename a group", func(f map[string]string) {
+			f["core.intent"] = strings.NewReplacer("group db ", "group database ", "-> db ", "-> database ").Replace(f["core.intent"])
+		}, only("create", "destroy"), nil},
 		{"edit the description of a group in use", replace("core.intent", `"Web tier A"`, `"Web tier A (nginx)"`), func(t *testing.T, p review.Plan) {
 			if len(p.Create)+len(p.Destroy) > 0 || len(p.Replace) == 0 || len(p.Warnings) > 0 {
 				t.Errorf("%s: want replacements (and in-place updates) only, got %+v", p.Target, p)
@@ -252,13 +255,16 @@ resource "aws_network_interface" "web" {
 				cfn = s.expect
 			}
 			cfn(t, review.PredictPlan(cloudformation.Target, old, prog, emit.Options{}))
+			var cfnCounts []string
 			for _, split := range []bool{false, true} {
 				want := review.PredictPlan(cloudformation.Target, old, prog, emit.Options{Split: split})
 				next := buildCFN(prog, split)
-				if got := changeSet(t, schemas, cfnBuilt[split], next); planString(got) != planString(want) {
+				got := changeSet(t, schemas, cfnBuilt[split], next)
+				if planString(got) != planString(want) {
 					t.Errorf("CloudFormation (split %v) changes %s\nsgc diff predicted %s", split, planString(got), planString(want))
 				}
 				cfnBuilt[split] = next
+				cfnCounts = append(cfnCounts, got.Counts())
 			}
 
 			build(prog)
@@ -326,7 +332,8 @@ resource "aws_network_interface" "web" {
 			}
 			planned := time.Since(start)
 			terraformRun(t, tf, root, "apply", "-input=false", "-no-color", "-parallelism=20", "plan.bin")
-			t.Logf("%s: %s (plan %v, apply %v)", s.name, got.Counts(), planned.Round(time.Second), (time.Since(start) - planned).Round(time.Second))
+			t.Logf("%s: %s (plan %v, apply %v); CloudFormation: %s; split: %s", s.name, got.Counts(), planned.Round(time.Second),
+				(time.Since(start) - planned).Round(time.Second), cfnCounts[0], cfnCounts[1])
 		}) {
 			t.FailNow()
 		}

@@ -29,6 +29,13 @@ EDIT."; a file without it is never overwritten (build refuses, exit 2).
 Subdirectories, other targets' files and everything else (.terraform/,
 state, a README) are left alone.
 
+A CloudFormation build reads the previous build's templates in DIR (its
+own files only) for the description each group has in AWS: a group whose
+description the policy changed keeps that one and carries the new one in
+its Description tag (note DescriptionKept), because AWS changes a
+description only by replacing the group, which CloudFormation cannot do
+while the group is in use. Build into the same directory every time.
+
 The files are staged inside DIR/.sgc and moved into place after a journal
 is written; a build killed before that leaves the old output, one killed
 after it is finished by the next build into DIR. A lock makes a second

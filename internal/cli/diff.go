@@ -18,15 +18,17 @@ import (
 const diffDoc = `Diff compares two versions of a policy in the terms a reviewer needs: who
 can newly reach whom, on what, and why; what access goes away; which flows
 were added, removed or changed (ports, purpose, expiry extended or
-shortened); and which security groups AWS will replace (a renamed group, or
-one whose description changed).
+shortened); and which security groups change in a way AWS cannot make in
+place (a renamed group, or one whose description changed: Terraform
+replaces it, CloudFormation keeps its AWS description and tags the new one).
 
 It also predicts the plan of each target (or of -t TARGET): which resources
 terraform plan, or a CloudFormation change set, will create, change in
 place, replace and destroy, by address, and warns about each change the
 target cannot make without downtime or a failed deploy (a group replaced
-under an exact name, a rule moving between split stacks, a replaced group
-whose id a split rule stack imports).
+under an exact name, a rule moving between split stacks, a group removed
+while a split rule stack imports its id). Each new build is taken to be
+made over the old one's output, as build into the same directory is.
 
 Widening and narrowing are computed on the sets of (source, destination,
 protocol, port) the two versions allow, with networks taken block by block,

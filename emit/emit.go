@@ -39,11 +39,10 @@ type Target struct {
 	// output directory without a manifest (one built by an sgc that kept
 	// none) only such files, at the top level, are ever replaced or removed.
 	Owns func(name string) bool
-	// Described reads the AWS description of each group, by role name,
-	// from the files the target wrote into an output directory before;
-	// nil for a target that replaces a group whose description changes
-	// instead of keeping the old one. See Options.Described.
-	Described func(previous []File) map[string]string
+	// Earlier reads, from the files the target wrote into an output
+	// directory before, what its next build there must keep (see
+	// Options.Earlier); nil for a target that keeps nothing.
+	Earlier func(previous []File) Earlier
 }
 
 // Style is how a target names resources.
@@ -76,15 +75,28 @@ type Options struct {
 	// GroupNames is how groups are named in AWS: NamePrefix ("" too) or
 	// NameExact.
 	GroupNames string
-	// Described holds, by role name, the AWS description each group was
-	// given by the previous build into the output directory (Previous).
+	// Earlier is what the previous build into the output directory gave
+	// AWS (Previous), which a target that cannot change it safely keeps.
+	Earlier Earlier
+}
+
+// Earlier is what a build gave AWS, read back from its output.
+type Earlier struct {
+	// Descriptions holds, by role name, the AWS description of each group.
 	// AWS cannot change a group's description, only replace the group, and
 	// CloudFormation cannot replace a group without an outage or a refusal
 	// (it deletes the old group's rules before the instances that use it
 	// move, and refuses an export change while another stack imports the
 	// id): so CloudFormation keeps the description a group already has,
 	// and puts the edited one in its Description tag.
-	Described map[string]string
+	Descriptions map[string]string
+	// Addresses holds, by a target's own key of what AWS identifies a
+	// resource by, the address the build gave it. CloudFormation has no
+	// moved blocks: a resource whose logical ID changes is created anew
+	// before the old one is deleted, which AWS refuses for a rule that
+	// already exists, so a resource AWS would see as unchanged keeps the
+	// ID an earlier sgc gave it.
+	Addresses map[string]string
 }
 
 // The ways to name groups in AWS (the group_names setting of sgc.hcl).

@@ -16,29 +16,29 @@ import (
 const maxPreviousFile = 8 << 20
 
 // Previous reads what the build of target t into dir must keep from the
-// output an earlier build of t left there: the AWS description of each
-// group, for a target that keeps them (Target.Described). Only files of
+// output an earlier build of t left there (Target.Earlier). Only files of
 // t's own output are read (those its manifest lists, still carrying the
 // generated notice), after finishing a build that was killed half-way.
-// A directory that does not exist, or holds no earlier output, gives nil.
-func Previous(dir string, t *Target) (map[string]string, error) {
-	if t.Described == nil {
-		return nil, nil
+// A directory that does not exist, or holds no earlier output, gives
+// nothing to keep.
+func Previous(dir string, t *Target) (Earlier, error) {
+	if t.Earlier == nil {
+		return Earlier{}, nil
 	}
 	if info, err := os.Stat(filepath.Join(dir, StateDir)); err != nil || !info.IsDir() {
-		return nil, nil // never built into: nothing to keep
+		return Earlier{}, nil // never built into: nothing to keep
 	}
 	unlock, err := lockDir(dir)
 	if err != nil {
-		return nil, err
+		return Earlier{}, err
 	}
 	defer unlock()
 	if err := recoverDir(dir); err != nil {
-		return nil, err
+		return Earlier{}, err
 	}
 	owned, _, err := ownedFiles(dir, t)
 	if err != nil {
-		return nil, err
+		return Earlier{}, err
 	}
 	names := make([]string, 0, len(owned))
 	for name := range owned {
@@ -53,7 +53,7 @@ func Previous(dir string, t *Target) (map[string]string, error) {
 		}
 		files = append(files, File{Path: name, Data: data})
 	}
-	return t.Described(files), nil
+	return t.Earlier(files), nil
 }
 
 func readBounded(path string) ([]byte, error) {
@@ -71,14 +71,15 @@ func readBounded(path string) ([]byte, error) {
 
 // DescribedAfter returns the AWS description each group of p has once p's
 // build is deployed over an output that kept the descriptions in
-// opts.Described: the kept one where there is one, the policy's
-// otherwise. A plan prediction gives it to the next build, as the output
-// directory does.
+// opts.Earlier: the kept one where there is one, the policy's otherwise. A
+// plan prediction gives it to the next build, as the output directory
+// does. (Addresses need no such care there: both builds name resources
+// the same way.)
 func DescribedAfter(p *model.Program, opts Options) map[string]string {
 	out := make(map[string]string, len(p.Groups))
 	for _, g := range p.Groups {
 		out[g.Name] = g.Description
-		if d, ok := opts.Described[g.Name]; ok {
+		if d, ok := opts.Earlier.Descriptions[g.Name]; ok {
 			out[g.Name] = d
 		}
 		if a := opts.Adopt.GroupOf(g.Name); a != nil && a.Description != "" {

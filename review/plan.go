@@ -50,9 +50,9 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 		before[r.Address] = r
 	}
 	// The new build is made over the old one's output, whose descriptions
-	// a target that keeps them keeps (emit.Options.Described).
+	// a target that keeps them keeps (emit.Earlier).
 	newOpts := opts
-	newOpts.Described = emit.DescribedAfter(old, opts)
+	newOpts.Earlier = emit.Earlier{Descriptions: emit.DescribedAfter(old, opts)}
 	after := t.Resources(new, newOpts)
 	replaced := map[string]bool{}
 	// Groups come before their rules in Resources, so a group's
@@ -107,7 +107,7 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 // replacementWarning says what goes wrong when the target replaces a
 // group under the chosen naming, if anything does. Only Terraform
 // replaces groups: CloudFormation keeps a group's description
-// (emit.Options.Described), and a new name is a new logical ID.
+// (emit.Earlier), and a new name is a new logical ID.
 func replacementWarning(t *emit.Target, r emit.Resource, opts emit.Options) []string {
 	exact := opts.Exact() || opts.Adopt.GroupOf(r.Group.Name) != nil
 	if !exact || t.Name != "terraform" {

@@ -35,7 +35,7 @@ var Target = &emit.Target{
 	Formats:   []string{"yaml", "json"},
 	Splits:    true,
 	Owns:      owns,
-	Described: described,
+	Earlier:   earlier,
 }
 
 // ownedName matches the files the target writes: one template, or the
@@ -363,6 +363,9 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 	diags = append(diags, emit.NamingNote(opts)...)
 	diags = append(diags, keptNotes(p, opts)...)
 	n := nameAll(p)
+	if !opts.Split {
+		n.keepAddresses(p, opts.Earlier.Addresses)
+	}
 	header := emit.Header(p)
 	// render may run for several templates at once: each takes a scalar
 	// cache from the pool, so no cache is shared while in use.
@@ -484,6 +487,9 @@ func InputNames(p *model.Program) map[*model.External]string {
 // the id of its group or of the group it references.
 func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	n := nameAll(p)
+	if !opts.Split {
+		n.keepAddresses(p, opts.Earlier.Addresses)
+	}
 	stack := func(string) string { return "" }
 	if opts.Split {
 		in := map[string]string{}

@@ -1,6 +1,8 @@
 package cloudformation
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -15,13 +17,16 @@ import (
 // policy when the group keeps an older AWS description (emit.Options.Described).
 const DescriptionTag = awsform.DescriptionTag
 
-// described reads the GroupDescription of every group in the templates
-// an earlier build wrote (one template, or the split stacks), by its Name
-// tag: the role name. Templates are YAML or JSON, which YAML reads too.
-// Only a description AWS would accept is kept: a file edited by hand
-// cannot make the build write what the compiler refuses.
-func described(previous []emit.File) map[string]string {
-	out := map[string]string{}
+// earlier reads what the templates an earlier build wrote gave AWS: the
+// GroupDescription of every group, by its Name tag (the role name), from
+// the one template or the group stacks; and from the one template, the
+// logical ID of every group (by role) and rule (by ruleKey), which the
+// next build keeps where its own naming would differ (keepAddresses).
+// Templates are YAML or JSON, which YAML reads too. Only what AWS and
+// CloudFormation accept is taken: a file edited by hand cannot make the
+// build write what the compiler refuses.
+func earlier(previous []emit.File) emit.Earlier {
+	out := emit.Earlier{Descriptions: map[string]string{}, Addresses: map[string]string{}}
 	for _, f := range previous {
 		// Groups are in the one template or the group stacks; rule stacks
 		// and the IMPORT template (adopted groups keep their own) are not read.
@@ -33,24 +38,195 @@ func described(previous []emit.File) map[string]string {
 		if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
 			continue
 		}
-		for _, res := range mappingValues(field(doc.Content[0], "Resources")) {
-			if field(res, "Type") == nil || field(res, "Type").Value != "AWS::EC2::SecurityGroup" {
+		resources := field(doc.Content[0], "Resources")
+		roles := map[string]string{} // logical ID -> role, of the groups
+		for i, res := range mappingValues(resources) {
+			if typeOf(res) != "AWS::EC2::SecurityGroup" {
 				continue
 			}
 			props := field(res, "Properties")
-			desc, ok := text(field(props, "GroupDescription"))
 			role := ""
 			for _, tag := range seq(field(props, "Tags")) {
 				if k := field(tag, "Key"); k != nil && k.Value == "Name" {
 					role, _ = text(field(tag, "Value"))
 				}
 			}
-			if ok && role != "" && validDescription(desc) {
-				out[role] = desc
+			if role == "" {
+				continue
+			}
+			roles[resources.Content[2*i].Value] = role
+			if desc, ok := text(field(props, "GroupDescription")); ok && validDescription(desc) {
+				out.Descriptions[role] = desc
+			}
+		}
+		if !strings.HasPrefix(f.Path, "template.") {
+			continue // split stacks of an earlier sgc were laid out by position: nothing to keep
+		}
+		for i, res := range mappingValues(resources) {
+			id := resources.Content[2*i].Value
+			if !logicalID.MatchString(id) {
+				continue
+			}
+			if typeOf(res) == "AWS::EC2::SecurityGroup" {
+				if role, ok := roles[id]; ok {
+					out.Addresses["group|"+role] = id
+				}
+				continue
+			}
+			if k, ok := ruleKeyOf(res, roles); ok {
+				out.Addresses[k] = id
 			}
 		}
 	}
 	return out
+}
+
+// logicalID is the form of a logical ID CloudFormation takes.
+var logicalID = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+
+func typeOf(res *yaml.Node) string {
+	if t := field(res, "Type"); t != nil && t.Kind == yaml.ScalarNode {
+		return t.Value
+	}
+	return ""
+}
+
+// ruleKey is what AWS identifies the rule r by, in the terms its resource
+// is written in (ruleResource): type, group, protocol, ports and peer. A
+// reference to a group is its role name; to an input, the parameter.
+func ruleKey(r *model.Rule, n names) string {
+	kind, peerGroup, peerPL := "AWS::EC2::SecurityGroupIngress", "SourceSecurityGroupId", "SourcePrefixListId"
+	if r.Direction == model.Egress {
+		kind, peerGroup, peerPL = "AWS::EC2::SecurityGroupEgress", "DestinationSecurityGroupId", "DestinationPrefixListId"
+	}
+	ports := ""
+	if r.Port.HasPorts() {
+		ports = fmt.Sprintf("%d:%d", r.Port.From, r.Port.To)
+	}
+	peer := ""
+	switch p := r.Peer; p.Kind {
+	case model.PeerCIDR:
+		if p.CIDR.Addr().Is4() {
+			peer = "CidrIp=" + p.CIDR.String()
+		} else {
+			peer = "CidrIpv6=" + p.CIDR.String()
+		}
+	case model.PeerPrefixList:
+		peer = peerPL + "=" + p.PrefixList.ID
+	case model.PeerGroup:
+		peer = peerGroup + "=group:" + p.Group.Name
+	case model.PeerExternal:
+		if p.External.ID != "" {
+			peer = peerGroup + "=" + p.External.ID
+		} else {
+			peer = peerGroup + "=param:" + n.input[p.External]
+		}
+	}
+	return strings.Join([]string{"rule", kind, r.Group.Name, string(r.Port.Protocol), ports, peer}, "|")
+}
+
+// ruleKeyOf is ruleKey of a rule resource read from a template, whose
+// groups' roles by logical ID are roles.
+func ruleKeyOf(res *yaml.Node, roles map[string]string) (string, bool) {
+	kind := typeOf(res)
+	if kind != "AWS::EC2::SecurityGroupIngress" && kind != "AWS::EC2::SecurityGroupEgress" {
+		return "", false
+	}
+	props := field(res, "Properties")
+	group, ok := groupRef(field(props, "GroupId"), roles)
+	proto, okProto := text(field(props, "IpProtocol"))
+	if !ok || !okProto || !strings.HasPrefix(group, "group:") {
+		return "", false
+	}
+	ports := ""
+	from, to := field(props, "FromPort"), field(props, "ToPort")
+	if from != nil || to != nil {
+		if from == nil || to == nil || from.Kind != yaml.ScalarNode || to.Kind != yaml.ScalarNode {
+			return "", false
+		}
+		ports = from.Value + ":" + to.Value
+	}
+	var peers []string
+	for _, k := range []string{"CidrIp", "CidrIpv6", "SourcePrefixListId", "DestinationPrefixListId"} {
+		if v, ok := text(field(props, k)); ok {
+			peers = append(peers, k+"="+v)
+		}
+	}
+	for _, k := range []string{"SourceSecurityGroupId", "DestinationSecurityGroupId"} {
+		if v := field(props, k); v != nil {
+			ref, ok := groupRef(v, roles)
+			if !ok {
+				return "", false
+			}
+			peers = append(peers, k+"="+ref)
+		}
+	}
+	if len(peers) != 1 {
+		return "", false
+	}
+	return strings.Join([]string{"rule", kind, strings.TrimPrefix(group, "group:"), proto, ports, peers[0]}, "|"), true
+}
+
+// groupRef reads a group id as ruleResource writes it: !GetAtt of a group
+// ("group:ROLE"), !Ref of a parameter ("param:NAME") or an sg- id.
+func groupRef(n *yaml.Node, roles map[string]string) (string, bool) {
+	switch {
+	case n == nil:
+		return "", false
+	case n.Kind == yaml.ScalarNode && n.Tag == "!GetAtt":
+		id, attr, _ := strings.Cut(n.Value, ".")
+		role, ok := roles[id]
+		return "group:" + role, ok && attr == "GroupId"
+	case n.Kind == yaml.ScalarNode && n.Tag == "!Ref":
+		return "param:" + n.Value, true
+	case n.Kind == yaml.ScalarNode:
+		v, ok := text(n)
+		return v, ok && awsform.GroupID.MatchString(v)
+	}
+	if att := seq(field(n, "Fn::GetAtt")); len(att) == 2 && len(n.Content) == 2 {
+		role, ok := roles[att[0].Value]
+		return "group:" + role, ok && att[1].Value == "GroupId"
+	}
+	if r := field(n, "Ref"); r != nil && r.Kind == yaml.ScalarNode && len(n.Content) == 2 {
+		return "param:" + r.Value, true
+	}
+	return "", false
+}
+
+// keepAddresses gives each group and rule of the one template the logical
+// ID the earlier build gave it, where that differs from its own name and
+// is not taken: CloudFormation has no moved blocks, and a rule whose ID
+// changes would be created before its old self is deleted, which AWS
+// refuses (InvalidPermission.Duplicate).
+func (n names) keepAddresses(p *model.Program, addrs map[string]string) {
+	if len(addrs) == 0 {
+		return
+	}
+	taken := make(map[string]bool, 1+len(n.group)+len(n.input)+len(n.rule))
+	taken["VpcId"] = true
+	for _, id := range n.group {
+		taken[id] = true
+	}
+	for _, id := range n.input {
+		taken[id] = true
+	}
+	for _, id := range n.rule {
+		taken[id] = true
+	}
+	keep := func(key, current string) string {
+		id, ok := addrs[key]
+		if !ok || id == current || taken[id] || !logicalID.MatchString(id) || strings.HasPrefix(id, "Never") {
+			return current
+		}
+		taken[id] = true
+		return id
+	}
+	for _, g := range p.Groups {
+		n.group[g] = keep("group|"+g.Name, n.group[g])
+	}
+	for _, r := range p.Rules {
+		n.rule[r] = keep(ruleKey(r, n), n.rule[r])
+	}
 }
 
 // validDescription reports whether AWS takes s as a group's description
@@ -71,7 +247,7 @@ func validDescription(s string) bool {
 // the policy's, if any: the one the previous build gave it, when the
 // policy's differs. An adopted group keeps the live one (adoptGroup).
 func keptDescription(g *model.Group, opts emit.Options) (string, bool) {
-	d, ok := opts.Described[g.Name]
+	d, ok := opts.Earlier.Descriptions[g.Name]
 	if !ok || d == g.Description || !validDescription(d) {
 		return "", false
 	}

@@ -46,13 +46,13 @@ func TestDescriptionKept(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := map[string]string{"web": "Web tier ${tier} & friends", "db": "DB"}; !reflect.DeepEqual(prev, want) {
-				t.Fatalf("read back %v, want %v", prev, want)
+			if want := map[string]string{"web": "Web tier ${tier} & friends", "db": "DB"}; !reflect.DeepEqual(prev.Descriptions, want) {
+				t.Fatalf("read back %v, want %v", prev.Descriptions, want)
 			}
 
 			edited := compile(t, map[string][]byte{"p.intent": []byte(strings.Replace(keptPolicy, `"DB"`, `"Databases (PostgreSQL)"`, 1))})
 			next := opts
-			next.Described = prev
+			next.Earlier = prev
 			second, diags := cloudformation.Emit(edited, next)
 			var notes []*diag.Diagnostic
 			for _, d := range diags {
@@ -99,10 +99,10 @@ func TestDescriptionKept(t *testing.T) {
 
 			write(second)
 			again, err := emit.Previous(dir, cloudformation.Target)
-			if err != nil || again["db"] != "DB" {
-				t.Fatalf("after the second build, db's description reads %q (%v)", again["db"], err)
+			if err != nil || again.Descriptions["db"] != "DB" {
+				t.Fatalf("after the second build, db's description reads %q (%v)", again.Descriptions["db"], err)
 			}
-			next.Described = again
+			next.Earlier = again
 			if third := build(t, edited, next); !sameFiles(third, second) {
 				t.Error("a third build differs from the second")
 			}
@@ -120,7 +120,7 @@ func TestDescriptionKept(t *testing.T) {
 // cannot put a dynamic reference or a foreign character into the output.
 func TestPreviousReadsOnlyOwnOutput(t *testing.T) {
 	p := compile(t, map[string][]byte{"p.intent": []byte(keptPolicy)})
-	if prev, err := emit.Previous(filepath.Join(t.TempDir(), "none"), cloudformation.Target); err != nil || prev != nil {
+	if prev, err := emit.Previous(filepath.Join(t.TempDir(), "none"), cloudformation.Target); err != nil || prev.Descriptions != nil || prev.Addresses != nil {
 		t.Fatalf("a missing directory: %v, %v", prev, err)
 	}
 	for _, tc := range []struct {
@@ -176,8 +176,8 @@ func TestPreviousReadsOnlyOwnOutput(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(prev) != len(tc.want) || (len(tc.want) > 0 && !reflect.DeepEqual(prev, tc.want)) {
-				t.Errorf("read %v, want %v", prev, tc.want)
+			if got := prev.Descriptions; len(got) != len(tc.want) || (len(tc.want) > 0 && !reflect.DeepEqual(got, tc.want)) {
+				t.Errorf("read %v, want %v", got, tc.want)
 			}
 		})
 	}
@@ -195,7 +195,7 @@ func FuzzDescribed(f *testing.F) {
 	f.Add("template.yaml", []byte("Resources: {a: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: {Fn::Join: ['', [a, b]]}, Tags: [{Key: Name, Value: x}]}}}"))
 	f.Add("template.yaml", []byte("a: &a [*a, *a]"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
-		prev := cloudformation.Target.Described([]emit.File{{Path: name, Data: data}})
+		prev := cloudformation.Target.Earlier([]emit.File{{Path: name, Data: data}}).Descriptions
 		for role, d := range prev {
 			if d == "" || len(d) > 255 || strings.Contains(d, "{{resolve:") || strings.ContainsFunc(d, func(r rune) bool {
 				return !strings.ContainsRune(" ._-:/()#,@[]+=&;{}!$*", r) && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
@@ -225,4 +225,61 @@ func sameFiles(a, b []emit.File) bool {
 		}
 	}
 	return true
+}
+
+// TestLogicalIDsKept: a template an earlier sgc wrote under other logical
+// IDs (its naming of groups and rules differed) is built over with the
+// same IDs for every group and rule AWS would see as unchanged, since
+// CloudFormation has no moved blocks and would create each renamed rule
+// before deleting its old self, which AWS refuses. A new rule takes its own
+// ID; an ID a hand-edited file makes invalid is not taken.
+func TestLogicalIDsKept(t *testing.T) {
+	p := compile(t, map[string][]byte{"p.intent": []byte(keptPolicy)})
+	dir := t.TempDir()
+	if err := emit.WriteDir(dir, cloudformation.Target, build(t, p, emit.Options{})); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "template.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The earlier naming: rules after the network's name, and the group
+	// db as "Database".
+	legacy := strings.NewReplacer(
+		"  WebIngressFrom203x0x113x0x24Tcp443:", "  WebIngressFromOfficeTcp443:",
+		"  DbIngressFromWebTcp5432:", "  Bad-Id:",
+		"  Db:", "  Database:", "Db.GroupId", "Database.GroupId", "  DbId:", "  DatabaseId:",
+	).Replace(string(data))
+	if err := os.WriteFile(path, []byte(legacy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prev, err := emit.Previous(dir, cloudformation.Target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grown := compile(t, map[string][]byte{"p.intent": []byte(keptPolicy + "office -> db tcp/5432 because \"reports\"\n")})
+	res := templates(t, build(t, grown, emit.Options{Earlier: prev}))["template.yaml"].Section("Resources")
+	for _, id := range []string{"WebIngressFromOfficeTcp443", "Database", "DbIngressFromWebTcp5432", "DbIngressFrom203x0x113x0x24Tcp5432", "WebEgressToDbTcp5432"} {
+		if _, ok := res[id]; !ok {
+			t.Errorf("no %s in %v", id, keys(res))
+		}
+	}
+	for _, id := range []string{"WebIngressFrom203x0x113x0x24Tcp443", "Db", "Bad-Id"} {
+		if _, ok := res[id]; ok {
+			t.Errorf("%s was not kept under its earlier ID", id)
+		}
+	}
+	if ref := fmt.Sprint(res["DbIngressFromWebTcp5432"]); !strings.Contains(ref, "[Database GroupId]") {
+		t.Errorf("the rule on db does not reference the kept group: %s", ref)
+	}
+	// The prediction of that build names the same addresses.
+	var addrs []string
+	for _, r := range cloudformation.Resources(grown, emit.Options{Earlier: prev}) {
+		addrs = append(addrs, r.Address)
+	}
+	sort.Strings(addrs)
+	if got := keys(res); !reflect.DeepEqual(addrs, got) {
+		t.Errorf("Resources says %v, the template holds %v", addrs, got)
+	}
 }

@@ -95,7 +95,7 @@ func newBuildCmd(e *env) *cobra.Command {
 				opts.Adopt = p.Adopt                  // groups and rules taken over, from *.adopt.hcl
 				opts.GroupNames = p.Config.GroupNames // sgc.hcl's build { group_names }
 				// What the previous build into dir gave AWS and must keep.
-				if opts.Described, err = emit.Previous(dir, t); err != nil {
+				if opts.Earlier, err = emit.Previous(dir, t); err != nil {
 					return outputError(err)
 				}
 				done := make(chan struct{})

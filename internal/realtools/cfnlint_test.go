@@ -82,8 +82,8 @@ func TestCfnLint(t *testing.T) {
 		for _, g := range compile(t, srcs).Groups {
 			kept[g.Name] = "Earlier ${text} & more"
 		}
-		build(t, "example-"+name+"-kept", srcs, emit.Options{Described: kept})
-		build(t, "example-"+name+"-kept-split-json", srcs, emit.Options{Described: kept, Split: true, Format: "json"})
+		build(t, "example-"+name+"-kept", srcs, emit.Options{Earlier: emit.Earlier{Descriptions: kept}})
+		build(t, "example-"+name+"-kept-split-json", srcs, emit.Options{Earlier: emit.Earlier{Descriptions: kept}, Split: true, Format: "json"})
 	}
 	goldens, _ := filepath.Glob("../../emit/cloudformation/testdata/*.txtar")
 	for _, g := range goldens {

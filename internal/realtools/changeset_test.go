@@ -240,7 +240,7 @@ func TestChangeSet(t *testing.T) {
 	edited := compile(t, map[string][]byte{"p.intent": []byte(strings.Replace(src, `"DB"`, `"Databases"`, 1))})
 	for _, split := range []bool{false, true} {
 		emitted := func(p *model.Program, described map[string]string) stackSet {
-			files, diags := cloudformation.Emit(p, emit.Options{Split: split, Described: described})
+			files, diags := cloudformation.Emit(p, emit.Options{Split: split, Earlier: emit.Earlier{Descriptions: described}})
 			if diags.HasErrors() {
 				t.Fatal(diags)
 			}

@@ -180,7 +180,7 @@ resource "aws_network_interface" "web" {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, diags := cloudformation.Emit(p, emit.Options{Split: split, Described: prev})
+		out, diags := cloudformation.Emit(p, emit.Options{Split: split, Earlier: prev})
 		if diags.HasErrors() {
 			t.Fatal(diags)
 		}

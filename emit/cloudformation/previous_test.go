@@ -184,7 +184,8 @@ func TestPreviousReadsOnlyOwnOutput(t *testing.T) {
 }
 
 // FuzzDescribed: whatever an output directory holds, reading it back
-// never fails and keeps only descriptions AWS accepts.
+// never fails and keeps only descriptions AWS accepts and logical IDs
+// CloudFormation accepts.
 func FuzzDescribed(f *testing.F) {
 	p := compile(f, map[string][]byte{"p.intent": []byte(keptPolicy)})
 	for _, opts := range []emit.Options{{}, {Format: "json"}} {
@@ -195,7 +196,15 @@ func FuzzDescribed(f *testing.F) {
 	f.Add("template.yaml", []byte("Resources: {a: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: {Fn::Join: ['', [a, b]]}, Tags: [{Key: Name, Value: x}]}}}"))
 	f.Add("template.yaml", []byte("a: &a [*a, *a]"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
-		prev := cloudformation.Target.Earlier([]emit.File{{Path: name, Data: data}}).Descriptions
+		e := cloudformation.Target.Earlier([]emit.File{{Path: name, Data: data}})
+		for key, id := range e.Addresses {
+			if id == "" || len(id) > 255 || strings.ContainsFunc(id, func(r rune) bool {
+				return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+			}) {
+				t.Errorf("kept the logical ID %q for %s", id, key)
+			}
+		}
+		prev := e.Descriptions
 		for role, d := range prev {
 			if d == "" || len(d) > 255 || strings.Contains(d, "{{resolve:") || strings.ContainsFunc(d, func(r rune) bool {
 				return !strings.ContainsRune(" ._-:/()#,@[]+=&;{}!$*", r) && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')

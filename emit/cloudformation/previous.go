@@ -14,7 +14,7 @@ import (
 )
 
 // DescriptionTag is the tag that carries a group's description from the
-// policy when the group keeps an older AWS description (emit.Options.Described).
+// policy when the group keeps an older AWS description (emit.Earlier).
 const DescriptionTag = awsform.DescriptionTag
 
 // earlier reads what the templates an earlier build wrote gave AWS: the

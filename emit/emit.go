@@ -122,9 +122,10 @@ const (
 // ExactNames is the code of the note that groups are named exactly.
 const ExactNames = "ExactNames"
 
-// NamingNote is the note every build with exact group names gives: that
-// setting makes every group replacement an outage or a failed deploy, and
-// sgc diff names each one before it happens.
+// NamingNote is the note every build with exact group names gives, in a
+// target that replaces groups (Terraform): that setting makes every group
+// replacement an outage or a failed deploy, and sgc diff names each one
+// before it happens.
 func NamingNote(opts Options) diag.List {
 	var diags diag.List
 	if opts.Exact() {

@@ -360,7 +360,8 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 			WithDetail("Adopting existing groups needs one IMPORT change set per stack; build the adopted policy without --split.")
 		return nil, diags
 	}
-	diags = append(diags, emit.NamingNote(opts)...)
+	// No ExactNames warning: a CloudFormation group is never replaced (it
+	// keeps its description), so an exact name never stands in the way.
 	diags = append(diags, keptNotes(p, opts)...)
 	n := nameAll(p)
 	if !opts.Split {

@@ -149,3 +149,22 @@ func TestAddressesOfRandomPolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestExactNamesWarning: exact group names are worth a warning where a
+// group can be replaced (Terraform), and nowhere else: CloudFormation keeps
+// a group's description, so it replaces no group.
+func TestExactNamesWarning(t *testing.T) {
+	p := compile(t, "group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"reads\"\n")
+	for _, target := range targets.All {
+		for _, names := range []string{emit.NamePrefix, emit.NameExact} {
+			_, diags := target.Emit(p, emit.Options{GroupNames: names})
+			warned := false
+			for _, d := range diags {
+				warned = warned || d.Code == emit.ExactNames
+			}
+			if want := names == emit.NameExact && target.Name == "terraform"; warned != want {
+				t.Errorf("%s with group_names = %q: warned %v, want %v", target.Name, names, warned, want)
+			}
+		}
+	}
+}

@@ -1,11 +1,12 @@
 package emit
 
 import (
-	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 )
@@ -64,7 +65,7 @@ func readBounded(path string) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxPreviousFile+1))
 	if err == nil && len(data) > maxPreviousFile {
-		err = errors.New("too big")
+		err = fmt.Errorf("over %d MB: not a template", maxPreviousFile>>20)
 	}
 	return data, err
 }
@@ -87,4 +88,34 @@ func DescribedAfter(p *model.Program, opts Options) map[string]string {
 		}
 	}
 	return out
+}
+
+// ReadEarlier reads what a build of target t must keep from files named by
+// the user instead of from the output directory: an earlier build's
+// templates kept elsewhere, or the template CloudFormation has deployed
+// (aws cloudformation get-template), for a pipeline that builds into a
+// new directory each time. They are only read, never written, so they
+// need not carry the generated notice; what they say is held to the same
+// checks as an earlier output. A missing or oversized file is an error.
+func ReadEarlier(paths []string, t *Target) (Earlier, error) {
+	if len(paths) == 0 {
+		return Earlier{}, nil
+	}
+	if t.Earlier == nil {
+		return Earlier{}, fmt.Errorf("--earlier: the %s target keeps nothing of an earlier build", t.Name)
+	}
+	files := make([]File, 0, len(paths))
+	for _, p := range paths {
+		data, err := readBounded(p)
+		if err != nil {
+			return Earlier{}, fmt.Errorf("reading the earlier output %s: %w", p, err)
+		}
+		// Each is read as a whole template, whatever its name.
+		ext := "yaml"
+		if strings.HasSuffix(p, ".json") {
+			ext = "json"
+		}
+		files = append(files, File{Path: "template." + ext, Data: data})
+	}
+	return t.Earlier(files), nil
 }

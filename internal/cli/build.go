@@ -34,7 +34,8 @@ own files only) for the description each group has in AWS: a group whose
 description the policy changed keeps that one and carries the new one in
 its Description tag (note DescriptionKept), because AWS changes a
 description only by replacing the group, which CloudFormation cannot do
-while the group is in use. Build into the same directory every time.
+while the group is in use. Build into the same directory every time, or,
+building into a new one, name the deployed templates with --earlier.
 
 The files are staged inside DIR/.sgc and moved into place after a journal
 is written; a build killed before that leaves the old output, one killed
@@ -49,12 +50,15 @@ const buildExamples = `  sgc build examples/game -t terraform -o out/
   sgc build . -t terraform -o out/ --source-lines   # tag rules with file:line
   sgc build examples/game -t cloudformation -o cfn/
   sgc build . -t cloudformation --format json -o cfn/
-  sgc build big-policy/ -t cloudformation --split -o cfn/   # several stacks and a deploy README`
+  sgc build big-policy/ -t cloudformation --split -o cfn/   # several stacks and a deploy README
+  aws cloudformation get-template --stack-name sg --query TemplateBody --output text > deployed.yaml
+  sgc build . -t cloudformation -o "$(mktemp -d)" --earlier deployed.yaml   # keep what is deployed`
 
 func newBuildCmd(e *env) *cobra.Command {
 	var (
 		now         nowFlag
 		target, dir string
+		earlier     []string
 		opts        emit.Options
 	)
 	var docs []string
@@ -94,8 +98,13 @@ func newBuildCmd(e *env) *cobra.Command {
 			if !p.Diags.HasErrors() {
 				opts.Adopt = p.Adopt                  // groups and rules taken over, from *.adopt.hcl
 				opts.GroupNames = p.Config.GroupNames // sgc.hcl's build { group_names }
-				// What the previous build into dir gave AWS and must keep.
-				if opts.Earlier, err = emit.Previous(dir, t); err != nil {
+				// What the previous build gave AWS and must keep: from
+				// --earlier files when given, else from dir.
+				if len(earlier) > 0 {
+					if opts.Earlier, err = emit.ReadEarlier(earlier, t); err != nil {
+						return &exitError{Code: ExitUsage, Err: err}
+					}
+				} else if opts.Earlier, err = emit.Previous(dir, t); err != nil {
 					return outputError(err)
 				}
 				done := make(chan struct{})
@@ -142,6 +151,7 @@ func newBuildCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "output directory")
 	cmd.Flags().StringVar(&opts.Format, "format", "", "output format where a target has several: yaml (default) or json for cloudformation")
 	cmd.Flags().BoolVar(&opts.Split, "split", false, "cloudformation: spread a policy too big for one stack over several, with a README giving the deploy order")
+	cmd.Flags().StringArrayVar(&earlier, "earlier", nil, "cloudformation: read what to keep (group descriptions, logical IDs) from these templates of an earlier build, not from -o DIR (repeatable)")
 	cmd.Flags().BoolVar(&opts.SourceLines, "source-lines", false, "tag each rule with the file:line of its flow (line numbers change whenever lines are added above)")
 	return cmd
 }

@@ -284,6 +284,21 @@ func TestBuildCloudFormation(t *testing.T) {
 	if r := run(t, "", "build", edited, "-t", "cloudformation", "-o", t.TempDir()); r.code != 0 || strings.Contains(r.stderr, "DescriptionKept") {
 		t.Errorf("into a new directory nothing is kept: exit %d: %s", r.code, r.stderr)
 	}
+	// Into a new directory, with the deployed template named: kept.
+	fresh := t.TempDir()
+	r = run(t, "", "build", edited, "-t", "cloudformation", "-o", fresh, "--earlier", filepath.Join(out, "template.json"))
+	tpl, _ := os.ReadFile(filepath.Join(fresh, "template.yaml"))
+	if r.code != 0 || !strings.Contains(r.stderr, "[DescriptionKept]") || !strings.Contains(string(tpl), "GroupDescription: DB\n") {
+		t.Errorf("--earlier: exit %d: %s\n%s", r.code, r.stderr, tpl)
+	}
+	for _, args := range [][]string{
+		{"-t", "cloudformation", "--earlier", filepath.Join(out, "missing.yaml")},
+		{"-t", "terraform", "--earlier", filepath.Join(out, "template.json")},
+	} {
+		if r := run(t, "", append([]string{"build", edited, "-o", t.TempDir()}, args...)...); r.code != 2 || !strings.Contains(r.stderr, "earlier") {
+			t.Errorf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+	}
 	// Options a target cannot honour are bad usage, refused before building.
 	if r := run(t, "", "build", src, "-t", "cloudformation", "--format", "toml", "-o", out); r.code != 2 || !strings.Contains(r.stderr, "yaml or json") {
 		t.Errorf("bad format: exit %d: %s", r.code, r.stderr)

@@ -278,10 +278,7 @@ func groupOutput(g *model.Group, n names) *object {
 // ruleResource builds one rule. groupID gives the value that stands for a
 // group's id: !GetAtt in one template, an import across stacks.
 func ruleResource(r *model.Rule, n names, groupID func(*model.Group) any, inputID func(*model.External) any, opts emit.Options) *object {
-	kind, peerGroup, peerPL := "AWS::EC2::SecurityGroupIngress", "SourceSecurityGroupId", "SourcePrefixListId"
-	if r.Direction == model.Egress {
-		kind, peerGroup, peerPL = "AWS::EC2::SecurityGroupEgress", "DestinationSecurityGroupId", "DestinationPrefixListId"
-	}
+	kind, peerGroup, peerPL := ruleTerms(r.Direction)
 	props := objN(6).set("GroupId", groupID(r.Group)).set("IpProtocol", string(r.Port.Protocol))
 	if r.Port.HasPorts() {
 		props.set("FromPort", r.Port.From).set("ToPort", r.Port.To)
@@ -314,6 +311,15 @@ func ruleResource(r *model.Rule, n names, groupID func(*model.Group) any, inputI
 		metadata.set("cfn-lint", obj().set("config", obj().set("ignore_checks", checks)))
 	}
 	return objN(3).set("Type", kind).set("Metadata", metadata).set("Properties", props)
+}
+
+// ruleTerms are the resource type of a rule in direction d and the
+// properties that name a peer group or prefix list.
+func ruleTerms(d model.Direction) (kind, peerGroup, peerPL string) {
+	if d == model.Egress {
+		return "AWS::EC2::SecurityGroupEgress", "DestinationSecurityGroupId", "DestinationPrefixListId"
+	}
+	return "AWS::EC2::SecurityGroupIngress", "SourceSecurityGroupId", "SourcePrefixListId"
 }
 
 // lintFalsePositives names the cfn-lint (1.51) rules that misjudge a

@@ -95,10 +95,7 @@ func typeOf(res *yaml.Node) string {
 // is written in (ruleResource): type, group, protocol, ports and peer. A
 // reference to a group is its role name; to an input, the parameter.
 func ruleKey(r *model.Rule, n names) string {
-	kind, peerGroup, peerPL := "AWS::EC2::SecurityGroupIngress", "SourceSecurityGroupId", "SourcePrefixListId"
-	if r.Direction == model.Egress {
-		kind, peerGroup, peerPL = "AWS::EC2::SecurityGroupEgress", "DestinationSecurityGroupId", "DestinationPrefixListId"
-	}
+	kind, peerGroup, peerPL := ruleTerms(r.Direction)
 	ports := ""
 	if r.Port.HasPorts() {
 		ports = fmt.Sprintf("%d:%d", r.Port.From, r.Port.To)

@@ -43,6 +43,10 @@ type Target struct {
 	// directory before, what its next build there must keep (see
 	// Options.Earlier); nil for a target that keeps nothing.
 	Earlier func(previous []File) Earlier
+	// EarlierReads reports whether Earlier reads the file name, so that
+	// files it passes over (the rule stacks of a big split output) are not
+	// read from disk at all; nil reads every file.
+	EarlierReads func(name string) bool
 }
 
 // Style is how a target names resources.

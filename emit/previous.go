@@ -43,7 +43,9 @@ func Previous(dir string, t *Target) (Earlier, error) {
 	}
 	names := make([]string, 0, len(owned))
 	for name := range owned {
-		names = append(names, name)
+		if t.EarlierReads == nil || t.EarlierReads(name) {
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names) // the same files in the same order: a deterministic result
 	var files []File

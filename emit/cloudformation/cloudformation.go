@@ -36,6 +36,8 @@ var Target = &emit.Target{
 	Splits:    true,
 	Owns:      owns,
 	Earlier:   earlier,
+	// The rule stacks of a split output are never read back.
+	EarlierReads: earlierReads,
 }
 
 // ownedName matches the files the target writes: one template, or the

@@ -28,10 +28,7 @@ const DescriptionTag = awsform.DescriptionTag
 func earlier(previous []emit.File) emit.Earlier {
 	out := emit.Earlier{Descriptions: map[string]string{}, Addresses: map[string]string{}}
 	for _, f := range previous {
-		// Groups are in the one template or the group stacks; rule stacks
-		// and the IMPORT template (adopted groups keep their own) are not read.
-		if !strings.HasSuffix(f.Path, ".yaml") && !strings.HasSuffix(f.Path, ".json") ||
-			strings.HasPrefix(f.Path, ImportTemplate+".") || strings.HasPrefix(f.Path, "rules-") {
+		if !earlierReads(f.Path) {
 			continue
 		}
 		var doc yaml.Node
@@ -79,6 +76,14 @@ func earlier(previous []emit.File) emit.Earlier {
 		}
 	}
 	return out
+}
+
+// earlierReads reports whether earlier reads the file name: groups are in
+// the one template or the group stacks; rule stacks, the IMPORT template
+// (adopted groups keep their own) and everything else are passed over.
+func earlierReads(name string) bool {
+	return (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".json")) &&
+		(strings.HasPrefix(name, "template.") || strings.HasPrefix(name, "groups-"))
 }
 
 // logicalID is the form of a logical ID CloudFormation takes.

@@ -292,3 +292,18 @@ func TestLogicalIDsKept(t *testing.T) {
 		t.Errorf("Resources says %v, the template holds %v", addrs, got)
 	}
 }
+
+// TestEarlierReads: reading an earlier output reads the templates that
+// hold groups and nothing else, so that a split output's hundreds of rule
+// stacks cost nothing at the next build.
+func TestEarlierReads(t *testing.T) {
+	for name, want := range map[string]bool{
+		"template.yaml": true, "template.json": true, "groups-1.yaml": true, "groups-12.json": true,
+		"rules-1.yaml": false, "rules-3.json": false, "template-import.yaml": false,
+		"README.md": false, "resources-to-import.json": false,
+	} {
+		if got := cloudformation.Target.EarlierReads(name); got != want {
+			t.Errorf("%s: reads %v, want %v", name, got, want)
+		}
+	}
+}

@@ -240,7 +240,8 @@ func deployReadme(p *model.Program, templates []*template, ext string) []byte {
 		"never leave a rule missing. A group is never replaced: when its description changes,\n" +
 		"it keeps the AWS description it has (AWS can change it only by replacing the group,\n" +
 		"which would change the id rule stacks import) and carries the new one in its\n" +
-		"`Description` tag, as long as the build writes into the directory of the previous one.\n" +
+		"`Description` tag, as long as the build writes into the directory of the previous one\n" +
+		"(or is given the deployed group stacks' templates with `--earlier`).\n" +
 		"Three cases take care, and `sgc diff --split` names each:\n\n" +
 		"- When the policy outgrows its stacks, one more is added and some rules move into it.\n" +
 		"  AWS refuses a rule that exists twice, so update the stacks that lose rules before the\n" +

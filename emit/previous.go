@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 )
@@ -59,6 +58,22 @@ func Previous(dir string, t *Target) (Earlier, error) {
 	return t.Earlier(files), nil
 }
 
+// EarlierError is a problem with the earlier output a user named: bad
+// usage, found before anything is built.
+type EarlierError struct {
+	Path string // the file, or "" when naming any is the problem
+	Err  error
+}
+
+func (e *EarlierError) Error() string {
+	if e.Path == "" {
+		return "--earlier: " + e.Err.Error()
+	}
+	return fmt.Sprintf("--earlier %s: %v", e.Path, e.Err)
+}
+
+func (e *EarlierError) Unwrap() error { return e.Err }
+
 func readBounded(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -92,32 +107,29 @@ func DescribedAfter(p *model.Program, opts Options) map[string]string {
 	return out
 }
 
-// ReadEarlier reads what a build of target t must keep from files named by
-// the user instead of from the output directory: an earlier build's
-// templates kept elsewhere, or the template CloudFormation has deployed
-// (aws cloudformation get-template), for a pipeline that builds into a
-// new directory each time. They are only read, never written, so they
-// need not carry the generated notice; what they say is held to the same
-// checks as an earlier output. A missing or oversized file is an error.
-func ReadEarlier(paths []string, t *Target) (Earlier, error) {
-	if len(paths) == 0 {
-		return Earlier{}, nil
+// ReadEarlier reads what a build of target t into dir must keep: from the
+// files named, when there are any, else from dir (Previous). Named files
+// are an earlier build's templates kept elsewhere, or the template
+// CloudFormation has deployed (aws cloudformation get-template), for a
+// pipeline that builds into a new directory each time. They are only
+// read, never written, so they need not carry the generated notice; what
+// they say is held to the same checks as an earlier output. A named file
+// that cannot be read, or naming files for a target that keeps nothing,
+// is an EarlierError.
+func ReadEarlier(dir string, named []string, t *Target) (Earlier, error) {
+	if len(named) == 0 {
+		return Previous(dir, t)
 	}
 	if t.Earlier == nil {
-		return Earlier{}, fmt.Errorf("--earlier: the %s target keeps nothing of an earlier build", t.Name)
+		return Earlier{}, &EarlierError{Err: fmt.Errorf("the %s target keeps nothing of an earlier build", t.Name)}
 	}
-	files := make([]File, 0, len(paths))
-	for _, p := range paths {
+	files := make([]File, 0, len(named))
+	for _, p := range named {
 		data, err := readBounded(p)
 		if err != nil {
-			return Earlier{}, fmt.Errorf("reading the earlier output %s: %w", p, err)
+			return Earlier{}, &EarlierError{Path: p, Err: err}
 		}
-		// Each is read as a whole template, whatever its name.
-		ext := "yaml"
-		if strings.HasSuffix(p, ".json") {
-			ext = "json"
-		}
-		files = append(files, File{Path: "template." + ext, Data: data})
+		files = append(files, File{Path: filepath.Base(p), Data: data})
 	}
 	return t.Earlier(files), nil
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
@@ -186,6 +187,16 @@ func nameAll(p *model.Program) names {
 	return n
 }
 
+// namesFor names p's entities as a build with opts does: one template
+// keeps the logical IDs an earlier build gave (keepAddresses).
+func namesFor(p *model.Program, opts emit.Options) names {
+	n := nameAll(p)
+	if !opts.Split {
+		n.keepAddresses(p, opts.Earlier.Addresses)
+	}
+	return n
+}
+
 // description returns the template description: the generated-file notice,
 // which JSON templates can carry nowhere else.
 func description(p *model.Program, what string) string {
@@ -247,7 +258,7 @@ func groupResource(g *model.Group, opts emit.Options) *object {
 	desc, tags := g.Description, []any{obj().set("Key", "Name").set("Value", g.Name)}
 	if kept, ok := keptDescription(g, opts); ok {
 		desc = kept
-		tags = append(tags, obj().set("Key", DescriptionTag).set("Value", literal(g.Description)))
+		tags = append(tags, obj().set("Key", awsform.DescriptionTag).set("Value", literal(g.Description)))
 	}
 	return obj().set("Type", "AWS::EC2::SecurityGroup").set("Properties", props.
 		set("GroupDescription", literal(desc)).
@@ -262,7 +273,7 @@ func keptNotes(p *model.Program, opts emit.Options) diag.List {
 	var diags diag.List
 	for _, g := range p.Groups {
 		if kept, ok := keptDescription(g, opts); ok {
-			diags.Infof(g.Range, DescriptionKept, "group %s keeps its AWS description %q; the new one goes into its %s tag", g.Name, kept, DescriptionTag).
+			diags.Infof(g.Range, DescriptionKept, "group %s keeps its AWS description %q; the new one goes into its %s tag", g.Name, kept, awsform.DescriptionTag).
 				WithDetail("AWS cannot change a group's description, only replace the group, and CloudFormation cannot replace a group in use: it deletes the old group's rules before your instances leave it, and refuses while another stack imports the group's id. The description comes from the previous build in the output directory.").
 				WithSuggestion("To have AWS show the new text, add the group under a new role name, move its flows and instances to it, and remove the old one in a later change.")
 		}
@@ -371,10 +382,7 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 	// No ExactNames warning: a CloudFormation group is never replaced (it
 	// keeps its description), so an exact name never stands in the way.
 	diags = append(diags, keptNotes(p, opts)...)
-	n := nameAll(p)
-	if !opts.Split {
-		n.keepAddresses(p, opts.Earlier.Addresses)
-	}
+	n := namesFor(p, opts)
 	header := emit.Header(p)
 	// render may run for several templates at once: each takes a scalar
 	// cache from the pool, so no cache is shared while in use.
@@ -495,10 +503,7 @@ func InputNames(p *model.Program) map[*model.External]string {
 // changes, and a rule when anything but its description does, including
 // the id of its group or of the group it references.
 func Resources(p *model.Program, opts emit.Options) []emit.Resource {
-	n := nameAll(p)
-	if !opts.Split {
-		n.keepAddresses(p, opts.Earlier.Addresses)
-	}
+	n := namesFor(p, opts)
 	stack := func(string) string { return "" }
 	if opts.Split {
 		in := map[string]string{}

@@ -13,24 +13,17 @@ import (
 	"github.com/sgc-dev/sgc/internal/awsform"
 )
 
-// DescriptionTag is the tag that carries a group's description from the
-// policy when the group keeps an older AWS description (emit.Earlier).
-const DescriptionTag = awsform.DescriptionTag
-
 // earlier reads what the templates an earlier build wrote gave AWS: the
-// GroupDescription of every group, by its Name tag (the role name), from
-// the one template or the group stacks; and from the one template, the
-// logical ID of every group (by role) and rule (by ruleKey), which the
-// next build keeps where its own naming would differ (keepAddresses).
-// Templates are YAML or JSON, which YAML reads too. Only what AWS and
-// CloudFormation accept is taken: a file edited by hand cannot make the
-// build write what the compiler refuses.
+// GroupDescription of every group, by its Name tag (the role name), and
+// the logical ID of every group (by role) and of every rule that names
+// its group by !GetAtt (by ruleKey: a rule stack's imports name none),
+// which a build of one template keeps where its own naming would differ
+// (keepAddresses). Templates are YAML or JSON, which YAML reads too. Only
+// what AWS and CloudFormation accept is taken: a file edited by hand
+// cannot make the build write what the compiler refuses.
 func earlier(previous []emit.File) emit.Earlier {
 	out := emit.Earlier{Descriptions: map[string]string{}, Addresses: map[string]string{}}
 	for _, f := range previous {
-		if !earlierReads(f.Path) {
-			continue
-		}
 		var doc yaml.Node
 		if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
 			continue
@@ -55,9 +48,6 @@ func earlier(previous []emit.File) emit.Earlier {
 			if desc, ok := text(field(props, "GroupDescription")); ok && validDescription(desc) {
 				out.Descriptions[role] = desc
 			}
-		}
-		if !strings.HasPrefix(f.Path, "template.") {
-			continue // split stacks of an earlier sgc were laid out by position: nothing to keep
 		}
 		for i, res := range mappingValues(resources) {
 			id := resources.Content[2*i].Value

@@ -98,13 +98,8 @@ func newBuildCmd(e *env) *cobra.Command {
 			if !p.Diags.HasErrors() {
 				opts.Adopt = p.Adopt                  // groups and rules taken over, from *.adopt.hcl
 				opts.GroupNames = p.Config.GroupNames // sgc.hcl's build { group_names }
-				// What the previous build gave AWS and must keep: from
-				// --earlier files when given, else from dir.
-				if len(earlier) > 0 {
-					if opts.Earlier, err = emit.ReadEarlier(earlier, t); err != nil {
-						return &exitError{Code: ExitUsage, Err: err}
-					}
-				} else if opts.Earlier, err = emit.Previous(dir, t); err != nil {
+				// What the previous build gave AWS and must keep.
+				if opts.Earlier, err = emit.ReadEarlier(dir, earlier, t); err != nil {
 					return outputError(err)
 				}
 				done := make(chan struct{})
@@ -158,13 +153,14 @@ func newBuildCmd(e *env) *cobra.Command {
 
 // outputError is the exit for a failure to read or write the output
 // directory: one that is not sgc's to write (a foreign file, another
-// build's lock) is bad usage.
+// build's lock) or an --earlier file that cannot be read is bad usage.
 func outputError(err error) error {
 	var (
 		fe *emit.ForeignFileError
 		le *emit.LockedError
+		ee *emit.EarlierError
 	)
-	if errors.As(err, &fe) || errors.As(err, &le) {
+	if errors.As(err, &fe) || errors.As(err, &le) || errors.As(err, &ee) {
 		return &exitError{Code: ExitUsage, Err: err}
 	}
 	return err

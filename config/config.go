@@ -34,6 +34,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/hclfile"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
@@ -91,24 +92,14 @@ const (
 func Parse(filename string, src []byte) (Config, diag.List) {
 	cfg := Default()
 	var diags diag.List
-	start := source.Range{Start: source.Pos{Filename: filename, Line: 1, Column: 1}}
-	if len(src) > MaxSize {
-		diags.Errorf(start, InvalidConfig, "%s is %d bytes; a settings file may have at most %d", filename, len(src), MaxSize)
-		return cfg, diags
-	}
-	if at, ok := tooDeep(filename, src); ok {
-		diags.Errorf(source.Range{Start: at, End: at.Advance(1)}, InvalidConfig, "settings nested more than %d levels deep", MaxDepth).
-			WithDetail("sgc.hcl holds a lint block of flat settings; nothing in it nests this deep.")
-		return cfg, diags
-	}
-	f, hdiags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
-	diags = append(diags, convert(hdiags)...)
-	if hdiags.HasErrors() {
+	f, parseDiags := hclfile.Parse(filename, src, InvalidConfig, MaxSize, MaxDepth)
+	diags = append(diags, parseDiags...)
+	if f == nil {
 		return cfg, diags
 	}
 	var fs fileSchema
-	hdiags = gohcl.DecodeBody(f.Body, nil, &fs)
-	diags = append(diags, convert(hdiags)...)
+	hdiags := gohcl.DecodeBody(f.Body, nil, &fs)
+	diags = append(diags, hclfile.Diagnostics(hdiags, InvalidConfig)...)
 	if b := fs.Build; b != nil && b.GroupNames != nil {
 		switch v := *b.GroupNames; v {
 		case emit.NamePrefix, emit.NameExact:
@@ -127,7 +118,7 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 		// where a setting belongs (severity { ... } for severity = { ... })
 		// is an error too, never silently ignored.
 		attrs, rest := l.Remain.JustAttributes()
-		for _, d := range convert(rest) {
+		for _, d := range hclfile.Diagnostics(rest, InvalidConfig) {
 			for _, known := range knownSettings {
 				if strings.Contains(d.Summary, fmt.Sprintf("%q block", known)) {
 					d.Summary = fmt.Sprintf("%s is a setting, not a block", known)
@@ -137,7 +128,7 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 			diags = append(diags, d)
 		}
 		for name, a := range attrs {
-			d := diags.Errorf(toRange(a.NameRange), InvalidConfig, "unknown setting %q in lint", name)
+			d := diags.Errorf(hclfile.Range(a.NameRange), InvalidConfig, "unknown setting %q in lint", name)
 			if s := diag.Suggest(name, knownSettings); s != "" {
 				d.WithSuggestion("Did you mean %q?", s)
 			} else {
@@ -149,7 +140,7 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 		if attrs, _ := f.Body.(*hclsyntax.Body); attrs != nil {
 			for _, b := range attrs.Blocks {
 				if a, ok := b.Body.Attributes[name]; ok {
-					return toRange(a.Expr.Range())
+					return hclfile.Range(a.Expr.Range())
 				}
 			}
 		}
@@ -221,7 +212,7 @@ func buildAttr(f *hcl.File, name string) source.Range {
 	if body, _ := f.Body.(*hclsyntax.Body); body != nil {
 		for _, b := range body.Blocks {
 			if a, ok := b.Body.Attributes[name]; ok && b.Type == "build" {
-				return toRange(a.Expr.Range())
+				return hclfile.Range(a.Expr.Range())
 			}
 		}
 	}
@@ -260,75 +251,4 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q: at most %dd (100 years)", s, MaxDuration/(24*time.Hour))
 	}
 	return d, nil
-}
-
-// tooDeep finds where src nests brackets more than MaxDepth deep, skipping
-// strings and comments. It errs towards refusing: a settings file that
-// nests deeply has no legitimate reason to.
-func tooDeep(filename string, src []byte) (source.Pos, bool) {
-	depth, line, col := 0, 1, 1
-	inString, escaped, comment, block := false, false, false, false
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch {
-		case comment:
-			comment = c != '\n'
-		case block:
-			if c == '*' && i+1 < len(src) && src[i+1] == '/' {
-				block = false
-			}
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"' || c == '\n':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '#' || (c == '/' && i+1 < len(src) && src[i+1] == '/'):
-			comment = true
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			block = true
-		case c == '[' || c == '{' || c == '(':
-			depth++
-			if depth > MaxDepth {
-				return source.Pos{Filename: filename, Offset: i, Line: line, Column: col}, true
-			}
-		case c == ']' || c == '}' || c == ')':
-			depth--
-		}
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return source.Pos{}, false
-}
-
-func toRange(r hcl.Range) source.Range {
-	return source.Range{
-		Start: source.Pos{Filename: r.Filename, Offset: r.Start.Byte, Line: r.Start.Line, Column: r.Start.Column},
-		End:   source.Pos{Filename: r.Filename, Offset: r.End.Byte, Line: r.End.Line, Column: r.End.Column},
-	}
-}
-
-func convert(hd hcl.Diagnostics) diag.List {
-	var out diag.List
-	for _, d := range hd {
-		sev := diag.Error
-		if d.Severity == hcl.DiagWarning {
-			sev = diag.Warning
-		}
-		var r source.Range
-		if d.Subject != nil {
-			r = toRange(*d.Subject)
-		}
-		out = append(out, &diag.Diagnostic{Code: InvalidConfig, Severity: sev, Subject: r,
-			Summary: strings.ToLower(d.Summary[:1]) + d.Summary[1:], Detail: d.Detail})
-	}
-	return out
 }

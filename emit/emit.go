@@ -12,7 +12,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/sgc-dev/sgc/account/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -75,7 +74,7 @@ type Options struct {
 	Split bool
 	// Adopt ties groups and rules to live ones, which the output adopts
 	// (keeping their AWS names and descriptions) instead of creating.
-	Adopt *adopt.Mapping
+	Adopt *model.Adoption
 	// GroupNames is how groups are named in AWS: NamePrefix ("" too) or
 	// NameExact.
 	GroupNames string

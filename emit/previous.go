@@ -100,7 +100,7 @@ func DescribedAfter(p *model.Program, opts Options) map[string]string {
 		if d, ok := opts.Earlier.Descriptions[g.Name]; ok {
 			out[g.Name] = d
 		}
-		if a := opts.Adopt.GroupOf(g.Name); a != nil && a.Description != "" {
+		if a := opts.Adopt.Group(g.Name); a != nil && a.Description != "" {
 			out[g.Name] = a.Description
 		}
 	}

@@ -14,11 +14,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sgc-dev/sgc/account/adopt"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/config"
+	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/internal/parallel"
@@ -36,11 +36,11 @@ const Ext = ".intent"
 type Policy struct {
 	Sources source.Files
 	Files   []*ast.File
-	Program *model.Program // never nil; not to be emitted when Diags has errors
-	Diags   diag.List      // sorted
-	Config  config.Config  // from sgc.hcl, or the defaults
-	Adopt   *adopt.Mapping // from *.adopt.hcl beside the policy, or nil
-	Lint    lint.Result    // findings and waived findings; empty when there were errors
+	Program *model.Program  // never nil; not to be emitted when Diags has errors
+	Diags   diag.List       // sorted
+	Config  config.Config   // from sgc.hcl, or the defaults
+	Adopt   *model.Adoption // from *.adopt.hcl beside the policy, or nil
+	Lint    lint.Result     // findings and waived findings; empty when there were errors
 }
 
 // UsageError is a problem with the paths given rather than with the
@@ -173,9 +173,10 @@ func Read(paths []string, opts compiler.Options) (*Policy, error) {
 		for _, f := range files {
 			p.Sources.Add(f)
 		}
-		p.Adopt = m
 		p.Diags = append(p.Diags, d...)
-		p.Diags = append(p.Diags, adopt.Check(m, p.Program)...)
+		a, d := adopt.Resolve(m, p.Program)
+		p.Adopt = a
+		p.Diags = append(p.Diags, d...)
 	}
 	return p, nil
 }

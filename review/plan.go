@@ -109,7 +109,7 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 // replaces groups: CloudFormation keeps a group's description
 // (emit.Earlier), and a new name is a new logical ID.
 func replacementWarning(t *emit.Target, r emit.Resource, opts emit.Options) []string {
-	exact := opts.Exact() || opts.Adopt.GroupOf(r.Group.Name) != nil
+	exact := opts.Exact() || opts.Adopt.Group(r.Group.Name) != nil
 	if !exact || t.Name != "terraform" {
 		return nil
 	}

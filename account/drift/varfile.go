@@ -13,6 +13,8 @@ import (
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/awsform"
+	"github.com/sgc-dev/sgc/internal/hclfile"
+	"github.com/sgc-dev/sgc/internal/limits"
 )
 
 // ReadVarFile reads the ids given to the externals of p declared without
@@ -35,20 +37,21 @@ func ReadVarFile(name string, data []byte, p *model.Program) (map[string]string,
 		}
 		return byExternal(name, values, cloudformation.InputNames(p))
 	}
-	f, diags := hclsyntax.ParseConfig(data, name, hcl.InitialPos)
-	if diags.HasErrors() {
-		return nil, fmt.Errorf("%s: not a tfvars file: %v", name, diags)
+	// Literal values only: a tfvars file is data here, so its size and
+	// nesting are bounded and nothing in it is evaluated (a nested for
+	// expression would run for minutes).
+	f, diags := hclfile.Parse(name, data, "InvalidVarFile", limits.ConfigFile, limits.ConfigDepth)
+	if f == nil {
+		return nil, fmt.Errorf("not a tfvars file of literal values: %v", diags.Err())
 	}
-	attrs, diags := f.Body.JustAttributes()
-	if diags.HasErrors() {
-		return nil, fmt.Errorf("%s: %v", name, diags)
+	attrs, hd := f.Body.JustAttributes()
+	if hd.HasErrors() {
+		return nil, fmt.Errorf("%s: %v", name, hd)
 	}
 	for key, a := range attrs {
-		v, d := a.Expr.Value(nil)
-		if d.HasErrors() || !v.Type().Equals(ctyString) || v.IsNull() {
-			continue // not a literal string: not one of ours
+		if s, ok := literalString(a.Expr); ok {
+			values[key] = s
 		}
-		values[key] = v.AsString()
 	}
 	return byExternal(name, values, terraform.InputNames(p))
 }
@@ -68,4 +71,16 @@ func byExternal(file string, values map[string]string, names map[*model.External
 	return out, nil
 }
 
-var ctyString = cty.String
+// literalString returns the value of a quoted string without templates,
+// the only form of a group id in a tfvars file.
+func literalString(e hcl.Expression) (string, bool) {
+	t, ok := e.(*hclsyntax.TemplateExpr)
+	if !ok || len(t.Parts) != 1 {
+		return "", false
+	}
+	l, ok := t.Parts[0].(*hclsyntax.LiteralValueExpr)
+	if !ok || l.Val.IsNull() || !l.Val.Type().Equals(cty.String) {
+		return "", false
+	}
+	return l.Val.AsString(), true
+}

@@ -10,10 +10,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sgc-dev/sgc/account/adopt"
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/load"
@@ -252,14 +252,22 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		if draftDescription(g) != g.Description {
 			ag.Description = g.Description // kept, so that adopting never replaces the group
 		}
-		if awsform.GroupID.MatchString(g.GroupID) {
+		adoptable := awsform.GroupID.MatchString(g.GroupID)
+		if why := liveNaming(ag); why != "" {
+			// A name or description that is not AWS's own form (a forged
+			// or corrupt export) would reach a template verbatim; a group
+			// is adopted only with values AWS could have given it.
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: group %s (%s) is not adopted: %s", label, g.GroupID, name, why))
+			adoptable = false
+		}
+		if adoptable {
 			d.Adopt.Groups = append(d.Adopt.Groups, ag)
 		}
 		for _, r := range rules {
 			if live.IsPlaceholder(r) {
 				continue // the CloudFormation target's, not intent
 			}
-			if id := ruleIDs[r.Identity()]; id != "" {
+			if id := ruleIDs[r.Identity()]; id != "" && adoptable {
 				if peer := adoptPeer(r, managed); peer != "" {
 					from, to := r.Port.From, r.Port.To
 					if !r.Port.HasPorts() {
@@ -267,7 +275,10 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 					}
 					ar := adopt.Rule{ID: id, Group: name, Direction: r.Direction.String(),
 						Protocol: string(r.Port.Protocol), FromPort: from, ToPort: to, Peer: peer}
-					if clean(r.Description) != r.Description || r.Description == "" {
+					// The live description is for the note that says it
+					// changes; one AWS could not have given is left out.
+					if (clean(r.Description) != r.Description || r.Description == "") &&
+						awsform.Text(r.Description, "description", descriptionChars(r.PeerKind)) == "" {
 						desc := r.Description
 						ar.LiveDescription = &desc
 					}
@@ -438,4 +449,27 @@ func dedupePorts(s []model.Port) []model.Port {
 // earlier AWS description, or its AWS description), made valid.
 func draftDescription(g *live.Group) string {
 	return orDefault(clean(g.PolicyDescription()), "imported group "+g.GroupID)
+}
+
+// liveNaming says why the live name or description a mapping would keep
+// for ag is not one AWS accepts, or "".
+func liveNaming(ag adopt.Group) string {
+	if ag.LiveName != "" {
+		if why := awsform.GroupName(ag.LiveName); why != "" {
+			return why
+		}
+	}
+	if ag.Description != "" {
+		return awsform.Text(ag.Description, "description", awsform.DescriptionChar)
+	}
+	return ""
+}
+
+// descriptionChars is the alphabet AWS gives the description of a rule
+// whose peer is of kind ("cidr", "pl", "sg").
+func descriptionChars(kind string) func(rune) bool {
+	if kind == "cidr" {
+		return awsform.DescriptionChar
+	}
+	return awsform.ReferenceDescriptionChar
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
+	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
@@ -231,7 +232,13 @@ func TestKeptDescription(t *testing.T) {
 	if !bytes.Contains(drafts[0].Source, []byte(`group db "PostgreSQL databases"`)) {
 		t.Errorf("draft:\n%s", drafts[0].Source)
 	}
-	if a := drafts[0].Adopt.GroupOf("db"); a == nil || a.Description != "DB" {
+	var a *adopt.Group
+	for i := range drafts[0].Adopt.Groups {
+		if drafts[0].Adopt.Groups[i].Name == "db" {
+			a = &drafts[0].Adopt.Groups[i]
+		}
+	}
+	if a == nil || a.Description != "DB" {
 		t.Errorf("the mapping keeps %+v, want the AWS description DB", a)
 	}
 }

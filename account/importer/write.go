@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/sgc-dev/sgc/account/adopt"
+	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 )
 

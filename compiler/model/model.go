@@ -316,23 +316,8 @@ type Peer struct {
 }
 
 // Key identifies the peer as AWS does: two peers with equal keys are the
-// same rule target.
-func (p Peer) Key() string {
-	switch p.Kind {
-	case PeerCIDR:
-		return "cidr:" + p.CIDR.String()
-	case PeerPrefixList:
-		return "pl:" + p.PrefixList.ID
-	case PeerGroup:
-		return "group:" + p.Group.Name
-	case PeerExternal:
-		if p.External.ID != "" {
-			return "sg:" + p.External.ID
-		}
-		return "external:" + p.External.Name
-	}
-	return ""
-}
+// same rule target. It is ID().String().
+func (p Peer) Key() string { return p.ID().String() }
 
 // PeerID is a comparable form of a peer's Key, for use as a map key:
 // equal exactly when the keys are equal, and built without allocating.
@@ -341,6 +326,25 @@ type PeerID struct {
 	CIDR netip.Prefix
 	Name string // the prefix list's id, the group's name, the external's id or else its name
 	ByID bool   // an external named by its id
+}
+
+// String writes the peer's identity: cidr:BLOCK, pl:ID, group:NAME,
+// sg:ID, or external:NAME for an external without an id.
+func (id PeerID) String() string {
+	switch id.Kind {
+	case PeerCIDR:
+		return "cidr:" + id.CIDR.String()
+	case PeerPrefixList:
+		return "pl:" + id.Name
+	case PeerGroup:
+		return "group:" + id.Name
+	case PeerExternal:
+		if id.ByID {
+			return "sg:" + id.Name
+		}
+		return "external:" + id.Name
+	}
+	return ""
 }
 
 // ID returns the peer's PeerID.
@@ -388,11 +392,31 @@ type Rule struct {
 	Flow      *Flow // the flow the rule comes from; its purpose is the description
 }
 
-// Key identifies the rule as AWS does: AWS refuses two rules with the same
-// key, even when their descriptions differ.
-func (r *Rule) Key() string {
-	return fmt.Sprintf("%s|%s|%s|%d|%d|%s", r.Group.Name, r.Direction, r.Port.Protocol, r.Port.From, r.Port.To, r.Peer.Key())
+// RuleID is what AWS identifies a rule by: its group, direction,
+// protocol and range, and peer. AWS refuses two rules with the same
+// RuleID, even when their descriptions differ. It is comparable, for the
+// maps that match rules (adoption, drift, earlier templates).
+type RuleID struct {
+	Group     string // the group's name in the policy
+	Direction Direction
+	Port      Port
+	Peer      PeerID
 }
+
+// String writes the identity in one form, for files, tags and hashes:
+// GROUP|DIRECTION|PROTOCOL|FROM|TO|PEER. Addresses are derived from it,
+// so it never changes.
+func (id RuleID) String() string {
+	return fmt.Sprintf("%s|%s|%s|%d|%d|%s", id.Group, id.Direction, id.Port.Protocol, id.Port.From, id.Port.To, id.Peer)
+}
+
+// ID returns the rule's RuleID.
+func (r *Rule) ID() RuleID {
+	return RuleID{Group: r.Group.Name, Direction: r.Direction, Port: r.Port, Peer: r.Peer.ID()}
+}
+
+// Key is ID().String().
+func (r *Rule) Key() string { return r.ID().String() }
 
 // Inputs returns the externals declared without an id that some rule
 // refers to, in declaration order: the ids the generated code must be

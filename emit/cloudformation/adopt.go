@@ -3,7 +3,7 @@ package cloudformation
 import (
 	"encoding/json"
 
-	"github.com/sgc-dev/sgc/account/adopt"
+	"github.com/sgc-dev/sgc/compiler/model"
 )
 
 // Adopting existing groups and rules into a stack takes an IMPORT change
@@ -34,7 +34,7 @@ const (
 // adoptGroup makes the group resource id the live group a, when there is
 // one: its AWS name and description (changing either replaces a group),
 // and adopted.
-func (t *template) adoptGroup(id string, res *object, a *adopt.Group) *object {
+func (t *template) adoptGroup(id string, res *object, a *model.AdoptedGroup) *object {
 	if a == nil {
 		return res
 	}

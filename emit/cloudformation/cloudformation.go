@@ -248,7 +248,7 @@ func inputParam(e *model.External) *object {
 // its id).
 func groupResource(g *model.Group, opts emit.Options) *object {
 	props := obj()
-	a := opts.Adopt.GroupOf(g.Name)
+	a := opts.Adopt.Group(g.Name)
 	switch {
 	case a != nil && a.LiveName != "":
 		props.set("GroupName", a.LiveName)
@@ -446,7 +446,7 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	groupID := func(g *model.Group) any { return getAtt{n.group[g], "GroupId"} }
 	inputID := func(e *model.External) any { return ref{n.input[e]} }
 	for _, g := range p.Groups {
-		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g, opts), opts.Adopt.GroupOf(g.Name)))
+		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g, opts), opts.Adopt.Group(g.Name)))
 		for _, r := range rulesOf[g] {
 			t.resources.set(n.rule[r], t.adopt(n.rule[r], ruleResource(r, n, groupID, inputID, opts), opts.Adopt.RuleID(r)))
 		}

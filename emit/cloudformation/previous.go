@@ -243,7 +243,7 @@ func keptDescription(g *model.Group, opts emit.Options) (string, bool) {
 	if !ok || d == g.Description || !validDescription(d) {
 		return "", false
 	}
-	if a := opts.Adopt.GroupOf(g.Name); a != nil && a.Description != "" {
+	if a := opts.Adopt.Group(g.Name); a != nil && a.Description != "" {
 		return "", false
 	}
 	return d, true

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/sgc-dev/sgc/account/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/awsform"
@@ -158,7 +157,7 @@ const ImportsFile = "imports.tf.example"
 const ModuleName = "sg"
 
 // imports writes an import block for every adopted group and rule.
-func imports(header string, p *model.Program, n names, m *adopt.Mapping) []byte {
+func imports(header string, p *model.Program, n names, m *model.Adoption) []byte {
 	var b strings.Builder
 	b.WriteString(header)
 	fmt.Fprintf(&b, "#\n# Import blocks (Terraform >= 1.5) that adopt the existing security groups\n"+
@@ -166,7 +165,7 @@ func imports(header string, p *model.Program, n names, m *adopt.Mapping) []byte 
 		"# module that calls this module, as imports.tf, with the module's name\n"+
 		"# in place of %q if it differs; plan shows the imports, then apply.\n", ModuleName)
 	for _, g := range p.Groups {
-		if a := m.GroupOf(g.Name); a != nil {
+		if a := m.Group(g.Name); a != nil {
 			fmt.Fprintf(&b, "\nimport {\n  to = module.%s.aws_security_group.%s\n  id = %s\n}\n", ModuleName, n.group[g], string(str(a.ID)))
 		}
 	}
@@ -379,7 +378,7 @@ func groupAttrs(attrs, entries []attribute, g *model.Group, opts emit.Options) [
 // replace it.
 func groupNaming(g *model.Group, opts emit.Options) (name, desc string, exact bool) {
 	name, desc, exact = g.Name, g.Description, opts.Exact()
-	if a := opts.Adopt.GroupOf(g.Name); a != nil {
+	if a := opts.Adopt.Group(g.Name); a != nil {
 		exact = true
 		if a.LiveName != "" {
 			name = a.LiveName
@@ -435,7 +434,7 @@ func rule(attrs, entries []attribute, r *model.Rule, n names, refs map[*model.Gr
 	// its rules until then. With exact names the group itself cannot be
 	// created first, and create_before_destroy on a rule would force it
 	// onto the group.
-	if !opts.Exact() && opts.Adopt.GroupOf(r.Group.Name) == nil {
+	if !opts.Exact() && opts.Adopt.Group(r.Group.Name) == nil {
 		attrs = append(attrs, lifecycle)
 	}
 	return attrs

@@ -4,8 +4,10 @@
 package awsform
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // The forms of the ids sgc reads and writes: a prefix, then 8 or 17
@@ -14,6 +16,7 @@ const (
 	GroupIDSource      = `^sg-([0-9a-f]{8}|[0-9a-f]{17})$`
 	PrefixListIDSource = `^pl-([0-9a-f]{8}|[0-9a-f]{17})$`
 	VPCIDSource        = `^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`
+	RuleIDSource       = `^sgr-([0-9a-f]{8}|[0-9a-f]{17})$`
 )
 
 // The ids' forms, compiled.
@@ -21,6 +24,7 @@ var (
 	GroupID      = regexp.MustCompile(GroupIDSource)
 	PrefixListID = regexp.MustCompile(PrefixListIDSource)
 	VPCID        = regexp.MustCompile(VPCIDSource)
+	RuleID       = regexp.MustCompile(RuleIDSource)
 	AccountID    = regexp.MustCompile(`^[0-9]{12}$`)
 )
 
@@ -64,3 +68,40 @@ func FindDynamicReference(s string) int { return strings.Index(s, "{{resolve:") 
 // do safely, so the CloudFormation target keeps the old one (and drift
 // reads the tag).
 const DescriptionTag = "Description"
+
+// Text says why AWS would refuse s as a security group's name or
+// description, or the description of a rule (with ok the alphabet of the
+// field: DescriptionChar, or ReferenceDescriptionChar for a rule that
+// references a group or prefix list), or "" when it accepts it. A
+// CloudFormation dynamic reference is refused too: CloudFormation would
+// resolve it and publish the secret. what names the field in the reason.
+func Text(s, what string, ok func(rune) bool) string {
+	if len(s) > MaxDescription {
+		return fmt.Sprintf("the %s is %d bytes; AWS accepts at most %d", what, len(s), MaxDescription)
+	}
+	if !utf8.ValidString(s) {
+		return fmt.Sprintf("the %s is not UTF-8", what)
+	}
+	if FindDynamicReference(s) >= 0 {
+		return fmt.Sprintf("the %s holds a CloudFormation dynamic reference ({{resolve:), which CloudFormation would resolve and publish", what)
+	}
+	for _, r := range s {
+		if !ok(r) {
+			return fmt.Sprintf("the %s holds %q, which AWS does not accept there", what, r)
+		}
+	}
+	return ""
+}
+
+// GroupName says why AWS would refuse s as the name of a security group
+// in a VPC, or "" when it accepts it: the description's alphabet, at
+// least one character, not beginning "sg-".
+func GroupName(s string) string {
+	if s == "" {
+		return "the group name is empty"
+	}
+	if strings.HasPrefix(strings.ToLower(s), "sg-") {
+		return fmt.Sprintf("the group name %q begins with sg-, which AWS reserves for ids", s)
+	}
+	return Text(s, "group name", DescriptionChar)
+}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sgc-dev/sgc/account/adopt"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/lang/diag"

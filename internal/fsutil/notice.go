@@ -40,7 +40,9 @@ func IsGenerated(data []byte) bool {
 
 // Head returns the first bytes of the regular file at path, enough for
 // IsGenerated and for a draft's header. ok is false for anything but a
-// regular file (a directory, a symlink, a device): those are never sgc's.
+// regular file (a directory, a symlink, a FIFO, a device): those are never
+// sgc's. The file is opened without waiting and examined after the open,
+// so a FIFO swapped in after the look can neither block nor be read.
 func Head(path string) (head []byte, ok bool, err error) {
 	info, err := os.Lstat(path)
 	if err != nil {
@@ -49,11 +51,14 @@ func Head(path string) (head []byte, ok bool, err error) {
 	if !info.Mode().IsRegular() {
 		return nil, false, nil
 	}
-	f, err := os.Open(path)
+	f, err := openNoWait(path)
 	if err != nil {
 		return nil, false, err
 	}
 	defer f.Close()
+	if opened, err := f.Stat(); err != nil || !opened.Mode().IsRegular() || !os.SameFile(info, opened) {
+		return nil, false, err
+	}
 	head = make([]byte, noticeWindow)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {

@@ -9,9 +9,21 @@ import (
 // ReadRegular reads the regular file at path, at most max bytes. Anything
 // else (a FIFO that would block forever, a device such as /dev/zero that
 // never ends, a directory) and anything larger is refused with an error
-// saying so, before it is read.
+// saying so, before it is read. It is the one way sgc reads a file it did
+// not just write: intent files, settings, mappings, exports, var files,
+// earlier outputs, its own manifest and journal.
+//
+// The file is opened first and then examined (never the other way round,
+// where a file swapped for a FIFO between the look and the open would
+// block the open), and opened without waiting, so that a FIFO with no
+// writer is refused rather than waited on.
 func ReadRegular(path string, max int64) ([]byte, error) {
-	info, err := os.Stat(path)
+	f, err := openNoWait(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
@@ -21,11 +33,6 @@ func ReadRegular(path string, max int64) ([]byte, error) {
 	if info.Size() > max {
 		return nil, fmt.Errorf("%s is %s; sgc reads at most %s", path, size(info.Size()), size(max))
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	return ReadLimited(f, path, max)
 }
 

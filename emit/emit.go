@@ -34,10 +34,6 @@ type Target struct {
 	Formats []string
 	// Splits reports whether the target takes --split.
 	Splits bool
-	// Owns reports whether name is a file this target can produce. In an
-	// output directory without a manifest (one built by an sgc that kept
-	// none) only such files, at the top level, are ever replaced or removed.
-	Owns func(name string) bool
 	// Earlier reads, from the files the target wrote into an output
 	// directory before, what its next build there must keep (see
 	// Options.Earlier); nil for a target that keeps nothing.

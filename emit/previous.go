@@ -2,12 +2,12 @@ package emit
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/fsutil"
 )
 
 // maxPreviousFile bounds what is read of one earlier output file: a
@@ -36,22 +36,25 @@ func Previous(dir string, t *Target) (Earlier, error) {
 	if err := recoverDir(dir); err != nil {
 		return Earlier{}, err
 	}
-	owned, _, err := ownedFiles(dir, t)
+	own, err := readOwner(dir, t.Name)
 	if err != nil {
 		return Earlier{}, err
 	}
-	names := make([]string, 0, len(owned))
-	for name := range owned {
-		if t.EarlierReads == nil || t.EarlierReads(name) {
+	var names []string
+	for _, name := range own.m.Files {
+		if plainName(name) && (t.EarlierReads == nil || t.EarlierReads(name)) {
 			names = append(names, name)
 		}
 	}
 	sort.Strings(names) // the same files in the same order: a deterministic result
 	var files []File
 	for _, name := range names {
+		if why, err := own.claim(dir, name); err != nil || why != "" {
+			continue // gone, replaced or edited by hand: not ours to go by
+		}
 		data, err := readBounded(filepath.Join(dir, name))
 		if err != nil || !IsGenerated(data) {
-			continue // gone, unreadable, too big or edited by hand: not ours to go by
+			continue // unreadable or too big: not ours to go by
 		}
 		files = append(files, File{Path: name, Data: data})
 	}
@@ -75,14 +78,9 @@ func (e *EarlierError) Error() string {
 func (e *EarlierError) Unwrap() error { return e.Err }
 
 func readBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPreviousFile+1))
-	if err == nil && len(data) > maxPreviousFile {
-		err = fmt.Errorf("over %d MB: not a template", maxPreviousFile>>20)
+	data, err := fsutil.ReadRegular(path, maxPreviousFile)
+	if err == nil && len(data) == 0 {
+		err = fmt.Errorf("is empty")
 	}
 	return data, err
 }
@@ -129,7 +127,13 @@ func ReadEarlier(dir string, named []string, t *Target) (Earlier, error) {
 		if err != nil {
 			return Earlier{}, &EarlierError{Path: p, Err: err}
 		}
-		files = append(files, File{Path: filepath.Base(p), Data: data})
+		f := File{Path: filepath.Base(p), Data: data}
+		if e := t.Earlier([]File{f}); len(e.Descriptions) == 0 {
+			// A .tf file, a rule stack, a file of something else: keeping
+			// nothing from it is the very replacement --earlier prevents.
+			return Earlier{}, &EarlierError{Path: p, Err: fmt.Errorf("holds no security group of a %s template; name the template that holds the groups (the one deployed, or the groups stacks of a split output)", t.Name)}
+		}
+		files = append(files, f)
 	}
 	return t.Earlier(files), nil
 }

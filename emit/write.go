@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -60,7 +61,20 @@ const (
 type manifest struct {
 	Target string   `json:"target"`
 	Files  []string `json:"files"`
+	// Sums are the SHA-256 of each file as written: a file whose content
+	// no longer matches (a report written over it, an edit) is not the
+	// build's any more. Manifests of sgc before sums have none; their
+	// files are the build's while they carry the generated notice.
+	Sums map[string]string `json:"sums,omitempty"`
 }
+
+// Bounds on sgc's own state files, which anyone who can write the output
+// directory can replace: a split output of 50,000 flows has a few
+// hundred files.
+const (
+	maxStateFile     = 16 << 20 // bytes of a manifest or journal
+	maxManifestFiles = 100000
+)
 
 // journal is a write between its commit point and its end: the staged
 // files still to move into place, the files to remove, and the manifest
@@ -69,7 +83,7 @@ type manifest struct {
 type journal struct {
 	Stage    string   `json:"stage"`
 	Remove   []string `json:"remove"`
-	Manifest manifest `json:"manifest"`
+	Manifest manifest `json:"manifest"` // with the sums of the staged files
 }
 
 func manifestName(target string) string { return target + ".json" }
@@ -77,12 +91,11 @@ func manifestName(target string) string { return target + ".json" }
 // WriteDir puts the files t generated into dir, following the ownership
 // rule of output directories:
 //
-//   - sgc replaces or removes only files that t wrote into dir before: the
-//     ones its manifest (dir/.sgc/<target>.json) lists, or, in a directory
-//     built before manifests existed, top-level files whose names t can
-//     produce (t.Owns). Either way the file must still carry the generated
-//     notice: a file without it is never touched, and the write is refused
-//     (ForeignFileError) before anything changes.
+//   - sgc replaces or removes only files that t wrote into dir before and
+//     that are still what it wrote: its manifest (dir/.sgc/<target>.json)
+//     lists them with their sums (owner.claim). Anything else in the way
+//     is refused (ForeignFileError) before anything changes; in a directory
+//     without a manifest, nothing is a build's.
 //   - Only the top level of dir is written; subdirectories, other targets'
 //     files and everything else (a README, .terraform/, state) stay.
 //   - Files are staged inside dir (so a rename into place works on a mount
@@ -108,14 +121,30 @@ func WriteDir(dir string, t *Target, files []File) (err error) {
 		return statErr
 	}
 	created := statErr != nil
-	if err := os.MkdirAll(filepath.Join(dir, StateDir), 0o755); err != nil {
+	state := filepath.Join(dir, StateDir)
+	if _, err := os.Lstat(state); err != nil && !created {
+		// Never built into (a repository): nothing here is a build's, so
+		// a file in the way is refused before sgc leaves anything of its
+		// own, not even a lock. (The check is made again under the lock.)
+		none := owner{target: t.Name}
+		for _, f := range files {
+			if _, err := os.Lstat(filepath.Join(dir, f.Path)); err == nil {
+				why, err := none.claim(dir, f.Path)
+				if err != nil {
+					return err
+				}
+				return &ForeignFileError{Path: filepath.Join(dir, f.Path), Reason: why}
+			}
+		}
+	}
+	if err := os.MkdirAll(state, 0o755); err != nil {
 		return err
 	}
 	if created {
 		// A failed first build leaves no empty directory behind.
 		defer func() {
 			if err != nil {
-				os.RemoveAll(filepath.Join(dir, StateDir))
+				os.RemoveAll(state)
 				os.Remove(dir)
 			}
 		}()
@@ -130,47 +159,38 @@ func WriteDir(dir string, t *Target, files []File) (err error) {
 	}
 
 	// Check before writing anything, so that a refusal changes nothing.
-	owned, listed, err := ownedFiles(dir, t)
+	own, err := readOwner(dir, t.Name)
 	if err != nil {
 		return err
 	}
 	want := map[string]bool{}
+	perms := map[string]os.FileInfo{}
 	for _, f := range files {
 		want[f.Path] = true
 		path := filepath.Join(dir, f.Path)
-		if _, err := os.Lstat(path); err != nil {
+		info, err := os.Lstat(path)
+		if err != nil {
 			continue
 		}
-		if why := claim(dir, t, owned, listed, f.Path); why != "" {
+		if why, err := own.claim(dir, f.Path); err != nil {
+			return err
+		} else if why != "" {
 			return &ForeignFileError{Path: path, Reason: why}
 		}
-		if f.NoNotice {
-			// No notice to go by: only the manifest says it is ours.
-			if !listed || !owned[f.Path] {
-				return &ForeignFileError{Path: path, Reason: "is not listed in this target's manifest"}
-			}
-			continue
-		}
-		gen, err := generatedFile(path)
-		if err != nil {
-			return err
-		}
-		if !gen {
-			return &ForeignFileError{Path: path}
-		}
+		perms[f.Path] = info
 	}
 	var remove []string
-	for name := range owned {
-		if want[name] {
+	for _, name := range own.m.Files {
+		if want[name] || !plainName(name) {
 			continue
 		}
-		if gen, err := generatedFile(filepath.Join(dir, name)); err == nil && gen {
+		if why, err := own.claim(dir, name); err == nil && why == "" {
 			remove = append(remove, name)
 		}
 	}
 	sort.Strings(remove)
 
-	stage, err := os.MkdirTemp(filepath.Join(dir, StateDir), stagePrefix)
+	stage, err := os.MkdirTemp(state, stagePrefix)
 	if err != nil {
 		return err
 	}
@@ -180,19 +200,20 @@ func WriteDir(dir string, t *Target, files []File) (err error) {
 			os.RemoveAll(stage)
 		}
 	}()
-	if err := stageFiles(stage, files); err != nil {
+	if err := stageFiles(stage, files, perms); err != nil {
 		return err
 	}
-	m := manifest{Target: t.Name}
+	m := manifest{Target: t.Name, Sums: map[string]string{}}
 	for _, f := range files {
 		m.Files = append(m.Files, f.Path)
+		m.Sums[f.Path] = fsutil.SumOf(f.Data)
 	}
 	sort.Strings(m.Files)
 	j, err := json.MarshalIndent(journal{Stage: filepath.Base(stage), Remove: remove, Manifest: m}, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := fsutil.WriteFileAtomic(filepath.Join(dir, StateDir, journalName), append(j, '\n'), 0o644); err != nil {
+	if err := fsutil.WriteFileAtomic(filepath.Join(state, journalName), append(j, '\n'), 0o644); err != nil {
 		return err
 	}
 	committed = true // from here on, the next run finishes what this one started
@@ -205,74 +226,90 @@ func plainName(name string) bool {
 	return name != "" && !strings.ContainsAny(name, `/\`) && !strings.HasPrefix(name, ".") && filepath.Base(name) == name
 }
 
-// ownedFiles returns the top-level files of dir that t may replace or
-// remove: those of its manifest (listed), or without one, those whose
-// names t can produce.
-func ownedFiles(dir string, t *Target) (owned map[string]bool, listed bool, err error) {
-	owned = map[string]bool{}
-	m, ok, err := readManifest(dir, t.Name)
-	if err != nil {
-		return nil, false, err
-	}
-	if ok {
-		for _, f := range m.Files {
-			if plainName(f) {
-				owned[f] = true
-			}
-		}
-		return owned, true, nil
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, false, err
-	}
-	for _, e := range entries {
-		if e.Type().IsRegular() && t.Owns != nil && t.Owns(e.Name()) {
-			owned[e.Name()] = true
-		}
-	}
-	return owned, false, nil
+// owner is what one target's manifest in an output directory says the
+// target wrote there.
+type owner struct {
+	target string
+	m      manifest
+	listed bool // the manifest exists
 }
 
-// claim says why the existing file name in dir is not t's to replace, or
-// "" when it is; listed says whether owned comes from t's manifest.
-func claim(dir string, t *Target, owned map[string]bool, listed bool, name string) string {
-	if owned[name] {
-		return ""
+func readOwner(dir, target string) (owner, error) {
+	m, ok, err := readManifest(dir, target)
+	return owner{target: target, m: m, listed: ok}, err
+}
+
+// claim says why the existing file name in dir is not the target's to
+// replace or remove, or "" when it is. It is the target's only when its
+// manifest lists it and it is still what the build wrote: its sum
+// matches, or for a manifest without sums, it carries the notice (a file
+// the manifest cannot describe, NoNotice, then by the listing alone).
+// Without a manifest nothing in a directory is a build's: a report
+// written with "sgc doc -o README.md" is never taken for a template set's
+// README.
+func (o owner) claim(dir, name string) (string, error) {
+	path := filepath.Join(dir, name)
+	if !slices.Contains(o.m.Files, name) {
+		if other := otherOwner(dir, o.target, name); other != "" {
+			return fmt.Sprintf("belongs to the %s output in this directory", other), nil
+		}
+		if o.listed {
+			return fmt.Sprintf("was not written by an earlier %s build into this directory (it is not in %s)",
+				o.target, filepath.Join(dir, StateDir, manifestName(o.target))), nil
+		}
+		return fmt.Sprintf("was not written by an sgc %s build into this directory (%s has no manifest)", o.target, dir), nil
 	}
+	if sum, ok := o.m.Sums[name]; ok {
+		got, regular, err := fsutil.Sum(path)
+		switch {
+		case err != nil:
+			return "", err
+		case !regular:
+			return "is not a regular file", nil
+		case got != sum:
+			return "was changed since sgc wrote it", nil
+		}
+		return "", nil
+	}
+	head, regular, err := fsutil.Head(path)
+	switch {
+	case err != nil:
+		return "", err
+	case !regular:
+		return "is not a regular file", nil
+	case !IsGenerated(head):
+		return "was not generated by sgc", nil
+	}
+	return "", nil
+}
+
+// otherOwner names another target whose manifest in dir lists name, or "".
+func otherOwner(dir, target, name string) string {
 	entries, _ := os.ReadDir(filepath.Join(dir, StateDir))
 	for _, e := range entries {
 		other := strings.TrimSuffix(e.Name(), ".json")
-		if other == e.Name() || e.Name() == journalName || other == t.Name {
+		if other == e.Name() || e.Name() == journalName || other == target {
 			continue
 		}
-		if m, ok, _ := readManifest(dir, other); ok {
-			for _, f := range m.Files {
-				if f == name {
-					return fmt.Sprintf("belongs to the %s output in this directory", other)
-				}
-			}
+		if m, ok, _ := readManifest(dir, other); ok && slices.Contains(m.Files, name) {
+			return other
 		}
-	}
-	if listed {
-		return fmt.Sprintf("was not written by an earlier %s build into this directory (it is not in %s)",
-			t.Name, filepath.Join(dir, StateDir, manifestName(t.Name)))
 	}
 	return ""
 }
 
 func readManifest(dir, target string) (manifest, bool, error) {
 	var m manifest
-	data, err := os.ReadFile(filepath.Join(dir, StateDir, manifestName(target)))
+	path := filepath.Join(dir, StateDir, manifestName(target))
+	data, err := fsutil.ReadRegular(path, maxStateFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return m, false, nil
 	}
 	if err != nil {
 		return m, false, err
 	}
-	if err := json.Unmarshal(data, &m); err != nil || m.Target != target {
-		return m, false, fmt.Errorf("%s: not an sgc manifest; remove it to let sgc rebuild it",
-			filepath.Join(dir, StateDir, manifestName(target)))
+	if err := json.Unmarshal(data, &m); err != nil || m.Target != target || len(m.Files) > maxManifestFiles {
+		return manifest{}, false, fmt.Errorf("%s: not an sgc manifest; remove it to let sgc rebuild it", path)
 	}
 	return m, true, nil
 }
@@ -280,7 +317,9 @@ func readManifest(dir, target string) (manifest, bool, error) {
 // stageFiles writes files into the staging directory, a few at a time (a
 // big split template set is hundreds of files), each synced to disk so
 // that the journal never points at data the kernel has not written.
-func stageFiles(stage string, files []File) error {
+// A file that replaces one keeps that file's mode and, where the system
+// allows, its owner (a 0600 file stays 0600).
+func stageFiles(stage string, files []File, existing map[string]os.FileInfo) error {
 	errs := make([]error, len(files))
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
@@ -289,17 +328,27 @@ func stageFiles(stage string, files []File) error {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			errs[i] = writeSynced(filepath.Join(stage, f.Path), f.Data)
+			errs[i] = writeSynced(filepath.Join(stage, f.Path), f.Data, existing[f.Path])
 		}()
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
 
-func writeSynced(path string, data []byte) error {
+func writeSynced(path string, data []byte, existing os.FileInfo) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
+	}
+	if existing != nil {
+		if err := f.Chmod(existing.Mode().Perm()); err != nil {
+			f.Close()
+			return err
+		}
+		if err := fsutil.KeepOwner(f, existing); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
@@ -316,7 +365,7 @@ func writeSynced(path string, data []byte) error {
 // removes what killed writes left before it: staging directories, and the
 // temporary siblings (.DIR.sgc-tmp-*) of sgc versions before the journal.
 func recoverDir(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, StateDir, journalName)); err == nil {
+	if _, err := os.Lstat(filepath.Join(dir, StateDir, journalName)); err == nil {
 		if err := finish(dir); err != nil {
 			return err
 		}
@@ -368,36 +417,79 @@ func removeOldTemporaries(dir string) {
 // place, removes the files the new output no longer has, records the
 // manifest, and deletes the journal and the staging directory. Every step
 // can be repeated, so a run killed during finish is finished by the next.
+//
+// A journal is only a file in the output directory, which anyone who can
+// write there can plant, so it is held to what a write would do before
+// anything moves: its stage is a real directory inside .sgc (not a link
+// to elsewhere), every staged file a regular file with the sum the
+// journal records, every file it replaces or removes the target's by the
+// same rule as a write (owner.claim), or already the staged file.
 func finish(dir string) error {
 	state := filepath.Join(dir, StateDir)
-	data, err := os.ReadFile(filepath.Join(state, journalName))
+	jpath := filepath.Join(state, journalName)
+	data, err := fsutil.ReadRegular(jpath, maxStateFile)
 	if err != nil {
 		return err
 	}
 	var j journal
-	if err := json.Unmarshal(data, &j); err != nil || !strings.HasPrefix(j.Stage, stagePrefix) || !plainName(j.Stage[len(stagePrefix):]) {
-		return fmt.Errorf("%s: not an sgc journal; remove it to go on", filepath.Join(state, journalName))
+	if err := json.Unmarshal(data, &j); err != nil || !strings.HasPrefix(j.Stage, stagePrefix) || !plainName(j.Stage) ||
+		!plainName(j.Manifest.Target) || len(j.Manifest.Files) > maxManifestFiles || len(j.Remove) > maxManifestFiles {
+		return fmt.Errorf("%s: not an sgc journal; remove it to go on", jpath)
+	}
+	refuse := func(format string, args ...any) error {
+		return fmt.Errorf("%s: %s; refusing to finish it (remove it to go on)", jpath, fmt.Sprintf(format, args...))
 	}
 	stage := filepath.Join(state, j.Stage)
-	for i, name := range j.Manifest.Files {
-		if !plainName(name) {
-			continue
+	if info, err := os.Lstat(stage); err == nil && !info.IsDir() {
+		return refuse("its staging area %s is not a directory", stage)
+	}
+	own, err := readOwner(dir, j.Manifest.Target)
+	if err != nil {
+		return err
+	}
+	var moves []string
+	for _, name := range j.Manifest.Files {
+		sum, ok := j.Manifest.Sums[name]
+		if !plainName(name) || !ok {
+			return refuse("%q is not a file of an sgc output", name)
 		}
+		staged := filepath.Join(stage, name)
+		got, regular, err := fsutil.Sum(staged)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			// Moved by the run that was killed: what is in place must be it.
+			if now, _, _ := fsutil.Sum(filepath.Join(dir, name)); now != sum {
+				return refuse("%s is neither staged nor in place", name)
+			}
+			continue
+		case err != nil:
+			return err
+		case !regular || got != sum:
+			return refuse("the staged %s is not the file the journal records", name)
+		}
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			if why, err := own.claim(dir, name); err != nil {
+				return err
+			} else if why != "" {
+				return refuse("it would replace %s, which %s", filepath.Join(dir, name), why)
+			}
+		}
+		moves = append(moves, name)
+	}
+	for i, name := range moves {
 		if i == crashAfter {
 			return errCrash
 		}
-		err := os.Rename(filepath.Join(stage, name), filepath.Join(dir, name))
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(filepath.Join(stage, name), filepath.Join(dir, name)); err != nil {
 			return err
 		}
 	}
 	for _, name := range j.Remove {
-		if !plainName(name) {
+		if !plainName(name) || slices.Contains(j.Manifest.Files, name) {
 			continue
 		}
-		path := filepath.Join(dir, name)
-		if gen, err := generatedFile(path); err == nil && gen {
-			if err := os.Remove(path); err != nil {
+		if why, err := own.claim(dir, name); err == nil && why == "" {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
 				return err
 			}
 		}
@@ -406,13 +498,11 @@ func finish(dir string) error {
 	if err != nil {
 		return err
 	}
-	if plainName(j.Manifest.Target) {
-		if err := fsutil.WriteFileAtomic(filepath.Join(state, manifestName(j.Manifest.Target)), append(m, '\n'), 0o644); err != nil {
-			return err
-		}
+	if err := fsutil.WriteFileAtomic(filepath.Join(state, manifestName(j.Manifest.Target)), append(m, '\n'), 0o644); err != nil {
+		return err
 	}
 	syncDir(dir)
-	if err := os.Remove(filepath.Join(state, journalName)); err != nil {
+	if err := os.Remove(jpath); err != nil {
 		return err
 	}
 	return os.RemoveAll(stage)

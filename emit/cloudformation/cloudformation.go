@@ -35,17 +35,10 @@ var Target = &emit.Target{
 	Style:     style,
 	Formats:   []string{"yaml", "json"},
 	Splits:    true,
-	Owns:      owns,
 	Earlier:   earlier,
 	// The rule stacks of a split output are never read back.
 	EarlierReads: earlierReads,
 }
-
-// ownedName matches the files the target writes: one template, or the
-// split stacks and their README.
-var ownedName = regexp.MustCompile(`^(template|template-import|groups-[1-9][0-9]*|rules-[1-9][0-9]*)\.(yaml|json)$|^README\.md$|^resources-to-import\.json$`)
-
-func owns(name string) bool { return ownedName.MatchString(name) }
 
 // CloudFormation's hard limits for one template.
 const (

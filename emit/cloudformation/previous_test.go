@@ -2,6 +2,7 @@ package cloudformation_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -168,9 +169,7 @@ func TestPreviousReadsOnlyOwnOutput(t *testing.T) {
 				if tc.name != "not in the manifest" && bytes.Equal(edited, data) {
 					t.Fatal("the edit changed nothing")
 				}
-				if err := os.WriteFile(path, edited, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				record(t, dir, "template.yaml", edited)
 			}
 			prev, err := emit.Previous(dir, cloudformation.Target)
 			if err != nil {
@@ -260,9 +259,7 @@ func TestLogicalIDsKept(t *testing.T) {
 		"  DbIngressFromWebTcp5432:", "  Bad-Id:",
 		"  Db:", "  Database:", "Db.GroupId", "Database.GroupId", "  DbId:", "  DatabaseId:",
 	).Replace(string(data))
-	if err := os.WriteFile(path, []byte(legacy), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	record(t, dir, "template.yaml", []byte(legacy))
 	prev, err := emit.Previous(dir, cloudformation.Target)
 	if err != nil {
 		t.Fatal(err)
@@ -305,5 +302,40 @@ func TestEarlierReads(t *testing.T) {
 		if got := cloudformation.Target.EarlierReads(name); got != want {
 			t.Errorf("%s: reads %v, want %v", name, got, want)
 		}
+	}
+}
+
+// record makes data the content of the file name in the output dir as a
+// build writes it (its sum in the manifest): what an earlier sgc wrote,
+// or what its validation must stand up to. A file edited in place after
+// a build is no longer the build's, and is not read at all
+// (TestEditedOutputIsNotRead).
+func record(t *testing.T, dir, name string, data []byte) {
+	t.Helper()
+	if err := emit.WriteDir(dir, cloudformation.Target, []emit.File{{Path: name, Data: data, NoNotice: !emit.IsGenerated(data)}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEditedOutputIsNotRead: an earlier template edited by hand after the
+// build is not what sgc wrote; nothing is kept from it (and the build
+// that would overwrite it is refused).
+func TestEditedOutputIsNotRead(t *testing.T) {
+	p := compile(t, map[string][]byte{"p.intent": []byte(keptPolicy)})
+	dir := t.TempDir()
+	files := build(t, p, emit.Options{})
+	if err := emit.WriteDir(dir, cloudformation.Target, files); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "template.yaml")
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path, bytes.Replace(data, []byte("GroupDescription: DB"), []byte("GroupDescription: Edited"), 1), 0o644)
+	prev, err := emit.Previous(dir, cloudformation.Target)
+	if err != nil || len(prev.Descriptions) != 0 {
+		t.Errorf("read %v, %v from an edited template", prev.Descriptions, err)
+	}
+	var fe *emit.ForeignFileError
+	if err := emit.WriteDir(dir, cloudformation.Target, files); !errors.As(err, &fe) {
+		t.Errorf("overwriting the edited template: %v", err)
 	}
 }

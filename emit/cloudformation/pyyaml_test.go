@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 // The YAML writer is held to yaml.v3 (which writes YAML 1.2) and, here, to
@@ -107,15 +109,24 @@ func loadPyYAML(t testing.TB, doc []byte) (value any, ok bool, errText string) {
 }
 
 // readsBackInPyYAML checks that the writer's rendering of the string s
-// reads back in PyYAML as exactly s.
+// reads back in PyYAML as exactly s, at the top level and nested in
+// mappings and lists, where a scalar written over several lines must be
+// indented under its key (a multi-line scalar that is not would end the
+// mapping and start keys of its own).
 func readsBackInPyYAML(t testing.TB, s string) {
 	t.Helper()
-	doc := renderYAML("h", obj().set("k", s).set("l", []any{s}), &scalarCache{}, 0)
+	nested := func() *object {
+		return obj().set("k", s).set("l", []any{s, obj().set("k", s)})
+	}
+	doc := renderYAML("h", obj().set("k", s).set("l", []any{s}).set("n", obj().set("m", nested()).set("x", []any{nested()})), &scalarCache{}, 0)
 	v, ok, e := loadPyYAML(t, doc)
 	if !ok {
 		t.Fatalf("PyYAML cannot read the writer's rendering of %q: %s\n%s", s, e, doc)
 	}
-	want := map[string]any{"k": s, "l": []any{s}}
+	want := map[string]any{"k": s, "l": []any{s}, "n": map[string]any{
+		"m": map[string]any{"k": s, "l": []any{s, map[string]any{"k": s}}},
+		"x": []any{map[string]any{"k": s, "l": []any{s, map[string]any{"k": s}}}},
+	}}
 	got, _ := json.Marshal(v)
 	exp, _ := json.Marshal(want)
 	if string(got) != string(exp) {
@@ -129,7 +140,8 @@ func readsBackInPyYAML(t testing.TB, s string) {
 func TestPyYAMLReadsScalars(t *testing.T) {
 	cases := []string{"=", "<<", "yes", "No", "on", "OFF", "y", "~", "null", "1_000", "0x1F", "0o17", "017", "1:20", "1:20:30",
 		"1e3", ".5", "+.inf", ".NaN", "2026-01-01", "2026-1-1 10:00", "${AWS::StackName}", "a: b", "a #b", "- x", "? x", "! x",
-		"& x", "* x", "| x", "> x", "% x", "@x", "`x", "'x'", "\"x\"", "x\ty", " lead", "trail ", "café", "a\\b", "{a}", "[a]"}
+		"& x", "* x", "| x", "> x", "% x", "@x", "`x", "'x'", "\"x\"", "x\ty", " lead", "trail ", "café", "a\\b", "{a}", "[a]",
+		"1:0.0", "-1:20.5", "a\nb", "x\n    Properties: {}", "a\n\n  b\n", "\n", "a\r\nb", "|", ">-\nx"}
 	for c := 32; c < 127; c++ {
 		cases = append(cases, string(rune(c)))
 		for d := 32; d < 127; d += 7 {
@@ -139,4 +151,20 @@ func TestPyYAMLReadsScalars(t *testing.T) {
 	for _, s := range cases {
 		readsBackInPyYAML(t, s)
 	}
+}
+
+// FuzzBlockScalars holds the writer to PyYAML on strings over several
+// lines, which FuzzPlainSafe (printable text on one line) never writes:
+// whatever the text, it reads back as itself wherever it is nested, and
+// never as structure.
+func FuzzBlockScalars(f *testing.F) {
+	for _, s := range []string{"a\nb", "x\n    Properties:\n      SecurityGroupIngress: []", "\n\n", " a\n b ", "a\r\nb\r", "#x\n- y", "a:\n  b: c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || !printable(strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(s)) {
+			return
+		}
+		readsBackInPyYAML(t, s)
+	})
 }

@@ -16,6 +16,7 @@ import (
 var yaml11Special = regexp.MustCompile(`^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|` +
 	`[-+]?(?:0|[1-9][0-9_]*|0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+)|` +
 	`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
+	`[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|` + // a sexagesimal float, 1:20.5
 	`[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$`)
 
 // yaml11Words are the plain scalars a YAML 1.1 reader takes for booleans,
@@ -150,6 +151,14 @@ func (w *yamlWriter) scalar(tag, value string, style yaml.Style) {
 		}
 		enc.Close()
 		out = strings.TrimSuffix(b.String(), "\n")
+		if strings.Contains(out, "\n") && style != yaml.DoubleQuotedStyle {
+			// yaml.v3 writes text over several lines as a block scalar,
+			// indented for the top level: under a key it would end the
+			// mapping, and its lines would become keys of their own. Text
+			// is written on one line, double-quoted, its breaks escaped.
+			w.scalar(tag, value, yaml.DoubleQuotedStyle)
+			return
+		}
 		if *w.scalars == nil {
 			*w.scalars = scalarCache{}
 		}

@@ -33,13 +33,6 @@ var Target = &emit.Target{
 	Resources: Resources,
 	Style:     style,
 	Formats:   []string{"hcl"},
-	Owns: func(name string) bool {
-		switch name {
-		case VersionsFile, VariablesFile, MainFile, OutputsFile, ImportsFile, MovedFile:
-			return true
-		}
-		return false
-	},
 }
 
 // style names resources as Terraform addresses: words joined with "_".

@@ -2,6 +2,8 @@ package fsutil
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -75,4 +77,39 @@ func GeneratedFile(path string) (bool, error) {
 		return false, err
 	}
 	return IsGenerated(head), nil
+}
+
+// Sum returns the SHA-256 of the regular file at path, in hexadecimal; ok
+// is false for anything else (a symlink, a FIFO, a device), which is never
+// sgc's. An output's manifest records the sum of every file it wrote, so
+// that a file changed or replaced since (a report written over it, an
+// edit) is never taken for sgc's.
+func Sum(path string) (sum string, ok bool, err error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return "", false, err
+	}
+	if !info.Mode().IsRegular() {
+		return "", false, nil
+	}
+	f, err := openNoWait(path)
+	if err != nil {
+		return "", false, err
+	}
+	defer f.Close()
+	if opened, err := f.Stat(); err != nil || !opened.Mode().IsRegular() || !os.SameFile(info, opened) {
+		return "", false, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", false, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), true, nil
+}
+
+// SumOf returns the SHA-256 of data, in hexadecimal, as Sum gives it for a
+// file that holds data.
+func SumOf(data []byte) string {
+	s := sha256.Sum256(data)
+	return hex.EncodeToString(s[:])
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/markdown"
+	"github.com/sgc-dev/sgc/lang/diag"
 )
 
 // Finding is one difference between the policy and the live groups.
@@ -387,18 +388,19 @@ func canonicalCIDR(s string) string {
 // WriteText writes the findings, one per line, and a summary.
 func (r Report) WriteText(w io.Writer) error {
 	var b strings.Builder
+	line := diag.OneLine // every field may hold text from the account
 	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "%-17s %s", f.Kind, f.Group)
+		fmt.Fprintf(&b, "%-17s %s", f.Kind, line(f.Group))
 		if f.Rule != "" {
-			fmt.Fprintf(&b, ": %s", f.Rule)
+			fmt.Fprintf(&b, ": %s", line(f.Rule))
 		}
 		if f.Where != "" {
-			fmt.Fprintf(&b, " [%s]", f.Where)
+			fmt.Fprintf(&b, " [%s]", line(f.Where))
 		}
 		if f.RuleID != "" {
-			fmt.Fprintf(&b, " (%s)", f.RuleID)
+			fmt.Fprintf(&b, " (%s)", line(f.RuleID))
 		}
-		fmt.Fprintf(&b, "\n                  %s\n", f.Detail)
+		fmt.Fprintf(&b, "\n                  %s\n", line(f.Detail))
 	}
 	fmt.Fprintf(&b, "%s\n", r.Summary())
 	_, err := io.WriteString(w, b.String())

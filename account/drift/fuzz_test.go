@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,6 +44,7 @@ func FuzzDrift(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	f.Add([]byte("{\"SecurityGroups\":[{\"GroupId\":\"sg-0123456789abcdef9\",\"GroupName\":\"evil\\u001b[2J\\r\\ndrift: no drift\\u202e\",\"VpcId\":\"vpc-01234567\"}]}"))
 	f.Add([]byte(`{"SecurityGroups":[{"GroupId":"sg-0123456789abcdef1","GroupName":"orders-db","VpcId":"vpc-01234567","IpPermissions":[{"IpProtocol":"tcp","FromPort":5432,"ToPort":5432,"UserIdGroupPairs":[{"GroupId":"sg-0123456789abcdef0"}]},{"IpProtocol":"tcp","FromPort":-5,"ToPort":-7,"IpRanges":[{"CidrIp":"1.2.3.4/8"}]}]}]}`))
 	p := load.FromSources(map[string][]byte{"p.intent": []byte(fuzzPolicy)}, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 	if p.Diags.HasErrors() {
@@ -60,6 +62,15 @@ func FuzzDrift(f *testing.F) {
 		var b bytes.Buffer
 		if err := rep.WriteText(&b); err != nil {
 			t.Fatal(err)
+		}
+		text := b.String()
+		if lines := strings.Count(text, "\n"); lines != 2*len(rep.Findings)+1 {
+			t.Fatalf("%d findings printed on %d lines:\n%s", len(rep.Findings), lines, text)
+		}
+		if i := strings.IndexFunc(text, func(r rune) bool {
+			return r != '\n' && (r < 0x20 || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || r == 0x2028 || r == 0x2029)
+		}); i >= 0 {
+			t.Fatalf("the text report holds %q:\n%q", text[i:i+1], text)
 		}
 		if err := rep.WriteJSON(&b); err != nil {
 			t.Fatal(err)

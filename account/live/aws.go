@@ -27,7 +27,30 @@ type AWSOptions struct {
 	// PageSize is the number of groups or rules asked for per page (0:
 	// AWS's default). Tests make it small to cover pagination.
 	PageSize int32
+	// CallTimeout bounds each HTTP call, its response read to the end
+	// (0: DefaultCallTimeout): an endpoint that accepts and never answers,
+	// or trickles a byte every few seconds, fails the call, which is then
+	// retried. Timeout bounds the whole read (0: DefaultTimeout).
+	CallTimeout, Timeout time.Duration
+	// MaxResponse bounds the bytes of one response (0: DefaultMaxResponse).
+	MaxResponse int64
 }
+
+// The defaults of AWSOptions' bounds: far above what AWS takes to answer
+// (a page of 1,000 groups is a few MB, served in well under a second), so
+// they only stop what is broken or hostile.
+const (
+	DefaultCallTimeout = 60 * time.Second
+	DefaultTimeout     = 15 * time.Minute
+	DefaultMaxResponse = 64 << 20
+	// vpcIDsPerFilter is how many group ids one filter of
+	// DescribeSecurityGroupRules carries: AWS limits the values of a filter
+	// (200 is the documented bound for most EC2 filters).
+	vpcIDsPerFilter = 200
+	// maxPages bounds the pages of one call: 1,000 pages of 1,000 is past
+	// any account's quota of groups and rules.
+	maxPages = 10000
+)
 
 // IAMActions are the permissions FetchAWS needs: read-only.
 var IAMActions = []string{"ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"}
@@ -45,6 +68,18 @@ func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
 	if backoff == 0 {
 		backoff = 20 * time.Second
 	}
+	callTimeout, timeout, maxResponse := opts.CallTimeout, opts.Timeout, opts.MaxResponse
+	if callTimeout == 0 {
+		callTimeout = DefaultCallTimeout
+	}
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	if maxResponse == 0 {
+		maxResponse = DefaultMaxResponse
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	var loadOpts []func(*config.LoadOptions) error
 	if opts.Region != "" {
 		loadOpts = append(loadOpts, config.WithRegion(opts.Region))
@@ -59,6 +94,7 @@ func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
 			o.Backoff = retry.NewExponentialJitterBackoff(backoff)
 		})
 	}))
+	loadOpts = append(loadOpts, config.WithHTTPClient(boundedClient(callTimeout)))
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the AWS configuration: %w", err)
@@ -66,51 +102,104 @@ func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region: pass --region, or set AWS_REGION or a profile's region")
 	}
-	client := ec2.NewFromConfig(cfg)
+	client := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, limitResponses(maxResponse)) })
+	ex, err := fetch(ctx, client, opts)
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("reading the account took longer than %v (--timeout): %w", timeout, err)
+	}
+	return ex, err
+}
 
+func fetch(ctx context.Context, client *ec2.Client, opts AWSOptions) (*Export, error) {
 	var filters []ec2types.Filter
 	if opts.VPC != "" {
 		filters = append(filters, ec2types.Filter{Name: aws.String("vpc-id"), Values: []string{opts.VPC}})
 	}
 	ex := &Export{SecurityGroups: []Group{}}
 	groups := ec2.NewDescribeSecurityGroupsPaginator(client, &ec2.DescribeSecurityGroupsInput{
-		Filters: filters, MaxResults: pageSize(opts.PageSize)})
+		Filters: filters, MaxResults: pageSize(opts.PageSize)}, func(o *ec2.DescribeSecurityGroupsPaginatorOptions) { o.StopOnDuplicateToken = true })
 	ids := map[string]bool{}
+	pages := pageGuard{action: "ec2:DescribeSecurityGroups"}
 	for groups.HasMorePages() {
 		page, err := groups.NextPage(ctx)
 		if err != nil {
 			return nil, explain(err, "ec2:DescribeSecurityGroups")
+		}
+		if err := pages.next(page.NextToken); err != nil {
+			return nil, err
 		}
 		for _, g := range page.SecurityGroups {
 			ex.SecurityGroups = append(ex.SecurityGroups, groupOf(g))
 			ids[aws.ToString(g.GroupId)] = true
 		}
 	}
-	var ruleFilters []ec2types.Filter
+	// The rules of every group, or with --vpc of the VPC's groups, their
+	// ids sent a filter's worth at a time.
+	batches := [][]string{nil}
 	if opts.VPC != "" {
 		if len(ids) == 0 {
 			return ex, nil
 		}
-		var list []string
-		for _, g := range ex.SecurityGroups {
-			list = append(list, g.GroupID)
+		batches = nil
+		for i := 0; i < len(ex.SecurityGroups); i += vpcIDsPerFilter {
+			var list []string
+			for _, g := range ex.SecurityGroups[i:min(i+vpcIDsPerFilter, len(ex.SecurityGroups))] {
+				list = append(list, g.GroupID)
+			}
+			batches = append(batches, list)
 		}
-		ruleFilters = append(ruleFilters, ec2types.Filter{Name: aws.String("group-id"), Values: list})
 	}
-	rules := ec2.NewDescribeSecurityGroupRulesPaginator(client, &ec2.DescribeSecurityGroupRulesInput{
-		Filters: ruleFilters, MaxResults: pageSize(opts.PageSize)})
-	for rules.HasMorePages() {
-		page, err := rules.NextPage(ctx)
-		if err != nil {
-			return nil, explain(err, "ec2:DescribeSecurityGroupRules")
+	for _, batch := range batches {
+		var ruleFilters []ec2types.Filter
+		if batch != nil {
+			ruleFilters = append(ruleFilters, ec2types.Filter{Name: aws.String("group-id"), Values: batch})
 		}
-		for _, r := range page.SecurityGroupRules {
-			if ids[aws.ToString(r.GroupId)] {
-				ex.SecurityGroupRules = append(ex.SecurityGroupRules, ruleOf(r))
+		rules := ec2.NewDescribeSecurityGroupRulesPaginator(client, &ec2.DescribeSecurityGroupRulesInput{
+			Filters: ruleFilters, MaxResults: pageSize(opts.PageSize)}, func(o *ec2.DescribeSecurityGroupRulesPaginatorOptions) { o.StopOnDuplicateToken = true })
+		pages := pageGuard{action: "ec2:DescribeSecurityGroupRules"}
+		for rules.HasMorePages() {
+			page, err := rules.NextPage(ctx)
+			if err != nil {
+				return nil, explain(err, "ec2:DescribeSecurityGroupRules")
+			}
+			if err := pages.next(page.NextToken); err != nil {
+				return nil, err
+			}
+			for _, r := range page.SecurityGroupRules {
+				if ids[aws.ToString(r.GroupId)] {
+					ex.SecurityGroupRules = append(ex.SecurityGroupRules, ruleOf(r))
+				}
 			}
 		}
 	}
 	return ex, nil
+}
+
+// pageGuard stops a paginated read that would never end: a token seen
+// before (a loop of any length, which the SDK's own duplicate check, of
+// the token just before, does not see) or more pages than any account has.
+type pageGuard struct {
+	action string
+	seen   map[string]bool
+	pages  int
+}
+
+func (g *pageGuard) next(token *string) error {
+	g.pages++
+	if g.pages > maxPages {
+		return fmt.Errorf("calling %s: more than %d pages; the endpoint does not behave like EC2", g.action, maxPages)
+	}
+	if token == nil || *token == "" {
+		return nil
+	}
+	if g.seen == nil {
+		g.seen = map[string]bool{}
+	}
+	if g.seen[*token] {
+		return fmt.Errorf("calling %s: the endpoint returned the page token %.40q again; the listing would never end", g.action, *token)
+	}
+	g.seen[*token] = true
+	return nil
 }
 
 func pageSize(n int32) *int32 {

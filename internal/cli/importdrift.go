@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,23 +15,31 @@ import (
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
+	"github.com/sgc-dev/sgc/lang/diag"
 )
 
 // awsFlags are the flags of the commands that read the account itself.
 type awsFlags struct {
-	use             bool
-	region, profile string
+	use                  bool
+	region, profile      string
+	timeout, callTimeout time.Duration
 }
 
 func (a *awsFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&a.use, "aws", false, "read the account through the AWS API (standard credential chain; AWS_ENDPOINT_URL_EC2 for an emulator)")
 	cmd.Flags().StringVar(&a.region, "region", "", "with --aws: the region (default: AWS_REGION or the profile's)")
 	cmd.Flags().StringVar(&a.profile, "profile", "", "with --aws: the shared-config profile (default: AWS_PROFILE)")
+	cmd.Flags().DurationVar(&a.timeout, "timeout", live.DefaultTimeout, "with --aws: give up reading the account after this long")
+	cmd.Flags().DurationVar(&a.callTimeout, "call-timeout", live.DefaultCallTimeout, "with --aws: give up on one API call (then retried) after this long")
 }
 
 // fetch reads the account, limited to vpc when one is given.
 func (a *awsFlags) fetch(cmd *cobra.Command, vpc string) (*live.Export, error) {
-	ex, err := live.FetchAWS(cmd.Context(), live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc})
+	if a.timeout <= 0 || a.callTimeout <= 0 {
+		return nil, usageErrorf("--timeout and --call-timeout must be positive durations, such as 10m or 30s")
+	}
+	ex, err := live.FetchAWS(cmd.Context(), live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc,
+		Timeout: a.timeout, CallTimeout: a.callTimeout})
 	if err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}
 	}
@@ -134,7 +143,7 @@ func newImportCmd(e *env) *cobra.Command {
 			}
 			for _, d := range drafts {
 				for _, w := range d.Warnings {
-					fmt.Fprintf(e.stderr, "warning: %s\n", w)
+					fmt.Fprintf(e.stderr, "warning: %s\n", diag.OneLine(w))
 				}
 			}
 			if dir == "" {
@@ -143,7 +152,7 @@ func newImportCmd(e *env) *cobra.Command {
 					for _, d := range drafts {
 						vpcs = append(vpcs, d.VPC)
 					}
-					return usageErrorf("the export holds %d VPCs (%v): choose one with --vpc, or write all with -o DIR", len(drafts), vpcs)
+					return usageErrorf("the export holds %d VPCs (%v): choose one with --vpc, or write all with -o DIR", len(drafts), diag.OneLine(fmt.Sprint(vpcs)))
 				}
 				_, err := e.stdout.Write(drafts[0].Source)
 				return err

@@ -68,10 +68,25 @@ func hidden(r rune) bool {
 		return false
 	case r < 0x20 || (r >= 0x7f && r < 0xa0):
 		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c, r == 0x2028, r == 0x2029:
 		return true
 	}
 	return false
+}
+
+// OneLine returns s as a terminal can show it on one line without acting
+// on it: control characters, line breaks and tabs included, and
+// bidirectional overrides become U+FFFD. Text from outside (an AWS
+// response, an export, a tag) goes through it before a text report prints
+// it, so that a group name cannot recolour the screen or add a line
+// ("drift: no drift") to the report.
+func OneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || hidden(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
 }
 
 // excerpt prints the subject's first line with a gutter and a caret line.

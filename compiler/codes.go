@@ -127,9 +127,10 @@ const (
 	// 0.0.0.0/1.
 	NeverViolated = "NeverViolated"
 
-	// NeverMatchesNothing (a warning): a never whose pattern matches no
-	// group, so that it guarantees nothing (a typo would disable it).
-	// Example: `never internet -> "*-dbs-*" because "..."` with no such group.
+	// NeverMatchesNothing: a never whose pattern matches nothing declared,
+	// so that it would guarantee nothing (a typo would disable it). An
+	// error since 2026-12: a warning let a typo disable a guarantee.
+	// Example: `never internet -> "*-dbs-*" because "..."` with no such name.
 	NeverMatchesNothing = "NeverMatchesNothing"
 
 	// NeverTooCostly: never statements that together would examine more
@@ -137,4 +138,13 @@ const (
 	// policy cannot be built.
 	// Example: 600 `never "*" -> "*" ...` statements over 100,000 rules.
 	NeverTooCostly = "NeverTooCostly"
+
+	// NeverUnprovable: a flow whose rule a never may or may not forbid,
+	// which cannot be known at compile time: a prefix list (its entries
+	// are in AWS) against a network or internet, an external declared
+	// without an id against another external. Never passed on faith: say
+	// so with except.
+	// Example: `never internet -> db because "..."` and
+	// `s3 -> db tcp/443 because "..."` where s3 is a prefix list.
+	NeverUnprovable = "NeverUnprovable"
 )

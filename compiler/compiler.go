@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
@@ -61,6 +62,9 @@ type compiler struct {
 	suggesters    map[string]*diag.Suggester
 	suggestBudget *int
 	suggested     int
+	// neverBudget is what never statements may still examine, patterns
+	// matched and rules checked together (limits.NeverChecks).
+	neverBudget int
 }
 
 // Compile resolves and checks the parsed files of one policy and returns
@@ -75,13 +79,14 @@ func Compile(files []*ast.File, opts Options) (*model.Program, diag.List) {
 		opts.ExpiringWithin = DefaultExpiringWithin
 	}
 	c := &compiler{
-		opts:       opts,
-		symbols:    map[string]*symbol{},
-		prog:       &model.Program{Now: opts.Now},
-		expanding:  map[*model.Service]bool{},
-		expanded:   map[*model.Service]bool{},
-		oversized:  map[*model.Service]bool{},
-		suggesters: map[string]*diag.Suggester{},
+		opts:        opts,
+		symbols:     map[string]*symbol{},
+		prog:        &model.Program{Now: opts.Now},
+		expanding:   map[*model.Service]bool{},
+		expanded:    map[*model.Service]bool{},
+		oversized:   map[*model.Service]bool{},
+		suggesters:  map[string]*diag.Suggester{},
+		neverBudget: limits.NeverChecks,
 	}
 	// Work in file-name order, so that "first" and "second" in diagnostics
 	// never depend on the order the files were given in.

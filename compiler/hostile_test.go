@@ -122,3 +122,29 @@ func TestNeverChecksBounded(t *testing.T) {
 		t.Fatalf("%d budget errors, want 1: %v", found, p.Diags)
 	}
 }
+
+// TestNeverPatternsBounded: matching patterns is charged to the never
+// budget too: a pattern of a million stars is one star, and a pattern of
+// a million segments over a thousand groups stops at the budget, at once,
+// instead of running for a minute with gigabytes.
+func TestNeverPatternsBounded(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&b, "group g%d \"G\"\n", i)
+	}
+	b.WriteString("never \"" + strings.Repeat("*", 1000000) + "\" -> g1 because \"stars\"\n")
+	b.WriteString("never \"" + strings.Repeat("a*", 500000) + "\" -> g1 because \"segments\"\n")
+	p := load.FromSources(map[string][]byte{"stars.intent": []byte(b.String())}, compiler.Options{Now: testNow})
+	names := 0
+	for _, d := range p.Diags {
+		if d.Code == compiler.NeverTooCostly && strings.Contains(d.Summary, "too many names") {
+			names++
+			if d.Subject.Start.Line != 1002 {
+				t.Errorf("the budget ran out at line %d, want 1002 (the segments)", d.Subject.Start.Line)
+			}
+		}
+	}
+	if names != 1 {
+		t.Errorf("%d NeverTooCostly for names, want 1:\n%v", names, p.Diags)
+	}
+}

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -10,8 +11,10 @@ import (
 )
 
 // never resolves a never statement. Its names must exist (a typo is an
-// error, so it cannot silently guarantee nothing); a pattern that matches
-// no group is a warning for the same reason.
+// error, so it cannot silently guarantee nothing), and for the same reason
+// a pattern must match something. A pattern matches the names of
+// everything declared: groups, networks (internet among them), prefix
+// lists and externals, so "*" is "from anything".
 func (c *compiler) never(s *ast.Never) {
 	n := &model.Never{Reason: s.Reason.Value, Range: s.Range()}
 	ok := true
@@ -26,14 +29,15 @@ func (c *compiler) never(s *ast.Never) {
 			m.Endpoint = sym.entity.(model.Endpoint)
 		} else {
 			m.Pattern = sel.Pattern.Value
-			for _, g := range c.prog.Groups {
-				if model.Glob(m.Pattern, g.Name) {
-					m.Groups = append(m.Groups, g)
-				}
+			if !c.matchPattern(&m) {
+				c.diags.Errorf(n.Range, NeverTooCostly, "too many names to match this pattern against: never statements may examine %d names and rules in all", limits.NeverChecks).
+					WithDetail("A pattern is matched against every declared name; a pattern this long, or this many nevers, cannot be checked.")
+				return
 			}
-			if len(m.Groups) == 0 {
-				c.diags.Warnf(sel.Range(), NeverMatchesNothing, "pattern %s matches no group: this never guarantees nothing", sel.Pattern.Raw).
-					WithDetail("\"*\" stands for any run of characters; every other character for itself. Check the pattern against the groups' names.")
+			if m.Empty() {
+				ok = false
+				c.diags.Errorf(sel.Range(), NeverMatchesNothing, "pattern %s matches nothing declared: this never would guarantee nothing", sel.Pattern.Raw).
+					WithDetail("\"*\" stands for any run of characters, letters match in either case, and every other character stands for itself; a pattern is matched against the names of groups, networks, prefix lists and externals. Check it against the names, or remove the never.")
 			}
 		}
 		if i == 0 {
@@ -59,6 +63,37 @@ func (c *compiler) never(s *ast.Never) {
 	}
 }
 
+// matchPattern fills in what the pattern of m matches, charging the never
+// budget for the work; false when the budget runs out.
+func (c *compiler) matchPattern(m *model.Selector) bool {
+	g := model.CompileGlob(m.Pattern)
+	match := func(name string) bool {
+		c.neverBudget -= g.Cost(name)
+		return c.neverBudget >= 0 && g.Match(name)
+	}
+	for _, grp := range c.prog.Groups {
+		if match(grp.Name) {
+			m.Groups = append(m.Groups, grp)
+		}
+	}
+	for _, n := range c.prog.Networks {
+		if match(n.Name) {
+			m.Others = append(m.Others, n)
+		}
+	}
+	for _, pl := range c.prog.PrefixLists {
+		if match(pl.Name) {
+			m.Others = append(m.Others, pl)
+		}
+	}
+	for _, x := range c.prog.Externals {
+		if match(x.Name) {
+			m.Others = append(m.Others, x)
+		}
+	}
+	return c.neverBudget >= 0
+}
+
 // checkNevers proves every never against the rules the targets will emit
 // (those of active flows): a rule whose source and destination fall under
 // the never's sides (a network's blocks by overlap, so a /16 holding a
@@ -74,9 +109,12 @@ func (c *compiler) checkNevers() {
 	// A pattern's groups were gathered in declaration order, before the
 	// program was sorted: put them in model order (by name).
 	byName := func(a, b *model.Group) int { return strings.Compare(a.Name, b.Name) }
+	byEndpoint := func(a, b model.Endpoint) int { return strings.Compare(a.Declared().Name, b.Declared().Name) }
 	for _, n := range c.prog.Nevers {
 		slices.SortFunc(n.From.Groups, byName)
 		slices.SortFunc(n.To.Groups, byName)
+		slices.SortFunc(n.From.Others, byEndpoint)
+		slices.SortFunc(n.To.Others, byEndpoint)
 	}
 	// Only a rule on a group a side names can break a never: an ingress
 	// rule's destination and an egress rule's source are its group.
@@ -84,7 +122,6 @@ func (c *compiler) checkNevers() {
 	for _, r := range c.prog.Rules {
 		byGroup[r.Group] = append(byGroup[r.Group], r)
 	}
-	budget := limits.NeverChecks
 	for _, n := range c.prog.Nevers {
 		reported := map[*model.Flow]bool{}
 		for _, g := range c.prog.Groups {
@@ -92,19 +129,28 @@ func (c *compiler) checkNevers() {
 				continue
 			}
 			rules := byGroup[g]
-			if budget -= len(rules); budget < 0 {
+			if c.neverBudget -= len(rules); c.neverBudget < 0 {
 				c.diags.Errorf(n.Range, NeverTooCostly, "too many rules to check this guarantee against: never statements may examine %d rules in all", limits.NeverChecks).
 					WithDetail("Each never examines the rules of the groups its sides name; narrow the patterns, or write fewer nevers over \"*\".")
 				return
 			}
 			for _, r := range rules {
-				if reported[r.Flow] || !Forbids(n, r) {
+				if reported[r.Flow] {
 					continue
 				}
-				reported[r.Flow] = true
-				c.diags.Errorf(r.Flow.Range, NeverViolated, "flow breaks a guarantee: never %s -> %s", n.From, n.To).
-					WithDetail("It would be emitted as the rule %s, which the never statement forbids (%q). Waivers do not apply to a never.", describeRule(r), n.Reason).
-					WithRelated(n.Range, "the guarantee")
+				switch why := Unprovable(n, r); {
+				case Forbids(n, r):
+					reported[r.Flow] = true
+					c.diags.Errorf(r.Flow.Range, NeverViolated, "flow breaks a guarantee: never %s -> %s", n.From, n.To).
+						WithDetail("It would be emitted as the rule %s, which the never statement forbids (%q). Waivers do not apply to a never.", describeRule(r), n.Reason).
+						WithRelated(n.Range, "the guarantee")
+				case why != "":
+					reported[r.Flow] = true
+					c.diags.Errorf(r.Flow.Range, NeverUnprovable, "flow cannot be proved to keep a guarantee: never %s -> %s", n.From, n.To).
+						WithDetail("It would be emitted as the rule %s, and %s, so whether the never statement (%q) forbids it cannot be known at compile time. A guarantee is never taken as kept on faith.", describeRule(r), why, n.Reason).
+						WithSuggestion("If the flow is allowed, leave %s out of the guarantee: never %s -> %s ... except %s", r.Peer.Via.Declared().Name, n.From, n.To, r.Peer.Via.Declared().Name).
+						WithRelated(n.Range, "the guarantee")
+				}
 			}
 		}
 	}
@@ -135,14 +181,14 @@ func Forbids(n *model.Never, r *model.Rule) bool {
 
 // matches reports whether a side of a rule falls under a selector.
 func matches(sel model.Selector, p model.Peer, except []string) bool {
-	name := p.Via.Declared().Name
-	for _, e := range except {
-		if e == name {
-			return false
-		}
+	if excepted(p, except) {
+		return false
 	}
 	if sel.Endpoint == nil {
-		return p.Kind == model.PeerGroup && sel.Names(p.Group)
+		if p.Kind == model.PeerGroup {
+			return sel.Names(p.Group)
+		}
+		return sel.Matches(p.Via)
 	}
 	switch e := sel.Endpoint.(type) {
 	case *model.Group:
@@ -165,4 +211,55 @@ func matches(sel model.Selector, p model.Peer, except []string) bool {
 		return p.Kind == model.PeerExternal && (p.External == e || e.ID != "" && p.External.ID == e.ID)
 	}
 	return false
+}
+
+func excepted(p model.Peer, except []string) bool {
+	name := p.Via.Declared().Name
+	for _, e := range except {
+		if e == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Unprovable says why whether never n forbids rule r cannot be decided at
+// compile time, or "" when it can: the rule's group falls under one side
+// and its ports under the never's, but its peer is something whose
+// content sgc cannot see, against a side named by content. A prefix list's
+// addresses (against a network or internet) and the id of an external
+// declared without one (against an external) are known only in AWS.
+func Unprovable(n *model.Never, r *model.Rule) string {
+	if n.Ports != nil {
+		overlap := false
+		for _, p := range n.Ports {
+			overlap = overlap || p.Overlaps(r.Port)
+		}
+		if !overlap {
+			return ""
+		}
+	}
+	group := model.Peer{Kind: model.PeerGroup, Group: r.Group, Via: r.Group}
+	sel, other := n.From, n.To // the side the peer must fall under, and the group's
+	if r.Direction == model.Egress {
+		sel, other = n.To, n.From
+	}
+	if !matches(other, group, n.Except) || excepted(r.Peer, n.Except) || matches(sel, r.Peer, n.Except) {
+		return ""
+	}
+	switch e := sel.Endpoint.(type) {
+	case *model.Network:
+		if r.Peer.Kind == model.PeerPrefixList {
+			what := "any public address"
+			if !e.Predeclared {
+				what = "an address of " + e.Name
+			}
+			return fmt.Sprintf("prefix list %s (%s) may hold %s: its entries are known only in AWS", r.Peer.PrefixList.Name, r.Peer.PrefixList.ID, what)
+		}
+	case *model.External:
+		if r.Peer.Kind == model.PeerExternal && r.Peer.External != e && (e.ID == "" || r.Peer.External.ID == "") {
+			return fmt.Sprintf("external %s and external %s may be the same security group: an id given at deploy time is not known here", r.Peer.External.Name, e.Name)
+		}
+	}
+	return ""
 }

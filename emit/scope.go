@@ -2,6 +2,7 @@ package emit
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/naming"
@@ -11,19 +12,31 @@ import (
 // emits, and handed to AWS as a Network Access Analyzer scope
 // (AWS::EC2::NetworkInsightsAccessScope), so that AWS checks it again on
 // the deployed network, routes, NACLs and everything sgc does not manage
-// included. The scope expresses a never as closely as the analyzer can:
+// included. The scope says what the analyzer can say of the never:
 //
-//   - a group, or a pattern (the groups it matches when built), is the
-//     groups' ids in a resource statement; an external group its id;
+//   - a group is its id in a resource statement, an external group its id
+//     (or the input that gives it); a pattern is what it matched when
+//     built, each kind on its own path;
 //   - internet is the internet gateway resource type;
 //   - a network is its blocks as addresses, a prefix list its id;
-//   - tcp and udp ports are protocols and destination ports; ICMP, all and
-//     protocol numbers cannot be said (the analyzer knows tcp and udp
-//     only), so such a never's scope covers every protocol: broader, never
-//     narrower;
+//   - tcp and udp ports are a protocol and its destination ports, one path
+//     per protocol (one path with tcp and udp and the ports of both would
+//     admit tcp on the udp ports too: each header field filters alone);
+//   - a statement's fields are ANDed, so each side of a path is one kind:
+//     a pattern that matched groups and networks gives a path for each;
 //   - except names become excluded paths from and to them.
+//
+// What a scope cannot check: the analyzer knows tcp and udp only, and a
+// path without a protocol admits only those, so an ICMP or protocol-number
+// never has no scope (Unchecked says so) and a never over all traffic is
+// checked for tcp and udp; a pattern covers the groups of the build, not
+// groups added later; the private-address rule of internet is the
+// analyzer's own (paths through internet gateways). The compile-time
+// proof covers all of it.
 
-// ScopeSide is one side of a path of an access scope.
+// ScopeSide is one side of a path of an access scope: resources, the
+// internet gateway, addresses or prefix lists, one kind per side, and on
+// a destination, a protocol and its ports.
 type ScopeSide struct {
 	Groups          []*model.Group    // managed groups, by their ids
 	IDs             []string          // security groups by literal id
@@ -31,7 +44,7 @@ type ScopeSide struct {
 	InternetGateway bool              // the internet, as the analyzer sees it
 	Addresses       []string          // address blocks
 	PrefixLists     []string          // prefix list ids
-	Protocols       []string          // destination side only: tcp, udp
+	Protocols       []string          // destination side only: tcp or udp
 	Ports           []string          // destination side only: "22", "8000-8099"
 }
 
@@ -46,26 +59,43 @@ type ScopePath struct{ Source, Destination ScopeSide }
 
 // AccessScope is the scope of one never.
 type AccessScope struct {
-	Never   *model.Never
-	Key     string // a stable name: a hash of the statement
+	Never *model.Never
+	// Key names the scope after its statement: the sides and ports in
+	// lower-case words and dashes, and a hash of the whole statement, so
+	// that two nevers over the same sides differ ("internet-to-any-db-all-
+	// 3f2a91c0"). ID is the same in letters and digits (a CloudFormation
+	// logical ID).
+	Key, ID string
 	Match   []ScopePath
 	Exclude []ScopePath
+	// Unchecked says what of the never the scope cannot check, for
+	// people; "" when it checks all of it.
+	Unchecked string
 }
 
-// AccessScopes returns the scopes of p's nevers; a never whose pattern
-// matches no group has none (the compiler warned about it).
+// AccessScopes returns the scopes of p's nevers. A never only over ICMP or
+// protocol numbers has none: the analyzer cannot say those.
 func AccessScopes(p *model.Program) []AccessScope {
 	var out []AccessScope
 	for _, n := range p.Nevers {
-		from, to := side(n.From.Endpoint, n.From.Groups), side(n.To.Endpoint, n.To.Groups)
-		if from == nil || to == nil {
+		froms, tos := sides(n.From), sides(n.To)
+		protocols, unchecked := scopeProtocols(n.Ports)
+		if len(froms) == 0 || len(tos) == 0 || len(protocols) == 0 {
 			continue
 		}
-		to.Protocols, to.Ports = scopePorts(n.Ports)
-		s := AccessScope{Never: n, Key: naming.Hash(n.From.String() + "->" + n.To.String() + "|" + model.PortsString(n.Ports) + "|" + n.Reason), Match: []ScopePath{{*from, *to}}}
+		s := AccessScope{Never: n, Unchecked: unchecked}
+		s.Key, s.ID = scopeKey(n)
+		for _, proto := range protocols {
+			for _, from := range froms {
+				for _, to := range tos {
+					to.Protocols, to.Ports = proto.protocols, proto.ports
+					s.Match = append(s.Match, ScopePath{Source: from, Destination: to})
+				}
+			}
+		}
 		for _, name := range n.Except {
-			if e := side(p.Lookup(name), nil); e != nil {
-				s.Exclude = append(s.Exclude, ScopePath{Source: *e}, ScopePath{Destination: *e})
+			for _, e := range sides(model.Selector{Endpoint: p.Lookup(name)}) {
+				s.Exclude = append(s.Exclude, ScopePath{Source: e}, ScopePath{Destination: e})
 			}
 		}
 		out = append(out, s)
@@ -73,59 +103,130 @@ func AccessScopes(p *model.Program) []AccessScope {
 	return out
 }
 
-// side is the scope side of an endpoint, or (e nil) of the groups a
-// pattern matched; nil when it names nothing.
-func side(e model.Endpoint, matched []*model.Group) *ScopeSide {
-	var s ScopeSide
-	switch e := e.(type) {
-	case nil:
-		if len(matched) == 0 {
-			return nil
-		}
-		s.Groups = matched
-	case *model.Group:
-		s.Groups = []*model.Group{e}
-	case *model.Network:
-		if e.Predeclared {
-			s.InternetGateway = true
-			break
-		}
-		for _, c := range e.CIDRs {
-			s.Addresses = append(s.Addresses, c.String())
-		}
-	case *model.PrefixList:
-		s.PrefixLists = []string{e.ID}
-	case *model.External:
-		if e.ID != "" {
-			s.IDs = []string{e.ID}
-		} else {
-			s.Inputs = []*model.External{e}
-		}
-	default:
-		return nil
+// sides returns the scope sides of a never's side: one per kind of thing
+// it names.
+func sides(sel model.Selector) []ScopeSide {
+	named := sel.Others
+	if sel.Endpoint != nil {
+		named = []model.Endpoint{sel.Endpoint}
 	}
-	return &s
+	var res, addrs, lists ScopeSide
+	internet := false
+	res.Groups = append(res.Groups, sel.Groups...)
+	for _, e := range named {
+		switch e := e.(type) {
+		case *model.Group:
+			res.Groups = append(res.Groups, e)
+		case *model.Network:
+			if e.Predeclared {
+				internet = true
+				continue
+			}
+			for _, c := range e.CIDRs {
+				addrs.Addresses = append(addrs.Addresses, c.String())
+			}
+		case *model.PrefixList:
+			lists.PrefixLists = append(lists.PrefixLists, e.ID)
+		case *model.External:
+			if e.ID != "" {
+				res.IDs = append(res.IDs, e.ID)
+			} else {
+				res.Inputs = append(res.Inputs, e)
+			}
+		}
+	}
+	var out []ScopeSide
+	if res.Resources() {
+		out = append(out, res)
+	}
+	if internet {
+		out = append(out, ScopeSide{InternetGateway: true})
+	}
+	if len(addrs.Addresses) > 0 {
+		out = append(out, addrs)
+	}
+	if len(lists.PrefixLists) > 0 {
+		out = append(out, lists)
+	}
+	return out
 }
 
-// scopePorts returns the protocols and destination ports of a never's
-// ports, or none when they include what the analyzer cannot say.
-func scopePorts(ports []model.Port) (protocols, ranges []string) {
-	seen := map[string]bool{}
+type scopeProtocol struct{ protocols, ports []string }
+
+// scopeProtocols returns the protocol filters of a never's paths: one per
+// protocol with its ports, or one without a filter for all traffic; and
+// what they leave unchecked.
+func scopeProtocols(ports []model.Port) ([]scopeProtocol, string) {
+	if ports == nil {
+		return []scopeProtocol{{}}, "protocols other than tcp and udp (the analyzer checks those two only)"
+	}
+	var tcp, udp []string
+	var other []string
 	for _, p := range ports {
-		if p.Protocol != model.TCP && p.Protocol != model.UDP {
-			return nil, nil
-		}
-		if !seen[string(p.Protocol)] {
-			seen[string(p.Protocol)] = true
-			protocols = append(protocols, string(p.Protocol))
-		}
 		r := strconv.Itoa(p.From)
 		if p.To != p.From {
 			r += "-" + strconv.Itoa(p.To)
 		}
-		ranges = append(ranges, r)
+		switch p.Protocol {
+		case model.TCP:
+			tcp = append(tcp, r)
+		case model.UDP:
+			udp = append(udp, r)
+		case model.All:
+			return []scopeProtocol{{}}, "protocols other than tcp and udp (the analyzer checks those two only)"
+		default:
+			other = append(other, p.String())
+		}
 	}
-	// With tcp and udp together, every port applies to both protocols:
-	// broader, which a scope may be, never narrower.
-	return protocols, ranges
+	var out []scopeProtocol
+	if len(tcp) > 0 {
+		out = append(out, scopeProtocol{[]string{"tcp"}, tcp})
+	}
+	if len(udp) > 0 {
+		out = append(out, scopeProtocol{[]string{"udp"}, udp})
+	}
+	unchecked := ""
+	if len(other) > 0 {
+		unchecked = strings.Join(other, ", ") + " (the analyzer checks tcp and udp only)"
+	}
+	return out, unchecked
+}
+
+// scopeKey names a never's scope after its statement.
+func scopeKey(n *model.Never) (key, id string) {
+	ports := "all"
+	if n.Ports != nil {
+		ports = model.PortsString(n.Ports)
+	}
+	words := slug(n.From.String()) + "-to-" + slug(n.To.String()) + "-" + slug(ports)
+	if len(words) > 80 {
+		words = strings.TrimRight(words[:80], "-")
+	}
+	hash := naming.Hash(n.From.String() + "->" + n.To.String() + "|" + model.PortsString(n.Ports) + "|" + strings.Join(n.Except, ",") + "|" + n.Reason)
+	key = words + "-" + hash
+	for _, w := range strings.Split(key, "-") {
+		if w != "" {
+			id += strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return key, id
+}
+
+// slug writes s in lower-case letters, digits and single dashes; "*" is
+// "any".
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.ReplaceAll(s, "*", "-any-")) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
 }

@@ -130,9 +130,14 @@ func (q Party) under(sel model.Selector, except []string) bool {
 		}
 	}
 	if q.Name != "" {
-		if sel.Endpoint == nil { // a pattern names the groups it matched
+		if sel.Endpoint == nil { // a pattern names what it matched
 			for _, g := range sel.Groups {
 				if g.Name == q.Name {
+					return true
+				}
+			}
+			for _, e := range sel.Others {
+				if e.Declared().Name == q.Name {
 					return true
 				}
 			}
@@ -140,9 +145,20 @@ func (q Party) under(sel model.Selector, except []string) bool {
 		}
 		return sel.Endpoint.Declared().Name == q.Name
 	}
-	if n, ok := sel.Endpoint.(*model.Network); ok {
+	networks := []model.Endpoint{sel.Endpoint}
+	if sel.Endpoint == nil {
+		networks = sel.Others
+	}
+	for _, e := range networks {
+		n, ok := e.(*model.Network)
+		if !ok {
+			continue
+		}
 		if n.Predeclared {
-			return model.Public(netip.PrefixFrom(q.Addr, q.Addr.BitLen()))
+			if model.Public(netip.PrefixFrom(q.Addr, q.Addr.BitLen())) {
+				return true
+			}
+			continue
 		}
 		for _, c := range n.CIDRs {
 			if c.Contains(q.Addr) {

@@ -19,12 +19,16 @@ type Never struct {
 }
 
 // Selector is one side of a never: a declared endpoint, or a glob over
-// group names.
+// the names of everything declared.
 type Selector struct {
 	Endpoint Endpoint // nil for a pattern
 	Pattern  string   // the glob, "" for a name
 	Groups   []*Group // for a pattern: the groups it matches, in model order
-	Range    source.Range
+	// Others are, for a pattern, the other endpoints it matches by name:
+	// networks (internet among them), prefix lists and externals, in
+	// model order. "*" matches everything: a guarantee from anything.
+	Others []Endpoint
+	Range  source.Range
 }
 
 // Names reports whether the side names group g: g itself, or a group the
@@ -41,6 +45,26 @@ func (s Selector) Names(g *Group) bool {
 	return false
 }
 
+// Matches reports whether the side names endpoint e: e itself, or an
+// endpoint the pattern matches.
+func (s Selector) Matches(e Endpoint) bool {
+	if g, ok := e.(*Group); ok {
+		return s.Names(g)
+	}
+	if s.Endpoint != nil {
+		return s.Endpoint == e
+	}
+	for _, m := range s.Others {
+		if m == e {
+			return true
+		}
+	}
+	return false
+}
+
+// Empty reports whether a pattern matches nothing.
+func (s Selector) Empty() bool { return s.Endpoint == nil && len(s.Groups)+len(s.Others) == 0 }
+
 // String writes the selector as it is written: a name, or a quoted glob.
 func (s Selector) String() string {
 	if s.Endpoint != nil {
@@ -49,21 +73,51 @@ func (s Selector) String() string {
 	return `"` + s.Pattern + `"`
 }
 
-// Glob reports whether name matches pattern, in which "*" stands for any
-// run of characters (none included) and every other character for itself.
-// It runs in time linear in the lengths for each "*", without backtracking
-// blow-up: each segment between stars is matched at its first place.
-func Glob(pattern, name string) bool {
-	parts := strings.Split(pattern, "*")
-	if len(parts) == 1 {
-		return pattern == name
+// Glob is a compiled never pattern, in which "*" stands for any run of
+// characters (none included) and every other character for itself, ASCII
+// letters in either case: names are text to AWS and people, and a
+// guarantee that missed "Orders-DB" for "*-db" would guarantee less than
+// it says. Matching takes time linear in the name and the pattern, without
+// backtracking: each segment between stars is matched at its first place.
+type Glob struct {
+	parts []string // the pattern split at runs of stars, lower-cased
+	star  bool     // the pattern has a star
+}
+
+// CompileGlob compiles pattern.
+func CompileGlob(pattern string) Glob {
+	lower := strings.ToLower(pattern)
+	g := Glob{star: strings.Contains(lower, "*")}
+	// Runs of stars are one star: "**" matches what "*" matches.
+	for _, part := range strings.Split(lower, "*") {
+		if part != "" || len(g.parts) == 0 {
+			g.parts = append(g.parts, part)
+		} else if last := len(g.parts) - 1; g.parts[last] != "" {
+			g.parts = append(g.parts, part)
+		}
 	}
-	if !strings.HasPrefix(name, parts[0]) {
+	if g.star && len(g.parts) == 1 {
+		g.parts = append(g.parts, "")
+	}
+	return g
+}
+
+// Cost is the work Match does for name, at most: what a never's budget
+// (limits.NeverChecks) is charged for matching it.
+func (g Glob) Cost(name string) int { return 1 + len(name) + len(g.parts) }
+
+// Match reports whether name matches the pattern.
+func (g Glob) Match(name string) bool {
+	name = strings.ToLower(name)
+	if !g.star {
+		return g.parts[0] == name
+	}
+	if !strings.HasPrefix(name, g.parts[0]) {
 		return false
 	}
-	name = name[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, mid := range parts[1 : len(parts)-1] {
+	name = name[len(g.parts[0]):]
+	last := g.parts[len(g.parts)-1]
+	for _, mid := range g.parts[1 : len(g.parts)-1] {
 		i := strings.Index(name, mid)
 		if i < 0 {
 			return false
@@ -72,6 +126,10 @@ func Glob(pattern, name string) bool {
 	}
 	return len(name) >= len(last) && strings.HasSuffix(name, last)
 }
+
+// GlobMatch reports whether name matches pattern (CompileGlob(pattern).
+// Match(name)); callers matching many names compile the pattern once.
+func GlobMatch(pattern, name string) bool { return CompileGlob(pattern).Match(name) }
 
 // privateBlocks are the address blocks that never come from the internet:
 // private (RFC 1918, RFC 4193), shared (RFC 6598), loopback and link-local.

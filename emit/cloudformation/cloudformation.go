@@ -446,7 +446,7 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 		t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
 	}
 	for _, s := range emit.AccessScopes(p) {
-		t.resources.set("Never"+s.Key, scopeResource(s, groupID, inputID))
+		t.resources.set("Never"+s.ID, scopeResource(s, groupID, inputID))
 	}
 	return t
 }
@@ -532,7 +532,7 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	if !opts.Split {
 		// A scope's ID is a hash of its never: any change is a new scope.
 		for _, s := range emit.AccessScopes(p) {
-			out = append(out, emit.Resource{Address: "Never" + s.Key, Identity: "never:" + s.Key, Replace: s.Key})
+			out = append(out, emit.Resource{Address: "Never" + s.ID, Identity: "never:" + s.Key, Replace: s.Key})
 		}
 	}
 	return out

@@ -1,6 +1,8 @@
 package cloudformation
 
 import (
+	"strings"
+
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 )
@@ -28,7 +30,15 @@ func scopeResource(s emit.AccessScope, groupID func(*model.Group) any, inputID f
 		props.set("ExcludePaths", paths(s.Exclude))
 	}
 	n := s.Never
-	meta := obj().set("never", inert(n.From.String()+" -> "+n.To.String()+" "+portsOrAny(n.Ports))).set("reason", inert(n.Reason))
+	never := n.From.String() + " -> " + n.To.String() + " " + portsOrAny(n.Ports)
+	if len(n.Except) > 0 {
+		never += " except " + strings.Join(n.Except, ", ")
+	}
+	meta := obj().set("never", inert(never)).set("reason", inert(n.Reason))
+	if s.Unchecked != "" {
+		meta.set("unchecked", inert(s.Unchecked))
+	}
+	props.set("Tags", []any{obj().set("Key", "Name").set("Value", "never-"+s.Key)})
 	return obj().set("Type", "AWS::EC2::NetworkInsightsAccessScope").
 		set("Metadata", obj().set("sgc", meta)).
 		set("Properties", props)

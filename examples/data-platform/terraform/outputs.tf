@@ -39,7 +39,7 @@ output "warehouse_id" {
 output "network_access_scopes" {
   description = "Network Access Analyzer scopes of the policy's never statements, by key: each is the input of aws ec2 create-network-insights-access-scope --cli-input-json."
   value = {
-    "never-f005fe5b" = jsonencode({
+    "never-internet-to-eks-control-plane-all-6e3431f1" = jsonencode({
       MatchPaths = [
         {
           Source = {
@@ -51,7 +51,7 @@ output "network_access_scopes" {
         },
       ]
     })
-    "never-d3223d45" = jsonencode({
+    "never-internet-to-warehouse-all-ecb0b798" = jsonencode({
       MatchPaths = [
         {
           Source = {

@@ -27,7 +27,7 @@ output "monitoring_id" {
 output "network_access_scopes" {
   description = "Network Access Analyzer scopes of the policy's never statements, by key: each is the input of aws ec2 create-network-insights-access-scope --cli-input-json."
   value = {
-    "never-f70a8f94" = jsonencode({
+    "never-internet-to-any-production-tcp-22-0b80d29f" = jsonencode({
       MatchPaths = [
         {
           Source = {
@@ -59,7 +59,7 @@ output "network_access_scopes" {
         },
       ]
     })
-    "never-8202866b" = jsonencode({
+    "never-internet-to-monitoring-all-da4e93d3" = jsonencode({
       MatchPaths = [
         {
           Source = {

@@ -45,7 +45,7 @@ output "shop_web_id" {
 output "network_access_scopes" {
   description = "Network Access Analyzer scopes of the policy's never statements, by key: each is the input of aws ec2 create-network-insights-access-scope --cli-input-json."
   value = {
-    "never-730f35f3" = jsonencode({
+    "never-internet-to-shop-cache-all-53aa8c14" = jsonencode({
       MatchPaths = [
         {
           Source = {
@@ -57,7 +57,7 @@ output "network_access_scopes" {
         },
       ]
     })
-    "never-e63222ce" = jsonencode({
+    "never-internet-to-shop-db-all-9e26ca37" = jsonencode({
       MatchPaths = [
         {
           Source = {
@@ -69,7 +69,7 @@ output "network_access_scopes" {
         },
       ]
     })
-    "never-5c918378" = jsonencode({
+    "never-shop-web-to-shop-db-all-f6600dee" = jsonencode({
       MatchPaths = [
         {
           Source = {

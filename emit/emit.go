@@ -77,7 +77,14 @@ type Options struct {
 	// Earlier is what the previous build into the output directory gave
 	// AWS (Previous), which a target that cannot change it safely keeps.
 	Earlier Earlier
+	// Quota is the account's rules-per-group quota (0: DefaultQuota), and
+	// DefaultMaxEntries what a prefix list without max-entries counts
+	// against it (0: 1), for a target that adds rules of its own.
+	Quota, DefaultMaxEntries int
 }
+
+// DefaultQuota is AWS's default rules-per-group-and-direction quota.
+const DefaultQuota = 60
 
 // Earlier is what a build gave AWS, read back from its output.
 type Earlier struct {

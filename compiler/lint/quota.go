@@ -22,68 +22,33 @@ declared without max-entries is counted as 1 entry (default_max_entries).`,
 	Bad:  "network partners 192.0.2.1, 192.0.2.2, ... (61 addresses) \"Partners\"\npartners -> api tcp/443 because \"partner calls\"",
 	Good: "prefix-list partners pl-0123456789abcdef0 max-entries 61 \"Partners\"  # and a quota of 70 in sgc.hcl",
 	Run: func(p *Pass) {
-		type key struct {
-			g   *model.Group
-			dir model.Direction
-		}
-		type count struct {
-			v4, v6  int
-			assumed map[string]bool // prefix lists counted without max-entries
-			flows   []*model.Flow
-		}
-		counts := map[key]*count{}
-		for _, r := range p.Program.Rules {
-			k := key{r.Group, r.Direction}
-			c := counts[k]
-			if c == nil {
-				c = &count{assumed: map[string]bool{}}
-				counts[k] = c
-			}
-			switch r.Peer.Kind {
-			case model.PeerCIDR:
-				if r.Peer.CIDR.Addr().Is4() {
-					c.v4++
-				} else {
-					c.v6++
-				}
-			case model.PeerPrefixList:
-				n := r.Peer.PrefixList.MaxEntries
-				if n == 0 {
-					n = p.Config.DefaultMaxEntries
-					c.assumed[r.Peer.PrefixList.Name] = true
-				}
-				c.v4 += n
-				c.v6 += n
-			default:
-				c.v4++
-				c.v6++
-			}
-		}
+		type key = model.QuotaKey
+		counts := p.Program.QuotaCounts(p.Config.DefaultMaxEntries)
 		keys := make([]key, 0, len(counts))
 		for k := range counts {
 			keys = append(keys, k)
 		}
 		sort.Slice(keys, func(i, j int) bool {
-			if keys[i].g.Name != keys[j].g.Name {
-				return keys[i].g.Name < keys[j].g.Name
+			if keys[i].Group.Name != keys[j].Group.Name {
+				return keys[i].Group.Name < keys[j].Group.Name
 			}
-			return keys[i].dir < keys[j].dir
+			return keys[i].Direction < keys[j].Direction
 		})
 		for _, k := range keys {
 			c := counts[k]
-			word := map[model.Direction]string{model.Ingress: "inbound", model.Egress: "outbound"}[k.dir]
+			word := map[model.Direction]string{model.Ingress: "inbound", model.Egress: "outbound"}[k.Direction]
 			for _, fam := range []struct {
 				name string
 				n    int
-			}{{"IPv4", c.v4}, {"IPv6", c.v6}} {
+			}{{"IPv4", c.V4}, {"IPv6", c.V6}} {
 				if fam.n <= p.Config.Quota {
 					continue
 				}
-				d := p.Report(nil, k.g.NameRange, "group %q has %d %s %s rules; the quota is %d", k.g.Name, fam.n, word, fam.name, p.Config.Quota).
+				d := p.Report(nil, k.Group.NameRange, "group %q has %d %s %s rules; the quota is %d", k.Group.Name, fam.n, word, fam.name, p.Config.Quota).
 					WithDetail("Counted as AWS counts: each %s block one rule, each group reference one, each prefix list its max-entries.", fam.name)
-				if len(c.assumed) > 0 {
+				if len(c.Assumed) > 0 {
 					var names []string
-					for n := range c.assumed {
+					for n := range c.Assumed {
 						names = append(names, n)
 					}
 					sort.Strings(names)

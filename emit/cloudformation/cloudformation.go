@@ -396,9 +396,10 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		imp       *template // the IMPORT template, when adopting
 		toImport  []byte    // its resources-to-import file
 	)
+	diags = append(diags, placeholderQuota(p, opts)...)
 	if opts.Split {
 		if len(p.Nevers) > 0 {
-			diags.Warnf(noPos, TemplateLimit, "the never statements' Network Access Analyzer scopes are not written with --split").
+			diags.Warnf(noPos, ScopesNotWritten, "the never statements' Network Access Analyzer scopes are not written with --split").
 				WithDetail("The compile-time check still holds; build without --split, or with -t terraform, for the scopes.")
 		}
 		templates, rendered = splitTemplates(p, n, opts, render)
@@ -536,4 +537,29 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		}
 	}
 	return out
+}
+
+// placeholderQuota reports the groups whose IPv4 outbound rules leave no
+// room for the placeholder egress rule (denyAllEgress), which AWS counts
+// against the rules-per-group quota like any other.
+func placeholderQuota(p *model.Program, opts emit.Options) diag.List {
+	quota, maxEntries := opts.Quota, opts.DefaultMaxEntries
+	if quota == 0 {
+		quota = emit.DefaultQuota
+	}
+	if maxEntries == 0 {
+		maxEntries = 1
+	}
+	var diags diag.List
+	counts := p.QuotaCounts(maxEntries)
+	for _, g := range p.Groups {
+		c := counts[model.QuotaKey{Group: g, Direction: model.Egress}]
+		if c == nil || c.V4+1 <= quota || c.V4 > quota {
+			continue // room for it, or over the quota already (SG110 says so)
+		}
+		diags.Errorf(g.NameRange, PlaceholderOverQuota, "group %q has %d outbound IPv4 rules, and the CloudFormation template adds one more; the quota is %d", g.Name, c.V4, quota).
+			WithDetail("The template gives every group an inline egress rule that matches nothing (ICMP 252/86 to 255.255.255.255/32), so that AWS adds no allow-all egress; AWS counts it against the quota, and would refuse the stack (RulesPerSecurityGroupLimitExceeded).").
+			WithSuggestion("Remove an outbound rule (merge blocks, use a prefix list), or raise the quota in the account and set quota in sgc.hcl.")
+	}
+	return diags
 }

@@ -487,3 +487,28 @@ func collectImports(v any, out *[]string) {
 		}
 	}
 }
+
+// TestPlaceholderCountsAgainstTheQuota: a group with as many IPv4
+// outbound rules as the quota allows has no room for the placeholder
+// egress rule the template adds; AWS would refuse the stack, so the build
+// does, at the group. One fewer builds.
+func TestPlaceholderCountsAgainstTheQuota(t *testing.T) {
+	src := func(n int) map[string][]byte {
+		var b strings.Builder
+		b.WriteString("group app \"App\"\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "network n%d 10.%d.0.0/16 \"N\"\napp -> n%d tcp/443 because \"calls\"\n", i, i, i)
+		}
+		return map[string][]byte{"p.intent": []byte(b.String())}
+	}
+	_, diags := cloudformation.Target.Emit(compile(t, src(60)), emit.Options{})
+	if n := diags.CountCode(cloudformation.PlaceholderOverQuota); n != 1 || diags[0].Subject.Start.Line != 1 {
+		t.Errorf("60 outbound rules: %v", diags)
+	}
+	if _, diags := cloudformation.Target.Emit(compile(t, src(59)), emit.Options{}); diags.HasErrors() {
+		t.Errorf("59 outbound rules: %v", diags)
+	}
+	if _, diags := cloudformation.Target.Emit(compile(t, src(60)), emit.Options{Quota: 100}); diags.HasErrors() {
+		t.Errorf("60 outbound rules, quota 100: %v", diags)
+	}
+}

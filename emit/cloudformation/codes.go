@@ -16,4 +16,13 @@ const (
 	// changed keeps the AWS description the previous build gave it, and
 	// carries the new one in its Description tag.
 	DescriptionKept = "DescriptionKept"
+	// ScopesNotWritten (a warning): with --split, the never statements'
+	// Network Access Analyzer scopes are not written (reported as
+	// TemplateLimit before 2026-12).
+	ScopesNotWritten = "ScopesNotWritten"
+	// PlaceholderOverQuota: a group whose IPv4 outbound rules, with the
+	// placeholder egress rule the template gives every group (so that AWS
+	// adds no allow-all egress), exceed the rules-per-group quota: AWS
+	// refuses the stack (RulesPerSecurityGroupLimitExceeded).
+	PlaceholderOverQuota = "PlaceholderOverQuota"
 )

@@ -98,6 +98,7 @@ func newBuildCmd(e *env) *cobra.Command {
 			if !p.Diags.HasErrors() {
 				opts.Adopt = p.Adopt                  // groups and rules taken over, from *.adopt.hcl
 				opts.GroupNames = p.Config.GroupNames // sgc.hcl's build { group_names }
+				opts.Quota, opts.DefaultMaxEntries = p.Config.Lint.Quota, p.Config.Lint.DefaultMaxEntries
 				// What the previous build gave AWS and must keep.
 				if opts.Earlier, err = emit.ReadEarlier(dir, earlier, t); err != nil {
 					return outputError(err)

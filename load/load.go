@@ -52,45 +52,127 @@ func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
 // Files lists the intent files named by paths: a file stands for itself,
-// a directory for the *.intent files directly in it. The result is sorted
-// and free of repeats.
+// a directory for the *.intent files directly in it, and DIR/... (as go
+// names a package tree) for the *.intent files anywhere under DIR, hidden
+// directories (.git, .terraform, .sgc) left out. The result is sorted and
+// free of repeats. A directory with no intent files of its own whose
+// subdirectories have some is bad usage: the files would not be read.
 func Files(paths []string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
 	for _, p := range paths {
+		if dir, ok := strings.CutSuffix(p, "/..."); ok || p == "..." {
+			if p == "..." {
+				dir = "."
+			}
+			found, err := tree(dir)
+			if err != nil {
+				return nil, &UsageError{err}
+			}
+			if len(found) == 0 {
+				return nil, &UsageError{fmt.Errorf("%s: no %s files in this directory or under it", p, Ext)}
+			}
+			for _, f := range found {
+				add(f)
+			}
+			continue
+		}
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, &UsageError{pathError(err, p)}
 		}
 		if !info.IsDir() {
-			if !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-			}
+			add(p)
 			continue
 		}
-		entries, err := os.ReadDir(p)
+		found, err := direct(p)
 		if err != nil {
 			return nil, &UsageError{pathError(err, p)}
 		}
-		found := false
-		for _, e := range entries {
-			if e.IsDir() || !strings.HasSuffix(e.Name(), Ext) {
-				continue
+		if len(found) == 0 {
+			if below, _ := Unread([]string{p}); len(below) > 0 {
+				return nil, &UsageError{fmt.Errorf("%s: no %s files in this directory, but %s under it: give %s/... to read the whole tree as one policy",
+					p, Ext, strings.Join(below, ", "), strings.TrimSuffix(p, "/"))}
 			}
-			found = true
-			f := filepath.Join(p, e.Name())
-			if !seen[f] {
-				seen[f] = true
-				out = append(out, f)
-			}
-		}
-		if !found {
 			return nil, &UsageError{fmt.Errorf("%s: no %s files in this directory", p, Ext)}
+		}
+		for _, f := range found {
+			add(f)
 		}
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// Unread lists the subdirectories of the directories named in paths (not
+// DIR/..., which reads them) that hold intent files the policy does not
+// read: a tree laid out as common.intent and prod/p.intent read as one
+// directory would silently leave prod out.
+func Unread(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		if strings.HasSuffix(p, "...") {
+			continue
+		}
+		if info, err := os.Stat(p); err != nil || !info.IsDir() {
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			sub := filepath.Join(p, e.Name())
+			if found, _ := tree(sub); len(found) > 0 {
+				out = append(out, sub)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// direct lists the intent files directly in dir.
+func direct(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), Ext) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out, nil
+}
+
+// tree lists the intent files under dir, leaving out hidden directories
+// and not following links to directories (a link cycle would never end).
+func tree(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return pathError(err, path)
+		}
+		if d.IsDir() && path != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), Ext) {
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out, err
 }
 
 func pathError(err error, p string) error {
@@ -104,6 +186,12 @@ func pathError(err error, p string) error {
 // looked for: in the first path when it is a directory, else beside it.
 func ConfigPath(paths []string) string {
 	if len(paths) == 0 {
+		return config.FileName
+	}
+	if dir, ok := strings.CutSuffix(paths[0], "/..."); ok {
+		return filepath.Join(dir, config.FileName)
+	}
+	if paths[0] == "..." {
 		return config.FileName
 	}
 	if info, err := os.Stat(paths[0]); err == nil && info.IsDir() {
@@ -177,6 +265,14 @@ func Read(paths []string, opts compiler.Options) (*Policy, error) {
 		a, d := adopt.Resolve(m, p.Program)
 		p.Adopt = a
 		p.Diags = append(p.Diags, d...)
+	}
+	if unread, _ := Unread(paths); len(unread) > 0 {
+		verb := "holds"
+		if len(unread) > 1 {
+			verb = "hold"
+		}
+		p.Diags.Warnf(source.Range{}, UnreadIntentFiles, "%s %s intent files that are not part of this policy", strings.Join(unread, ", "), verb).
+			WithSuggestion("Give %s/... to read the whole tree as one policy, or each directory as a policy of its own.", strings.TrimSuffix(paths[0], "/"))
 	}
 	return p, nil
 }

@@ -340,3 +340,35 @@ func TestDiagnosticsGoToStderr(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyTree: a policy laid out over directories is read whole with
+// DIR/...; read as one directory, the files below are named in a warning,
+// and a build that would emit no group is refused (applied, it would
+// delete every group) unless asked for.
+func TestPolicyTree(t *testing.T) {
+	root := t.TempDir()
+	policy := filepath.Join(root, "policy")
+	os.MkdirAll(filepath.Join(policy, "prod"), 0o755)
+	os.MkdirAll(filepath.Join(policy, ".git"), 0o755)
+	os.WriteFile(filepath.Join(policy, "common.intent"), []byte("network office 10.20.0.0/16 \"Head office\"\n"), 0o644)
+	os.WriteFile(filepath.Join(policy, "prod", "p.intent"), []byte("group app \"App servers\"\noffice -> app tcp/443 because \"staff use the app\"\n"), 0o644)
+	os.WriteFile(filepath.Join(policy, ".git", "x.intent"), []byte("not intent"), 0o644)
+	out := filepath.Join(root, "out")
+	r := run(t, "", "build", policy, "-t", "terraform", "-o", out)
+	if r.code != 1 || !strings.Contains(r.stderr, "[EmptyPolicy]") || !strings.Contains(r.stderr, "[UnreadIntentFiles]") || !strings.Contains(r.stderr, "prod holds intent files") {
+		t.Errorf("one directory: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the empty build wrote its output")
+	}
+	if r := run(t, "", "build", policy+"/...", "-t", "terraform", "-o", out); r.code != 0 || !strings.Contains(r.stderr, "1 group, 1 rule") {
+		t.Errorf("the tree: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, "", "build", policy, "-t", "terraform", "-o", filepath.Join(root, "empty"), "--allow-empty"); r.code != 0 {
+		t.Errorf("--allow-empty: exit %d\n%s", r.code, r.stderr)
+	}
+	os.Remove(filepath.Join(policy, "common.intent"))
+	if r := run(t, "", "check", policy); r.code != 2 || !strings.Contains(r.stderr, "policy/...") {
+		t.Errorf("no files of its own: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
@@ -372,12 +373,27 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	commit, err := resolveRev(rev)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	rev = commit
 	srcs := map[string][]byte{}
 	for _, p := range paths {
-		target := filepath.ToSlash(filepath.Clean(p))
-		// A directory lists its entries; a file lists itself.
-		out, err := git("ls-tree", "-z", "--name-only", rev, "--", target+"/")
-		if err == nil && out == "" {
+		dir, isTree := strings.CutSuffix(p, "/...")
+		if p == "..." {
+			dir, isTree = ".", true
+		}
+		target := filepath.ToSlash(filepath.Clean(dir))
+		// A directory lists its entries (a tree: all of them, below too);
+		// a file lists itself.
+		var out string
+		if isTree {
+			out, err = git("ls-tree", "-r", "-z", "--name-only", rev, "--", target+"/")
+		} else {
+			out, err = git("ls-tree", "-z", "--name-only", rev, "--", target+"/")
+		}
+		if err == nil && out == "" && !isTree {
 			out, err = git("ls-tree", "-z", "--name-only", rev, "--", target)
 		}
 		if err != nil {
@@ -403,6 +419,39 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 		return nil, &UsageError{fmt.Errorf("%s: no %s files at revision %s", strings.Join(paths, ", "), Ext, rev)}
 	}
 	return FromSources(srcs, opts), nil
+}
+
+// resolveRev turns a revision into the commit it names, so that what a
+// user types is never taken for an option of git's ("--output=...").
+func resolveRev(rev string) (string, error) {
+	if rev == "" || strings.HasPrefix(rev, "-") {
+		return "", fmt.Errorf("%q is not a git revision", rev)
+	}
+	out, err := git("rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	if err != nil {
+		return "", fmt.Errorf("%s is not a commit of this repository", rev)
+	}
+	return strings.TrimSpace(out), nil
+}
+
+// GitDate returns the day (UTC) of the commit rev names: the day its
+// policy was built, as far as sgc can tell, for a diff that compares what
+// is deployed with what will be.
+func GitDate(rev string) (time.Time, error) {
+	commit, err := resolveRev(rev)
+	if err != nil {
+		return time.Time{}, err
+	}
+	out, err := git("show", "-s", "--format=%cI", commit)
+	if err != nil {
+		return time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(out))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("the date of %s: %v", rev, err)
+	}
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
 }
 
 func git(args ...string) (string, error) {

@@ -677,3 +677,39 @@ func TestDiffFlagsABrokenGuarantee(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestDiffExpiryByTime: nothing edited, but a flow's day has come since
+// the deployed build. Judged as of its commit's day, the old version still
+// has the flow, so diff shows it expired and its rules destroyed, as
+// terraform plan will; --old-now says the day of the deployed build. A
+// revision that looks like an option is refused, never passed to git.
+func TestDiffExpiryByTime(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	os.WriteFile(filepath.Join(repo, "p.intent"), []byte("group web \"Web\"\ngroup app \"App\"\n\nweb -> app tcp/8080 because \"web calls app\" until 2026-12-10\n"), 0o644)
+	gitRun(t, repo, "init", "-q")
+	gitRun(t, repo, "add", ".")
+	cmd := exec.Command("git", "commit", "-qm", "v1")
+	cmd.Dir = repo
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
+		"GIT_COMMITTER_DATE=2026-12-01T10:00:00Z", "GIT_AUTHOR_DATE=2026-12-01T10:00:00Z")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	t.Chdir(repo)
+	r := run(t, "", "diff", "--git", "HEAD", "--now", "2026-12-10", "-t", "terraform", ".")
+	if r.code != 0 || !strings.Contains(r.stdout, "expired") || !strings.Contains(r.stdout, "destroy") || !strings.Contains(r.stderr, "judged as of 2026-12-01") {
+		t.Errorf("a flow expired since the commit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, "", "diff", "--git", "HEAD", "--now", "2026-12-10", "--old-now", "2026-12-10", ".")
+	if r.code != 0 || !strings.Contains(r.stdout, "no flow changes") {
+		t.Errorf("--old-now as --now: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, rev := range []string{"--output=/tmp/sgc-pwned", "-p"} {
+		if r := run(t, "", "diff", "--git="+rev, "."); r.code != 2 || !strings.Contains(r.stderr, "not a git revision") {
+			t.Errorf("--git=%s: exit %d\n%s", rev, r.code, r.stderr)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -35,14 +36,21 @@ protocol, port) the two versions allow, with networks taken block by block,
 so a network grown from a /24 to a /16 shows as widened.
 
 Compare two paths, or the working tree against a git revision (read with
-your own git): sgc diff --git main policy/.`
+your own git): sgc diff --git main policy/.
+
+Expiry is judged on each side as of the day that side was built: the new
+one as of --now (today), the old one as of --old-now, by default the day
+of the revision's commit (--git) or --now (two paths). So a flow that
+expired since the deployed build shows as expired, and its rules in the
+predicted plan's destroys, as terraform plan will show them; give
+--old-now the day of the deployed build when it differs.`
 
 func newDiffCmd(e *env) *cobra.Command {
 	var (
 		now                 nowFlag
 		format, rev, colour string
 		failOnWiden, split  bool
-		target              string
+		target, oldNow      string
 	)
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW | diff --git REV [PATH...]",
@@ -52,7 +60,8 @@ func newDiffCmd(e *env) *cobra.Command {
   sgc diff --git HEAD~1 policy/
   sgc diff --git origin/main --format markdown policy/ > comment.md
   sgc diff --git origin/main --fail-on-widen policy/     # exit 1 when access widens
-  sgc diff --git origin/main -t terraform policy/        # the plan of the Terraform module only`,
+  sgc diff --git origin/main -t terraform policy/        # the plan of the Terraform module only
+  sgc diff deployed/ policy/ --old-now 2026-11-20       # deployed/ was built on 2026-11-20`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "markdown", "json"); err != nil {
 				return err
@@ -64,10 +73,27 @@ func newDiffCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := compiler.Options{Now: t}
+			oldDay := t
+			switch {
+			case oldNow != "":
+				if oldDay, err = time.Parse("2006-01-02", oldNow); err != nil {
+					return usageErrorf("--old-now %q: want a date such as 2026-12-31", oldNow)
+				}
+			case rev != "":
+				if oldDay, err = load.GitDate(rev); err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				if oldDay.After(t) {
+					oldDay = t // a commit dated after --now: judge both as of --now
+				}
+			}
+			if !oldDay.Equal(t) {
+				fmt.Fprintf(e.stderr, "diff: the old version is judged as of %s, the day it was built (--old-now to change), the new as of %s\n",
+					oldDay.Format("2006-01-02"), t.Format("2006-01-02"))
+			}
 			var old, cur *load.Policy
 			if rev != "" {
-				if old, err = load.FromGit(rev, args, opts); err != nil {
+				if old, err = load.FromGit(rev, args, compiler.Options{Now: oldDay}); err != nil {
 					return &exitError{Code: ExitUsage, Err: err}
 				}
 				if cur, err = loadPolicy(args, t); err != nil {
@@ -77,7 +103,7 @@ func newDiffCmd(e *env) *cobra.Command {
 				if len(args) != 2 {
 					return usageErrorf("diff takes OLD and NEW, or --git REV [PATH...]")
 				}
-				if old, err = loadPolicy(args[:1], t); err != nil {
+				if old, err = loadPolicy(args[:1], oldDay); err != nil {
 					return err
 				}
 				if cur, err = loadPolicy(args[1:], t); err != nil {
@@ -122,6 +148,7 @@ func newDiffCmd(e *env) *cobra.Command {
 	}
 	now.register(cmd)
 	cmd.Flags().StringVar(&rev, "git", "", "compare the working tree with the policy at this git revision")
+	cmd.Flags().StringVar(&oldNow, "old-now", "", "judge the old version's expiry dates as of this day, YYYY-MM-DD (default: its commit's day with --git, else --now)")
 	cmd.Flags().StringVar(&format, "format", "text", "text, markdown (a pull-request comment) or json")
 	cmd.Flags().StringVar(&colour, "color", "auto", "colour the text output: auto, always or never")
 	cmd.Flags().BoolVar(&failOnWiden, "fail-on-widen", false, "exit 1 when access widens (a gate for approvals)")

@@ -147,4 +147,10 @@ const (
 	// Example: `never internet -> db because "..."` and
 	// `s3 -> db tcp/443 because "..."` where s3 is a prefix list.
 	NeverUnprovable = "NeverUnprovable"
+
+	// InvalidFormerName: a group's former name that is declared now, is
+	// the group's own, or is claimed by two groups, so that it cannot say
+	// which AWS group the renamed group takes over.
+	// Example: `group redis "..." formerly cache` beside `group cache "..."`.
+	InvalidFormerName = "InvalidFormerName"
 )

@@ -65,6 +65,9 @@ type compiler struct {
 	// neverBudget is what never statements may still examine, patterns
 	// matched and rules checked together (limits.NeverChecks).
 	neverBudget int
+	// formerly holds the group declarations with former names, checked
+	// once every name is declared.
+	formerly []*ast.GroupDecl
 }
 
 // Compile resolves and checks the parsed files of one policy and returns
@@ -102,6 +105,7 @@ func Compile(files []*ast.File, opts Options) (*model.Program, diag.List) {
 			c.declare(s)
 		}
 	}
+	c.checkFormerly()
 	for _, f := range sorted {
 		for _, s := range f.Stmts {
 			// A service whose name was taken by an earlier declaration was

@@ -36,6 +36,10 @@ func (c *compiler) declare(s ast.Stmt) {
 	switch s := s.(type) {
 	case *ast.GroupDecl:
 		g := &model.Group{Decl: declOf(s.Name, s), Description: s.Description.Value, InternetFacing: s.InternetFacing != nil}
+		for _, f := range s.Formerly {
+			g.Formerly = append(g.Formerly, f.Name)
+		}
+		c.formerly = append(c.formerly, s)
 		c.checkGroupName(s.Name)
 		c.checkDescription(s.Description, "group description")
 		name, kind, entity = s.Name, model.KindGroup, g
@@ -134,4 +138,30 @@ func (c *compiler) checkID(w *ast.Word, prefix, what string) {
 	}
 	c.diags.Errorf(w.Range(), MalformedID, "malformed %s id %q", what, w.Text).
 		WithDetail("A %s id is %q followed by 8 or 17 lower-case hexadecimal digits, such as %s-0123456789abcdef0.", what, prefix+"-", prefix)
+}
+
+// checkFormerly checks the groups' former names, once every name is
+// declared: a former name is no name of the policy now (else two things
+// would answer to it in the state, the account and drift), belongs to one
+// group, and is not the group's own.
+func (c *compiler) checkFormerly() {
+	claimed := map[string]*ast.Ident{}
+	for _, s := range c.formerly {
+		for _, f := range s.Formerly {
+			switch first, taken := claimed[f.Name]; {
+			case f.Name == s.Name.Name:
+				c.diags.Errorf(f.Range(), InvalidFormerName, "group %s cannot formerly have been called %s: that is its name", s.Name.Name, f.Name)
+			case c.symbols[f.Name] != nil:
+				c.diags.Errorf(f.Range(), InvalidFormerName, "%s is declared, so it cannot be a former name of group %s", f.Name, s.Name.Name).
+					WithDetail("A former name says which AWS group and addresses the group takes over; a name in use belongs to something else.").
+					WithRelated(c.symbols[f.Name].decl.NameRange, "declared here")
+			case taken:
+				c.diags.Errorf(f.Range(), InvalidFormerName, "%s is a former name of two groups", f.Name).
+					WithRelated(first.Range(), "named a former name here first")
+			default:
+				claimed[f.Name] = f
+				c.checkGroupName(f)
+			}
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -67,6 +66,7 @@ func (c *compiler) never(s *ast.Never) {
 // budget for the work; false when the budget runs out.
 func (c *compiler) matchPattern(m *model.Selector) bool {
 	g := model.CompileGlob(m.Pattern)
+	m.Any = g.MatchesAll()
 	match := func(name string) bool {
 		c.neverBudget -= g.Cost(name)
 		return c.neverBudget >= 0 && g.Match(name)
@@ -138,8 +138,8 @@ func (c *compiler) checkNevers() {
 				if reported[r.Flow] {
 					continue
 				}
-				switch why := Unprovable(n, r); {
-				case Forbids(n, r):
+				switch why := model.Unprovable(n, r); {
+				case model.Forbids(n, r):
 					reported[r.Flow] = true
 					c.diags.Errorf(r.Flow.Range, NeverViolated, "flow breaks a guarantee: never %s -> %s", n.From, n.To).
 						WithDetail("It would be emitted as the rule %s, which the never statement forbids (%q). Waivers do not apply to a never.", describeRule(r), n.Reason).
@@ -158,108 +158,4 @@ func (c *compiler) checkNevers() {
 
 func neverKey(n *model.Never) string {
 	return n.From.String() + "\x00" + n.To.String() + "\x00" + model.PortsString(n.Ports) + "\x00" + strings.Join(n.Except, ",") + "\x00" + n.Reason
-}
-
-// Forbids reports whether never n forbids rule r.
-func Forbids(n *model.Never, r *model.Rule) bool {
-	if n.Ports != nil {
-		overlap := false
-		for _, p := range n.Ports {
-			overlap = overlap || p.Overlaps(r.Port)
-		}
-		if !overlap {
-			return false
-		}
-	}
-	group := model.Peer{Kind: model.PeerGroup, Group: r.Group, Via: r.Group}
-	src, dst := r.Peer, group
-	if r.Direction == model.Egress {
-		src, dst = group, r.Peer
-	}
-	return matches(n.From, src, n.Except) && matches(n.To, dst, n.Except)
-}
-
-// matches reports whether a side of a rule falls under a selector.
-func matches(sel model.Selector, p model.Peer, except []string) bool {
-	if excepted(p, except) {
-		return false
-	}
-	if sel.Endpoint == nil {
-		if p.Kind == model.PeerGroup {
-			return sel.Names(p.Group)
-		}
-		return sel.Matches(p.Via)
-	}
-	switch e := sel.Endpoint.(type) {
-	case *model.Group:
-		return p.Kind == model.PeerGroup && p.Group == e
-	case *model.Network:
-		if p.Kind != model.PeerCIDR {
-			return false
-		}
-		if e.Predeclared {
-			return model.Public(p.CIDR) // internet: any block with a public address
-		}
-		for _, b := range e.CIDRs {
-			if b.Overlaps(p.CIDR) {
-				return true
-			}
-		}
-	case *model.PrefixList:
-		return p.Kind == model.PeerPrefixList && p.PrefixList.ID == e.ID
-	case *model.External:
-		return p.Kind == model.PeerExternal && (p.External == e || e.ID != "" && p.External.ID == e.ID)
-	}
-	return false
-}
-
-func excepted(p model.Peer, except []string) bool {
-	name := p.Via.Declared().Name
-	for _, e := range except {
-		if e == name {
-			return true
-		}
-	}
-	return false
-}
-
-// Unprovable says why whether never n forbids rule r cannot be decided at
-// compile time, or "" when it can: the rule's group falls under one side
-// and its ports under the never's, but its peer is something whose
-// content sgc cannot see, against a side named by content. A prefix list's
-// addresses (against a network or internet) and the id of an external
-// declared without one (against an external) are known only in AWS.
-func Unprovable(n *model.Never, r *model.Rule) string {
-	if n.Ports != nil {
-		overlap := false
-		for _, p := range n.Ports {
-			overlap = overlap || p.Overlaps(r.Port)
-		}
-		if !overlap {
-			return ""
-		}
-	}
-	group := model.Peer{Kind: model.PeerGroup, Group: r.Group, Via: r.Group}
-	sel, other := n.From, n.To // the side the peer must fall under, and the group's
-	if r.Direction == model.Egress {
-		sel, other = n.To, n.From
-	}
-	if !matches(other, group, n.Except) || excepted(r.Peer, n.Except) || matches(sel, r.Peer, n.Except) {
-		return ""
-	}
-	switch e := sel.Endpoint.(type) {
-	case *model.Network:
-		if r.Peer.Kind == model.PeerPrefixList {
-			what := "any public address"
-			if !e.Predeclared {
-				what = "an address of " + e.Name
-			}
-			return fmt.Sprintf("prefix list %s (%s) may hold %s: its entries are known only in AWS", r.Peer.PrefixList.Name, r.Peer.PrefixList.ID, what)
-		}
-	case *model.External:
-		if r.Peer.Kind == model.PeerExternal && r.Peer.External != e && (e.ID == "" || r.Peer.External.ID == "") {
-			return fmt.Sprintf("external %s and external %s may be the same security group: an id given at deploy time is not known here", r.Peer.External.Name, e.Name)
-		}
-	}
-	return ""
 }

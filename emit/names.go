@@ -157,7 +157,8 @@ type Resource struct {
 	// (with the stack's file name before a "/" when split).
 	Address string
 	// Identity is what AWS identifies the resource by: "group:" and the
-	// role name, the rule's model.Rule.Key, or "never:" and a scope's key.
+	// group's model.Group.Identity, the rule's model.Rule.IdentityKey, or
+	// "never:" and a scope's key.
 	Identity string
 	Group    *model.Group // the group, or the rule's group; nil for a scope
 	Rule     *model.Rule  // nil for a group or a scope
@@ -172,4 +173,7 @@ type Resource struct {
 	// UpdatedWith lists the addresses of resources whose replacement
 	// changes this one in place (a rule that references another group).
 	UpdatedWith []string
+	// MovedFrom lists the addresses the resource had before its group was
+	// renamed (formerly), which the target moves it from.
+	MovedFrom []string
 }

@@ -95,7 +95,7 @@ func DescribedAfter(p *model.Program, opts Options) map[string]string {
 	out := make(map[string]string, len(p.Groups))
 	for _, g := range p.Groups {
 		out[g.Name] = g.Description
-		if d, ok := opts.Earlier.Descriptions[g.Name]; ok {
+		if d, ok := EarlierDescription(g, opts.Earlier); ok {
 			out[g.Name] = d
 		}
 		if a := opts.Adopt.Group(g.Name); a != nil && a.Description != "" {
@@ -136,4 +136,19 @@ func ReadEarlier(dir string, named []string, t *Target) (Earlier, error) {
 		files = append(files, f)
 	}
 	return t.Earlier(files), nil
+}
+
+// EarlierDescription returns the AWS description the earlier build gave
+// group g: under its name, or, for a group renamed since (formerly), under
+// a former one.
+func EarlierDescription(g *model.Group, e Earlier) (string, bool) {
+	if d, ok := e.Descriptions[g.Name]; ok {
+		return d, true
+	}
+	for _, f := range g.Formerly {
+		if d, ok := e.Descriptions[f]; ok {
+			return d, true
+		}
+	}
+	return "", false
 }

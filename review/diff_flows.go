@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -129,8 +130,11 @@ func flowDetails(o, n *model.Flow) []string {
 	}{{"source", o.From, n.From}, {"destination", o.To, n.To}} {
 		if op, np := end.oe.Declared().Name, end.ne.Declared().Name; op != np {
 			why := "the same addresses"
-			if end.ne.Kind() == model.KindGroup {
+			if g, ok := end.ne.(*model.Group); ok {
 				why = "the group is replaced"
+				if slices.Contains(g.Formerly, op) {
+					why = "formerly: the same AWS group"
+				}
 			}
 			d = append(d, fmt.Sprintf("%s renamed %s → %s (%s)", end.what, op, np, why))
 		}

@@ -26,11 +26,27 @@ func compareGroups(old, new *model.Program) []GroupChange {
 		case ok && o.InternetFacing != n.InternetFacing:
 			out = append(out, GroupChange{Kind: "changed", Name: n.Name, Detail: fmt.Sprintf("internet-facing %v → %v", o.InternetFacing, n.InternetFacing)})
 		case !ok:
+			// A group renamed with formerly is the same AWS group.
+			for _, f := range n.Formerly {
+				if og, was := oldBy[f]; was && newBy[f] == nil && !renamedFrom[f] {
+					renamedFrom[f] = true
+					detail := fmt.Sprintf("renamed from %q (formerly): the same AWS group, only its Name tag changes", f)
+					if og.Description != n.Description {
+						detail += fmt.Sprintf("; description %q → %q: Terraform replaces the group (the new one first), CloudFormation keeps the old description and tags the new one", og.Description, n.Description)
+					}
+					out = append(out, GroupChange{Kind: "renamed", Name: n.Name, From: f, Detail: detail})
+					ok = true
+					break
+				}
+			}
 			// A group that took the place of a removed one with the same description was renamed.
 			for _, og := range old.Groups {
+				if ok {
+					break
+				}
 				if _, still := newBy[og.Name]; !still && og.Description == n.Description && !renamedFrom[og.Name] {
 					renamedFrom[og.Name] = true
-					out = append(out, GroupChange{Kind: "replaced", Name: n.Name, From: og.Name, Detail: fmt.Sprintf("renamed from %q: AWS cannot rename a security group, so it is replaced", og.Name)})
+					out = append(out, GroupChange{Kind: "replaced", Name: n.Name, From: og.Name, Detail: fmt.Sprintf("renamed from %q: AWS cannot rename a security group, so it is replaced; to keep it, write: group %s \"...\" formerly %s", og.Name, n.Name, og.Name)})
 					ok = true
 					break
 				}

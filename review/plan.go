@@ -57,8 +57,17 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 	replaced := map[string]bool{}
 	// Groups come before their rules in Resources, so a group's
 	// replacement is known when its rules are judged.
+	moved := map[string]bool{} // old addresses a resource moved from
 	for _, r := range after {
 		b, ok := before[r.Address]
+		for _, from := range r.MovedFrom {
+			if ok {
+				break
+			}
+			if b, ok = before[from]; ok {
+				moved[from] = true
+			}
+		}
 		if !ok {
 			plan.Create = append(plan.Create, r.Address)
 			continue
@@ -80,7 +89,7 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 		createdAt[afterBy[a].Identity] = a
 	}
 	for a, r := range before {
-		if _, ok := afterBy[a]; ok {
+		if _, ok := afterBy[a]; ok || moved[a] {
 			continue
 		}
 		plan.Destroy = append(plan.Destroy, a)
@@ -110,8 +119,14 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 // (emit.Earlier), and a new name is a new logical ID.
 func replacementWarning(t *emit.Target, r emit.Resource, opts emit.Options) []string {
 	exact := opts.Exact() || opts.Adopt.Group(r.Group.Name) != nil
-	if !exact || t.Name != "terraform" {
+	if t.Name != "terraform" {
 		return nil
+	}
+	if !exact {
+		return []string{fmt.Sprintf("group %s is replaced: Terraform creates the new group and moves what this configuration attaches to it, "+
+			"then deletes the old group's rules and the old group. Move anything attached from outside (another state, an RDS instance, "+
+			"a load balancer) to the new group before the apply reaches the delete: until then it keeps the old group, whose rules are gone, "+
+			"and AWS refuses the delete while it is attached", r.Group.Name)}
 	}
 	return []string{fmt.Sprintf("group %s is replaced under its exact name: Terraform must delete it before creating the new one, "+
 		"which AWS refuses while an instance, network interface or load balancer uses it (the apply waits, then fails). "+

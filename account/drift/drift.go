@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,6 +36,9 @@ type Finding struct {
 	Where  string `json:"where,omitempty"` // the flow's file:line, for rules of the intent
 	// RuleID is the live rule's sgr- id, where the export has it.
 	RuleID string `json:"rule_id,omitempty"`
+	// Guarantees names the never statements a live rule breaks ("never
+	// internet -> db (databases are private)"): such a finding comes first.
+	Guarantees []string `json:"guarantees,omitempty"`
 }
 
 // Access reports whether the finding changes who can reach whom: a rule
@@ -111,15 +115,31 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 		liveByName[g.GroupName] = g
 	}
 	declared := map[string]*model.Group{}
+	former := map[string]*model.Group{} // a former name -> the group it is now
 	for _, g := range p.Groups {
 		declared[g.Name] = g
+		for _, f := range g.Formerly {
+			former[f] = g
+		}
 	}
 	// Groups created under a unique name are found by their Name tag.
-	for role, lg := range live.Roles(e.SecurityGroups, func(n string) bool { return declared[n] != nil }) {
+	for role, lg := range live.Roles(e.SecurityGroups, func(n string) bool { return declared[n] != nil || former[n] != nil }) {
 		if lg.GroupName != role {
 			delete(liveByName, lg.GroupName)
 			liveByName[role] = lg
 			nameOfID[lg.GroupID] = role
+		}
+	}
+	// A group renamed with formerly is the live group of a former name
+	// (not yet applied, its tag still says that name) when none answers
+	// to its own.
+	for _, g := range p.Groups {
+		for _, f := range g.Formerly {
+			if lg := liveByName[f]; lg != nil && liveByName[g.Name] == nil {
+				delete(liveByName, f)
+				liveByName[g.Name] = lg
+				nameOfID[lg.GroupID] = g.Name
+			}
 		}
 	}
 	// A declaration import had to rename ("vpn gateway" is vpn-gateway)
@@ -250,8 +270,15 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 				Detail: fmt.Sprintf("live rule not in the intent, tagged sgc:source=%s: made by sgc from a flow since removed (not yet applied?); its description: %q", h.source, h.desc)})
 		case !ok:
 			rep.addHandAdded(liveByName[group], h.live)
-			rep.Findings = append(rep.Findings, Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
-				Detail: fmt.Sprintf("live rule not in the intent (someone opened it by hand); its description: %q", h.desc)})
+			f := Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
+				Detail: fmt.Sprintf("live rule not in the intent (someone opened it by hand); its description: %q", h.desc)}
+			if g := declared[group]; g != nil {
+				f.Guarantees = broken(p, modelRule(p, g, h.live, nameOfID, externalIDs))
+			}
+			if len(f.Guarantees) > 0 {
+				f.Detail = "breaks " + strings.Join(f.Guarantees, "; ") + ". " + f.Detail
+			}
+			rep.Findings = append(rep.Findings, f)
 		case w.desc != h.desc && !(h.desc == "" && live.ImportedWithoutDescription(w.desc)):
 			rep.Findings = append(rep.Findings, Finding{Kind: "description", Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live description %q, intent purpose %q", h.desc, w.desc), Where: w.where})
@@ -287,6 +314,9 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 	}
 	sort.Slice(rep.Findings, func(i, j int) bool {
 		a, b := rep.Findings[i], rep.Findings[j]
+		if (len(a.Guarantees) > 0) != (len(b.Guarantees) > 0) {
+			return len(a.Guarantees) > 0 // what breaks a guarantee first
+		}
 		if a.Group != b.Group {
 			return a.Group < b.Group
 		}
@@ -454,4 +484,60 @@ func (r Report) WriteJSON(w io.Writer) error {
 		Summary string `json:"summary"`
 		Report
 	}{r.Summary(), r})
+}
+
+// modelRule is live rule r of group g as the model would have it, its
+// peer resolved to what the policy declares where it can be: so that the
+// policy's guarantees can be tested against a rule nobody wrote.
+func modelRule(p *model.Program, g *model.Group, r *live.Rule, nameOfID, externalIDs map[string]string) *model.Rule {
+	out := &model.Rule{Group: g, Direction: r.Direction, Port: r.Port}
+	switch r.PeerKind {
+	case "cidr":
+		b, err := netip.ParsePrefix(canonicalCIDR(r.Peer))
+		if err != nil {
+			return nil
+		}
+		out.Peer = model.Peer{Kind: model.PeerCIDR, CIDR: b}
+		for _, n := range p.Networks {
+			if slices.Contains(n.CIDRs, b) {
+				out.Peer.Via = n
+				break
+			}
+		}
+	case "pl":
+		pl := &model.PrefixList{Decl: model.Decl{Name: r.Peer}, ID: r.Peer}
+		for _, l := range p.PrefixLists {
+			if l.ID == r.Peer {
+				pl = l
+			}
+		}
+		out.Peer = model.Peer{Kind: model.PeerPrefixList, PrefixList: pl, Via: pl}
+	case "sg":
+		if grp, ok := p.Lookup(nameOfID[r.Peer]).(*model.Group); ok {
+			out.Peer = model.Peer{Kind: model.PeerGroup, Group: grp, Via: grp}
+			break
+		}
+		x := &model.External{Decl: model.Decl{Name: r.Peer}, ID: r.Peer}
+		if ext, ok := p.Lookup(externalIDs[r.Peer]).(*model.External); ok {
+			x = ext
+		}
+		out.Peer = model.Peer{Kind: model.PeerExternal, External: x, Via: x}
+	default:
+		return nil
+	}
+	return out
+}
+
+// broken lists the never statements of p that rule r breaks.
+func broken(p *model.Program, r *model.Rule) []string {
+	if r == nil {
+		return nil
+	}
+	var out []string
+	for _, n := range p.Nevers {
+		if model.Forbids(n, r) {
+			out = append(out, fmt.Sprintf("never %s -> %s (%s)", n.From, n.To, n.Reason))
+		}
+	}
+	return out
 }

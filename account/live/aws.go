@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -102,8 +103,12 @@ func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region: pass --region, or set AWS_REGION or a profile's region")
 	}
-	client := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, limitResponses(maxResponse)) })
+	var tripped atomic.Bool
+	client := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, limitResponses(maxResponse, &tripped)) })
 	ex, err := fetch(ctx, client, opts)
+	if err != nil && tripped.Load() {
+		return nil, fmt.Errorf("a response was larger than %d bytes, more than EC2 sends in a page: the endpoint does not behave like EC2 (%w)", maxResponse, err)
+	}
 	if err != nil && ctx.Err() != nil {
 		return nil, fmt.Errorf("reading the account took longer than %v (--timeout): %w", timeout, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -26,14 +27,16 @@ func boundedClient(timeout time.Duration) *awshttp.BuildableClient {
 
 // limitResponses bounds every response body the client reads to max
 // bytes. It runs last in the deserialize step, so it wraps the body as the
-// transport returns it, before the SDK's deserializer reads it.
-func limitResponses(max int64) func(*middleware.Stack) error {
+// transport returns it, before the SDK's deserializer reads it. tripped
+// is set when a body went over, so that the caller can say so whatever
+// the SDK makes of the cut-off body.
+func limitResponses(max int64, tripped *atomic.Bool) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("sgcLimitResponse",
 			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
 				out, md, err := next.HandleDeserialize(ctx, in)
 				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp.Body != nil {
-					resp.Body = &limitBody{r: resp.Body, n: max, max: max}
+					resp.Body = &limitBody{r: resp.Body, n: max, max: max, tripped: tripped}
 				}
 				return out, md, err
 			}), middleware.After)
@@ -42,13 +45,15 @@ func limitResponses(max int64) func(*middleware.Stack) error {
 
 // limitBody wraps a response body so that reading past max bytes fails.
 type limitBody struct {
-	r   io.ReadCloser
-	n   int64 // bytes left
-	max int64
+	r       io.ReadCloser
+	n       int64 // bytes left
+	max     int64
+	tripped *atomic.Bool
 }
 
 func (b *limitBody) Read(p []byte) (int, error) {
 	if b.n <= 0 {
+		b.tripped.Store(true)
 		return 0, fmt.Errorf("the response is larger than %d bytes, more than EC2 sends in a page", b.max)
 	}
 	if int64(len(p)) > b.n {

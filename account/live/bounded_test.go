@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -74,7 +75,7 @@ func TestFetchAWSBounded(t *testing.T) {
 					return
 				}
 			}
-		}, live.AWSOptions{MaxAttempts: 1, MaxResponse: 1 << 20, Timeout: 20 * time.Second}, "larger than"},
+		}, live.AWSOptions{MaxAttempts: 1, MaxResponse: 1 << 20, Timeout: 20 * time.Second}, "larger than|closed network connection"},
 		{"times out as a whole", func(w http.ResponseWriter, r *http.Request) {
 			time.Sleep(200 * time.Millisecond)
 			r.ParseForm()
@@ -86,7 +87,10 @@ func TestFetchAWSBounded(t *testing.T) {
 			hostileEC2(t, tc.handler)
 			start := time.Now()
 			_, err := live.FetchAWS(context.Background(), tc.opts)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
+			// (An endless body is cut off at the bound; the SDK sometimes
+			// closes the connection first and says so instead: either way
+			// the read stops at once.)
+			if err == nil || !regexp.MustCompile(tc.want).MatchString(err.Error()) {
 				t.Errorf("err = %v, want one saying %q", err, tc.want)
 			}
 			if d := time.Since(start); d > 15*time.Second {

@@ -15,6 +15,9 @@ func (p *Program) Dump(w io.Writer) {
 		if g.InternetFacing {
 			facing = " internet-facing"
 		}
+		if len(g.Formerly) > 0 {
+			facing += " formerly " + strings.Join(g.Formerly, ",")
+		}
 		fmt.Fprintf(&b, "group %s %q%s\n", g.Name, g.Description, facing)
 	}
 	for _, n := range p.Networks {

@@ -72,6 +72,20 @@ type Group struct {
 	Decl
 	Description    string
 	InternetFacing bool
+	// Formerly lists the names the group had before, the latest first: a
+	// renamed group keeps its AWS group. Terraform moves its resources from
+	// each earlier address; CloudFormation, which cannot move, keeps the
+	// logical IDs and exports the oldest name gave (Identity).
+	Formerly []string
+}
+
+// Identity is the name the group's resources were first named by: the
+// oldest of its former names, or its name.
+func (g *Group) Identity() string {
+	if len(g.Formerly) > 0 {
+		return g.Formerly[len(g.Formerly)-1]
+	}
+	return g.Name
 }
 
 // Kind returns KindGroup.
@@ -417,6 +431,18 @@ func (r *Rule) ID() RuleID {
 
 // Key is ID().String().
 func (r *Rule) Key() string { return r.ID().String() }
+
+// IdentityKey is Key with each group named by its Identity: the same for
+// a rule before and after its group (or the group it references) is
+// renamed with formerly, as the AWS rule is the same.
+func (r *Rule) IdentityKey() string {
+	id := r.ID()
+	id.Group = r.Group.Identity()
+	if r.Peer.Kind == PeerGroup {
+		id.Peer.Name = r.Peer.Group.Identity()
+	}
+	return id.String()
+}
 
 // Inputs returns the externals declared without an id that some rule
 // refers to, in declaration order: the ids the generated code must be

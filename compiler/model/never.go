@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 
@@ -28,7 +29,11 @@ type Selector struct {
 	// networks (internet among them), prefix lists and externals, in
 	// model order. "*" matches everything: a guarantee from anything.
 	Others []Endpoint
-	Range  source.Range
+	// Any is set for a pattern of stars alone ("*"): it matches anything,
+	// an address or group no name of the policy stands for included (a
+	// rule found live).
+	Any   bool
+	Range source.Range
 }
 
 // Names reports whether the side names group g: g itself, or a group the
@@ -101,6 +106,9 @@ func CompileGlob(pattern string) Glob {
 	}
 	return g
 }
+
+// MatchesAll reports whether the pattern matches every name: stars alone.
+func (g Glob) MatchesAll() bool { return g.star && len(g.parts) == 2 && g.parts[0] == "" && g.parts[1] == "" }
 
 // Cost is the work Match does for name, at most: what a never's budget
 // (limits.NeverChecks) is charged for matching it.
@@ -175,4 +183,131 @@ func (p Port) Overlaps(o Port) bool {
 		return p.From == o.From && (p.To == -1 || o.To == -1 || p.To == o.To)
 	}
 	return p == o
+}
+
+// Forbids reports whether never n forbids rule r.
+func Forbids(n *Never, r *Rule) bool {
+	if n.Ports != nil {
+		overlap := false
+		for _, p := range n.Ports {
+			overlap = overlap || p.Overlaps(r.Port)
+		}
+		if !overlap {
+			return false
+		}
+	}
+	group := Peer{Kind: PeerGroup, Group: r.Group, Via: r.Group}
+	src, dst := r.Peer, group
+	if r.Direction == Egress {
+		src, dst = group, r.Peer
+	}
+	return matches(n.From, src, n.Except) && matches(n.To, dst, n.Except)
+}
+
+// matches reports whether a side of a rule falls under a selector: a
+// named side by what it is (a network by address overlap, internet by any
+// public address), a pattern by the names it matched, and by what those
+// are, so that an address from outside the policy (a rule found live)
+// falls under "*" too.
+func matches(sel Selector, p Peer, except []string) bool {
+	if excepted(p, except) {
+		return false
+	}
+	if sel.Endpoint != nil {
+		return endpointMatches(sel.Endpoint, p)
+	}
+	if sel.Any {
+		return true
+	}
+	if p.Kind == PeerGroup {
+		return sel.Names(p.Group)
+	}
+	if p.Via != nil && sel.Matches(p.Via) {
+		return true
+	}
+	for _, e := range sel.Others {
+		if endpointMatches(e, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// endpointMatches reports whether peer p is, or lies within, endpoint e.
+func endpointMatches(e Endpoint, p Peer) bool {
+	switch e := e.(type) {
+	case *Group:
+		return p.Kind == PeerGroup && p.Group == e
+	case *Network:
+		if p.Kind != PeerCIDR {
+			return false
+		}
+		if e.Predeclared {
+			return Public(p.CIDR) // internet: any block with a public address
+		}
+		for _, b := range e.CIDRs {
+			if b.Overlaps(p.CIDR) {
+				return true
+			}
+		}
+	case *PrefixList:
+		return p.Kind == PeerPrefixList && p.PrefixList.ID == e.ID
+	case *External:
+		return p.Kind == PeerExternal && (p.External == e || e.ID != "" && p.External.ID == e.ID)
+	}
+	return false
+}
+
+func excepted(p Peer, except []string) bool {
+	if p.Via == nil {
+		return false
+	}
+	name := p.Via.Declared().Name
+	for _, e := range except {
+		if e == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Unprovable says why whether never n forbids rule r cannot be decided at
+// compile time, or "" when it can: the rule's group falls under one side
+// and its ports under the never's, but its peer is something whose
+// content sgc cannot see, against a side named by content. A prefix list's
+// addresses (against a network or internet) and the id of an external
+// declared without one (against an external) are known only in AWS.
+func Unprovable(n *Never, r *Rule) string {
+	if n.Ports != nil {
+		overlap := false
+		for _, p := range n.Ports {
+			overlap = overlap || p.Overlaps(r.Port)
+		}
+		if !overlap {
+			return ""
+		}
+	}
+	group := Peer{Kind: PeerGroup, Group: r.Group, Via: r.Group}
+	sel, other := n.From, n.To // the side the peer must fall under, and the group's
+	if r.Direction == Egress {
+		sel, other = n.To, n.From
+	}
+	if !matches(other, group, n.Except) || excepted(r.Peer, n.Except) || matches(sel, r.Peer, n.Except) {
+		return ""
+	}
+	switch e := sel.Endpoint.(type) {
+	case *Network:
+		if r.Peer.Kind == PeerPrefixList {
+			what := "any public address"
+			if !e.Predeclared {
+				what = "an address of " + e.Name
+			}
+			return fmt.Sprintf("prefix list %s (%s) may hold %s: its entries are known only in AWS", r.Peer.PrefixList.Name, r.Peer.PrefixList.ID, what)
+		}
+	case *External:
+		if r.Peer.Kind == PeerExternal && r.Peer.External != e && (e.ID == "" || r.Peer.External.ID == "") {
+			return fmt.Sprintf("external %s and external %s may be the same security group: an id given at deploy time is not known here", r.Peer.External.Name, e.Name)
+		}
+	}
+	return ""
 }

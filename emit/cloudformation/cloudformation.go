@@ -136,15 +136,24 @@ func exportName(name string) string {
 	return strings.Join(naming.Words(name), "-") + "-" + naming.Hash(name)
 }
 
+// nameAll names p's entities. CloudFormation cannot move a resource to a
+// new logical ID, nor change an export another stack imports, so a group
+// renamed with formerly, and its rules, are named as under its first name
+// (model.Group.Identity): only its Name tag follows the role.
 func nameAll(p *model.Program) names {
 	n := names{group: make(map[*model.Group]string, len(p.Groups)), input: map[*model.External]string{},
 		rule: make(map[*model.Rule]string, len(p.Rules)), export: make(map[*model.Group]string, len(p.Groups))}
-	for _, g := range p.Groups {
-		n.group[g] = ident(g.Name)
+	view := p
+	if emit.Renames(p) {
+		view = emit.Renamed(p, (*model.Group).Identity)
+	}
+	for i, g := range p.Groups {
+		name := view.Groups[i].Name
+		n.group[g] = ident(name)
 		if n.group[g] == "VpcId" { // the group "vpc-id" yields to the parameter
-			n.group[g] = "vpcId" + naming.Hash(g.Name)
+			n.group[g] = "vpcId" + naming.Hash(name)
 		}
-		n.export[g] = exportName(g.Name)
+		n.export[g] = exportName(name)
 	}
 	groupIDs := make(map[string]bool, len(n.group))
 	for _, id := range n.group {
@@ -169,8 +178,8 @@ func nameAll(p *model.Program) names {
 	for _, id := range n.input {
 		taken[id] = true
 	}
-	ids := emit.RuleNames(style, p.Rules)
-	key := func(i int) string { return "rule:" + p.Rules[i].Key() }
+	ids := emit.RuleNames(style, view.Rules)
+	key := func(i int) string { return "rule:" + view.Rules[i].Key() }
 	for i, id := range naming.Unique(ids, key, maxLogicalID, concat) {
 		if taken[id] {
 			id = id[:min(len(id), maxLogicalID-8)] + naming.Hash(key(i))
@@ -246,7 +255,7 @@ func groupResource(g *model.Group, opts emit.Options) *object {
 	case a != nil && a.LiveName != "":
 		props.set("GroupName", a.LiveName)
 	case a != nil || opts.Exact():
-		props.set("GroupName", g.Name)
+		props.set("GroupName", g.Identity()) // the name AWS gave it: a rename changes only the Name tag
 	}
 	desc, tags := g.Description, []any{obj().set("Key", "Name").set("Value", g.Name)}
 	if kept, ok := keptDescription(g, opts); ok {
@@ -519,12 +528,12 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		if kept, ok := keptDescription(g, opts); ok {
 			desc, tag = kept, g.Description
 		}
-		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Name, Group: g,
+		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Identity(), Group: g,
 			Replace: name + "\x00" + desc, Update: g.Name + "\x00" + tag})
 	}
 	for _, r := range p.Rules {
-		res := emit.Resource{Address: stack(n.rule[r]) + n.rule[r], Identity: r.Key(), Group: r.Group, Rule: r,
-			Replace: r.Key(), Update: r.Flow.Purpose, ReplacedWith: []string{addr[r.Group]}}
+		res := emit.Resource{Address: stack(n.rule[r]) + n.rule[r], Identity: r.IdentityKey(), Group: r.Group, Rule: r,
+			Replace: r.IdentityKey(), Update: r.Flow.Purpose, ReplacedWith: []string{addr[r.Group]}}
 		if r.Peer.Kind == model.PeerGroup {
 			res.ReplacedWith = append(res.ReplacedWith, addr[r.Peer.Group])
 		}

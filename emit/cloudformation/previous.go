@@ -239,7 +239,7 @@ func validDescription(s string) bool {
 // the policy's, if any: the one the previous build gave it, when the
 // policy's differs. An adopted group keeps the live one (adoptGroup).
 func keptDescription(g *model.Group, opts emit.Options) (string, bool) {
-	d, ok := opts.Earlier.Descriptions[g.Name]
+	d, ok := emit.EarlierDescription(g, opts.Earlier)
 	if !ok || d == g.Description || !validDescription(d) {
 		return "", false
 	}

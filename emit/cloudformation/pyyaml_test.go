@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/sgc-dev/sgc/internal/testproc"
 )
 
 // The YAML writer is held to yaml.v3 (which writes YAML 1.2) and, here, to
@@ -56,7 +57,7 @@ var (
 func loadPyYAML(t testing.TB, doc []byte) (value any, ok bool, errText string) {
 	t.Helper()
 	pyyamlOnce.Do(func() {
-		cmd := exec.Command("python3", "-c", pyyamlHelper)
+		cmd := testproc.Helper("python3", "-c", pyyamlHelper)
 		in, err := cmd.StdinPipe()
 		if err != nil {
 			pyyaml.err = err

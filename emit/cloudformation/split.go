@@ -87,7 +87,7 @@ func bucket[T any](items []T, key func(T) uint64, need int, fits func([]T) bool)
 func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
 	var out []*template
 	stackOf := groupStacks{}
-	groupBuckets := bucket(p.Groups, func(g *model.Group) uint64 { return hashKey("group:" + g.Name) },
+	groupBuckets := bucket(p.Groups, func(g *model.Group) uint64 { return hashKey("group:" + g.Identity()) },
 		(len(p.Groups)+groupsPerStack-1)/groupsPerStack, func(gs []*model.Group) bool { return len(gs) <= groupsPerStack })
 	for i, groups := range groupBuckets {
 		if len(groups) == 0 {
@@ -116,7 +116,7 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 		}
 		return len(renderJSON(ruleStack(p, n, rules, stackOf, 1, opts).root)) <= MaxBytes
 	}
-	ruleBuckets := bucket(p.Rules, func(r *model.Rule) uint64 { return hashKey(r.Key()) },
+	ruleBuckets := bucket(p.Rules, func(r *model.Rule) uint64 { return hashKey(r.IdentityKey()) },
 		(len(p.Rules)+rulesPerStack-1)/rulesPerStack, fits)
 	var (
 		chunks  [][]*model.Rule

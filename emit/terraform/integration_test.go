@@ -1,6 +1,7 @@
 package terraform_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/terraform"
+	"github.com/sgc-dev/sgc/internal/testproc"
 )
 
 // pluginDir holds the hashicorp/aws provider for offline runs; the machine
@@ -23,7 +25,7 @@ func pluginDir() string {
 	return "/opt/tf-plugins"
 }
 
-const rootModule = `provider "aws" {
+const provider = `provider "aws" {
   region                      = "us-east-1"
   access_key                  = "AKIAEXAMPLEEXAMPLE00"
   secret_key                  = "not-a-secret-offline-plans-only"
@@ -31,22 +33,16 @@ const rootModule = `provider "aws" {
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
 }
-
-module "sg" {
-  source = "./module"
-  vpc_id = "vpc-0123456789abcdef0"
-%s}
-
-output "ids" {
-  value = module.sg.security_group_ids
-}
 `
 
 // TestTerraform runs the real terraform init, validate and plan on the
-// generated module of each golden case, fully offline. It needs terraform
-// and the provider in pluginDir; without them it is skipped, except in CI
+// generated module of every golden case, fully offline: one root module
+// calls them all, so that terraform and its 700 MB provider start three
+// times in all rather than three times a case. It needs terraform and the
+// provider in pluginDir; without them it is skipped, except in CI
 // (SGC_REQUIRE_TERRAFORM=1), where it fails.
 func TestTerraform(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow: runs terraform")
 	}
@@ -58,27 +54,35 @@ func TestTerraform(t *testing.T) {
 		}
 		t.Skip("terraform or the provider mirror is not installed")
 	}
+	dir := t.TempDir()
+	root := provider
+	want := 0
+	var purposes []string
 	paths, _ := filepath.Glob("testdata/*.txtar")
 	for _, path := range paths {
 		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
-		t.Run(name, func(t *testing.T) {
-			a, err := txtar.ParseFile(path)
-			if err != nil {
-				t.Fatal(err)
+		a, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, files := build(t, intents(a), emit.Options{})
+		if err := emit.WriteDir(filepath.Join(dir, name), terraform.Target, files); err != nil {
+			t.Fatal(err)
+		}
+		root += fmt.Sprintf("\nmodule %q {\n  source = \"./%s\"\n  vpc_id = \"vpc-0123456789abcdef0\"\n", strings.ReplaceAll(name, "-", "_"), name)
+		for _, e := range prog.Externals {
+			if e.ID == "" {
+				root += "  " + strings.ReplaceAll(e.Name, "-", "_") + "_security_group_id = \"sg-0fedcba9876543210\"\n"
 			}
-			prog, files := build(t, intents(a), emit.Options{})
-			dir := t.TempDir()
-			if err := emit.WriteDir(filepath.Join(dir, "module"), terraform.Target, files); err != nil {
-				t.Fatal(err)
-			}
-			inputs := ""
-			for _, e := range prog.Externals {
-				if e.ID == "" {
-					inputs += "  " + strings.ReplaceAll(e.Name, "-", "_") + "_security_group_id = \"sg-0fedcba9876543210\"\n"
-				}
-			}
-			write(t, filepath.Join(dir, "main.tf"), strings.Replace(rootModule, "%s", inputs, 1))
-			write(t, filepath.Join(dir, "cli.tfrc"), `provider_installation {
+		}
+		root += "}\n"
+		want += len(prog.Groups) + len(prog.Rules)
+		for _, f := range prog.Flows {
+			purposes = append(purposes, f.Purpose)
+		}
+	}
+	write(t, filepath.Join(dir, "main.tf"), root)
+	write(t, filepath.Join(dir, "cli.tfrc"), `provider_installation {
   filesystem_mirror {
     path    = "`+pluginDir()+`"
     include = ["registry.terraform.io/hashicorp/aws"]
@@ -88,30 +92,27 @@ func TestTerraform(t *testing.T) {
   }
 }
 `)
-			env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-			run := func(args ...string) string {
-				cmd := exec.Command(tf, args...)
-				cmd.Dir, cmd.Env = dir, env
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-				}
-				return string(out)
-			}
-			run("init", "-input=false", "-no-color")
-			run("validate", "-no-color")
-			plan := run("plan", "-refresh=false", "-input=false", "-no-color")
-			want := len(prog.Groups) + len(prog.Rules)
-			if !strings.Contains(plan, "Plan: "+strconv.Itoa(want)+" to add, 0 to change, 0 to destroy.") {
-				t.Fatalf("plan does not add %d resources:\n%s", want, plan)
-			}
-			// Descriptions reach AWS literally, template sequences included.
-			for _, f := range prog.Flows {
-				if !strings.Contains(plan, `"`+f.Purpose+`"`) {
-					t.Errorf("plan lacks the literal description %q", f.Purpose)
-				}
-			}
-		})
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	run := func(args ...string) string {
+		cmd := testproc.Command(t, tf, args...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	run("init", "-input=false", "-no-color")
+	run("validate", "-no-color")
+	plan := run("plan", "-refresh=false", "-input=false", "-no-color")
+	if !strings.Contains(plan, "Plan: "+strconv.Itoa(want)+" to add, 0 to change, 0 to destroy.") {
+		t.Fatalf("plan does not add %d resources:\n%s", want, plan)
+	}
+	// Descriptions reach AWS literally, template sequences included.
+	for _, p := range purposes {
+		if !strings.Contains(plan, `"`+p+`"`) {
+			t.Errorf("plan lacks the literal description %q", p)
+		}
 	}
 }
 

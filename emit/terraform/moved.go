@@ -43,6 +43,76 @@ func legacyPeerWords(p model.Peer) []string {
 	return w
 }
 
+// renameMoves returns the moved blocks that carry the resources of
+// renamed groups (model.Group.Formerly) to their present addresses, as a
+// chain: from the addresses under every renamed group's k-th former name
+// to those under its (k-1)-th, and from the latest former names to the
+// present ones (Terraform lets a resource be moved into from one address
+// only, and follows chains). A group with fewer former names keeps its
+// oldest at the deeper links. It also returns, for each present address,
+// every address of the chain, for plan predictions.
+func renameMoves(p *model.Program, n names) (pairs [][2]string, from map[string][]string) {
+	if !emit.Renames(p) {
+		return nil, nil
+	}
+	depth := 0
+	for _, g := range p.Groups {
+		depth = max(depth, len(g.Formerly))
+	}
+	// level k names each group by its k-th former name (its oldest past
+	// the end of its list); level -1 is the present.
+	level := func(k int) ([]string, []string) {
+		if k < 0 {
+			gs := make([]string, len(p.Groups))
+			for i, g := range p.Groups {
+				gs[i] = "aws_security_group." + n.group[g]
+			}
+			rs := make([]string, len(p.Rules))
+			for i, r := range p.Rules {
+				rs[i] = ruleType(r) + "." + n.rule[i]
+			}
+			return gs, rs
+		}
+		view := emit.Renamed(p, func(g *model.Group) string {
+			if len(g.Formerly) == 0 {
+				return g.Name
+			}
+			return g.Formerly[min(k, len(g.Formerly)-1)]
+		})
+		vn := nameAll(view)
+		gs := make([]string, len(p.Groups))
+		for i := range p.Groups {
+			gs[i] = "aws_security_group." + vn.group[view.Groups[i]]
+		}
+		rs := make([]string, len(p.Rules))
+		for i, r := range p.Rules {
+			rs[i] = ruleType(r) + "." + vn.rule[i]
+		}
+		return gs, rs
+	}
+	from = map[string][]string{}
+	into := map[string]bool{}
+	curG, curR := level(-1)
+	toG, toR := curG, curR
+	for k := 0; k < depth; k++ {
+		fromG, fromR := level(k)
+		link := func(olds, news, present []string) {
+			for i := range olds {
+				if olds[i] == news[i] || into[news[i]] {
+					continue
+				}
+				into[news[i]] = true
+				pairs = append(pairs, [2]string{olds[i], news[i]})
+				from[present[i]] = append(from[present[i]], olds[i])
+			}
+		}
+		link(fromG, toG, curG)
+		link(fromR, toR, curR)
+		toG, toR = fromG, fromR
+	}
+	return pairs, from
+}
+
 // moves returns the moved blocks' old and new addresses, sorted by the new.
 func moves(p *model.Program, n names) [][2]string {
 	current := map[string]bool{}
@@ -51,6 +121,10 @@ func moves(p *model.Program, n names) [][2]string {
 		if from != to {
 			pairs = append(pairs, [2]string{from, to})
 		}
+	}
+	renamed, _ := renameMoves(p, n)
+	for _, m := range renamed {
+		add(m[0], m[1])
 	}
 	var groupIDs []string
 	for _, g := range p.Groups {
@@ -88,7 +162,12 @@ func moves(p *model.Program, n names) [][2]string {
 			kept = append(kept, m)
 		}
 	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i][1] < kept[j][1] })
+	sort.Slice(kept, func(i, j int) bool {
+		if kept[i][1] != kept[j][1] {
+			return kept[i][1] < kept[j][1]
+		}
+		return kept[i][0] < kept[j][0]
+	})
 	return kept
 }
 
@@ -97,8 +176,8 @@ func movedFile(header string, pairs [][2]string) []byte {
 	if len(pairs) == 0 {
 		return nil
 	}
-	bs := newBlocks(header+"#\n# Resources named by an earlier version of sgc, carried over to their\n"+
-		"# present addresses. A block whose old address is not in the state does\n# nothing.\n", 120*len(pairs))
+	bs := newBlocks(header+"#\n# Resources named by an earlier version of sgc, or under a group's former\n"+
+		"# name (formerly), carried over to their present addresses. A block whose\n# old address is not in the state does nothing.\n", 120*len(pairs))
 	for _, m := range pairs {
 		bs.addLaidOut("moved", nil, []attribute{{name: "from", value: expr(m[0])}, {name: "to", value: expr(m[1])}})
 	}

@@ -341,6 +341,21 @@ const maxNamePrefix = 100
 // in use.
 var lifecycle = attribute{name: "lifecycle", block: true, entries: []attribute{{name: "create_before_destroy", value: expr("true")}}}
 
+// groupLifecycle is a group's lifecycle block. The AWS name (or prefix)
+// of a group is the role name it was created under, and AWS changes it
+// only by replacing the group: a group renamed with formerly keeps it, and
+// only its Name tag follows the role (ignore_changes), for good, so that
+// dropping the formerly later replaces nothing either.
+func groupLifecycle(exact bool) attribute {
+	if exact {
+		return attribute{name: "lifecycle", block: true, entries: []attribute{{name: "ignore_changes", value: expr("[name]")}}}
+	}
+	return attribute{name: "lifecycle", block: true, entries: []attribute{
+		{name: "create_before_destroy", value: expr("true")},
+		{name: "ignore_changes", value: expr("[name_prefix]")},
+	}}
+}
+
 // groupAttrs appends a group's attributes to attrs. The AWS name is the
 // role name given as a prefix, which the provider makes unique, so that the
 // new group can exist beside the old one while it replaces it; the role
@@ -358,10 +373,8 @@ func groupAttrs(attrs, entries []attribute, g *model.Group, opts emit.Options) [
 		attribute{name: "description", value: quoted(desc)},
 		attribute{name: "vpc_id", value: expr("var.vpc_id")},
 		tags(entries),
+		groupLifecycle(exact),
 	)
-	if !exact {
-		attrs = append(attrs, lifecycle)
-	}
 	return attrs
 }
 
@@ -461,20 +474,21 @@ func outputs(header string, p *model.Program, n names) *blocks {
 // and changed in place when a group it references is replaced.
 func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	n := nameAll(p)
+	_, moved := renameMoves(p, n)
 	out := make([]emit.Resource, 0, len(p.Groups)+len(p.Rules))
 	addr := make(map[*model.Group]string, len(p.Groups))
 	for _, g := range p.Groups {
 		addr[g] = "aws_security_group." + n.group[g]
-		name, desc, exact := groupNaming(g, opts)
-		if !exact {
-			name = "prefix " + NamePrefix(g.Name)
-		}
-		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Name, Group: g,
-			Replace: name + "\x00" + desc, Update: g.Name})
+		// The name (or prefix) is ignore_changes: only the description
+		// replaces a group at its address.
+		_, desc, _ := groupNaming(g, opts)
+		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Identity(), Group: g,
+			Replace: desc, Update: g.Name, MovedFrom: moved[addr[g]]})
 	}
 	for i, r := range p.Rules {
-		res := emit.Resource{Address: ruleType(r) + "." + n.rule[i], Identity: r.Key(), Group: r.Group, Rule: r,
-			Replace: r.Key(), ReplacedWith: []string{addr[r.Group]}}
+		a := ruleType(r) + "." + n.rule[i]
+		res := emit.Resource{Address: a, Identity: r.IdentityKey(), Group: r.Group, Rule: r,
+			Replace: r.IdentityKey(), ReplacedWith: []string{addr[r.Group]}, MovedFrom: moved[a]}
 		res.Update = r.Flow.Purpose + "\x00" + emit.SourceOf(r.Flow, opts.SourceLines)
 		if r.Flow.Temporary() {
 			res.Update += "\x00" + r.Flow.Until.Format("2006-01-02")

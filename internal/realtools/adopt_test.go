@@ -200,7 +200,7 @@ func checkCloudFormationAdoption(t *testing.T, policyDir string) {
 		t.Errorf("the adopted group does not keep its AWS name: %v", names)
 	}
 	if _, err := exec.LookPath("cfn-lint"); err == nil {
-		findings, err := runCfnLint("cfn-lint", []string{filepath.Join(out, "template.json"), filepath.Join(out, "template-import.json")})
+		findings, err := runCfnLint(t, "cfn-lint", []string{filepath.Join(out, "template.json"), filepath.Join(out, "template-import.json")})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testproc"
 )
 
 // pluginDir holds the hashicorp/aws provider for offline runs.
@@ -250,7 +251,7 @@ func terraformOutput(t *testing.T, tf, dir string, args ...string) []byte {
 	if err := os.WriteFile(rc, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(tf, args...)
+	cmd := testproc.Command(t, tf, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()

@@ -3,10 +3,10 @@ package realtools
 import (
 	"bytes"
 	"encoding/json"
-	"os/exec"
 	"testing"
 
 	"github.com/sgc-dev/sgc/internal/motoserver"
+	"github.com/sgc-dev/sgc/internal/testproc"
 )
 
 // moto is the emulator of a test.
@@ -24,7 +24,7 @@ func startMoto(t *testing.T) *moto {
 func (m *moto) python(t *testing.T, command string, in, out any) {
 	t.Helper()
 	py := need(t, "python3")
-	cmd := exec.Command(py, "testdata/moto.py", command, m.endpoint)
+	cmd := testproc.Command(t, py, "testdata/moto.py", command, m.endpoint)
 	if in != nil {
 		data, err := json.Marshal(in)
 		if err != nil {

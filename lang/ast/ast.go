@@ -77,12 +77,16 @@ type Waiver struct {
 	Reason *String  `parser:"('because' @@)?"`
 }
 
-// GroupDecl is `group NAME "description" [internet-facing]`.
+// GroupDecl is `group NAME "description" [internet-facing] [formerly
+// NAME[, NAME...]]`. Formerly lists the names the group had before, the
+// latest first: a renamed group keeps its AWS group, and only its Name
+// tag changes.
 type GroupDecl struct {
 	StmtBase
 	Name           *Ident   `parser:"'group' @@"`
 	Description    *String  `parser:"@@"`
 	InternetFacing *Keyword `parser:"@@?"`
+	Formerly       []*Ident `parser:"('formerly' @@ (',' @@)*)?"`
 }
 
 // Keyword is the optional `internet-facing` flag of a group.

@@ -133,6 +133,13 @@ func stmtLine(s ast.Stmt) line {
 		if s.InternetFacing != nil {
 			last += " internet-facing"
 		}
+		if len(s.Formerly) > 0 {
+			names := make([]string, len(s.Formerly))
+			for i, f := range s.Formerly {
+				names[i] = f.Name
+			}
+			last += " formerly " + strings.Join(names, ", ")
+		}
 		return line{class: "group", cells: []string{"group " + s.Name.Name, last}}
 	case *ast.NetworkDecl:
 		addrs := make([]string, len(s.Addresses))

@@ -29,6 +29,9 @@ func (d *decoder) stmt(s ast.Stmt) {
 	case *ast.GroupDecl:
 		d.ident(s.Name)
 		d.str(s.Description)
+		for _, f := range s.Formerly {
+			d.ident(f)
+		}
 	case *ast.NetworkDecl:
 		d.ident(s.Name)
 		for _, a := range s.Addresses {

@@ -448,7 +448,7 @@ func (p *fileParser) reportParseError(err error, keyword string, end source.Pos)
 	if t, ok := err.(*participle.UnexpectedTokenError); ok {
 		switch {
 		case t.Unexpected.Type == tokWord && keyword == "group":
-			if s := diag.Suggest(t.Unexpected.Value, []string{"internet-facing"}); s != "" {
+			if s := diag.Suggest(t.Unexpected.Value, []string{"internet-facing", "formerly"}); s != "" {
 				d.WithSuggestion("Did you mean %q?", s)
 			}
 		case t.Unexpected.Type == tokWord && what == "flow":
@@ -463,7 +463,7 @@ func (p *fileParser) reportParseError(err error, keyword string, end source.Pos)
 
 var declForms = map[string]string{
 	"sgc:waive":   `# sgc:waive ID[, ID...] until YYYY-MM-DD because "reason"`,
-	"group":       `group NAME "description" [internet-facing]`,
+	"group":       `group NAME "description" [internet-facing] [formerly NAME[, NAME...]]`,
 	"network":     `network NAME CIDR[, CIDR...] "description"`,
 	"prefix-list": `prefix-list NAME pl-... [max-entries N] "description"`,
 	"external":    `external NAME [sg-...] "description"`,

@@ -151,6 +151,14 @@ func (q *quick) group() ast.Stmt {
 		t := q.next(tokWord)
 		s.InternetFacing = &ast.Keyword{Extent: extent(t), Name: t.Value}
 	}
+	if q.is(tokWord, "formerly") {
+		q.i++
+		s.Formerly = append(s.Formerly, q.ident())
+		for q.is(tokComma, "") {
+			q.i++
+			s.Formerly = append(s.Formerly, q.ident())
+		}
+	}
 	return s
 }
 

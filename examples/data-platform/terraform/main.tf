@@ -10,6 +10,7 @@ resource "aws_security_group" "airflow" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -55,6 +56,7 @@ resource "aws_security_group" "eks_control_plane" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -116,6 +118,7 @@ resource "aws_security_group" "eks_nodes" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -353,6 +356,7 @@ resource "aws_security_group" "kafka_brokers" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -446,6 +450,7 @@ resource "aws_security_group" "warehouse" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 

@@ -10,6 +10,7 @@ resource "aws_security_group" "game_servers_production" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -136,6 +137,7 @@ resource "aws_security_group" "lb_game_production" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -197,6 +199,7 @@ resource "aws_security_group" "monitoring" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 

@@ -10,6 +10,7 @@ resource "aws_security_group" "deploy_runners" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -39,6 +40,7 @@ resource "aws_security_group" "shop_alb" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -148,6 +150,7 @@ resource "aws_security_group" "shop_api" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -289,6 +292,7 @@ resource "aws_security_group" "shop_cache" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -334,6 +338,7 @@ resource "aws_security_group" "shop_db" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 
@@ -396,6 +401,7 @@ resource "aws_security_group" "shop_web" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [name_prefix]
   }
 }
 

@@ -34,6 +34,9 @@ type Target struct {
 	Formats []string
 	// Splits reports whether the target takes --split.
 	Splits bool
+	// AdoptFile is the file of an output that says what it adopts
+	// (import blocks, resources to import); "" for none.
+	AdoptFile string
 	// Earlier reads, from the files the target wrote into an output
 	// directory before, what its next build there must keep (see
 	// Options.Earlier); nil for a target that keeps nothing.

@@ -176,4 +176,8 @@ type Resource struct {
 	// MovedFrom lists the addresses the resource had before its group was
 	// renamed (formerly), which the target moves it from.
 	MovedFrom []string
+	// Input marks an input of the output (a module variable, a template
+	// parameter) rather than a resource: adding one changes what every
+	// caller must pass, removing one fails a caller that passes it.
+	Input bool
 }

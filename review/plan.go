@@ -46,14 +46,37 @@ func (p Plan) Counts() string {
 func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Plan {
 	plan := Plan{Target: t.Name}
 	before := map[string]emit.Resource{}
+	inputsBefore := map[string]bool{}
 	for _, r := range t.Resources(old, opts) {
+		if r.Input {
+			inputsBefore[r.Address] = true
+			continue
+		}
 		before[r.Address] = r
 	}
 	// The new build is made over the old one's output, whose descriptions
 	// a target that keeps them keeps (emit.Earlier).
 	newOpts := opts
 	newOpts.Earlier = emit.Earlier{Descriptions: emit.DescribedAfter(old, opts)}
-	after := t.Resources(new, newOpts)
+	var after []emit.Resource
+	inputsAfter := map[string]bool{}
+	for _, r := range t.Resources(new, newOpts) {
+		if r.Input {
+			inputsAfter[r.Address] = true
+			continue
+		}
+		after = append(after, r)
+	}
+	for a := range inputsAfter {
+		if !inputsBefore[a] {
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("input %s is new (an external declared without an id): every caller must now pass it", a))
+		}
+	}
+	for a := range inputsBefore {
+		if !inputsAfter[a] {
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("input %s is gone (its external is no longer declared): a caller that still passes it fails", a))
+		}
+	}
 	replaced := map[string]bool{}
 	// Groups come before their rules in Resources, so a group's
 	// replacement is known when its rules are judged.

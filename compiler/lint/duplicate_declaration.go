@@ -16,8 +16,9 @@ var DuplicateDeclaration = &Check{
 	Doc: `Two networks with the same blocks, two prefix lists with the same id, or two externals
 with the same group id: flows written against one name are not found when reviewing the
 other, and changes must be made twice. Keep one name.`,
-	Bad:  "network office 203.0.113.0/28 \"Office\"\nnetwork hq 203.0.113.0/28 \"Head office\"",
-	Good: "network office 203.0.113.0/28 \"Head office\"",
+	Bad:          "network office 203.0.113.0/28 \"Office\"\nnetwork hq 203.0.113.0/28 \"Head office\"",
+	Good:         "network office 203.0.113.0/28 \"Head office\"",
+	Declarations: true,
 	Run: func(p *Pass) {
 		type decl struct {
 			kind string

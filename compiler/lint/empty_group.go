@@ -12,9 +12,10 @@ var EmptyGroup = &Check{
 	Doc: `A group that nothing may reach and that may reach nothing is either unfinished or
 left over. (It still denies all egress, which may be the point: then waive it in the
 configuration by turning the check off.)`,
-	Bad:     "group legacy-batch \"Old batch servers\"",
-	Good:    "# (deleted, or given its flows)",
-	Checkov: []string{"CKV2_AWS_5"},
+	Bad:          "group legacy-batch \"Old batch servers\"",
+	Good:         "# (deleted, or given its flows)",
+	Checkov:      []string{"CKV2_AWS_5"},
+	Declarations: true,
 	Run: func(p *Pass) {
 		has := map[*model.Group]bool{}
 		for _, f := range p.Program.Flows {

@@ -20,7 +20,11 @@ func Describe(c *Check) string {
 	fmt.Fprintf(&b, "%s %s (%s): %s\n\n%s\n\n", c.ID, c.Name, c.Severity, c.Title, c.Doc)
 	fmt.Fprintf(&b, "Reported:\n\n%s\n\nNot reported:\n\n%s\n\n", indent(c.Bad), indent(c.Good))
 	fmt.Fprintf(&b, "Equivalents: checkov %s; trivy %s; cfn_nag %s\n", orDash(c.Checkov), orDash(c.Trivy), orDash(c.CfnNag))
-	fmt.Fprintf(&b, "Waive for one flow:  # sgc:waive %s until YYYY-MM-DD because \"reason\"\n", c.ID)
+	if c.Declarations {
+		b.WriteString("Waive: not per finding: it reports declarations, and a waiver stands above a flow\n")
+	} else {
+		fmt.Fprintf(&b, "Waive for one flow:  # sgc:waive %s until YYYY-MM-DD because \"reason\"\n", c.ID)
+	}
 	fmt.Fprintf(&b, "Change or turn off in sgc.hcl:  lint { severity = { %s = \"off\" } }\n", c.ID)
 	return b.String()
 }

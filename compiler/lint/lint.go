@@ -31,7 +31,11 @@ type Check struct {
 	Good     string        // the same intent, written so it does not
 	// Equivalents names the matching rules of other IaC scanners.
 	Checkov, Trivy, CfnNag []string
-	Run                    func(*Pass)
+	// Declarations is set for a check that reports declarations, not
+	// flows: a waiver stands above a flow, so its findings cannot be
+	// waived, only changed or turned off in sgc.hcl.
+	Declarations bool
+	Run          func(*Pass)
 }
 
 // Config adjusts the checks. The zero value is not valid; start from

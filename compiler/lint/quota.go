@@ -19,8 +19,9 @@ and each group reference and each prefix list (by its max-entries) for both. A g
 the quota fails at deploy time. Merge blocks, use a prefix list with fewer entries, split
 the group, or set quota in sgc.hcl after raising the quota in the account. A prefix list
 declared without max-entries is counted as 1 entry (default_max_entries).`,
-	Bad:  "network partners 192.0.2.1, 192.0.2.2, ... (61 addresses) \"Partners\"\npartners -> api tcp/443 because \"partner calls\"",
-	Good: "prefix-list partners pl-0123456789abcdef0 max-entries 61 \"Partners\"  # and a quota of 70 in sgc.hcl",
+	Bad:          "network partners 192.0.2.1, 192.0.2.2, ... (61 addresses) \"Partners\"\npartners -> api tcp/443 because \"partner calls\"",
+	Good:         "prefix-list partners pl-0123456789abcdef0 max-entries 61 \"Partners\"  # and a quota of 70 in sgc.hcl",
+	Declarations: true,
 	Run: func(p *Pass) {
 		type key = model.QuotaKey
 		counts := p.Program.QuotaCounts(p.Config.DefaultMaxEntries)

@@ -23,8 +23,9 @@ var RuleNamedGroup = &Check{
 they allow (allow-https-8443, ssh-access): the rules change, the contents do not, and a
 group named after a rule soon allows something else. The name also becomes the AWS group
 name, which cannot be changed without replacing the group.`,
-	Bad:  "group allow-ssh-22 \"SSH servers\"",
-	Good: "group bastion-hosts \"SSH bastion hosts\"",
+	Bad:          "group allow-ssh-22 \"SSH servers\"",
+	Good:         "group bastion-hosts \"SSH bastion hosts\"",
+	Declarations: true,
 	Run: func(p *Pass) {
 		for _, g := range p.Program.Groups {
 			var why string

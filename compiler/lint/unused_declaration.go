@@ -11,8 +11,9 @@ var UnusedDeclaration = &Check{
 	Title: "declaration that no flow uses",
 	Doc: `A network, prefix list, external group or service that no flow names is dead weight, and
 a sign that a flow was deleted or misspelled. Groups without flows are SG114.`,
-	Bad:  "network old-office 192.0.2.0/24 \"Closed in 2024\"",
-	Good: "# (deleted)",
+	Bad:          "network old-office 192.0.2.0/24 \"Closed in 2024\"",
+	Good:         "# (deleted)",
+	Declarations: true,
 	Run: func(p *Pass) {
 		used := map[string]bool{}
 		for _, f := range p.Program.Flows {

@@ -444,33 +444,15 @@ func (r *Rule) IdentityKey() string {
 	return id.String()
 }
 
-// Inputs returns the externals declared without an id that some rule
-// refers to, in declaration order: the ids the generated code must be
-// given. One no rule uses would be an input nothing reads (a required
-// parameter that means nothing), so it is left out.
+// Inputs returns the externals declared without an id, in declaration
+// order: the ids the generated code must be given. Every one declared is
+// an input, used or not, so that a module's variables and a template's
+// parameters stay the same while the external is declared: removing its
+// last use or adding a first changes no caller.
 func (p *Program) Inputs() []*External {
-	used := map[*External]bool{}
-	for _, r := range p.Rules {
-		if e := r.Peer.External; e != nil && e.ID == "" {
-			used[e] = true
-		}
-	}
-	// A never's access scope names the groups it is about.
-	for _, n := range p.Nevers {
-		for _, s := range []Selector{n.From, n.To} {
-			if e, ok := s.Endpoint.(*External); ok && e.ID == "" {
-				used[e] = true
-			}
-		}
-		for _, name := range n.Except {
-			if e, ok := p.Lookup(name).(*External); ok && e.ID == "" {
-				used[e] = true
-			}
-		}
-	}
 	var out []*External
 	for _, e := range p.Externals {
-		if used[e] {
+		if e.ID == "" {
 			out = append(out, e)
 		}
 	}

@@ -185,3 +185,30 @@ func TestResolveRefuses(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestLiveRuleNotKept: a live rule of an adopted group that the policy
+// does not keep (AWS's allow-all egress, its draft line deleted) is named
+// before the apply, with the command that revokes it: neither target
+// removes a rule it does not manage.
+func TestLiveRuleNotKept(t *testing.T) {
+	m, diags := adopt.Parse("x.adopt.hcl", []byte(`group "app" {
+  id = "sg-0123456789abcdef1"
+}
+rule "sgr-0123456789abcdef7" {
+  group     = "app"
+  direction = "egress"
+  protocol  = "-1"
+  from_port = -1
+  to_port   = -1
+  peer      = "0.0.0.0/0"
+}
+`))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	_, diags = adopt.Resolve(m, program(t))
+	if len(diags) != 1 || diags[0].Severity.String() != "warning" || !strings.Contains(diags[0].Summary, "the apply leaves it open") ||
+		!strings.Contains(diags[0].Suggestion, "aws ec2 revoke-security-group-egress --group-id sg-0123456789abcdef1 --security-group-rule-ids sgr-0123456789abcdef7") {
+		t.Errorf("diagnostics: %v", diags)
+	}
+}

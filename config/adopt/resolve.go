@@ -93,7 +93,18 @@ func Resolve(m *Mapping, p *model.Program) (*model.Adoption, diag.List) {
 			continue
 		}
 		if !wanted[id] {
-			diags.Warnf(at, InvalidAdopt, "rule %s (%s) is not a rule of the policy; it is left out", r.ID, id)
+			// A live rule of an adopted group that the policy does not
+			// keep (AWS's default allow-all egress, with the draft's line
+			// deleted): neither target removes a rule it does not manage,
+			// so it stays open unless someone revokes it. Say so before
+			// the apply, with the command.
+			verb := "revoke-security-group-ingress"
+			if id.Direction == model.Egress {
+				verb = "revoke-security-group-egress"
+			}
+			diags.Warnf(at, InvalidAdopt, "live rule %s of adopted group %s (%s %s %s) is not in the policy: the apply leaves it open", r.ID, r.Group, id.Direction, id.Port, r.Peer).
+				WithDetail("Terraform and CloudFormation adopt only the rules the policy has; a live rule they do not manage stays as it is, and drift reports it as opened by hand.").
+				WithSuggestion("Revoke it (aws ec2 %s --group-id %s --security-group-rule-ids %s), or keep it with a flow, then remove this entry.", verb, a.Groups[r.Group].ID, r.ID)
 			continue
 		}
 		a.Rules[id] = &model.AdoptedRule{ID: r.ID, LiveDescription: r.LiveDescription, At: at}

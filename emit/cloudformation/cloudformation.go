@@ -34,6 +34,7 @@ var Target = &emit.Target{
 	Resources: Resources,
 	Style:     style,
 	Formats:   []string{"yaml", "json"},
+	AdoptFile: ResourcesToImport,
 	Splits:    true,
 	Earlier:   earlier,
 	// The rule stacks of a split output are never read back.
@@ -458,6 +459,23 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	for _, s := range emit.AccessScopes(p) {
 		t.resources.set("Never"+s.ID, scopeResource(s, groupID, inputID))
 	}
+	// An external no rule uses still has its parameter, so that the
+	// stack's parameters stay the same while it is declared; an output
+	// says so (and uses it, as CloudFormation linters want of a
+	// parameter).
+	used := map[*model.External]bool{}
+	for _, r := range p.Rules {
+		if r.Peer.Kind == model.PeerExternal {
+			used[r.Peer.External] = true
+		}
+	}
+	for _, e := range p.Inputs() {
+		if !used[e] {
+			t.outputs.set(n.input[e]+"Given", obj().
+				set("Description", inert(fmt.Sprintf("The id given for external %s, which no rule uses now: its parameter stays while it is declared.", e.Name))).
+				set("Value", ref{n.input[e]}))
+		}
+	}
 	return t
 }
 
@@ -519,6 +537,9 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		stack = func(id string) string { return in[id] }
 	}
 	out := make([]emit.Resource, 0, len(p.Groups)+len(p.Rules))
+	for _, e := range p.Inputs() {
+		out = append(out, emit.Resource{Address: "parameter " + n.input[e], Identity: "input:" + e.Name, Input: true})
+	}
 	addr := make(map[*model.Group]string, len(p.Groups))
 	for _, g := range p.Groups {
 		addr[g] = stack(n.group[g]) + n.group[g]

@@ -113,12 +113,19 @@ func renameMoves(p *model.Program, n names) (pairs [][2]string, from map[string]
 	return pairs, from
 }
 
-// moves returns the moved blocks' old and new addresses, sorted by the new.
-func moves(p *model.Program, n names) [][2]string {
+// moves returns the moved blocks' old and new addresses, sorted by the
+// new: the chains of renamed groups, and the addresses of the earlier
+// naming that the previous build into the output directory still used
+// (its resources and its own moved blocks, in earlier): computing those
+// for every resource of every build cost half the emit, and a state built
+// by this naming has none of them.
+func moves(p *model.Program, n names, earlier map[string]string) [][2]string {
 	current := map[string]bool{}
 	var pairs [][2]string
+	into := map[string]bool{} // Terraform takes one move into an address
 	add := func(from, to string) {
-		if from != to {
+		if from != to && !into[to] {
+			into[to] = true
 			pairs = append(pairs, [2]string{from, to})
 		}
 	}
@@ -126,13 +133,21 @@ func moves(p *model.Program, n names) [][2]string {
 	for _, m := range renamed {
 		add(m[0], m[1])
 	}
+	if len(earlier) == 0 {
+		return sortMoves(pairs, current, p, n)
+	}
+	legacy := func(from, to string) {
+		if _, was := earlier[from]; was {
+			add(from, to)
+		}
+	}
 	var groupIDs []string
 	for _, g := range p.Groups {
 		groupIDs = append(groupIDs, identifier(naming.Words(g.Name)))
 		current["aws_security_group."+n.group[g]] = true
 	}
 	for i, id := range naming.Unique(groupIDs, func(i int) string { return p.Groups[i].Name }, maxName, legacyJoinSuffix) {
-		add("aws_security_group."+id, "aws_security_group."+n.group[p.Groups[i]])
+		legacy("aws_security_group."+id, "aws_security_group."+n.group[p.Groups[i]])
 	}
 	ruleIDs := make([]string, len(p.Rules))
 	for i, r := range p.Rules {
@@ -148,7 +163,21 @@ func moves(p *model.Program, n names) [][2]string {
 	}
 	for i, id := range naming.Unique(ruleIDs, func(i int) string { return p.Rules[i].Key() }, maxName, legacyJoinSuffix) {
 		t := ruleType(p.Rules[i])
-		add(t+"."+id, t+"."+n.rule[i])
+		legacy(t+"."+id, t+"."+n.rule[i])
+	}
+	return sortMoves(pairs, current, p, n)
+}
+
+// sortMoves drops the moves Terraform refuses and sorts the rest by the
+// new address.
+func sortMoves(pairs [][2]string, current map[string]bool, p *model.Program, n names) [][2]string {
+	if len(current) == 0 {
+		for _, g := range p.Groups {
+			current["aws_security_group."+n.group[g]] = true
+		}
+		for i, r := range p.Rules {
+			current[ruleType(r)+"."+n.rule[i]] = true
+		}
 	}
 	// A moved block may not start at an address the configuration declares,
 	// nor two at one address.

@@ -33,6 +33,11 @@ var Target = &emit.Target{
 	Resources: Resources,
 	Style:     style,
 	Formats:   []string{"hcl"},
+	AdoptFile: ImportsFile,
+	// The previous build's addresses, for moved blocks of an earlier
+	// naming (nothing of it is kept: Terraform replaces what it must).
+	Earlier:      earlier,
+	EarlierReads: earlierReads,
 }
 
 // style names resources as Terraform addresses: words joined with "_".
@@ -131,7 +136,7 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		{Path: MainFile, Data: mainFile(header, p, n, opts).bytes()},
 		{Path: OutputsFile, Data: outputs(header, p, n).bytes()},
 	}
-	if moved := movedFile(header, moves(p, n)); moved != nil {
+	if moved := movedFile(header, moves(p, n, opts.Earlier.Addresses)); moved != nil {
 		files = append(files, emit.File{Path: MovedFile, Data: moved})
 	}
 	if !opts.Adopt.Empty() {
@@ -156,7 +161,10 @@ func imports(header string, p *model.Program, n names, m *model.Adoption) []byte
 	fmt.Fprintf(&b, "#\n# Import blocks (Terraform >= 1.5) that adopt the existing security groups\n"+
 		"# and rules instead of creating new ones. Copy this file into the root\n"+
 		"# module that calls this module, as imports.tf, with the module's name\n"+
-		"# in place of %q if it differs; plan shows the imports, then apply.\n", ModuleName)
+		"# in place of %q if it differs; plan shows the imports, then apply.\n"+
+		"# Then delete imports.tf: an import block is needed once, and one whose\n"+
+		"# resource the policy later removes fails every plan (\"Configuration\n"+
+		"# for import target does not exist\").\n", ModuleName)
 	for _, g := range p.Groups {
 		if a := m.Group(g.Name); a != nil {
 			fmt.Fprintf(&b, "\nimport {\n  to = module.%s.aws_security_group.%s\n  id = %s\n}\n", ModuleName, n.group[g], string(str(a.ID)))
@@ -476,6 +484,9 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	n := nameAll(p)
 	_, moved := renameMoves(p, n)
 	out := make([]emit.Resource, 0, len(p.Groups)+len(p.Rules))
+	for _, e := range p.Inputs() {
+		out = append(out, emit.Resource{Address: "var." + n.external[e], Identity: "input:" + e.Name, Input: true})
+	}
 	addr := make(map[*model.Group]string, len(p.Groups))
 	for _, g := range p.Groups {
 		addr[g] = "aws_security_group." + n.group[g]

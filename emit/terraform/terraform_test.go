@@ -186,3 +186,30 @@ func TestEmptyPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestMovedOnlyFromWhatWasBuilt: moved blocks from the earlier naming of
+// sgc are written only while the previous build into the output
+// directory used those addresses (an upgrade), not on every build; a
+// group renamed with formerly gets its chain whatever was built before.
+func TestMovedOnlyFromWhatWasBuilt(t *testing.T) {
+	srcs := map[string][]byte{"p.intent": []byte("group web \"Web\"\nnetwork office 203.0.113.0/24 \"Office\"\noffice -> web tcp/443 because \"staff\"\n")}
+	p, _ := build(t, srcs, emit.Options{})
+	has := func(files []emit.File) string {
+		for _, f := range files {
+			if f.Path == terraform.MovedFile {
+				return string(f.Data)
+			}
+		}
+		return ""
+	}
+	_, files := build(t, srcs, emit.Options{})
+	if m := has(files); m != "" {
+		t.Errorf("a fresh build wrote moved blocks:\n%s", m)
+	}
+	// The earlier naming called the rule after the network's name.
+	old := "aws_vpc_security_group_ingress_rule.web_ingress_from_office_tcp_443"
+	files, _ = terraform.Emit(p, emit.Options{Earlier: emit.Earlier{Addresses: map[string]string{old: old}}})
+	if m := has(files); !strings.Contains(m, "from = "+old) {
+		t.Errorf("a build over the earlier naming lacks its moved block:\n%s", m)
+	}
+}

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,6 +13,7 @@ import (
 	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
+	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
 	"github.com/sgc-dev/sgc/load"
@@ -134,11 +137,25 @@ func newBuildCmd(e *env) *cobra.Command {
 				fmt.Fprintf(e.stderr, "%s; nothing written\n", diags.Summary())
 				return findings
 			}
+			// What is adopted is said once: a build whose adoption file is
+			// the one already in DIR (applied, or about to be) says so in
+			// a line instead of every note again.
+			sameAdoption := false
+			for _, f := range files {
+				if t.AdoptFile != "" && f.Path == t.AdoptFile {
+					old, err := fsutil.ReadRegular(filepath.Join(dir, f.Path), int64(len(f.Data))+1)
+					sameAdoption = err == nil && bytes.Equal(old, f.Data)
+				}
+			}
 			if err := emit.WriteDir(dir, t, files); err != nil {
 				return outputError(err)
 			}
-			for _, n := range adopt.Notes(p.Adopt, p.Program) {
-				fmt.Fprintf(e.stderr, "adopt: %s\n", n)
+			if sameAdoption {
+				fmt.Fprintf(e.stderr, "adopt: unchanged since the last build into %s (%s); once applied, the import file in the root module can go\n", dir, t.AdoptFile)
+			} else {
+				for _, n := range adopt.Notes(p.Adopt, p.Program) {
+					fmt.Fprintf(e.stderr, "adopt: %s\n", n)
+				}
 			}
 			expired := 0
 			for _, f := range p.Program.Flows {

@@ -68,13 +68,13 @@ func TestBuildIntoRepository(t *testing.T) {
 			t.Errorf("%s was changed or deleted by the build", name)
 		}
 	}
-	for _, name := range []string{"main.tf", "moved.tf", "outputs.tf", "variables.tf", "versions.tf", "template.yaml"} {
+	for _, name := range []string{"main.tf", "outputs.tf", "variables.tf", "versions.tf", "template.yaml"} {
 		if _, ok := after[name]; !ok {
 			t.Errorf("the build did not write %s", name)
 		}
 	}
-	if len(after) != len(before)+6 {
-		t.Errorf("%d files after the builds, want %d", len(after), len(before)+6)
+	if len(after) != len(before)+5 {
+		t.Errorf("%d files after the builds, want %d", len(after), len(before)+5)
 	}
 }
 
@@ -322,8 +322,17 @@ func TestImportWithRulesExport(t *testing.T) {
 	if r := run(t, "", "import", rules); r.code != 2 || !strings.Contains(r.stderr, "rules only") {
 		t.Errorf("a rules-only export as the groups: exit %d\n%s", r.code, r.stderr)
 	}
-	if r := run(t, "", "build", out, "-t", "terraform", "-o", filepath.Join(t.TempDir(), "sg")); r.code != 0 || !strings.Contains(r.stderr, "adopting 3 groups and 1 rules") {
+	sg := filepath.Join(t.TempDir(), "sg")
+	if r := run(t, "", "build", out, "-t", "terraform", "-o", sg); r.code != 0 || !strings.Contains(r.stderr, "adopting 3 groups and 1 rules") {
 		t.Errorf("build of the adopted draft: exit %d\n%s", r.code, r.stderr)
+	}
+	// Built again, the adoption is said once, not note by note.
+	if r := run(t, "", "build", out, "-t", "terraform", "-o", sg); r.code != 0 || strings.Contains(r.stderr, "adopting 3 groups") || !strings.Contains(r.stderr, "adopt: unchanged since the last build") {
+		t.Errorf("second build of the adopted draft: exit %d\n%s", r.code, r.stderr)
+	}
+	imports, _ := os.ReadFile(filepath.Join(sg, "imports.tf.example"))
+	if !strings.Contains(string(imports), "Then delete imports.tf") {
+		t.Errorf("the import blocks do not say when to delete them:\n%s", imports)
 	}
 }
 

@@ -28,7 +28,7 @@ func TestAdoptExistingGroups(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: runs terraform")
 	}
-	tf := need(t, "terraform")
+	tf := needTerraform(t)
 	if _, err := os.Stat(pluginDir()); err != nil {
 		t.Skipf("the provider mirror %s is missing", pluginDir())
 	}

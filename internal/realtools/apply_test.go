@@ -254,6 +254,9 @@ func terraformOutput(t *testing.T, tf, dir string, args ...string) []byte {
 	cmd := testproc.Command(t, tf, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	if env := reattachEnv(t); env != "" {
+		cmd.Env = append(cmd.Env, env)
+	}
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""

@@ -235,7 +235,7 @@ resource "aws_network_interface" "web" {
 				t.Errorf("%s: want replacements (and in-place updates) only, and the warning to move what is attached from outside first, got %+v", p.Target, p)
 			}
 		}, only("update")}, // CloudFormation keeps the AWS description and tags the new one
-		{"rename the group in use, with formerly", func(f map[string]string) {
+		{"rename the attached group, with formerly", func(f map[string]string) {
 			f["core.intent"] = strings.NewReplacer("group web-a \"Web tier A (nginx)\"", "group web-tier-a \"Web tier A (nginx)\" formerly web-a",
 				"web-a ->", "web-tier-a ->", "-> web-a ", "-> web-tier-a ").Replace(f["core.intent"])
 		}, only("update"), nil}, // the Name tag; the group, its rules and the interface stay

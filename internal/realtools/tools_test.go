@@ -40,6 +40,7 @@ func needTerraform(t *testing.T) string {
 		}
 		t.Skipf("the provider mirror %s is missing: %v", pluginDir(), err)
 	}
+	startProvider(t)
 	return tf
 }
 

@@ -108,7 +108,9 @@ func CompileGlob(pattern string) Glob {
 }
 
 // MatchesAll reports whether the pattern matches every name: stars alone.
-func (g Glob) MatchesAll() bool { return g.star && len(g.parts) == 2 && g.parts[0] == "" && g.parts[1] == "" }
+func (g Glob) MatchesAll() bool {
+	return g.star && len(g.parts) == 2 && g.parts[0] == "" && g.parts[1] == ""
+}
 
 // Cost is the work Match does for name, at most: what a never's budget
 // (limits.NeverChecks) is charged for matching it.

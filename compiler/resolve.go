@@ -50,8 +50,13 @@ func (c *compiler) lookup(id *ast.Ident, want ...model.Kind) *symbol {
 	sym, ok := c.symbols[id.Name]
 	if !ok {
 		d := c.diags.Errorf(id.Range(), UnknownName, "unknown name %q", id.Name)
-		if s := c.suggest(id.Name, want); s != "" {
-			d.WithSuggestion("Did you mean %q?", s)
+		switch strings.ToLower(id.Name) {
+		case "any", "anywhere", "all-addresses", "world":
+			d.WithSuggestion("internet is every address (0.0.0.0/0 and ::/0); there is no name for every group: write a flow for each, or a guarantee with never \"*\".")
+		default:
+			if s := c.suggest(id.Name, want); s != "" {
+				d.WithSuggestion("Did you mean %q?", s)
+			}
 		}
 		return nil
 	}

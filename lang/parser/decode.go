@@ -2,6 +2,7 @@ package parser
 
 import (
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,9 +89,21 @@ func (d *decoder) ident(id *ast.Ident) {
 	case ast.Reserved[id.Name]:
 		d.errorf(id.Range(), InvalidName, "%q is a reserved word and cannot be used as a name", id.Name)
 	case !validName(id.Name):
-		d.errorf(id.Range(), InvalidName, "invalid name %q", id.Name).
+		e := d.errorf(id.Range(), InvalidName, "invalid name %q", id.Name).
 			WithDetail("A name is a letter followed by letters, digits, \"-\", \"_\" and \".\"; lower-case kebab case is the convention.")
+		if looksLikeAddress(id.Name) {
+			e.WithSuggestion("Addresses are declared once with a name, and flows use the name: network office %s \"...\"", id.Name)
+		}
 	}
+}
+
+// looksLikeAddress reports whether s reads as an address or block.
+func looksLikeAddress(s string) bool {
+	if _, err := netip.ParsePrefix(s); err == nil {
+		return true
+	}
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
 
 // str resolves the escapes \" and \\; any other escape is an error at the
@@ -291,6 +304,13 @@ func (d *decoder) portTerm(t *ast.PortTerm) {
 }
 
 func protoSuggestion(proto string) string {
+	lower := strings.ToLower(proto)
+	switch {
+	case lower != proto && slices.Contains([]string{"tcp", "udp", "icmp", "icmpv6", "proto", "all"}, lower):
+		return "Protocols are written in lower case: " + lower + "/..."
+	case proto != "" && strings.Trim(proto, "0123456789") == "":
+		return "The protocol comes first: tcp/" + proto + " (or udp/" + proto + ")."
+	}
 	if s := diag.Suggest(proto, []string{"tcp", "udp", "icmp", "icmpv6", "proto"}); s != "" {
 		return "Did you mean \"" + s + "\"?"
 	}

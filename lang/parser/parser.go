@@ -289,16 +289,23 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 		case tokBadString:
 			p.diags.Errorf(tokRange(t), UnterminatedString, "string not terminated").
 				WithDetail("Strings are written on one line, between double quotes.")
-			return p.badDecl(bad, sig)
+			return p.badDecl(bad, sig, "")
 		case tokChar:
 			if t.Value == "\"" {
 				continue // covered by BadString
 			}
 			d := p.diags.Errorf(tokRange(t), InvalidCharacter, "unexpected character %q", t.Value)
-			if t.Value == "*" && isNever(sig) {
+			switch {
+			case t.Value == "*" && isNever(sig):
 				d.WithSuggestion("Patterns are quoted: write \"*\" or \"*-prod\".")
+			case t.Value == "'":
+				d.WithSuggestion("Strings are written between double quotes: because \"...\".")
+			case t.Value == "=":
+				d.WithSuggestion("A flow's arrow is ->.")
+			case t.Value == "-":
+				d.WithSuggestion("A port range is written without spaces: tcp/8000-8099.")
 			}
-			return p.badDecl(bad, sig)
+			return p.badDecl(bad, sig, "")
 		}
 	}
 
@@ -341,17 +348,22 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 			d := p.diags.Errorf(tokRange(first), SyntaxError, "unknown statement %q", first.Value).
 				WithDetail("A statement is a declaration (%s), a flow (SOURCE -> DESTINATION PORTS because \"purpose\") or a guarantee (%s).",
 					strings.Join(ast.Decls, ", "), neverForm)
+			if first.Value == "because" {
+				d.WithSuggestion("A statement ends at the end of its line (unless the line ends with \",\" or \"->\"): put because \"...\" on the flow's line.")
+			}
 			if s := diag.Suggest(first.Value, append(slices.Clone(ast.Decls), "never")); s != "" {
 				d.WithSuggestion("Did you mean %q?", s)
 				keyword = s
 			}
-			return p.badDecl(bad, sig)
+			// A declaration with a misspelled keyword still declares its
+			// name: its uses are not reported again as unknown names.
+			return p.badDecl(bad, sig, keyword)
 		}
 		for i := 1; i < len(sig); i++ {
 			if sig[i].Type == tokWord && sig[i].Value == "because" && sig[i-1].Type == tokComma {
 				p.diags.Errorf(tokRange(sig[i-1]), SyntaxError, "port list ends with a comma").
 					WithSuggestion("Remove the comma before \"because\".")
-				return p.badDecl(bad, sig)
+				return p.badDecl(bad, sig, "")
 			}
 		}
 		parse = func() (ast.Stmt, error) { return parseWith(flowParser, raw, end) }
@@ -361,24 +373,27 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 	}
 	if err != nil {
 		p.reportParseError(err, keyword, end)
-		return p.badDecl(bad, sig)
+		return p.badDecl(bad, sig, "")
 	}
 	d := decoder{diags: &p.diags}
 	d.stmt(stmt)
 	if d.failed {
-		return p.badDecl(bad, sig)
+		return p.badDecl(bad, sig, "")
 	}
 	return stmt
 }
 
 // badDecl fills in the keyword and name of a bad declaration when they can
 // be read, so the compiler knows the name exists.
-func (p *fileParser) badDecl(bad *ast.BadStmt, sig []lexer.Token) ast.Stmt {
+func (p *fileParser) badDecl(bad *ast.BadStmt, sig []lexer.Token, keyword string) ast.Stmt {
 	if len(sig) < 2 || sig[0].Type != tokWord || sig[1].Type != tokWord {
 		return bad
 	}
+	if keyword == "" {
+		keyword = sig[0].Value
+	}
 	for _, k := range ast.Decls {
-		if sig[0].Value == k {
+		if keyword == k {
 			bad.Keyword = k
 			id := &ast.Ident{Name: sig[1].Value}
 			r := tokRange(sig[1])
@@ -454,6 +469,8 @@ func (p *fileParser) reportParseError(err error, keyword string, end source.Pos)
 		case t.Unexpected.Type == tokWord && what == "flow":
 			if s := diag.Suggest(t.Unexpected.Value, []string{"because", "until"}); s != "" {
 				d.WithSuggestion("Did you mean %q?", s)
+			} else if startsPort(t.Unexpected.Value) {
+				d.WithSuggestion("Ports are separated by commas: tcp/80, 443.")
 			}
 		case t.Unexpected.Type == tokString && what == "flow":
 			d.WithSuggestion("Write the keyword \"because\" before the purpose.")
@@ -482,4 +499,20 @@ func describe(t lexer.Token) string {
 		return fmt.Sprintf("%q", t.Value)
 	}
 	return fmt.Sprintf("%q", t.Value)
+}
+
+// startsPort reports whether a word reads as a port term (443, tcp/443).
+func startsPort(w string) bool {
+	if w == "" {
+		return false
+	}
+	if w[0] >= '0' && w[0] <= '9' {
+		return true
+	}
+	for _, p := range []string{"tcp/", "udp/", "icmp/", "icmpv6/", "proto/"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
 }

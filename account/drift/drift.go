@@ -65,6 +65,10 @@ type Report struct {
 	// input: its id is not in the policy, so they cannot be compared.
 	Unverifiable int `json:"unverifiable"`
 
+	// program is the policy compared, whose names Paste uses, and
+	// groupIDs its groups' live ids.
+	program  *model.Program
+	groupIDs map[string]string
 	// handAdded holds the live rules behind "unmanaged" findings, with the
 	// groups they belong to, for Paste.
 	handAdded *live.Export
@@ -103,7 +107,7 @@ type Options struct {
 
 // CompareWith is Compare with options.
 func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error) {
-	var rep Report
+	rep := Report{program: p}
 	liveByName := map[string]*live.Group{}
 	nameOfID := map[string]string{}
 	for i := range e.SecurityGroups {
@@ -226,6 +230,12 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 			byIdentity[r.Identity()] = it
 		}
 	}
+	rep.groupIDs = map[string]string{}
+	for id, name := range nameOfID {
+		if declared[name] != nil && liveByName[name] != nil && liveByName[name].GroupID == id {
+			rep.groupIDs[id] = name
+		}
+	}
 	// The live rules of declared groups.
 	have := map[string]rule{}
 	for name, lg := range liveByName {
@@ -269,7 +279,7 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 			rep.Findings = append(rep.Findings, Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live rule not in the intent, tagged sgc:source=%s: made by sgc from a flow since removed (not yet applied?); its description: %q", h.source, h.desc)})
 		case !ok:
-			rep.addHandAdded(liveByName[group], h.live)
+			rep.addHandAdded(liveByName[group], group, h.live)
 			f := Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live rule not in the intent (someone opened it by hand); its description: %q", h.desc)}
 			if g := declared[group]; g != nil {
@@ -330,7 +340,7 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 
 // addHandAdded keeps a rule opened by hand, in a copy of its group that
 // holds only such rules, for Paste.
-func (r *Report) addHandAdded(g *live.Group, rule *live.Rule) {
+func (r *Report) addHandAdded(g *live.Group, role string, rule *live.Rule) {
 	if g == nil || rule == nil {
 		return
 	}
@@ -344,7 +354,7 @@ func (r *Report) addHandAdded(g *live.Group, rule *live.Rule) {
 		}
 	}
 	if kept == nil {
-		r.handAdded.SecurityGroups = append(r.handAdded.SecurityGroups, live.Group{GroupID: g.GroupID, GroupName: g.GroupName,
+		r.handAdded.SecurityGroups = append(r.handAdded.SecurityGroups, live.Group{GroupID: g.GroupID, GroupName: role,
 			Description: g.Description, VpcID: g.VpcID, OwnerID: g.OwnerID})
 		kept = &r.handAdded.SecurityGroups[len(r.handAdded.SecurityGroups)-1]
 	}
@@ -365,7 +375,7 @@ func (r Report) Paste() ([]byte, error) {
 	if r.handAdded == nil {
 		return nil, nil
 	}
-	drafts, err := importer.Import(r.handAdded, importer.Options{})
+	drafts, err := importer.Import(r.handAdded, importer.Options{Known: r.program, KnownIDs: r.groupIDs})
 	if err != nil {
 		return nil, err
 	}

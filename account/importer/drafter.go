@@ -117,3 +117,49 @@ func purposeOf(desc string) string {
 	}
 	return UndescribedPurpose
 }
+
+// knowNames makes the drafter name what the policy p declares as p does:
+// networks by their exact set of blocks, prefix lists and externals by id.
+func (dr *drafter) knowNames(p *model.Program) {
+	for _, n := range p.Networks {
+		if n.Predeclared {
+			continue
+		}
+		cidrs := make([]string, len(n.CIDRs))
+		for i, c := range n.CIDRs {
+			cidrs[i] = c.String()
+		}
+		sort.Strings(cidrs)
+		dr.networks[strings.Join(cidrs, ",")] = n.Name
+	}
+	for _, l := range p.PrefixLists {
+		dr.prefixLists[l.ID] = l.Name
+	}
+	for _, x := range p.Externals {
+		if x.ID != "" {
+			dr.externals[x.ID] = x.Name
+		}
+	}
+}
+
+// knownNames lists every name p declares, which a draft to be pasted into
+// it must not declare again.
+func knownNames(p *model.Program) []string {
+	var out []string
+	for _, g := range p.Groups {
+		out = append(out, g.Name)
+	}
+	for _, n := range p.Networks {
+		out = append(out, n.Name)
+	}
+	for _, l := range p.PrefixLists {
+		out = append(out, l.Name)
+	}
+	for _, x := range p.Externals {
+		out = append(out, x.Name)
+	}
+	for _, s := range p.Services {
+		out = append(out, s.Name)
+	}
+	return out
+}

@@ -22,6 +22,14 @@ import (
 // Options choose what to import.
 type Options struct {
 	VPC string // only this VPC; "" for all
+	// Known is the policy the draft is to be pasted into (drift --paste):
+	// groups it declares are not declared again, and networks of the same
+	// blocks, prefix lists and externals of the same ids are named as the
+	// policy names them. The draft is then not a policy of its own.
+	Known *model.Program
+	// KnownIDs names, with Known, the live groups of the policy's groups
+	// by id, for rules that reference them.
+	KnownIDs map[string]string
 }
 
 // Draft is the intent drafted for one VPC.
@@ -82,7 +90,7 @@ func Import(e *live.Export, opts Options) ([]Draft, error) {
 	sort.Strings(vpcs)
 	var out []Draft
 	for _, v := range vpcs {
-		d, err := draft(v, byVPC[v], e)
+		d, err := draft(v, byVPC[v], e, opts.Known, opts.KnownIDs)
 		if err != nil {
 			return nil, err
 		}
@@ -182,7 +190,7 @@ type flowKey struct {
 	comment           string
 }
 
-func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
+func draft(vpc string, groups []*live.Group, e *live.Export, known *model.Program, knownIDs map[string]string) (Draft, error) {
 	d := Draft{VPC: vpc, File: "no-vpc.intent"}
 	label := vpc
 	if label == "" {
@@ -192,6 +200,11 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		d.File = vpc + ".intent"
 	}
 	names := &namer{used: map[string]bool{}}
+	if known != nil {
+		for _, n := range knownNames(known) {
+			names.used[n] = true
+		}
+	}
 	managed := map[string]string{} // group id -> name
 	var decls []ast.Stmt
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].GroupName < groups[j].GroupName })
@@ -201,6 +214,13 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: skipped the VPC's default group %s (sgc does not manage it; keep it empty)", vpc, g.GroupID))
 			continue
 		}
+		if known != nil {
+			if kg, ok := known.Lookup(g.RoleName()).(*model.Group); ok {
+				managed[g.GroupID] = kg.Name // the policy's own group
+				kept = append(kept, g)
+				continue
+			}
+		}
 		n := names.name(g.RoleName(), "group")
 		managed[g.GroupID] = n
 		if n != g.GroupName && n == g.RoleName() {
@@ -209,12 +229,26 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 			decls = append(decls, comment(fmt.Sprintf("imported from %q (%s): renamed, AWS names and sgc names differ", g.GroupName, g.GroupID)))
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: group %q imported as %q", label, g.GroupName, n))
 		}
-		decls = append(decls, groupDecl(n, draftDescription(g)))
+		gd := groupDecl(n, draftDescription(g))
+		if servesTheWeb(g) {
+			// What the linter asks of a group open to the internet on
+			// purpose: a load balancer, a web front.
+			gd.InternetFacing = &ast.Keyword{Name: "internet-facing"}
+		}
+		decls = append(decls, gd)
 		kept = append(kept, g)
 	}
 
 	dr := &drafter{d: &d, label: label, names: names, externals: map[string]string{}, prefixLists: map[string]string{},
 		networks: map[string]string{}, ports: map[flowKey][]model.Port{}}
+	if known != nil {
+		dr.knowNames(known)
+		for id, name := range knownIDs {
+			if _, ok := known.Lookup(name).(*model.Group); ok && managed[id] == "" {
+				managed[id] = name
+			}
+		}
+	}
 
 	// Group-to-group halves, to merge into flows.
 	type half struct {
@@ -400,6 +434,9 @@ func draft(vpc string, groups []*live.Group, e *live.Export) (Draft, error) {
 		f.add(flowStmt(k.from, k.to, dedupePorts(dr.ports[k]), k.purpose))
 	}
 	d.Source = seal(f.print(d.File))
+	if known != nil {
+		return d, nil // names the policy's declarations: not a policy alone
+	}
 	// The draft must compile: a rule the language cannot say was left out
 	// above, so an error here is sgc's own.
 	p := load.FromSources(map[string][]byte{d.File: d.Source}, compiler.Options{})
@@ -472,4 +509,19 @@ func descriptionChars(kind string) func(rune) bool {
 		return awsform.DescriptionChar
 	}
 	return awsform.ReferenceDescriptionChar
+}
+
+// servesTheWeb reports whether live group g takes HTTP or HTTPS from
+// anywhere: a load balancer or web front, internet-facing on purpose.
+func servesTheWeb(g *live.Group) bool {
+	rules, _ := g.Rules()
+	for _, r := range rules {
+		if r.Direction != model.Ingress || r.PeerKind != "cidr" || (r.Peer != "0.0.0.0/0" && r.Peer != "::/0") {
+			continue
+		}
+		if r.Port.Protocol == model.TCP && (r.Port.Covers(model.Port{Protocol: model.TCP, From: 443, To: 443}) || r.Port.Covers(model.Port{Protocol: model.TCP, From: 80, To: 80})) {
+			return true
+		}
+	}
+	return false
 }

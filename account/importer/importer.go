@@ -443,8 +443,42 @@ func draft(vpc string, groups []*live.Group, e *live.Export, known *model.Progra
 	if p.Diags.HasErrors() {
 		return d, fmt.Errorf("internal error: the draft for %s does not compile: %v", where, p.Diags)
 	}
+	d.Warnings = append(d.Warnings, hubWarnings(label, p.Program)...)
 	return d, nil
 }
+
+// hubWarnings says where the draft gives a group more outbound rules
+// than AWS's default quota because AWS held only the ingress halves of
+// its group references (a bastion many groups let in): a flow between
+// groups is both halves, and with the group's allow-all egress the new
+// egress halves add nothing but rules. The draft stays exact; the user
+// chooses: remove the allow-all egress flow (the group then reaches only
+// what its flows name), or raise the quota (SG110 says the count).
+func hubWarnings(label string, p *model.Program) []string {
+	var out []string
+	counts := p.QuotaCounts(1)
+	for _, g := range p.Groups {
+		c := counts[model.QuotaKey{Group: g, Direction: model.Egress}]
+		if c == nil || (c.V4 <= emitQuota && c.V6 <= emitQuota) {
+			continue
+		}
+		allOut := false
+		for _, r := range p.Rules {
+			if r.Group == g && r.Direction == model.Egress && r.Port.Protocol == model.All && r.Peer.Kind == model.PeerCIDR && r.Peer.CIDR.Bits() == 0 {
+				allOut = true
+			}
+		}
+		if allOut {
+			out = append(out, fmt.Sprintf("%s: group %s would have %d outbound rules (the quota is %d): AWS held only the ingress halves of the groups it reaches, and its allow-all egress covered them; "+
+				"every flow between groups adds the egress half too. Remove its allow-all egress flow (it then reaches only what its flows name), or raise the quota and set quota in sgc.hcl",
+				label, g.Name, max(c.V4, c.V6), emitQuota))
+		}
+	}
+	return out
+}
+
+// emitQuota is AWS's default rules-per-group quota, as SG110 counts it.
+const emitQuota = 60
 
 // adoptPeer is the peer of live rule r as the mapping writes it, or "" for
 // one the build cannot adopt (a group whose id is an input).

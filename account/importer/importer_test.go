@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -240,5 +241,30 @@ func TestKeptDescription(t *testing.T) {
 	}
 	if a == nil || a.Description != "DB" {
 		t.Errorf("the mapping keeps %+v, want the AWS description DB", a)
+	}
+}
+
+// TestHubTopology: a bastion that 70 groups let in, with AWS's allow-all
+// egress, drafts as 70 flows whose egress halves put the bastion over the
+// quota; the draft stays exact and the warning says what to choose.
+func TestHubTopology(t *testing.T) {
+	var groups []string
+	groups = append(groups, `{"GroupId": "sg-00000000000000000", "GroupName": "bastion", "Description": "Bastion", "VpcId": "vpc-01234567", "IpPermissions": [],
+  "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}`)
+	for i := 1; i <= 70; i++ {
+		groups = append(groups, fmt.Sprintf(`{"GroupId": "sg-%017x", "GroupName": "app-%02d", "Description": "App", "VpcId": "vpc-01234567",
+  "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "UserIdGroupPairs": [{"GroupId": "sg-00000000000000000", "Description": "ssh from the bastion"}]}],
+  "IpPermissionsEgress": []}`, i, i))
+	}
+	e, err := live.Parse([]byte(`{"SecurityGroups": [` + strings.Join(groups, ",") + `]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafts, err := importer.Import(e, importer.Options{})
+	if err != nil || len(drafts) != 1 {
+		t.Fatalf("%d drafts, %v", len(drafts), err)
+	}
+	if w := strings.Join(drafts[0].Warnings, "\n"); !strings.Contains(w, "group bastion would have 71 outbound rules") || !strings.Contains(w, "Remove its allow-all egress flow") {
+		t.Errorf("warnings:\n%s", w)
 	}
 }

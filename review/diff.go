@@ -52,8 +52,21 @@ func (d Diff) Empty() bool {
 // Predict adds to d the plan of each target between old and new, built
 // with opts.
 func (d *Diff) Predict(targets []*emit.Target, old, new *model.Program, opts emit.Options) {
+	replaces := false // a target that replaces a group for its description
 	for _, t := range targets {
 		d.Plans = append(d.Plans, PredictPlan(t, old, new, opts))
+		replaces = replaces || t.Name != "cloudformation"
+	}
+	if replaces {
+		return
+	}
+	// CloudFormation alone keeps the description and tags the new one:
+	// the group is changed in place, not replaced.
+	for i, g := range d.Groups {
+		if g.Kind == "replaced" && g.From == "" {
+			d.Groups[i].Kind = "changed"
+			d.Groups[i].Detail = strings.Replace(g.Detail, "AWS cannot change a group's description, so Terraform replaces the group (the new one first); CloudFormation", "CloudFormation", 1)
+		}
 	}
 }
 

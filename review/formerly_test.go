@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/emit/terraform"
@@ -39,5 +40,19 @@ func TestRenameWithFormerly(t *testing.T) {
 	d = review.Compare(old, compile(t, map[string][]byte{"p.intent": []byte(without)}))
 	if len(d.Groups) != 1 || d.Groups[0].Kind != "replaced" || !strings.Contains(d.Groups[0].Detail, "formerly cache-payments-production") {
 		t.Errorf("without formerly: %+v", d.Groups)
+	}
+}
+
+// TestWhyNamesAnExpiredFlow: access a flow allowed until yesterday is
+// denied today, and why says which flow it was and when it ended.
+func TestWhyNamesAnExpiredFlow(t *testing.T) {
+	p := compile(t, map[string][]byte{"p.intent": []byte("group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"the migration\" until 2026-05-31\n")})
+	src, _ := review.ParseParty(p, "web")
+	dst, _ := review.ParseParty(p, "db")
+	a := review.Why(p, src, dst, []model.Port{{Protocol: model.TCP, From: 5432, To: 5432}})
+	var b strings.Builder
+	a.WriteText(&b)
+	if a.Allowed || len(a.Expired) != 1 || !strings.Contains(b.String(), "expired on 2026-05-31") {
+		t.Errorf("why:\n%s", b.String())
 	}
 }

@@ -21,7 +21,12 @@ type report struct {
 	TemporaryFlows                 []flowRow
 	Findings                       []findingRow
 	Waivers                        []waiverRow
+	Names                          []nameRow
 }
+
+// nameRow is what a name stands for in AWS: addresses, a prefix list id,
+// a group id (or an input), so an auditor can check it.
+type nameRow struct{ Name, Kind, Value, Description, Source string }
 
 type groupDoc struct {
 	Name, Description string
@@ -71,6 +76,33 @@ func buildReport(p *model.Program, res lint.Result) report {
 			gd.Outbound = append(gd.Outbound, row(f, f.To.Declared().Name))
 		}
 		r.GroupDocs = append(r.GroupDocs, gd)
+	}
+	at := func(d *model.Decl) string {
+		return fmt.Sprintf("%s:%d", filepath.Base(d.Range.Start.Filename), d.Range.Start.Line)
+	}
+	for _, n := range p.Networks {
+		if n.Predeclared {
+			continue
+		}
+		var cidrs []string
+		for _, c := range n.CIDRs {
+			cidrs = append(cidrs, c.String())
+		}
+		r.Names = append(r.Names, nameRow{n.Name, "network", strings.Join(cidrs, ", "), n.Description, at(&n.Decl)})
+	}
+	for _, l := range p.PrefixLists {
+		v := l.ID
+		if l.MaxEntries > 0 {
+			v += fmt.Sprintf(" (max %d entries)", l.MaxEntries)
+		}
+		r.Names = append(r.Names, nameRow{l.Name, "prefix list", v, l.Description, at(&l.Decl)})
+	}
+	for _, x := range p.Externals {
+		v := x.ID
+		if v == "" {
+			v = "given at deploy time (an input)"
+		}
+		r.Names = append(r.Names, nameRow{x.Name, "external group", v, x.Description, at(&x.Decl)})
 	}
 	for _, f := range p.TemporaryFlows(0) {
 		r.Temporary++
@@ -149,6 +181,15 @@ func Markdown(p *model.Program, res lint.Result) string {
 		table("Inbound", "from", g.Inbound)
 		table("Outbound", "to", g.Outbound)
 	}
+	b.WriteString("\n## Names\n\n")
+	if len(r.Names) == 0 {
+		b.WriteString("none: the flows name groups and internet only\n")
+	} else {
+		b.WriteString("What each name the flows use stands for in AWS.\n\n| name | kind | stands for | description | written at |\n|---|---|---|---|---|\n")
+		for _, n := range r.Names {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(n.Name), n.Kind, cell(n.Value), cell(n.Description), mdText(n.Source))
+		}
+	}
 	b.WriteString("\n## Guarantees\n\n")
 	if len(p.Nevers) == 0 {
 		b.WriteString("none: the policy states no access that must never be allowed\n")
@@ -210,6 +251,9 @@ th{background:#f3f3f3}code,pre{background:#f6f6f6}pre{padding:.5rem;overflow:aut
 <h2>Groups</h2>
 {{range .GroupDocs}}<h3>{{.Name}}</h3><p>{{.Description}}.{{if .InternetFacing}} Internet-facing.{{end}}</p>
 <h4>Inbound</h4>{{template "flows" .Inbound}}<h4>Outbound</h4>{{template "flows" .Outbound}}{{end}}
+<h2>Names</h2>{{if .Names}}<table><tr><th>name</th><th>kind</th><th>stands for</th><th>description</th><th>written at</th></tr>
+{{range .Names}}<tr><td>{{.Name}}</td><td>{{.Kind}}</td><td>{{.Value}}</td><td>{{.Description}}</td><td>{{.Source}}</td></tr>
+{{end}}</table>{{else}}<p class="none">none</p>{{end}}
 <h2>Temporary flows</h2>{{if .TemporaryFlows}}<table><tr><th>until</th><th>flow</th><th>ports</th><th>purpose</th><th>written at</th></tr>
 {{range .TemporaryFlows}}<tr><td>{{.Until}}</td><td>{{.Flow}}</td><td>{{.Ports}}</td><td>{{.Purpose}}</td><td>{{.Source}}</td></tr>
 {{end}}</table>{{else}}<p class="none">none</p>{{end}}

@@ -81,6 +81,9 @@ type Answer struct {
 	// Forbidden lists the never statements that forbid the access asked
 	// about: no change of flows may allow it.
 	Forbidden []*model.Never
+	// Expired lists the flows that allowed it until their date passed:
+	// "why was this open yesterday?" has its answer here.
+	Expired []*model.Flow
 }
 
 // Why answers "may src reach dst on ports?" from the active flows.
@@ -89,6 +92,9 @@ func Why(p *model.Program, src, dst Party, ports []model.Port) Answer {
 	var samePair, touching []*model.Flow
 	for _, f := range p.Flows {
 		if f.Status == model.Expired {
+			if src.matches(f.From) && dst.matches(f.To) && coversAll(src.ports(dst.ports(f.Ports)), ports) {
+				ans.Expired = append(ans.Expired, f)
+			}
 			continue
 		}
 		from, to := src.matches(f.From), dst.matches(f.To)
@@ -112,6 +118,7 @@ func Why(p *model.Program, src, dst Party, ports []model.Port) Answer {
 	}
 	sortBySource(ans.Because)
 	sortBySource(ans.Nearest)
+	sortBySource(ans.Expired)
 	for _, n := range p.Nevers {
 		if src.under(n.From, n.Except) && dst.under(n.To, n.Except) && overlapsAny(n.Ports, ports) {
 			ans.Forbidden = append(ans.Forbidden, n)
@@ -253,6 +260,9 @@ func (a Answer) WriteText(w io.Writer) error {
 				fmt.Fprintf(&b, "  %s\n", Describe(f))
 			}
 		}
+	}
+	for _, f := range a.Expired {
+		fmt.Fprintf(&b, "expired on %s: %s\n", f.Until.Format("2006-01-02"), Describe(f))
 	}
 	for _, n := range a.Forbidden {
 		fmt.Fprintf(&b, "forbidden by %s:%d  never %s -> %s because %q\n", n.Range.Start.Filename, n.Range.Start.Line, n.From, n.To, n.Reason)

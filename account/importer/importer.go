@@ -286,6 +286,17 @@ func draft(vpc string, groups []*live.Group, e *live.Export, known *model.Progra
 		if draftDescription(g) != g.Description {
 			ag.Description = g.Description // kept, so that adopting never replaces the group
 		}
+		for _, tag := range g.Tags {
+			// Its other tags are kept: the build manages the group's tags,
+			// and would otherwise remove them. Ones sgc writes itself, AWS's
+			// own, and ones AWS would refuse are left to AWS.
+			if awsform.Tag(tag.Key, tag.Value) == "" {
+				if ag.Tags == nil {
+					ag.Tags = map[string]string{}
+				}
+				ag.Tags[tag.Key] = tag.Value
+			}
+		}
 		adoptable := awsform.GroupID.MatchString(g.GroupID)
 		if why := liveNaming(ag); why != "" {
 			// A name or description that is not AWS's own form (a forged

@@ -20,7 +20,9 @@ type AdoptedGroup struct {
 	// where the policy's differ: AWS changes either only by replacing the
 	// group, so the build keeps them.
 	LiveName, Description string
-	At                    source.Range // the mapping entry
+	// Tags are the group's other tags in AWS, which the build keeps.
+	Tags map[string]string
+	At   source.Range // the mapping entry
 }
 
 // AdoptedRule is the live rule an intent rule is.

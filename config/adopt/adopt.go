@@ -34,11 +34,14 @@ const InvalidAdopt = "InvalidAdopt"
 
 // Group ties an intent group to a live one.
 type Group struct {
-	Name        string    `hcl:"name,label"`           // the intent's name
-	ID          string    `hcl:"id"`                   // sg-...
-	LiveName    string    `hcl:"live_name,optional"`   // the AWS name, when the intent's differs
-	Description string    `hcl:"description,optional"` // the AWS description, when the intent's differs
-	At          hcl.Range `hcl:",def_range"`           // where the block is; not written
+	Name        string `hcl:"name,label"`           // the intent's name
+	ID          string `hcl:"id"`                   // sg-...
+	LiveName    string `hcl:"live_name,optional"`   // the AWS name, when the intent's differs
+	Description string `hcl:"description,optional"` // the AWS description, when the intent's differs
+	// Tags are the group's other tags in AWS (team, cost centre), which
+	// the build keeps: a managed tags argument would remove them.
+	Tags map[string]string `hcl:"tags,optional"`
+	At   hcl.Range         `hcl:",def_range"` // where the block is; not written
 }
 
 // Rule ties one AWS rule of the intent to a live one, by what identifies
@@ -89,6 +92,13 @@ func Write(m *Mapping, header string) []byte {
 		}
 		if g.Description != "" {
 			b.SetAttributeValue("description", cty.StringVal(g.Description))
+		}
+		if len(g.Tags) > 0 {
+			tags := map[string]cty.Value{}
+			for k, v := range g.Tags {
+				tags[k] = cty.StringVal(v)
+			}
+			b.SetAttributeValue("tags", cty.MapVal(tags))
 		}
 	}
 	rules := append([]Rule(nil), m.Rules...)

@@ -160,6 +160,16 @@ func TestResolveRefuses(t *testing.T) {
 		{"a peer group not declared", app + strings.Replace(rule, "group:lb-web", "group:nope", 1), "names no group"},
 		{"& in a reference rule's description", app + strings.Replace(rule, `peer      = "group:lb-web"`, `peer      = "group:lb-web"
   live_description = "a & b"`, 1), `holds '&'`},
+		{"a reserved tag", `group "app" {
+  id = "sg-0123456789abcdef1"
+  tags = { "aws:cloudformation:stack-name" = "x" }
+}
+`, "reserves the aws: prefix"},
+		{"a tag with a line break", `group "app" {
+  id = "sg-0123456789abcdef1"
+  tags = { team = "data\nName: x" }
+}
+`, "control character"},
 		{"an expression", `group "app" {
   id = "sg-${1}"
 }

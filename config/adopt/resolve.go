@@ -59,7 +59,7 @@ func Resolve(m *Mapping, p *model.Program) (*model.Adoption, diag.List) {
 			diags.Warnf(at, InvalidAdopt, "the mapping adopts %s for group %q, which the policy does not declare", g.ID, g.Name)
 			continue
 		}
-		a.Groups[g.Name] = &model.AdoptedGroup{ID: g.ID, LiveName: g.LiveName, Description: g.Description, At: at}
+		a.Groups[g.Name] = &model.AdoptedGroup{ID: g.ID, LiveName: g.LiveName, Description: g.Description, Tags: g.Tags, At: at}
 	}
 	wanted := make(map[model.RuleID]bool, len(p.Rules))
 	for _, r := range p.Rules {
@@ -125,6 +125,11 @@ func groupProblem(g *Group) string {
 	if g.Description != "" {
 		if why := awsform.Text(g.Description, "description", awsform.DescriptionChar); why != "" {
 			return "description: " + why
+		}
+	}
+	for k, v := range g.Tags {
+		if why := awsform.Tag(k, v); why != "" {
+			return "tags: " + why
 		}
 	}
 	return ""

@@ -14,6 +14,7 @@ package cloudformation
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -262,6 +263,16 @@ func groupResource(g *model.Group, opts emit.Options) *object {
 	if kept, ok := keptDescription(g, opts); ok {
 		desc = kept
 		tags = append(tags, obj().set("Key", awsform.DescriptionTag).set("Value", literal(g.Description)))
+	}
+	if a != nil {
+		keys := make([]string, 0, len(a.Tags))
+		for k := range a.Tags {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys { // its other tags in AWS, kept
+			tags = append(tags, obj().set("Key", literal(k)).set("Value", literal(a.Tags[k])))
+		}
 	}
 	return obj().set("Type", "AWS::EC2::SecurityGroup").set("Properties", props.
 		set("GroupDescription", literal(desc)).

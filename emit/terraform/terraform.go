@@ -11,6 +11,7 @@ package terraform
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -331,7 +332,14 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 	var entries [2]attribute
 	for _, g := range p.Groups {
 		entries[0] = attribute{name: nameKey, value: quoted(g.Name)}
-		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, groupAttrs(attrs[:0], entries[:1], g, opts))
+		groupEntries := entries[:1]
+		if a := opts.Adopt.Group(g.Name); a != nil && len(a.Tags) > 0 {
+			groupEntries = append([]attribute(nil), entries[:1]...)
+			for _, k := range sortedKeys(a.Tags) { // its other tags in AWS, kept
+				groupEntries = append(groupEntries, attribute{name: string(str(k)), value: quoted(a.Tags[k])})
+			}
+		}
+		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, groupAttrs(attrs[:0], groupEntries, g, opts))
 		for _, i := range rulesOf[g] {
 			r := p.Rules[i]
 			bs.addLaidOut("resource", []string{ruleType(r), n.rule[i]}, rule(attrs[:0], entries[:0], r, n, refs, opts))
@@ -520,4 +528,13 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 // back (drift --var-file).
 func InputNames(p *model.Program) map[*model.External]string {
 	return nameAll(p).external
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -105,3 +105,29 @@ func GroupName(s string) string {
 	}
 	return Text(s, "group name", DescriptionChar)
 }
+
+// Tag says why AWS would refuse, or sgc would not write, the tag k = v on
+// a group it manages, or "": a key of 1 to 128 characters and a value of
+// at most 256, printable, not in AWS's reserved "aws:" space, and none of
+// the keys sgc writes itself (Name, Description, sgc:*).
+func Tag(k, v string) string {
+	switch {
+	case k == "" || len(k) > 128 || len(v) > 256:
+		return fmt.Sprintf("tag %.40q: keys are 1 to 128 characters, values at most 256", k)
+	case !utf8.ValidString(k) || !utf8.ValidString(v):
+		return fmt.Sprintf("tag %.40q is not UTF-8", k)
+	case strings.HasPrefix(strings.ToLower(k), "aws:"):
+		return fmt.Sprintf("tag %q: AWS reserves the aws: prefix", k)
+	case k == "Name" || k == DescriptionTag || strings.HasPrefix(k, "sgc:"):
+		return fmt.Sprintf("tag %q is sgc's own", k)
+	}
+	for _, r := range k + v {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return fmt.Sprintf("tag %.40q holds the control character %q", k, r)
+		}
+	}
+	if FindDynamicReference(k+v) >= 0 {
+		return fmt.Sprintf("tag %.40q holds a CloudFormation dynamic reference ({{resolve:)", k)
+	}
+	return ""
+}

@@ -73,6 +73,13 @@ func TestAdoptExistingGroups(t *testing.T) {
 	s3 := perm("tcp", 443)
 	s3.PrefixListIds = []ec2types.PrefixListId{{PrefixListId: aws.String("pl-63a5400a"), Description: aws.String("S3 gateway endpoint")}}
 	out(app, s3)
+	// A rule the team will not keep, and a tag of another team's.
+	legacy := perm("tcp", 9999)
+	legacy.IpRanges = []ec2types.IpRange{{CidrIp: aws.String("198.51.100.0/24"), Description: aws.String("legacy reporting")}}
+	out(app, legacy)
+	if _, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{db}, Tags: []ec2types.Tag{{Key: aws.String("team"), Value: aws.String("data")}}}); err != nil {
+		t.Fatal(err)
+	}
 
 	root := t.TempDir()
 	policyDir := filepath.Join(root, "policy")
@@ -80,9 +87,28 @@ func TestAdoptExistingGroups(t *testing.T) {
 	if code := cli.Main([]string{"import", "--aws", "--vpc", vpc, "-o", policyDir}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("import: exit %d\n%s", code, stderr.String())
 	}
+	// The team drops the legacy rule from the draft: the build says,
+	// before the apply, that the rule stays open, and how to revoke it.
+	drafts, _ := filepath.Glob(filepath.Join(policyDir, "*.intent"))
+	editDrafts := func(drop string) {
+		for _, d := range drafts {
+			data, _ := os.ReadFile(d)
+			var kept []string
+			for _, line := range strings.Split(string(data), "\n") {
+				if !strings.Contains(line, drop) {
+					kept = append(kept, line)
+				}
+			}
+			os.WriteFile(d, []byte(strings.Join(kept, "\n")), 0o644)
+		}
+	}
+	editDrafts("tcp/9999")
 	stderr.Reset()
 	if code := cli.Main([]string{"build", policyDir, "-t", "terraform", "-o", filepath.Join(root, "sg")}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("build: exit %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "the apply leaves it open") || !strings.Contains(stderr.String(), "revoke-security-group-egress") {
+		t.Errorf("the build does not say that the dropped live rule stays open:\n%s", stderr.String())
 	}
 	checkCloudFormationAdoption(t, policyDir)
 	imports, err := os.ReadFile(filepath.Join(root, "sg", "imports.tf.example"))
@@ -134,11 +160,40 @@ func TestAdoptExistingGroups(t *testing.T) {
 	if plan := terraformOutput(t, tf, root, "plan", "-input=false", "-no-color", "-refresh=false", "-detailed-exitcode"); !strings.Contains(string(plan), "No changes") {
 		t.Errorf("a second plan has changes:\n%s", plan)
 	}
-	// And the account has no drift from the adopted policy.
+	// The other team's tag is still on the database group.
+	dg, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{db}})
+	if err != nil || len(dg.SecurityGroups) != 1 {
+		t.Fatal(err)
+	}
+	tagged := false
+	for _, tag := range dg.SecurityGroups[0].Tags {
+		tagged = tagged || (aws.ToString(tag.Key) == "team" && aws.ToString(tag.Value) == "data")
+	}
+	if !tagged {
+		t.Errorf("adoption dropped the group's tag team=data: %v", dg.SecurityGroups[0].Tags)
+	}
+	// The account has no drift from the adopted policy but the rule the
+	// build said stays open.
 	stdout.Reset()
 	stderr.Reset()
-	if code := cli.Main([]string{"drift", policyDir, "--aws", "--vpc", vpc, "--fail-on", "any"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
-		t.Errorf("drift after adoption: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	code := cli.Main([]string{"drift", policyDir, "--aws", "--vpc", vpc, "--fail-on", "any"}, strings.NewReader(""), &stdout, &stderr)
+	if code != 1 || strings.Count(stdout.String(), "unmanaged") != 2 || !strings.Contains(stdout.String(), "tcp/9999") {
+		t.Errorf("drift after adoption: exit %d, want the dropped rule alone\n%s%s", code, stdout.String(), stderr.String())
+	}
+	// Later the team removes an adopted flow. As imports.tf says, it goes
+	// once applied; without it the next plan destroys just those rules.
+	editDrafts("replication")
+	stderr.Reset()
+	if code := cli.Main([]string{"build", policyDir, "-t", "terraform", "-o", filepath.Join(root, "sg")}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("build without the replication flow: exit %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(string(imports), "Then delete imports.tf") {
+		t.Errorf("imports.tf does not say to delete it once applied")
+	}
+	os.Remove(filepath.Join(root, "imports.tf"))
+	later := string(terraformOutput(t, tf, root, "plan", "-input=false", "-no-color", "-refresh=false"))
+	if !strings.Contains(later, "0 to add, 0 to change, 2 to destroy") {
+		t.Errorf("the plan after removing an adopted flow:\n%s", later)
 	}
 }
 

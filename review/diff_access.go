@@ -138,10 +138,25 @@ func subtract(a, b map[accessKey]*grant, aNames, bNames atomNames) []Access {
 		proto model.Protocol
 		port  model.Port
 	}
-	withBlocks := map[family][]accessKey{}
+	// Only a key with the same group on its other side can hold a block's
+	// access (a flow has a group on one side at least), so the keys are
+	// indexed by that side too: comparing each block key with every other
+	// of its protocol made a big diff quadratic.
+	type side struct {
+		family
+		other    atom // the side that is not the block
+		srcBlock bool
+	}
+	sideOf := func(k accessKey) side {
+		if k.src.block() {
+			return side{family{k.proto, k.port}, k.dst, true}
+		}
+		return side{family{k.proto, k.port}, k.src, false}
+	}
+	withBlocks := map[side][]accessKey{}
 	for k := range b {
 		if k.src.block() || k.dst.block() {
-			withBlocks[family{k.proto, k.port}] = append(withBlocks[family{k.proto, k.port}], k)
+			withBlocks[sideOf(k)] = append(withBlocks[sideOf(k)], k)
 		}
 	}
 	byPair := map[pairKey]*Access{}
@@ -166,7 +181,7 @@ func subtract(a, b map[accessKey]*grant, aNames, bNames atomNames) []Access {
 			allowed = append(allowed, other.ivals...)
 		}
 		if k.src.block() || k.dst.block() {
-			for _, k2 := range withBlocks[family{k.proto, k.port}] {
+			for _, k2 := range withBlocks[sideOf(k)] {
 				if k2 != k && k2.src.covers(k.src) && k2.dst.covers(k.dst) {
 					allowed = append(allowed, b[k2].ivals...)
 				}
@@ -176,7 +191,7 @@ func subtract(a, b map[accessKey]*grant, aNames, bNames atomNames) []Access {
 		if len(rest) == 0 {
 			continue
 		}
-		for _, pk := range remainders(k, rest, b, withBlocks[family{k.proto, k.port}]) {
+		for _, pk := range remainders(k, rest, b, withBlocks[sideOf(k)]) {
 			acc := byPair[pk]
 			if acc == nil {
 				acc = &Access{Source: blockName(aNames, k.src, pk.src), Dest: blockName(aNames, k.dst, pk.dst)}

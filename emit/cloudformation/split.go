@@ -1,11 +1,13 @@
 package cloudformation
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
@@ -107,6 +109,26 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 	// JSON rendering (never smaller than the YAML) is within the size
 	// limit; the size is measured only when the resources are near the
 	// limit that names and descriptions of AWS's maximum lengths reach.
+	//
+	// A stack's JSON is its skeleton (version, description, parameters)
+	// and each resource's lines, indented as in the stack: the sum of a
+	// bound on the skeleton (every parameter a rule stack can take) and
+	// each rule's own rendering, computed once, bounds the stack's size.
+	// Only a stack that bound does not clear is rendered, which is what
+	// deciding by rendering each trial stack cost (half of a big build):
+	// the decisions are the same, so is the output.
+	var skeleton int
+	size := make(map[*model.Rule]int)
+	ruleSize := func(r *model.Rule) int {
+		if s, ok := size[r]; ok {
+			return s
+		}
+		var b bytes.Buffer
+		toJSON(&b, ruleResource(r, n, func(g *model.Group) any { return stackOf[g].id }, func(e *model.External) any { return ref{n.input[e]} }, opts), "    ")
+		s := len("    ") + len(jsonQuote(n.rule[r])) + len(": ") + b.Len() + len(",\n")
+		size[r] = s
+		return s
+	}
 	fits := func(rules []*model.Rule) bool {
 		if len(rules) > rulesPerStack {
 			return false
@@ -114,7 +136,15 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 		if len(rules) < MaxBytes/(4*1024) {
 			return true
 		}
-		return len(renderJSON(ruleStack(p, n, rules, stackOf, 1, opts).root)) <= MaxBytes
+		if skeleton == 0 {
+			// The description each stack gets when it is written.
+			skeleton = len(renderJSON(ruleStackSkeleton(p, n, stackOf).root)) + len(jsonQuote(description(p, "Security group rules, part 999 of 999")))
+		}
+		total := skeleton
+		for _, r := range rules {
+			total += ruleSize(r)
+		}
+		return total <= MaxBytes || len(renderJSON(ruleStack(p, n, rules, stackOf, 1, opts).root)) <= MaxBytes
 	}
 	ruleBuckets := bucket(p.Rules, func(r *model.Rule) uint64 { return hashKey(r.IdentityKey()) },
 		(len(p.Rules)+rulesPerStack-1)/rulesPerStack, fits)
@@ -163,6 +193,7 @@ type groupStack struct {
 }
 
 func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStacks, index int, opts emit.Options) *template {
+	ruleStacksBuilt.Add(1)
 	t := newTemplate(fmt.Sprintf("rules-%d", index), "")
 	used := map[int]bool{}
 	inputs := map[*model.External]bool{}
@@ -191,6 +222,35 @@ func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStac
 		if inputs[e] {
 			t.params.set(n.input[e], inputParam(e))
 		}
+	}
+	return t
+}
+
+// ruleStacksBuilt counts the rule stacks built, for the test that holds
+// a split build to building each stack once (TestSplitBuildsEachStackOnce).
+var ruleStacksBuilt atomic.Int64
+
+// ruleStackSkeleton is a rule stack without resources but with every
+// parameter a rule stack can have (each group stack's name, each input):
+// no rule stack's skeleton is larger.
+func ruleStackSkeleton(p *model.Program, n names, stackOf groupStacks) *template {
+	t := newTemplate("rules-1", "")
+	seen := map[int]bool{}
+	var stacks []int
+	for _, gs := range stackOf {
+		if !seen[gs.index] {
+			seen[gs.index] = true
+			stacks = append(stacks, gs.index)
+		}
+	}
+	sort.Ints(stacks)
+	for _, s := range stacks {
+		t.params.set(groupsStackParam(s), obj().set("Type", "String").
+			set("Default", DefaultStackName(fmt.Sprintf("groups-%d", s))).
+			set("Description", fmt.Sprintf("Name of the stack deployed from groups-%d, whose group ids this stack imports.", s)))
+	}
+	for _, e := range p.Inputs() {
+		t.params.set(n.input[e], inputParam(e))
 	}
 	return t
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/lang/ast"
-	"github.com/sgc-dev/sgc/load"
+	"github.com/sgc-dev/sgc/lang/parser"
 )
 
 // Options choose what to import.
@@ -450,11 +450,12 @@ func draft(vpc string, groups []*live.Group, e *live.Export, known *model.Progra
 	}
 	// The draft must compile: a rule the language cannot say was left out
 	// above, so an error here is sgc's own.
-	p := load.FromSources(map[string][]byte{d.File: d.Source}, compiler.Options{})
-	if p.Diags.HasErrors() {
-		return d, fmt.Errorf("internal error: the draft for %s does not compile: %v", where, p.Diags)
+	file, diags := parser.ParseFile(d.File, d.Source)
+	prog, more := compiler.Compile([]*ast.File{file}, compiler.Options{})
+	if diags = append(diags, more...); diags.HasErrors() {
+		return d, fmt.Errorf("internal error: the draft for %s does not compile: %v", where, diags)
 	}
-	d.Warnings = append(d.Warnings, hubWarnings(label, p.Program)...)
+	d.Warnings = append(d.Warnings, hubWarnings(label, prog)...)
 	return d, nil
 }
 

@@ -42,7 +42,7 @@ var allowed = map[string][]string{
 	"review":              {"compiler/model", "compiler/lint", "lang/source", "lang/diag"},
 	"account/live":        {"compiler/model"},
 	"account/drift":       {"compiler/model", "account/live", "lang/diag"},
-	"account/importer":    {"compiler/model", "account/live", "config/adopt", "lang/source", "lang/ast", "lang/format", "compiler"},
+	"account/importer":    {"compiler/model", "account/live", "config/adopt", "lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format", "compiler"},
 	"internal/ruleset":    {"compiler/model", "account/live", "emit"},
 }
 
@@ -54,7 +54,6 @@ var exceptions = map[string]string{
 	"account/drift -> account/importer":    "--paste drafts with the importer: the CLI should compose it",
 	"account/drift -> emit/cloudformation": "--var-file reads a parameters file: Target.ReadInputs",
 	"account/drift -> emit/terraform":      "--var-file reads a tfvars file: Target.ReadInputs",
-	"account/importer -> load":             "the draft is compiled to check it: the compiler and parser suffice",
 }
 
 func TestImportsGoDownward(t *testing.T) {

@@ -33,9 +33,9 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/sgc-dev/sgc/compiler/lint"
-	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/hclfile"
 	"github.com/sgc-dev/sgc/internal/limits"
+	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
 )
@@ -49,13 +49,13 @@ const InvalidConfig = "InvalidConfig"
 // Config is the decoded settings file.
 type Config struct {
 	Lint lint.Config
-	// GroupNames is how the targets name groups in AWS: emit.NamePrefix
-	// (the default) or emit.NameExact.
+	// GroupNames is how the targets name groups in AWS: naming.GroupNamesPrefix
+	// (the default) or naming.GroupNamesExact.
 	GroupNames string
 }
 
 // Default returns the settings that hold without a file.
-func Default() Config { return Config{Lint: lint.DefaultConfig(), GroupNames: emit.NamePrefix} }
+func Default() Config { return Config{Lint: lint.DefaultConfig(), GroupNames: naming.GroupNamesPrefix} }
 
 type fileSchema struct {
 	Lint  *lintSchema  `hcl:"lint,block"`
@@ -102,11 +102,11 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 	diags = append(diags, hclfile.Diagnostics(hdiags, InvalidConfig)...)
 	if b := fs.Build; b != nil && b.GroupNames != nil {
 		switch v := *b.GroupNames; v {
-		case emit.NamePrefix, emit.NameExact:
+		case naming.GroupNamesPrefix, naming.GroupNamesExact:
 			cfg.GroupNames = v
 		default:
 			diags.Errorf(buildAttr(f, "group_names"), InvalidConfig, "group_names = %q is not a naming", v).
-				WithDetail("%q (the default) lets AWS or the tool make each group's name unique, so a group can be replaced without downtime; %q gives each group its role name exactly, and a replacement must then delete the group first.", emit.NamePrefix, emit.NameExact)
+				WithDetail("%q (the default) lets AWS or the tool make each group's name unique, so a group can be replaced without downtime; %q gives each group its role name exactly, and a replacement must then delete the group first.", naming.GroupNamesPrefix, naming.GroupNamesExact)
 		}
 	}
 	if fs.Lint == nil {

@@ -7,6 +7,7 @@ package emit
 
 import (
 	"fmt"
+	"github.com/sgc-dev/sgc/internal/naming"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -121,11 +122,11 @@ const (
 	// role name (Terraform's name_prefix; CloudFormation names it after
 	// the stack and logical ID), and the role name as the Name tag. A
 	// replacement creates the new group before deleting the old one.
-	NamePrefix = "prefix"
+	NamePrefix = naming.GroupNamesPrefix
 	// NameExact gives each group its role name as its AWS name. A
 	// replacement must delete the old group first, which fails while the
 	// group is in use: build and diff warn about each one.
-	NameExact = "exact"
+	NameExact = naming.GroupNamesExact
 )
 
 // ExactNames is the code of the note that groups are named exactly.

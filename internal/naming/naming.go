@@ -53,3 +53,13 @@ func Unique(names []string, key func(i int) string, maxLen int, join func(name, 
 	}
 	return out
 }
+
+// The ways groups are named in AWS (sgc.hcl's build { group_names }),
+// here so that the settings and the targets share one value.
+const (
+	// GroupNamesPrefix makes each group's AWS name unique from its role
+	// name, so a replacement can create the new group first.
+	GroupNamesPrefix = "prefix"
+	// GroupNamesExact gives each group its role name as its AWS name.
+	GroupNamesExact = "exact"
+)

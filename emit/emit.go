@@ -35,6 +35,9 @@ type Target struct {
 	Formats []string
 	// Splits reports whether the target takes --split.
 	Splits bool
+	// ReadInputs reads the values a deployment gave the output's inputs
+	// (a tfvars file, a parameters file), by the external each is for.
+	ReadInputs func(name string, data []byte, p *model.Program) (map[*model.External]string, error)
 	// AdoptFile is the file of an output that says what it adopts
 	// (import blocks, resources to import); "" for none.
 	AdoptFile string

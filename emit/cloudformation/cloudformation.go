@@ -29,15 +29,16 @@ import (
 
 // Target is the CloudFormation target.
 var Target = &emit.Target{
-	Name:      "cloudformation",
-	Doc:       "a CloudFormation template (--format yaml|json, --split for big policies)",
-	Emit:      Emit,
-	Resources: Resources,
-	Style:     style,
-	Formats:   []string{"yaml", "json"},
-	AdoptFile: ResourcesToImport,
-	Splits:    true,
-	Earlier:   earlier,
+	Name:       "cloudformation",
+	Doc:        "a CloudFormation template (--format yaml|json, --split for big policies)",
+	Emit:       Emit,
+	Resources:  Resources,
+	Style:      style,
+	Formats:    []string{"yaml", "json"},
+	AdoptFile:  ResourcesToImport,
+	ReadInputs: ReadInputs,
+	Splits:     true,
+	Earlier:    earlier,
 	// The rule stacks of a split output are never read back.
 	EarlierReads: earlierReads,
 }

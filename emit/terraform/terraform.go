@@ -28,13 +28,14 @@ import (
 
 // Target is the Terraform module target.
 var Target = &emit.Target{
-	Name:      "terraform",
-	Doc:       "a Terraform module for the hashicorp/aws provider (>= 5.0)",
-	Emit:      Emit,
-	Resources: Resources,
-	Style:     style,
-	Formats:   []string{"hcl"},
-	AdoptFile: ImportsFile,
+	Name:       "terraform",
+	Doc:        "a Terraform module for the hashicorp/aws provider (>= 5.0)",
+	Emit:       Emit,
+	Resources:  Resources,
+	Style:      style,
+	Formats:    []string{"hcl"},
+	AdoptFile:  ImportsFile,
+	ReadInputs: ReadInputs,
 	// The previous build's addresses, for moved blocks of an earlier
 	// naming (nothing of it is kept: Terraform replaces what it must).
 	Earlier:      earlier,

@@ -12,6 +12,7 @@ import (
 	"github.com/sgc-dev/sgc/account/importer"
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
@@ -268,7 +269,7 @@ func newDriftCmd(e *env) *cobra.Command {
 				if err != nil {
 					return &exitError{Code: ExitUsage, Err: err}
 				}
-				fromFile, err := drift.ReadVarFile(varFile, data, p.Program)
+				fromFile, err := targets.ReadInputs(varFile, data, p.Program)
 				if err != nil {
 					return &exitError{Code: ExitUsage, Err: err}
 				}

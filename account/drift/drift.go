@@ -13,10 +13,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sgc-dev/sgc/account/importer"
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/markdown"
+	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
@@ -65,9 +65,7 @@ type Report struct {
 	// input: its id is not in the policy, so they cannot be compared.
 	Unverifiable int `json:"unverifiable"`
 
-	// program is the policy compared, whose names Paste uses, and
-	// groupIDs its groups' live ids.
-	program  *model.Program
+	// groupIDs are the live ids of the policy's groups, by id.
 	groupIDs map[string]string
 	// handAdded holds the live rules behind "unmanaged" findings, with the
 	// groups they belong to, for Paste.
@@ -107,7 +105,7 @@ type Options struct {
 
 // CompareWith is Compare with options.
 func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error) {
-	rep := Report{program: p}
+	var rep Report
 	liveByName := map[string]*live.Group{}
 	nameOfID := map[string]string{}
 	for i := range e.SecurityGroups {
@@ -152,7 +150,7 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 	renamed := map[string][]*live.Group{}
 	for name, lg := range liveByName {
 		if declared[name] == nil {
-			if base := importer.BaseName(name, "group"); base != name && declared[base] != nil && liveByName[base] == nil {
+			if base := ast.BaseName(name, "group"); base != name && declared[base] != nil && liveByName[base] == nil {
 				renamed[base] = append(renamed[base], lg)
 			}
 		}
@@ -366,24 +364,12 @@ func (r *Report) addHandAdded(g *live.Group, role string, rule *live.Rule) {
 	}
 }
 
-// Paste writes the rules opened by hand as intent, for a person to review
-// and paste into the policy: drafted by import, so it compiles, every
-// name and string is the language's own, and rules without a description
-// get a purpose the linter asks to justify. It writes nothing when no
-// rule was opened by hand.
-func (r Report) Paste() ([]byte, error) {
-	if r.handAdded == nil {
-		return nil, nil
-	}
-	drafts, err := importer.Import(r.handAdded, importer.Options{Known: r.program, KnownIDs: r.groupIDs})
-	if err != nil {
-		return nil, err
-	}
-	var out []byte
-	for _, d := range drafts {
-		out = append(out, d.Source...)
-	}
-	return out, nil
+// HandAdded returns the rules opened by hand, each in a copy of its group
+// named by its role and holding only such rules, and the live ids of the
+// policy's groups: what drift --paste drafts intent from, in the policy's
+// names. It is nil when no rule was opened by hand.
+func (r Report) HandAdded() (*live.Export, map[string]string) {
+	return r.handAdded, r.groupIDs
 }
 
 // findByName finds the live group of an external declared without an id:

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sgc-dev/sgc/account/drift"
+	"github.com/sgc-dev/sgc/account/importer"
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/load"
@@ -36,10 +37,12 @@ func TestPasteUsesThePolicysNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paste, err := rep.Paste()
-	if err != nil {
-		t.Fatal(err)
+	hand, ids := rep.HandAdded()
+	drafts, err := importer.Import(hand, importer.Options{Known: p.Program, KnownIDs: ids})
+	if err != nil || len(drafts) != 1 {
+		t.Fatal(drafts, err)
 	}
+	paste := drafts[0].Source
 	text := strings.Join(strings.Fields(string(paste)), " ")
 	for _, want := range []string{"office -> db tcp/22", "-> db tcp/3306"} {
 		if !strings.Contains(text, want) {

@@ -102,53 +102,13 @@ func Import(e *live.Export, opts Options) ([]Draft, error) {
 	return out, nil
 }
 
-// maxName bounds the names a draft gives: an AWS group name may be 255
-// characters, which makes an unreadable policy; longer names are shortened
-// to a slug.
-const maxName = 64
-
 // namer hands out unique valid names.
 type namer struct{ used map[string]bool }
 
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-		if b.Len() >= 48 {
-			break // bounded whatever the input's length
-		}
-	}
-	return strings.TrimRight(b.String(), "-")
-}
+// BaseName is ast.BaseName: the name a draft gives an AWS object.
+func BaseName(want, prefix string) string { return ast.BaseName(want, prefix) }
 
-// usable reports whether cand can be a name in a draft.
-func usable(cand string) bool {
-	lower := strings.ToLower(cand)
-	return len(cand) <= maxName && ast.ValidName(cand) && !ast.Reserved[cand] && cand != "internet" &&
-		!strings.HasPrefix(lower, "sg-") && lower != "default"
-}
-
-// BaseName is the name a draft gives an AWS object called want, before
-// any suffix that keeps names apart: want itself when the language takes
-// it, else a slug of it, else the slug after prefix ("group", "ext", ...).
-// Drift uses it to find the live group of a renamed declaration.
-func BaseName(want, prefix string) string {
-	cand := want
-	if !usable(cand) {
-		cand = slug(cand)
-		if !usable(cand) {
-			cand = strings.TrimRight(prefix+"-"+cand, "-")
-		}
-	}
-	return cand
-}
+func slug(s string) string { return ast.Slug(s) }
 
 // name returns want if it is a free valid name, else a valid variant.
 func (n *namer) name(want, prefix string) string {

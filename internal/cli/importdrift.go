@@ -300,7 +300,7 @@ func newDriftCmd(e *env) *cobra.Command {
 				return err
 			}
 			if paste != "" {
-				if err := writePaste(e, paste, rep); err != nil {
+				if err := writePaste(e, paste, rep, p.Program); err != nil {
 					return err
 				}
 			}
@@ -325,8 +325,8 @@ func newDriftCmd(e *env) *cobra.Command {
 
 // writePaste writes the rules opened by hand as a draft, over nothing but
 // an earlier unedited draft.
-func writePaste(e *env, path string, rep drift.Report) error {
-	src, err := rep.Paste()
+func writePaste(e *env, path string, rep drift.Report, p *model.Program) error {
+	src, err := pasteOf(rep, p)
 	if err != nil {
 		return &exitError{Code: ExitUsage, Err: err}
 	}
@@ -342,4 +342,25 @@ func writePaste(e *env, path string, rep drift.Report) error {
 	}
 	fmt.Fprintf(e.stderr, "wrote the rules opened by hand, as intent, to %s\n", path)
 	return nil
+}
+
+// pasteOf drafts the rules opened by hand as intent to paste into policy
+// p: drafted by import in p's names (its groups by role, its networks,
+// prefix lists and externals), so that pasted in it compiles; rules
+// without a description get a purpose the linter asks to justify. It is
+// nil when no rule was opened by hand.
+func pasteOf(rep drift.Report, p *model.Program) ([]byte, error) {
+	hand, ids := rep.HandAdded()
+	if hand == nil {
+		return nil, nil
+	}
+	drafts, err := importer.Import(hand, importer.Options{Known: p, KnownIDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	for _, d := range drafts {
+		out = append(out, d.Source...)
+	}
+	return out, nil
 }

@@ -151,7 +151,7 @@ func PortWords(p model.Port) []string { return appendPortWords(nil, p) }
 // Resource is one resource of a target's output as a plan sees it: its
 // address, the AWS thing it manages, and the content whose change replaces
 // it or changes it in place. Comparing the resources of two builds
-// predicts the plan between them (review.Plan).
+// predicts the plan between them (PredictPlan).
 type Resource struct {
 	// Address is the Terraform address, or the CloudFormation logical ID
 	// (with the stack's file name before a "/" when split).

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/plan"
 )
 
 // FlowChange is a flow added, removed, changed or expired between two
@@ -41,7 +41,7 @@ type Diff struct {
 	Widened, Narrowed []Access
 	Flows             []FlowChange
 	Groups            []GroupChange
-	Plans             []Plan // one per target given to Predict
+	Plans             []Plan // one per target, from Predict
 }
 
 // Empty reports whether the policies allow and say the same.
@@ -49,16 +49,15 @@ func (d Diff) Empty() bool {
 	return len(d.Widened) == 0 && len(d.Narrowed) == 0 && len(d.Flows) == 0 && len(d.Groups) == 0
 }
 
-// Predict adds to d the plan of each target between old and new, built
-// with opts.
-func (d *Diff) Predict(targets []*emit.Target, old, new *model.Program, opts emit.Options) {
-	replaces := false // a target that replaces a group for its description
-	for _, t := range targets {
-		d.Plans = append(d.Plans, PredictPlan(t, old, new, opts))
-		replaces = replaces || t.Name != "cloudformation"
-	}
-	if replaces {
-		return
+// Predict adds to d the plans the targets predict between the two
+// versions (emit.PredictPlan): the CLI composes them, so that review need
+// not know the targets.
+func (d *Diff) Predict(plans []plan.Plan) {
+	d.Plans = append(d.Plans, plans...)
+	for _, p := range plans {
+		if p.Target != "cloudformation" {
+			return // a target that replaces a group for its description
+		}
 	}
 	// CloudFormation alone keeps the description and tags the new one:
 	// the group is changed in place, not replaced.
@@ -126,3 +125,6 @@ func (d Diff) Summary() string {
 	}
 	return s
 }
+
+// Plan is a target's predicted plan (plan.Plan).
+type Plan = plan.Plan

@@ -83,9 +83,9 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 	}
 	for _, p := range d.Plans {
 		fmt.Fprintf(&b, "\nPlan, %s: %s\n", p.Target, p.Counts())
-		for _, step := range p.steps() {
-			for _, a := range step.addrs {
-				fmt.Fprintf(&b, "  %-8s %s\n", step.kind, a)
+		for _, step := range p.Steps() {
+			for _, a := range step.Addrs {
+				fmt.Fprintf(&b, "  %-8s %s\n", step.Kind, a)
 			}
 		}
 		for _, warn := range p.Warnings {
@@ -94,16 +94,6 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// planStep is one kind of change of a plan and its addresses.
-type planStep struct {
-	kind  string
-	addrs []string
-}
-
-func (p Plan) steps() []planStep {
-	return []planStep{{"create", p.Create}, {"replace", p.Replace}, {"update", p.Update}, {"destroy", p.Destroy}}
 }
 
 // WriteMarkdown writes the diff as a pull-request comment: a summary line,
@@ -162,9 +152,9 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(&b, "- :warning: %s\n", mdText(warn))
 		}
 		b.WriteString("\n<details><summary>resources</summary>\n\n")
-		for _, step := range p.steps() {
-			for _, a := range step.addrs {
-				fmt.Fprintf(&b, "- %s %s\n", step.kind, mdCode(a))
+		for _, step := range p.Steps() {
+			for _, a := range step.Addrs {
+				fmt.Fprintf(&b, "- %s %s\n", step.Kind, mdCode(a))
 			}
 		}
 		b.WriteString("\n</details>\n")

@@ -30,7 +30,7 @@ func TestRenameWithFormerly(t *testing.T) {
 			if split && target == terraform.Target {
 				continue
 			}
-			p := review.PredictPlan(target, old, cur, emit.Options{Split: split})
+			p := emit.PredictPlan(target, old, cur, emit.Options{Split: split})
 			if len(p.Create)+len(p.Replace)+len(p.Destroy) > 0 || len(p.Update) != 1 || len(p.Warnings) > 0 {
 				t.Errorf("%s (split %v) plan: %+v", target.Name, split, p)
 			}

@@ -7,7 +7,6 @@ import (
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/emit/terraform"
-	"github.com/sgc-dev/sgc/review"
 )
 
 // TestInputsStayWhileDeclared: removing the last flow of an external
@@ -20,13 +19,13 @@ func TestInputsStayWhileDeclared(t *testing.T) {
 	unused := compile(t, map[string][]byte{"p.intent": []byte(base + "app -> app tcp/80 because \"self\"\n")})
 	gone := compile(t, map[string][]byte{"p.intent": []byte("group app \"App\"\napp -> app tcp/80 because \"self\"\n")})
 	for _, target := range []*emit.Target{terraform.Target, cloudformation.Target} {
-		if p := review.PredictPlan(target, used, unused, emit.Options{}); strings.Contains(strings.Join(p.Warnings, "\n"), "input") {
+		if p := emit.PredictPlan(target, used, unused, emit.Options{}); strings.Contains(strings.Join(p.Warnings, "\n"), "input") {
 			t.Errorf("%s: the last use removed changes an input: %v", target.Name, p.Warnings)
 		}
-		if p := review.PredictPlan(target, gone, unused, emit.Options{}); !strings.Contains(strings.Join(p.Warnings, "\n"), "is new") {
+		if p := emit.PredictPlan(target, gone, unused, emit.Options{}); !strings.Contains(strings.Join(p.Warnings, "\n"), "is new") {
 			t.Errorf("%s: a new external: %v", target.Name, p.Warnings)
 		}
-		if p := review.PredictPlan(target, unused, gone, emit.Options{}); !strings.Contains(strings.Join(p.Warnings, "\n"), "is gone") {
+		if p := emit.PredictPlan(target, unused, gone, emit.Options{}); !strings.Contains(strings.Join(p.Warnings, "\n"), "is gone") {
 			t.Errorf("%s: an external removed: %v", target.Name, p.Warnings)
 		}
 	}

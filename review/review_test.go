@@ -172,7 +172,11 @@ func TestDiff(t *testing.T) {
 		}
 		before, after := compile(t, old), compile(t, new)
 		d := review.Compare(before, after)
-		d.Predict(targets.All, before, after, emit.Options{})
+		var plans []review.Plan
+		for _, tg := range targets.All {
+			plans = append(plans, emit.PredictPlan(tg, before, after, emit.Options{}))
+		}
+		d.Predict(plans)
 		var text, md strings.Builder
 		d.WriteText(&text, false)
 		d.WriteMarkdown(&md)

@@ -13,7 +13,6 @@ import (
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/load"
-	"github.com/sgc-dev/sgc/review"
 )
 
 // TestSplitStacksAreStable: with --split, a resource's stack depends on
@@ -58,11 +57,11 @@ func TestSplitStacksAreStable(t *testing.T) {
 			t.Errorf("adding a flow changed %s", name)
 		}
 	}
-	plan := review.PredictPlan(cloudformation.Target, base.Program, next.Program, opts)
+	plan := emit.PredictPlan(cloudformation.Target, base.Program, next.Program, opts)
 	if len(plan.Create) != 2 || len(plan.Update)+len(plan.Replace)+len(plan.Destroy)+len(plan.Warnings) > 0 {
 		t.Errorf("plan of one added flow: %+v", plan)
 	}
-	back := review.PredictPlan(cloudformation.Target, next.Program, base.Program, opts)
+	back := emit.PredictPlan(cloudformation.Target, next.Program, base.Program, opts)
 	if len(back.Destroy) != 2 || len(back.Create)+len(back.Update)+len(back.Replace)+len(back.Warnings) > 0 {
 		t.Errorf("plan of one removed flow: %+v", back)
 	}
@@ -86,20 +85,20 @@ func TestSplitGroupChanges(t *testing.T) {
 	old := compile(src)
 	edited := compile(strings.Replace(src, `"DB"`, `"Databases"`, 1))
 	for _, opts := range []emit.Options{{Split: true}, {}, {GroupNames: emit.NameExact}} {
-		plan := review.PredictPlan(cloudformation.Target, old, edited, opts)
+		plan := emit.PredictPlan(cloudformation.Target, old, edited, opts)
 		if len(plan.Update) != 1 || !strings.HasSuffix(plan.Update[0], "Db") || len(plan.Create)+len(plan.Replace)+len(plan.Destroy)+len(plan.Warnings) > 0 {
 			t.Errorf("%+v: editing a description: %+v", opts, plan)
 		}
 	}
 	split := emit.Options{Split: true}
-	removed := review.PredictPlan(cloudformation.Target, old, compile("group web \"Web\"\n"), split)
+	removed := emit.PredictPlan(cloudformation.Target, old, compile("group web \"Web\"\n"), split)
 	if len(removed.Warnings) != 1 || !strings.Contains(removed.Warnings[0], "deploy the rule stacks first") {
 		t.Errorf("removing a group: %+v", removed)
 	}
-	if plain := review.PredictPlan(cloudformation.Target, old, compile("group web \"Web\"\n"), emit.Options{}); len(plain.Warnings) > 0 {
+	if plain := emit.PredictPlan(cloudformation.Target, old, compile("group web \"Web\"\n"), emit.Options{}); len(plain.Warnings) > 0 {
 		t.Errorf("removing a group from one stack warns: %v", plain.Warnings)
 	}
-	renamed := review.PredictPlan(cloudformation.Target, old, compile(strings.ReplaceAll(src, "db", "database")), split)
+	renamed := emit.PredictPlan(cloudformation.Target, old, compile(strings.ReplaceAll(src, "db", "database")), split)
 	if len(renamed.Warnings) != 1 || !strings.Contains(renamed.Warnings[0], "Make two changes") {
 		t.Errorf("renaming a group: %+v", renamed)
 	}

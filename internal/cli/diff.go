@@ -128,7 +128,11 @@ func newDiffCmd(e *env) *cobra.Command {
 				}
 				predicted = []*emit.Target{t}
 			}
-			d.Predict(predicted, old.Program, cur.Program, emit.Options{GroupNames: cur.Config.GroupNames, Adopt: cur.Adopt, Split: split})
+			var plans []review.Plan
+			for _, t := range predicted {
+				plans = append(plans, emit.PredictPlan(t, old.Program, cur.Program, emit.Options{GroupNames: cur.Config.GroupNames, Adopt: cur.Adopt, Split: split}))
+			}
+			d.Predict(plans)
 			switch format {
 			case "markdown":
 				err = d.WriteMarkdown(e.stdout)

@@ -255,7 +255,7 @@ func TestChangeSet(t *testing.T) {
 		if len(kept.Update) != 1 || !strings.HasSuffix(kept.Update[0], "Db") || len(kept.Create)+len(kept.Replace)+len(kept.Destroy) > 0 {
 			t.Errorf("split %v: a kept description updates db alone, got %s", split, planString(kept))
 		}
-		if want := review.PredictPlan(cloudformation.Target, old, edited, emit.Options{Split: split}); planString(want) != planString(kept) {
+		if want := emit.PredictPlan(cloudformation.Target, old, edited, emit.Options{Split: split}); planString(want) != planString(kept) {
 			t.Errorf("split %v: predicted %s", split, planString(want))
 		}
 	}

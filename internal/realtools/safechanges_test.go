@@ -260,16 +260,16 @@ resource "aws_network_interface" "web" {
 			old := prog
 			s.change(files)
 			prog = compile(t, withStandIns(files, ids))
-			predicted := review.PredictPlan(terraform.Target, old, prog, emit.Options{})
+			predicted := emit.PredictPlan(terraform.Target, old, prog, emit.Options{})
 			s.expect(t, predicted)
 			cfn := s.cfn
 			if cfn == nil {
 				cfn = s.expect
 			}
-			cfn(t, review.PredictPlan(cloudformation.Target, old, prog, emit.Options{}))
+			cfn(t, emit.PredictPlan(cloudformation.Target, old, prog, emit.Options{}))
 			var cfnCounts []string
 			for _, split := range []bool{false, true} {
-				want := review.PredictPlan(cloudformation.Target, old, prog, emit.Options{Split: split})
+				want := emit.PredictPlan(cloudformation.Target, old, prog, emit.Options{Split: split})
 				next := buildCFN(prog, split)
 				got := changeSet(t, schemas, cfnBuilt[split], next)
 				if planString(got) != planString(want) {

@@ -1,4 +1,4 @@
-package review
+package emit
 
 import (
 	"fmt"
@@ -6,46 +6,17 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/plan"
 )
-
-// Plan is what deploying the new build of a policy over the old one does
-// in one target, predicted from the resources both builds emit: what
-// `terraform plan` or a CloudFormation change set will show, by address.
-type Plan struct {
-	Target  string   `json:"target"`
-	Create  []string `json:"create"`
-	Update  []string `json:"update"`
-	Replace []string `json:"replace"`
-	Destroy []string `json:"destroy"`
-	// Warnings name each change that the target cannot make without
-	// downtime or a failed deploy, with what to do instead.
-	Warnings []string `json:"warnings"`
-}
-
-// Empty reports whether the plan changes nothing.
-func (p Plan) Empty() bool {
-	return len(p.Create)+len(p.Update)+len(p.Replace)+len(p.Destroy) == 0
-}
-
-// Counts says the plan as Terraform's summary line does: a replacement is
-// one to add and one to destroy.
-func (p Plan) Counts() string {
-	s := fmt.Sprintf("%d to add, %d to change, %d to destroy", len(p.Create)+len(p.Replace), len(p.Update), len(p.Destroy)+len(p.Replace))
-	if len(p.Replace) > 0 {
-		s += fmt.Sprintf(" (%d replaced)", len(p.Replace))
-	}
-	return s
-}
 
 // PredictPlan compares the resources target t emits for old and new. A
 // resource only in new is created, one only in old destroyed; one in both
 // is replaced when its replace-content differs or a resource it is
 // replaced with is, and updated when its in-place content differs or a
 // resource it is updated with is replaced.
-func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Plan {
-	plan := Plan{Target: t.Name}
-	before := map[string]emit.Resource{}
+func PredictPlan(t *Target, old, new *model.Program, opts Options) plan.Plan {
+	pl := plan.Plan{Target: t.Name}
+	before := map[string]Resource{}
 	inputsBefore := map[string]bool{}
 	for _, r := range t.Resources(old, opts) {
 		if r.Input {
@@ -55,10 +26,10 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 		before[r.Address] = r
 	}
 	// The new build is made over the old one's output, whose descriptions
-	// a target that keeps them keeps (emit.Earlier).
+	// a target that keeps them keeps (Earlier).
 	newOpts := opts
-	newOpts.Earlier = emit.Earlier{Descriptions: emit.DescribedAfter(old, opts)}
-	var after []emit.Resource
+	newOpts.Earlier = Earlier{Descriptions: DescribedAfter(old, opts)}
+	var after []Resource
 	inputsAfter := map[string]bool{}
 	for _, r := range t.Resources(new, newOpts) {
 		if r.Input {
@@ -69,12 +40,12 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 	}
 	for a := range inputsAfter {
 		if !inputsBefore[a] {
-			plan.Warnings = append(plan.Warnings, fmt.Sprintf("input %s is new (an external declared without an id): every caller must now pass it", a))
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("input %s is new (an external declared without an id): every caller must now pass it", a))
 		}
 	}
 	for a := range inputsBefore {
 		if !inputsAfter[a] {
-			plan.Warnings = append(plan.Warnings, fmt.Sprintf("input %s is gone (its external is no longer declared): a caller that still passes it fails", a))
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("input %s is gone (its external is no longer declared): a caller that still passes it fails", a))
 		}
 	}
 	replaced := map[string]bool{}
@@ -92,55 +63,55 @@ func PredictPlan(t *emit.Target, old, new *model.Program, opts emit.Options) Pla
 			}
 		}
 		if !ok {
-			plan.Create = append(plan.Create, r.Address)
+			pl.Create = append(pl.Create, r.Address)
 			continue
 		}
 		switch {
 		case b.Replace != r.Replace || anyIn(r.ReplacedWith, replaced):
 			replaced[r.Address] = true
-			plan.Replace = append(plan.Replace, r.Address)
+			pl.Replace = append(pl.Replace, r.Address)
 		case b.Update != r.Update || anyIn(r.UpdatedWith, replaced):
-			plan.Update = append(plan.Update, r.Address)
+			pl.Update = append(pl.Update, r.Address)
 		}
 	}
-	afterBy := map[string]emit.Resource{}
+	afterBy := map[string]Resource{}
 	for _, r := range after {
 		afterBy[r.Address] = r
 	}
 	createdAt := map[string]string{} // identity -> address, of created resources
-	for _, a := range plan.Create {
+	for _, a := range pl.Create {
 		createdAt[afterBy[a].Identity] = a
 	}
 	for a, r := range before {
 		if _, ok := afterBy[a]; ok || moved[a] {
 			continue
 		}
-		plan.Destroy = append(plan.Destroy, a)
+		pl.Destroy = append(pl.Destroy, a)
 		if to, ok := createdAt[r.Identity]; ok {
-			plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s moves to %s: AWS refuses the new one while the old one exists "+
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("%s moves to %s: AWS refuses the new one while the old one exists "+
 				"(a duplicate rule or group name); deploy the removal first, and the rule is absent until the second deploy", a, to))
 		}
 	}
-	for _, s := range [][]string{plan.Create, plan.Update, plan.Replace, plan.Destroy} {
+	for _, s := range [][]string{pl.Create, pl.Update, pl.Replace, pl.Destroy} {
 		sort.Strings(s)
 	}
-	plan.Warnings = append(plan.Warnings, splitRemovalWarnings(plan, before, afterBy)...)
-	for _, a := range plan.Replace {
+	pl.Warnings = append(pl.Warnings, splitRemovalWarnings(pl, before, afterBy)...)
+	for _, a := range pl.Replace {
 		r := afterBy[a]
 		if r.Rule != nil || r.Group == nil {
 			continue
 		}
-		plan.Warnings = append(plan.Warnings, replacementWarning(t, r, opts)...)
+		pl.Warnings = append(pl.Warnings, replacementWarning(t, r, opts)...)
 	}
-	sort.Strings(plan.Warnings)
-	return plan
+	sort.Strings(pl.Warnings)
+	return pl
 }
 
 // replacementWarning says what goes wrong when the target replaces a
 // group under the chosen naming, if anything does. Only Terraform
 // replaces groups: CloudFormation keeps a group's description
-// (emit.Earlier), and a new name is a new logical ID.
-func replacementWarning(t *emit.Target, r emit.Resource, opts emit.Options) []string {
+// (Earlier), and a new name is a new logical ID.
+func replacementWarning(t *Target, r Resource, opts Options) []string {
 	exact := opts.Exact() || opts.Adopt.Group(r.Group.Name) != nil
 	if t.Name != "terraform" {
 		return nil
@@ -153,7 +124,7 @@ func replacementWarning(t *emit.Target, r emit.Resource, opts emit.Options) []st
 	}
 	return []string{fmt.Sprintf("group %s is replaced under its exact name: Terraform must delete it before creating the new one, "+
 		"which AWS refuses while an instance, network interface or load balancer uses it (the apply waits, then fails). "+
-		"Detach it first, or build with group_names = %q", r.Group.Name, emit.NamePrefix)}
+		"Detach it first, or build with group_names = %q", r.Group.Name, NamePrefix)}
 }
 
 // splitRemovalWarnings says how to deploy a change that removes groups
@@ -161,14 +132,14 @@ func replacementWarning(t *emit.Target, r emit.Resource, opts emit.Options) []st
 // a rule stack imports it, so the rule stacks go first; and when the
 // change also adds groups, which the rule stacks import, the two cannot
 // be deployed in one go.
-func splitRemovalWarnings(plan Plan, before, after map[string]emit.Resource) []string {
+func splitRemovalWarnings(pl plan.Plan, before, after map[string]Resource) []string {
 	var removed, added []string
-	for _, a := range plan.Destroy {
+	for _, a := range pl.Destroy {
 		if r := before[a]; r.Group != nil && r.Rule == nil && strings.Contains(a, "/") {
 			removed = append(removed, r.Group.Name)
 		}
 	}
-	for _, a := range plan.Create {
+	for _, a := range pl.Create {
 		if r := after[a]; r.Group != nil && r.Rule == nil && strings.Contains(a, "/") {
 			added = append(added, r.Group.Name)
 		}

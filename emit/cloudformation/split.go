@@ -1,7 +1,6 @@
 package cloudformation
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -112,23 +111,14 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 	//
 	// A stack's JSON is its skeleton (version, description, parameters)
 	// and each resource's lines, indented as in the stack: the sum of a
-	// bound on the skeleton (every parameter a rule stack can take) and
-	// each rule's own rendering, computed once, bounds the stack's size.
+	// bound on the skeleton (every parameter a rule stack can take) and a
+	// bound on each rule's rendering, from the lengths of its texts,
+	// bounds the stack's size.
 	// Only a stack that bound does not clear is rendered, which is what
 	// deciding by rendering each trial stack cost (half of a big build):
 	// the decisions are the same, so is the output.
 	var skeleton int
-	size := make(map[*model.Rule]int)
-	ruleSize := func(r *model.Rule) int {
-		if s, ok := size[r]; ok {
-			return s
-		}
-		var b bytes.Buffer
-		toJSON(&b, ruleResource(r, n, func(g *model.Group) any { return stackOf[g].id }, func(e *model.External) any { return ref{n.input[e]} }, opts), "    ")
-		s := len("    ") + len(jsonQuote(n.rule[r])) + len(": ") + b.Len() + len(",\n")
-		size[r] = s
-		return s
-	}
+	ruleSize := func(r *model.Rule) int { return ruleSizeBound(r, n, opts) }
 	fits := func(rules []*model.Rule) bool {
 		if len(rules) > rulesPerStack {
 			return false
@@ -224,6 +214,28 @@ func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStac
 		}
 	}
 	return t
+}
+
+// ruleSizeBound is at least the bytes rule r adds to a rule stack's JSON
+// (its resource at the stack's indentation, key and separator):
+// structure and fixed texts within a generous constant, and each text of
+// variable length at the most its rendering can take (a purpose with
+// "${" becomes an Fn::Join of parts; a file name may need escapes).
+// TestRuleSizeBound holds it to the rendering over random policies.
+func ruleSizeBound(r *model.Rule, n names, opts emit.Options) int {
+	size := 900 + 2*len(n.rule[r])
+	size += 2 * (len(n.export[r.Group]) + 64)
+	switch r.Peer.Kind {
+	case model.PeerGroup:
+		size += len(n.export[r.Peer.Group]) + 64
+	case model.PeerExternal:
+		size += len(n.input[r.Peer.External]) + 64
+	default:
+		size += 64
+	}
+	size += 3*len(r.Flow.Purpose) + 80
+	size += 6*len(emit.SourceOf(r.Flow, opts.SourceLines)) + 16
+	return size
 }
 
 // ruleStacksBuilt counts the rule stacks built, for the test that holds

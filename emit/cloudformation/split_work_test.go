@@ -1,11 +1,13 @@
 package cloudformation
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/load"
@@ -34,5 +36,40 @@ func TestSplitBuildsEachStackOnce(t *testing.T) {
 	}
 	if built := ruleStacksBuilt.Load() - before; stacks < 4 || built != int64(stacks) {
 		t.Errorf("%d rule stacks written, %d built (want each built once, of at least 4)", stacks, built)
+	}
+}
+
+// TestRuleSizeBound holds the size bound that decides whether a rule
+// stack fits to each rule's real rendering, over random policies with
+// every kind of peer, long purposes, "${" in them and source lines.
+func TestRuleSizeBound(t *testing.T) {
+	checked := 0
+	for seed := int64(1); seed <= 30; seed++ {
+		srcs := synth.Generate(synth.Config{Groups: 8, Flows: 60, Seed: seed, GroupsPerFile: 3})
+		for name, src := range srcs {
+			srcs[name] = []byte(strings.ReplaceAll(string(src), `because "`, `because "cost centre ${ops} and a long purpose of many words: `+strings.Repeat("word ", 20)))
+		}
+		p := load.FromSources(srcs, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		if p.Diags.HasErrors() {
+			continue // a purpose made too long for AWS: not this test's
+		}
+		opts := emit.Options{Split: true, SourceLines: seed%2 == 0}
+		n := namesFor(p.Program, opts)
+		stackOf := groupStacks{}
+		for _, g := range p.Program.Groups {
+			stackOf[g] = groupStack{1, importVal{sub{"${GroupsStack1}-" + n.export[g]}}}
+		}
+		for _, r := range p.Program.Rules {
+			var b bytes.Buffer
+			toJSON(&b, ruleResource(r, n, func(g *model.Group) any { return stackOf[g].id }, func(e *model.External) any { return ref{n.input[e]} }, opts), "    ")
+			real := len("    ") + len(jsonQuote(n.rule[r])) + len(": ") + b.Len() + len(",\n")
+			if bound := ruleSizeBound(r, n, opts); bound < real {
+				t.Fatalf("seed %d: rule %s renders in %d bytes, over its bound %d", seed, r.Key(), real, bound)
+			}
+			checked++
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d rules checked", checked)
 	}
 }

@@ -54,19 +54,6 @@ func (d Diff) Empty() bool {
 // not know the targets.
 func (d *Diff) Predict(plans []plan.Plan) {
 	d.Plans = append(d.Plans, plans...)
-	for _, p := range plans {
-		if p.Target != "cloudformation" {
-			return // a target that replaces a group for its description
-		}
-	}
-	// CloudFormation alone keeps the description and tags the new one:
-	// the group is changed in place, not replaced.
-	for i, g := range d.Groups {
-		if g.Kind == "replaced" && g.From == "" {
-			d.Groups[i].Kind = "changed"
-			d.Groups[i].Detail = strings.Replace(g.Detail, "AWS cannot change a group's description, so Terraform replaces the group (the new one first); CloudFormation", "CloudFormation", 1)
-		}
-	}
 }
 
 // Compare computes what changed from old to new.

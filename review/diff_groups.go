@@ -21,8 +21,8 @@ func compareGroups(old, new *model.Program) []GroupChange {
 		o, ok := oldBy[n.Name]
 		switch {
 		case ok && o.Description != n.Description:
-			out = append(out, GroupChange{Kind: "replaced", Name: n.Name, Detail: fmt.Sprintf("description %q → %q: AWS cannot change a group's description, so Terraform replaces the group (the new one first); "+
-				"CloudFormation keeps the old description and puts the new one in the group's Description tag", o.Description, n.Description)})
+			out = append(out, GroupChange{Kind: "changed", Name: n.Name, Detail: fmt.Sprintf("description %q → %q: AWS changes a group's description only by replacing the group, "+
+				"so the group keeps the one it has in AWS and carries the new one in its Description tag (updated in place)", o.Description, n.Description)})
 		case ok && o.InternetFacing != n.InternetFacing:
 			out = append(out, GroupChange{Kind: "changed", Name: n.Name, Detail: fmt.Sprintf("internet-facing %v → %v", o.InternetFacing, n.InternetFacing)})
 		case !ok:
@@ -32,7 +32,7 @@ func compareGroups(old, new *model.Program) []GroupChange {
 					renamedFrom[f] = true
 					detail := fmt.Sprintf("renamed from %q (formerly): the same AWS group, only its Name tag changes", f)
 					if og.Description != n.Description {
-						detail += fmt.Sprintf("; description %q → %q: Terraform replaces the group (the new one first), CloudFormation keeps the old description and tags the new one", og.Description, n.Description)
+						detail += fmt.Sprintf("; description %q → %q: it keeps the one it has in AWS and carries the new one in its Description tag", og.Description, n.Description)
 					}
 					out = append(out, GroupChange{Kind: "renamed", Name: n.Name, From: f, Detail: detail})
 					ok = true

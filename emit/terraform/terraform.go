@@ -266,6 +266,7 @@ func tags(entries []attribute) attribute {
 // Tag keys as written in the module: "Name" bare, sgc's own quoted.
 var (
 	nameKey   = string(keyTokens("Name").Bytes())
+	descKey   = string(keyTokens(awsform.DescriptionTag).Bytes())
 	sourceKey = string(keyTokens(TagSource).Bytes())
 	untilKey  = string(keyTokens(TagUntil).Bytes())
 )
@@ -330,14 +331,19 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 		refs[g] = groupRef(n, g)
 	}
 	var attrs [8]attribute // a block's attributes, reused: none of them outlives it
-	var entries [2]attribute
+	var entries [3]attribute
 	for _, g := range p.Groups {
 		entries[0] = attribute{name: nameKey, value: quoted(g.Name)}
-		groupEntries := entries[:1]
+		// The policy's description rides in a tag: AWS changes a group's
+		// own only by replacing the group, so the module ignores changes
+		// to it (groupLifecycle) and an edited description is this tag's
+		// update in place.
+		entries[1] = attribute{name: descKey, value: quoted(g.Description)}
+		groupEntries := entries[:2]
 		if a := opts.Adopt.Group(g.Name); a != nil && len(a.Tags) > 0 {
-			groupEntries = append([]attribute(nil), entries[:1]...)
+			groupEntries = append([]attribute(nil), entries[:2]...)
 			for _, k := range sortedKeys(a.Tags) { // its other tags in AWS, kept
-				groupEntries = append(groupEntries, attribute{name: string(str(k)), value: quoted(a.Tags[k])})
+				groupEntries = append(groupEntries, attribute{name: string(keyTokens(k).Bytes()), value: quoted(a.Tags[k])})
 			}
 		}
 		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, groupAttrs(attrs[:0], groupEntries, g, opts))
@@ -358,18 +364,21 @@ const maxNamePrefix = 100
 // in use.
 var lifecycle = attribute{name: "lifecycle", block: true, entries: []attribute{{name: "create_before_destroy", value: expr("true")}}}
 
-// groupLifecycle is a group's lifecycle block. The AWS name (or prefix)
-// of a group is the role name it was created under, and AWS changes it
-// only by replacing the group: a group renamed with formerly keeps it, and
-// only its Name tag follows the role (ignore_changes), for good, so that
-// dropping the formerly later replaces nothing either.
+// groupLifecycle is a group's lifecycle block. AWS changes a group's
+// name and description only by replacing the group, which cannot be done
+// safely while anything outside the module (an instance, a database,
+// another state) uses it: its rules go before its delete is refused. So
+// the group keeps the name (or prefix) it was created under and the
+// description it has (ignore_changes), for good: a group renamed with
+// formerly changes only its Name tag, an edited description only its
+// Description tag, and dropping formerly later replaces nothing either.
 func groupLifecycle(exact bool) attribute {
 	if exact {
-		return attribute{name: "lifecycle", block: true, entries: []attribute{{name: "ignore_changes", value: expr("[name]")}}}
+		return attribute{name: "lifecycle", block: true, entries: []attribute{{name: "ignore_changes", value: expr("[name, description]")}}}
 	}
 	return attribute{name: "lifecycle", block: true, entries: []attribute{
 		{name: "create_before_destroy", value: expr("true")},
-		{name: "ignore_changes", value: expr("[name_prefix]")},
+		{name: "ignore_changes", value: expr("[name_prefix, description]")},
 	}}
 }
 
@@ -499,11 +508,11 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	addr := make(map[*model.Group]string, len(p.Groups))
 	for _, g := range p.Groups {
 		addr[g] = "aws_security_group." + n.group[g]
-		// The name (or prefix) is ignore_changes: only the description
-		// replaces a group at its address.
-		_, desc, _ := groupNaming(g, opts)
+		// The name (or prefix) and the description are ignore_changes:
+		// nothing replaces a group at its address; the tags that carry
+		// the role and the policy's description change in place.
 		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Identity(), Group: g,
-			Replace: desc, Update: g.Name, MovedFrom: moved[addr[g]]})
+			Update: g.Name + "\x00" + g.Description, MovedFrom: moved[addr[g]]})
 	}
 	for i, r := range p.Rules {
 		a := ruleType(r) + "." + n.rule[i]

@@ -5,12 +5,13 @@ resource "aws_security_group" "airflow" {
   description = "MWAA Airflow workers orchestrating loads"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "airflow"
+    Name        = "airflow"
+    Description = "MWAA Airflow workers orchestrating loads"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -51,12 +52,13 @@ resource "aws_security_group" "eks_control_plane" {
   description = "EKS cluster control plane network interfaces"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "eks-control-plane"
+    Name        = "eks-control-plane"
+    Description = "EKS cluster control plane network interfaces"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -113,12 +115,13 @@ resource "aws_security_group" "eks_nodes" {
   description = "EKS managed node groups running Spark and connectors"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "eks-nodes"
+    Name        = "eks-nodes"
+    Description = "EKS managed node groups running Spark and connectors"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -351,12 +354,13 @@ resource "aws_security_group" "kafka_brokers" {
   description = "MSK Kafka brokers for change data capture"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "kafka-brokers"
+    Name        = "kafka-brokers"
+    Description = "MSK Kafka brokers for change data capture"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -445,12 +449,13 @@ resource "aws_security_group" "warehouse" {
   description = "Redshift cluster serving analytics"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "warehouse"
+    Name        = "warehouse"
+    Description = "Redshift cluster serving analytics"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 

@@ -5,12 +5,13 @@ resource "aws_security_group" "game_servers_production" {
   description = "Production game servers (EC2 Auto Scaling group)"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "game-servers-production"
+    Name        = "game-servers-production"
+    Description = "Production game servers (EC2 Auto Scaling group)"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -132,12 +133,13 @@ resource "aws_security_group" "lb_game_production" {
   description = "Application load balancer in front of the game servers"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "lb-game-production"
+    Name        = "lb-game-production"
+    Description = "Application load balancer in front of the game servers"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -194,12 +196,13 @@ resource "aws_security_group" "monitoring" {
   description = "Prometheus scrapers running as ECS tasks"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "monitoring"
+    Name        = "monitoring"
+    Description = "Prometheus scrapers running as ECS tasks"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 

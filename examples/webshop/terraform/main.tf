@@ -5,12 +5,13 @@ resource "aws_security_group" "deploy_runners" {
   description = "CI runners that apply database migrations"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "deploy-runners"
+    Name        = "deploy-runners"
+    Description = "CI runners that apply database migrations"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -35,12 +36,13 @@ resource "aws_security_group" "shop_alb" {
   description = "Public application load balancer for the shop"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "shop-alb"
+    Name        = "shop-alb"
+    Description = "Public application load balancer for the shop"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -145,12 +147,13 @@ resource "aws_security_group" "shop_api" {
   description = "Checkout and catalogue API (ECS Fargate)"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "shop-api"
+    Name        = "shop-api"
+    Description = "Checkout and catalogue API (ECS Fargate)"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -287,12 +290,13 @@ resource "aws_security_group" "shop_cache" {
   description = "ElastiCache Redis for sessions and carts"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "shop-cache"
+    Name        = "shop-cache"
+    Description = "ElastiCache Redis for sessions and carts"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -333,12 +337,13 @@ resource "aws_security_group" "shop_db" {
   description = "Aurora PostgreSQL cluster for orders and catalogue"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "shop-db"
+    Name        = "shop-db"
+    Description = "Aurora PostgreSQL cluster for orders and catalogue"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 
@@ -396,12 +401,13 @@ resource "aws_security_group" "shop_web" {
   description = "Shop frontend containers (ECS Fargate)"
   vpc_id      = var.vpc_id
   tags = merge(var.tags, {
-    Name = "shop-web"
+    Name        = "shop-web"
+    Description = "Shop frontend containers (ECS Fargate)"
   })
 
   lifecycle {
     create_before_destroy = true
-    ignore_changes        = [name_prefix]
+    ignore_changes        = [name_prefix, description]
   }
 }
 

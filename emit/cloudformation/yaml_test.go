@@ -164,6 +164,23 @@ func plainAsYAMLv3(t *testing.T, s string) {
 	}
 }
 
+// singleAsYAMLv3 checks the promise of singleQuoted: yaml.v3 writes such a
+// string single-quoted, as it is.
+func singleAsYAMLv3(t *testing.T, s string) {
+	if !singleQuoted(s) {
+		return
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}); err != nil {
+		t.Fatal(err)
+	}
+	enc.Close()
+	if got := strings.TrimSuffix(b.String(), "\n"); got != "'"+s+"'" {
+		t.Errorf("singleQuoted(%q), but yaml.v3 writes %s", s, got)
+	}
+}
+
 func TestPlainSafe(t *testing.T) {
 	for _, s := range []string{"a", "${AWS::StackName}-web", "2001:db8::/32", "a: b", "a #b", "a#b", "don't", "x@y", "1e3", "10.0.0.0/8", "a {b} c", "a,b", "ab ", "tcp/80-90"} {
 		plainAsYAMLv3(t, s)
@@ -176,8 +193,13 @@ func FuzzPlainSafe(f *testing.F) {
 	}
 	f.Add("=")
 	f.Add("<<")
+	f.Add("{ops-42} for ext-469, flow 47680")
+	f.Add("{AWS::StackName} to x")
+	f.Add("[a] b")
+	f.Add("net-625 bills $")
 	f.Fuzz(func(t *testing.T, s string) {
 		plainAsYAMLv3(t, s)
+		singleAsYAMLv3(t, s)
 		if utf8.ValidString(s) && printable(s) {
 			readsBackInPyYAML(t, s)
 		}

@@ -20,16 +20,26 @@ import (
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
+// Kind is the kind of a finding: one of Kinds.
+type Kind string
+
+// The kinds of findings, in the order the summary counts them.
+const (
+	Unmanaged        Kind = "unmanaged"         // live, not in the intent: someone opened it by hand
+	Missing          Kind = "missing"           // in the intent, not live
+	UnknownGroup     Kind = "unknown-group"     // a live group the policy does not declare
+	AbsentGroup      Kind = "absent-group"      // a declared group that does not exist
+	Description      Kind = "description"       // a rule's live description differs from its purpose
+	GroupDescription Kind = "group-description" // a group's live description differs
+	Unverifiable     Kind = "unverifiable"      // rules to an external whose id is not known
+)
+
+// Kinds lists every kind, in the summary's order.
+var Kinds = []Kind{Unmanaged, Missing, UnknownGroup, AbsentGroup, Description, GroupDescription, Unverifiable}
+
 // Finding is one difference between the policy and the live groups.
 type Finding struct {
-	// Kind is "unmanaged" (live, not in the intent: someone opened it by
-	// hand), "missing" (in the intent, not live), "unknown-group" (a live
-	// group the policy does not declare), "absent-group" (a declared group
-	// that does not exist), "description", "group-description", or
-	// "unverifiable" (rules to an external whose id is not known: they
-	// cannot be checked). Access reports whether the kind is a change of
-	// who can reach whom.
-	Kind   string `json:"kind"`
+	Kind   Kind   `json:"kind"`
 	Group  string `json:"group"`
 	Rule   string `json:"rule,omitempty"`
 	Detail string `json:"detail,omitempty"`
@@ -45,7 +55,7 @@ type Finding struct {
 // opened by hand, a missing rule, a missing group. Descriptions, unknown
 // groups and rules that cannot be checked do not.
 func (f Finding) Access() bool {
-	return f.Kind == "unmanaged" || f.Kind == "missing" || f.Kind == "absent-group"
+	return f.Kind == Unmanaged || f.Kind == Missing || f.Kind == AbsentGroup
 }
 
 // HasAccessDrift reports whether any finding changes access.
@@ -274,11 +284,11 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 		group := strings.SplitN(k, "|", 2)[0]
 		switch {
 		case !ok && h.source != "":
-			rep.Findings = append(rep.Findings, Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
+			rep.Findings = append(rep.Findings, Finding{Kind: Unmanaged, Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live rule not in the intent, tagged sgc:source=%s: made by sgc from a flow since removed (not yet applied?); its description: %q", h.source, h.desc)})
 		case !ok:
 			rep.addHandAdded(liveByName[group], group, h.live)
-			f := Finding{Kind: "unmanaged", Group: group, Rule: h.text, RuleID: h.id,
+			f := Finding{Kind: Unmanaged, Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live rule not in the intent (someone opened it by hand); its description: %q", h.desc)}
 			if g := declared[group]; g != nil {
 				f.Guarantees = broken(p, modelRule(p, g, h.live, nameOfID, externalIDs))
@@ -288,18 +298,18 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 			}
 			rep.Findings = append(rep.Findings, f)
 		case w.desc != h.desc && !(h.desc == "" && live.ImportedWithoutDescription(w.desc)):
-			rep.Findings = append(rep.Findings, Finding{Kind: "description", Group: group, Rule: h.text, RuleID: h.id,
+			rep.Findings = append(rep.Findings, Finding{Kind: Description, Group: group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live description %q, intent purpose %q", h.desc, w.desc), Where: w.where})
 		}
 	}
 	for k, w := range want {
 		if _, ok := have[k]; !ok {
-			rep.Findings = append(rep.Findings, Finding{Kind: "missing", Group: strings.SplitN(k, "|", 2)[0], Rule: w.text,
+			rep.Findings = append(rep.Findings, Finding{Kind: Missing, Group: strings.SplitN(k, "|", 2)[0], Rule: w.text,
 				Detail: fmt.Sprintf("in the intent, not live; purpose %q", w.desc), Where: w.where})
 		}
 	}
 	for _, name := range unresolved {
-		rep.Findings = append(rep.Findings, Finding{Kind: "unverifiable", Group: name,
+		rep.Findings = append(rep.Findings, Finding{Kind: Unverifiable, Group: name,
 			Detail: fmt.Sprintf("cannot check rules to %s: its id is an input; pass --var %s=sg-...", name, name)})
 	}
 	for name, lg := range liveByName {
@@ -308,16 +318,16 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 		case d == nil && externalIDs[lg.GroupID] != "":
 			// The group of a declared external: managed elsewhere.
 		case d == nil:
-			rep.Findings = append(rep.Findings, Finding{Kind: "unknown-group", Group: name,
+			rep.Findings = append(rep.Findings, Finding{Kind: UnknownGroup, Group: name,
 				Detail: fmt.Sprintf("live group %s (%s) is not in the intent", lg.GroupID, lg.VpcID)})
 		case d.Description != lg.PolicyDescription():
-			rep.Findings = append(rep.Findings, Finding{Kind: "group-description", Group: name,
+			rep.Findings = append(rep.Findings, Finding{Kind: GroupDescription, Group: name,
 				Detail: fmt.Sprintf("live description %q, intent %q (changing it replaces the group)", lg.PolicyDescription(), d.Description)})
 		}
 	}
 	for _, g := range p.Groups {
 		if liveByName[g.Name] == nil {
-			rep.Findings = append(rep.Findings, Finding{Kind: "absent-group", Group: g.Name, Detail: "declared in the intent, not live"})
+			rep.Findings = append(rep.Findings, Finding{Kind: AbsentGroup, Group: g.Name, Detail: "declared in the intent, not live"})
 		}
 	}
 	sort.Slice(rep.Findings, func(i, j int) bool {
@@ -442,12 +452,12 @@ func (r Report) Summary() string {
 		}
 		return s
 	}
-	count := map[string]int{}
+	count := map[Kind]int{}
 	for _, f := range r.Findings {
 		count[f.Kind]++
 	}
 	var parts []string
-	for _, k := range []string{"unmanaged", "missing", "unknown-group", "absent-group", "description", "group-description", "unverifiable"} {
+	for _, k := range Kinds {
 		if count[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", count[k], k))
 		}

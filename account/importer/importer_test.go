@@ -150,7 +150,7 @@ func TestDriftFindsThreeChanges(t *testing.T) {
 	}
 	var kinds []string
 	for _, f := range rep.Findings {
-		kinds = append(kinds, f.Kind+" "+f.Group+": "+f.Rule)
+		kinds = append(kinds, string(f.Kind)+" "+f.Group+": "+f.Rule)
 	}
 	want := []string{
 		"missing app-servers: egress icmp/8 to 10.0.0.0/16",

@@ -11,6 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/load"
+	"time"
 )
 
 // codeName is the form of a diagnostic code: a CamelCase name.
@@ -20,7 +24,7 @@ var codeName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$`)
 // (a constant whose value is its own name, as `UnknownName =
 // "UnknownName"`), is named in the README's list of error codes.
 func TestREADMEListsEveryCode(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/commands.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +76,50 @@ func TestREADMEListsEveryCode(t *testing.T) {
 	for _, c := range codes {
 		if !strings.Contains(string(readme), "`"+c+"`") {
 			t.Errorf("README does not list the diagnostic code %s", c)
+		}
+	}
+}
+
+// TestREADMETourCompiles: the policy on the README's front page compiles
+// without errors, as every example a newcomer copies must.
+func TestREADMETourCompiles(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i := strings.Index(s, "## A tour\n\n```\n")
+	if i < 0 {
+		t.Fatal("the README has no tour")
+	}
+	body := s[i+len("## A tour\n\n```\n"):]
+	body = body[:strings.Index(body, "```")]
+	p := load.FromSources(map[string][]byte{"production.intent": []byte(body)}, compiler.Options{Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	if p.Diags.HasErrors() {
+		t.Errorf("the README's tour does not compile: %v", p.Diags)
+	}
+}
+
+// TestLinksResolve: every relative link of the README and the docs pages
+// names a file that exists, and the README stays a front page.
+func TestLinksResolve(t *testing.T) {
+	link := regexp.MustCompile(`\]\(([^)#:]+\.md)(#[^)]*)?\)`)
+	pages, _ := filepath.Glob("../../docs/*.md")
+	pages = append(pages, "../../README.md")
+	for _, page := range pages {
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(data), -1) {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(page), m[1])); err != nil {
+				t.Errorf("%s links to %s, which does not exist", page, m[1])
+			}
+		}
+		if filepath.Base(page) == "README.md" {
+			if n := strings.Count(string(data), "\n"); n >= 200 {
+				t.Errorf("the README has %d lines: it is the front page, the rest belongs in docs/", n)
+			}
 		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 // TestREADMEListsEveryLimit keeps the README's table of limits in step
 // with All, row for row.
 func TestREADMEListsEveryLimit(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
+	data, err := os.ReadFile("../../docs/commands.md")
 	if err != nil {
 		t.Fatal(err)
 	}

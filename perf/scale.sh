@@ -66,3 +66,29 @@ for pair in "1000 10000" "5000 50000"; do
     "$(ratio "${T[tf$1]}" "${T[tf$2]}")" "$(ratio "${M[tf$1]}" "${M[tf$2]}")" \
     "$(ratio "${T[cfn$1]}" "${T[cfn$2]}")" "$(ratio "${M[cfn$1]}" "${M[cfn$2]}")"
 done
+
+# The CDK comparison, where perf/cdk has its packages
+# (npm install --prefix perf/cdk): CPU time (user + system, median of
+# $RUNS) of `sgc build -t cloudformation --split` and of a lean CDK app
+# synthesizing the same groups and rules (perf/cdk/app.js, the workload
+# written by perf/gen -rules) at 1k, 10k and 50k flows.
+if [ -d perf/cdk/node_modules/aws-cdk-lib ] && command -v node >/dev/null; then
+  cpu() {
+    local times=()
+    for _ in $(seq "$RUNS"); do
+      rm -rf "$work/out"
+      /usr/bin/time -f "%U %S" -o "$work/t" "$@" >/dev/null 2>&1 || true
+      times+=("$(awk '{ printf "%.2f", $1 + $2 }' "$work/t")")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p"
+  }
+  echo
+  echo "| flows | sgc CPU (s) | CDK lean synth CPU (s) | CDK / sgc |"
+  echo "|---:|---:|---:|---:|"
+  for f in 1000 10000 50000; do
+    go run ./perf/gen -flows "$f" -groups $((f / 10)) -seed 1 -o "$work/c$f" -rules "$work/c$f.json"
+    s=$(cpu "$work/sgc" build "$work/c$f" -t cloudformation --split -o "$work/out" --now 2026-06-01)
+    c=$(CDK_VALIDATION=false cpu node --max-old-space-size=8192 perf/cdk/app.js "$work/c$f.json" "$work/out")
+    printf "| %s | %s | %s | %s |\n" "$f" "$s" "$c" "$(ratio "$s" "$c")"
+  done
+fi

@@ -5,18 +5,15 @@ package drift
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/markdown"
-	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
@@ -115,235 +112,17 @@ type Options struct {
 
 // CompareWith is Compare with options.
 func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error) {
-	var rep Report
-	liveByName := map[string]*live.Group{}
-	nameOfID := map[string]string{}
-	for i := range e.SecurityGroups {
-		g := &e.SecurityGroups[i]
-		nameOfID[g.GroupID] = g.GroupName
-		if g.GroupName == "default" {
-			continue
-		}
-		liveByName[g.GroupName] = g
+	c := newComparison(p, e, opts)
+	c.matchGroups()
+	c.resolveExternals()
+	c.wantedRules()
+	if err := c.liveRules(); err != nil {
+		return c.rep, err
 	}
-	declared := map[string]*model.Group{}
-	former := map[string]*model.Group{} // a former name -> the group it is now
-	for _, g := range p.Groups {
-		declared[g.Name] = g
-		for _, f := range g.Formerly {
-			former[f] = g
-		}
-	}
-	// Groups created under a unique name are found by their Name tag.
-	for role, lg := range live.Roles(e.SecurityGroups, func(n string) bool { return declared[n] != nil || former[n] != nil }) {
-		if lg.GroupName != role {
-			delete(liveByName, lg.GroupName)
-			liveByName[role] = lg
-			nameOfID[lg.GroupID] = role
-		}
-	}
-	// A group renamed with formerly is the live group of a former name
-	// (not yet applied, its tag still says that name) when none answers
-	// to its own.
-	for _, g := range p.Groups {
-		for _, f := range g.Formerly {
-			if lg := liveByName[f]; lg != nil && liveByName[g.Name] == nil {
-				delete(liveByName, f)
-				liveByName[g.Name] = lg
-				nameOfID[lg.GroupID] = g.Name
-			}
-		}
-	}
-	// A declaration import had to rename ("vpn gateway" is vpn-gateway)
-	// stands for the live group whose name import turns into it, when
-	// neither has a match by name and exactly one live group does.
-	renamed := map[string][]*live.Group{}
-	for name, lg := range liveByName {
-		if declared[name] == nil {
-			if base := ast.BaseName(name, "group"); base != name && declared[base] != nil && liveByName[base] == nil {
-				renamed[base] = append(renamed[base], lg)
-			}
-		}
-	}
-	for base, lgs := range renamed {
-		if len(lgs) == 1 {
-			delete(liveByName, lgs[0].GroupName)
-			liveByName[base] = lgs[0]
-			nameOfID[lgs[0].GroupID] = base
-		}
-	}
-	// The externals' groups: by id, given or found.
-	externalIDs := map[string]string{} // group id -> external name
-	inputs := map[string]string{}      // external name -> id, for those without one
-	var unresolved []string
-	for _, x := range p.Externals {
-		id := x.ID
-		if id == "" {
-			id = opts.Inputs[x.Name]
-		}
-		if id == "" {
-			id = findByName(e, x.Name)
-		}
-		if id == "" {
-			unresolved = append(unresolved, x.Name)
-			continue
-		}
-		externalIDs[id] = x.Name
-		if x.ID == "" {
-			inputs[x.Name] = id
-		}
-	}
-
-	// The intent's rules, for groups that exist.
-	want := map[string]rule{}
-	for _, r := range p.Rules {
-		lg := liveByName[r.Group.Name]
-		if lg == nil {
-			continue
-		}
-		var peer string
-		switch r.Peer.Kind {
-		case model.PeerCIDR:
-			peer = r.Peer.CIDR.String()
-		case model.PeerPrefixList:
-			peer = r.Peer.PrefixList.ID
-		case model.PeerGroup:
-			peer = "group " + r.Peer.Group.Name
-		case model.PeerExternal:
-			id := r.Peer.External.ID
-			if id == "" {
-				id = inputs[r.Peer.External.Name]
-			}
-			if id == "" {
-				rep.Unverifiable++
-				continue
-			}
-			peer = "group " + id
-		}
-		k := fmt.Sprintf("%s|%s|%s|%s", r.Group.Name, r.Direction, r.Port, peer)
-		want[k] = rule{text: ruleText(r.Direction, r.Port, peer), desc: r.Flow.Purpose,
-			where: fmt.Sprintf("%s:%d", r.Flow.Range.Start.Filename, r.Flow.Range.Start.Line)}
-	}
-	// The rules' ids and tags, where the export has them.
-	type idTag struct{ id, source string }
-	byIdentity := map[string]idTag{}
-	for _, sr := range e.SecurityGroupRules {
-		if r, ok := sr.Rule(); ok {
-			it := idTag{id: sr.ID}
-			for _, t := range sr.Tags {
-				if t.Key == "sgc:source" {
-					it.source = t.Value
-				}
-			}
-			byIdentity[r.Identity()] = it
-		}
-	}
-	rep.groupIDs = map[string]string{}
-	for id, name := range nameOfID {
-		if declared[name] != nil && liveByName[name] != nil && liveByName[name].GroupID == id {
-			rep.groupIDs[id] = name
-		}
-	}
-	// The live rules of declared groups.
-	have := map[string]rule{}
-	for name, lg := range liveByName {
-		if declared[name] == nil {
-			continue
-		}
-		rules, problems := lg.Rules()
-		if len(problems) > 0 {
-			return rep, fmt.Errorf("%s: %w", name, errors.Join(problems...))
-		}
-		for _, r := range rules {
-			peer := r.Peer
-			if live.IsPlaceholder(r) {
-				continue
-			}
-			if r.PeerKind == "sg" && len(unresolved) > 0 && externalIDs[peer] == "" && declared[nameOfID[peer]] == nil {
-				// Perhaps the group of an external whose id is not known.
-				rep.Unverifiable++
-				continue
-			}
-			switch r.PeerKind {
-			case "cidr":
-				peer = canonicalCIDR(peer)
-			case "sg":
-				if n, ok := nameOfID[r.Peer]; ok && declared[n] != nil && liveByName[n] != nil && liveByName[n].GroupID == r.Peer {
-					peer = "group " + n
-				} else {
-					peer = "group " + r.Peer
-				}
-			}
-			k := fmt.Sprintf("%s|%s|%s|%s", name, r.Direction, r.Port, peer)
-			it := byIdentity[r.Identity()]
-			have[k] = rule{live: &r, text: ruleText(r.Direction, r.Port, peer), desc: r.Description, id: it.id, source: it.source}
-		}
-	}
-	for k, h := range have {
-		w, ok := want[k]
-		group := strings.SplitN(k, "|", 2)[0]
-		switch {
-		case !ok && h.source != "":
-			rep.Findings = append(rep.Findings, Finding{Kind: Unmanaged, Group: group, Rule: h.text, RuleID: h.id,
-				Detail: fmt.Sprintf("live rule not in the intent, tagged sgc:source=%s: made by sgc from a flow since removed (not yet applied?); its description: %q", h.source, h.desc)})
-		case !ok:
-			rep.addHandAdded(liveByName[group], group, h.live)
-			f := Finding{Kind: Unmanaged, Group: group, Rule: h.text, RuleID: h.id,
-				Detail: fmt.Sprintf("live rule not in the intent (someone opened it by hand); its description: %q", h.desc)}
-			if g := declared[group]; g != nil {
-				f.Guarantees = broken(p, modelRule(p, g, h.live, nameOfID, externalIDs))
-			}
-			if len(f.Guarantees) > 0 {
-				f.Detail = "breaks " + strings.Join(f.Guarantees, "; ") + ". " + f.Detail
-			}
-			rep.Findings = append(rep.Findings, f)
-		case w.desc != h.desc && !(h.desc == "" && live.ImportedWithoutDescription(w.desc)):
-			rep.Findings = append(rep.Findings, Finding{Kind: Description, Group: group, Rule: h.text, RuleID: h.id,
-				Detail: fmt.Sprintf("live description %q, intent purpose %q", h.desc, w.desc), Where: w.where})
-		}
-	}
-	for k, w := range want {
-		if _, ok := have[k]; !ok {
-			rep.Findings = append(rep.Findings, Finding{Kind: Missing, Group: strings.SplitN(k, "|", 2)[0], Rule: w.text,
-				Detail: fmt.Sprintf("in the intent, not live; purpose %q", w.desc), Where: w.where})
-		}
-	}
-	for _, name := range unresolved {
-		rep.Findings = append(rep.Findings, Finding{Kind: Unverifiable, Group: name,
-			Detail: fmt.Sprintf("cannot check rules to %s: its id is an input; pass --var %s=sg-...", name, name)})
-	}
-	for name, lg := range liveByName {
-		d := declared[name]
-		switch {
-		case d == nil && externalIDs[lg.GroupID] != "":
-			// The group of a declared external: managed elsewhere.
-		case d == nil:
-			rep.Findings = append(rep.Findings, Finding{Kind: UnknownGroup, Group: name,
-				Detail: fmt.Sprintf("live group %s (%s) is not in the intent", lg.GroupID, lg.VpcID)})
-		case d.Description != lg.PolicyDescription():
-			rep.Findings = append(rep.Findings, Finding{Kind: GroupDescription, Group: name,
-				Detail: fmt.Sprintf("live description %q, intent %q (changing it replaces the group)", lg.PolicyDescription(), d.Description)})
-		}
-	}
-	for _, g := range p.Groups {
-		if liveByName[g.Name] == nil {
-			rep.Findings = append(rep.Findings, Finding{Kind: AbsentGroup, Group: g.Name, Detail: "declared in the intent, not live"})
-		}
-	}
-	sort.Slice(rep.Findings, func(i, j int) bool {
-		a, b := rep.Findings[i], rep.Findings[j]
-		if (len(a.Guarantees) > 0) != (len(b.Guarantees) > 0) {
-			return len(a.Guarantees) > 0 // what breaks a guarantee first
-		}
-		if a.Group != b.Group {
-			return a.Group < b.Group
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.Rule < b.Rule
-	})
-	return rep, nil
+	c.compareRules()
+	c.compareGroups()
+	c.sortFindings()
+	return c.rep, nil
 }
 
 // addHandAdded keeps a rule opened by hand, in a copy of its group that

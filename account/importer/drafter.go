@@ -26,6 +26,15 @@ type drafter struct {
 	netDecls      []ast.Stmt
 	ports         map[flowKey][]model.Port
 	order         []flowKey // flows in the order first seen
+
+	known     *model.Program    // the policy pasted into, or nil
+	managed   map[string]string // group id -> the draft's name for it
+	decls     []ast.Stmt        // the groups' declarations
+	halves    []*half           // group-to-group halves, to merge
+	cidrSets  map[cidrKey][]string
+	cidrOrder []cidrKey
+	ruleIDs   map[string]string // a live rule's identity -> its sgr- id
+	liveNames map[string]string // the export's group ids -> names
 }
 
 // externalOf names the group id outside the managed groups.

@@ -43,8 +43,6 @@ import (
 // FileName is the settings file looked for in a policy directory.
 const FileName = "sgc.hcl"
 
-// InvalidConfig is the code of every problem with the settings file.
-const InvalidConfig = "InvalidConfig"
 
 // Config is the decoded settings file.
 type Config struct {

@@ -132,8 +132,6 @@ const (
 	NameExact = naming.GroupNamesExact
 )
 
-// ExactNames is the code of the note that groups are named exactly.
-const ExactNames = "ExactNames"
 
 // NamingNote is the note every build with exact group names gives, in a
 // target that replaces groups (Terraform): that setting makes every group
@@ -170,9 +168,6 @@ func (t *Target) Check(opts Options) error {
 	return nil
 }
 
-// UnsupportedOption is the code of a finding that a target cannot honour an
-// option given to it, such as --split for Terraform.
-const UnsupportedOption = "UnsupportedOption"
 
 // File is one generated file.
 type File struct {

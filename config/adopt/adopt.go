@@ -29,8 +29,6 @@ import (
 // Ext ends the name of a mapping file in a policy directory.
 const Ext = ".adopt.hcl"
 
-// InvalidAdopt is the code of every problem with a mapping file.
-const InvalidAdopt = "InvalidAdopt"
 
 // Group ties an intent group to a live one.
 type Group struct {

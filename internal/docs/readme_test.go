@@ -22,7 +22,8 @@ var codeName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$`)
 
 // TestREADMEListsEveryCode: every diagnostic code, wherever it is declared
 // (a constant whose value is its own name, as `UnknownName =
-// "UnknownName"`), is named in the README's list of error codes.
+// "UnknownName"`), is named in docs/commands.md's list of error codes, is
+// declared in its package's codes.go and is documented with an example.
 func TestREADMEListsEveryCode(t *testing.T) {
 	readme, err := os.ReadFile("../../docs/commands.md")
 	if err != nil {
@@ -40,7 +41,7 @@ func TestREADMEListsEveryCode(t *testing.T) {
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
+		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
 		if err != nil {
 			return err
 		}
@@ -61,6 +62,14 @@ func TestREADMEListsEveryCode(t *testing.T) {
 					}
 					if v, _ := strconv.Unquote(lit.Value); v == name.Name && codeName.MatchString(v) {
 						codes = append(codes, v)
+						// Each stage's codes are in its codes.go, each
+						// with an example of what reports it.
+						if filepath.Base(path) != "codes.go" {
+							t.Errorf("%s: the code %s is declared outside the package's codes.go", path, v)
+						}
+						if !strings.Contains(vs.Doc.Text(), "Example:") {
+							t.Errorf("%s: the code %s has no Example: in its documentation", path, v)
+						}
 					}
 				}
 			}

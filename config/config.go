@@ -43,7 +43,6 @@ import (
 // FileName is the settings file looked for in a policy directory.
 const FileName = "sgc.hcl"
 
-
 // Config is the decoded settings file.
 type Config struct {
 	Lint lint.Config

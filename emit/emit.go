@@ -132,7 +132,6 @@ const (
 	NameExact = naming.GroupNamesExact
 )
 
-
 // NamingNote is the note every build with exact group names gives, in a
 // target that replaces groups (Terraform): that setting makes every group
 // replacement an outage or a failed deploy, and sgc diff names each one
@@ -167,7 +166,6 @@ func (t *Target) Check(opts Options) error {
 	}
 	return nil
 }
-
 
 // File is one generated file.
 type File struct {

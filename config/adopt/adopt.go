@@ -29,7 +29,6 @@ import (
 // Ext ends the name of a mapping file in a policy directory.
 const Ext = ".adopt.hcl"
 
-
 // Group ties an intent group to a live one.
 type Group struct {
 	Name        string `hcl:"name,label"`           // the intent's name

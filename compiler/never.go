@@ -76,19 +76,19 @@ func (c *compiler) matchPattern(m *model.Selector) bool {
 			m.Groups = append(m.Groups, grp)
 		}
 	}
+	var others []model.Endpoint
 	for _, n := range c.prog.Networks {
-		if match(n.Name) {
-			m.Others = append(m.Others, n)
-		}
+		others = append(others, n)
 	}
 	for _, pl := range c.prog.PrefixLists {
-		if match(pl.Name) {
-			m.Others = append(m.Others, pl)
-		}
+		others = append(others, pl)
 	}
 	for _, x := range c.prog.Externals {
-		if match(x.Name) {
-			m.Others = append(m.Others, x)
+		others = append(others, x)
+	}
+	for _, e := range others {
+		if match(e.Declared().Name) {
+			m.Others = append(m.Others, e)
 		}
 	}
 	return c.neverBudget >= 0

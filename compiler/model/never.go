@@ -187,16 +187,23 @@ func (p Port) Overlaps(o Port) bool {
 	return p == o
 }
 
+// covers reports whether the never's ports (nil: every port) meet port.
+func (n *Never) covers(port Port) bool {
+	if n.Ports == nil {
+		return true
+	}
+	for _, p := range n.Ports {
+		if p.Overlaps(port) {
+			return true
+		}
+	}
+	return false
+}
+
 // Forbids reports whether never n forbids rule r.
 func Forbids(n *Never, r *Rule) bool {
-	if n.Ports != nil {
-		overlap := false
-		for _, p := range n.Ports {
-			overlap = overlap || p.Overlaps(r.Port)
-		}
-		if !overlap {
-			return false
-		}
+	if !n.covers(r.Port) {
+		return false
 	}
 	group := Peer{Kind: PeerGroup, Group: r.Group, Via: r.Group}
 	src, dst := r.Peer, group
@@ -280,14 +287,8 @@ func excepted(p Peer, except []string) bool {
 // addresses (against a network or internet) and the id of an external
 // declared without one (against an external) are known only in AWS.
 func Unprovable(n *Never, r *Rule) string {
-	if n.Ports != nil {
-		overlap := false
-		for _, p := range n.Ports {
-			overlap = overlap || p.Overlaps(r.Port)
-		}
-		if !overlap {
-			return ""
-		}
+	if !n.covers(r.Port) {
+		return ""
 	}
 	group := Peer{Kind: PeerGroup, Group: r.Group, Via: r.Group}
 	sel, other := n.From, n.To // the side the peer must fall under, and the group's

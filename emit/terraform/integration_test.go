@@ -13,17 +13,12 @@ import (
 
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/terraform"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/internal/testproc"
 )
 
-// pluginDir holds the hashicorp/aws provider for offline runs; the machine
-// image ships it there. SGC_TF_PLUGIN_DIR overrides it.
-func pluginDir() string {
-	if d := os.Getenv("SGC_TF_PLUGIN_DIR"); d != "" {
-		return d
-	}
-	return "/opt/tf-plugins"
-}
+// pluginDir holds the hashicorp/aws provider for offline runs.
+func pluginDir() string { return testkit.PluginDir() }
 
 const provider = `provider "aws" {
   region                      = "us-east-1"

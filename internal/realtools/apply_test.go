@@ -18,16 +18,12 @@ import (
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/internal/testproc"
 )
 
 // pluginDir holds the hashicorp/aws provider for offline runs.
-func pluginDir() string {
-	if d := os.Getenv("SGC_TF_PLUGIN_DIR"); d != "" {
-		return d
-	}
-	return "/opt/tf-plugins"
-}
+func pluginDir() string { return testkit.PluginDir() }
 
 const provider = `terraform {
   required_providers {

@@ -2,31 +2,21 @@ package realtools
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
-	"github.com/sgc-dev/sgc/load"
+	"github.com/sgc-dev/sgc/internal/testkit"
 )
 
 // now is the fixed "today" of every policy compiled here.
-var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var now = testkit.Now
 
 // need returns the path of tool, or skips the test without it; with
 // SGC_REQUIRE_REALTOOLS set (as CI sets it) a missing tool fails it.
 func need(t *testing.T, tool string) string {
 	t.Helper()
-	path, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("SGC_REQUIRE_REALTOOLS") != "" {
-			t.Fatalf("%s is required (SGC_REQUIRE_REALTOOLS) but not installed: %v", tool, err)
-		}
-		t.Skipf("%s is not installed: this test is skipped", tool)
-	}
-	return path
+	return testkit.Need(t, tool, "SGC_REQUIRE_REALTOOLS")
 }
 
 // needTerraform returns the path of terraform, and requires the provider
@@ -73,9 +63,5 @@ func examples(t *testing.T) map[string]map[string][]byte {
 // compile compiles a policy that must have no errors.
 func compile(t *testing.T, srcs map[string][]byte) *model.Program {
 	t.Helper()
-	p := load.FromSources(srcs, compiler.Options{Now: now})
-	if p.Diags.HasErrors() {
-		t.Fatalf("policy has errors: %v", p.Diags)
-	}
-	return p.Program
+	return testkit.Compile(t, srcs)
 }

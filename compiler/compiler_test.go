@@ -3,18 +3,18 @@ package compiler_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/tools/txtar"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 )
 
 // testNow is the fixed "today" of every golden test.
-var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var testNow = testkit.Now
 
 // inputs returns the archive's intent files.
 func inputs(a *txtar.Archive) map[string][]byte { return golden.Inputs(a, ".intent") }

@@ -7,14 +7,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/lang/format"
 	"github.com/sgc-dev/sgc/load"
 )
 
-var fuzzNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var fuzzNow = testkit.Now
 
 var positions = regexp.MustCompile(` @\d+:\d+`)
 

@@ -5,10 +5,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -18,7 +18,7 @@ func loadPolicy(t *testing.T, srcs map[string]string) *load.Policy {
 	for k, v := range srcs {
 		in[k] = []byte(v)
 	}
-	p := load.FromSources(in, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	p := load.FromSources(in, compiler.Options{Now: testkit.Now})
 	if p.Diags.HasErrors() {
 		t.Fatalf("policy has errors: %v", p.Diags)
 	}
@@ -95,7 +95,7 @@ func TestMarkdownEscapesInput(t *testing.T) {
 func TestDocLinear(t *testing.T) {
 	cost := func(groups, flows int) uint64 {
 		p := load.FromSources(synth.Generate(synth.Config{Groups: groups, Flows: flows, Seed: 1, GroupsPerFile: 50}),
-			compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+			compiler.Options{Now: testkit.Now})
 		if p.Diags.HasErrors() {
 			t.Fatal(p.Diags)
 		}

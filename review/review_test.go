@@ -8,32 +8,24 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/golden"
-	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
 )
 
-var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var testNow = testkit.Now
 
 func compile(t *testing.T, srcs map[string][]byte) *model.Program {
 	t.Helper()
-	p := load.FromSources(srcs, compiler.Options{Now: testNow})
-	if p.Diags.HasErrors() {
-		var b bytes.Buffer
-		diag.Fprint(&b, p.Sources, p.Diags)
-		t.Fatalf("policy has errors:\n%s", b.String())
-	}
-	return p.Program
+	return testkit.Compile(t, srcs)
 }
 
 // TestGolden draws each archive's policy in both formats (whole, and for
@@ -118,13 +110,7 @@ func TestGolden(t *testing.T) {
 // TestGraphvizRendersExamples runs Graphviz on the DOT of every example;
 // CI installs Graphviz and sets SGC_REQUIRE_GRAPHVIZ so this cannot skip there.
 func TestGraphvizRendersExamples(t *testing.T) {
-	dot, err := exec.LookPath("dot")
-	if err != nil {
-		if os.Getenv("SGC_REQUIRE_GRAPHVIZ") != "" {
-			t.Fatal("Graphviz (dot) is required")
-		}
-		t.Skip("Graphviz is not installed")
-	}
+	dot := testkit.Need(t, "dot", "SGC_REQUIRE_GRAPHVIZ")
 	entries, _ := os.ReadDir("../examples")
 	n := 0
 	for _, e := range entries {

@@ -6,11 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/account/drift"
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -46,7 +46,7 @@ func FuzzDrift(f *testing.F) {
 	}
 	f.Add([]byte("{\"SecurityGroups\":[{\"GroupId\":\"sg-0123456789abcdef9\",\"GroupName\":\"evil\\u001b[2J\\r\\ndrift: no drift\\u202e\",\"VpcId\":\"vpc-01234567\"}]}"))
 	f.Add([]byte(`{"SecurityGroups":[{"GroupId":"sg-0123456789abcdef1","GroupName":"orders-db","VpcId":"vpc-01234567","IpPermissions":[{"IpProtocol":"tcp","FromPort":5432,"ToPort":5432,"UserIdGroupPairs":[{"GroupId":"sg-0123456789abcdef0"}]},{"IpProtocol":"tcp","FromPort":-5,"ToPort":-7,"IpRanges":[{"CidrIp":"1.2.3.4/8"}]}]}]}`))
-	p := load.FromSources(map[string][]byte{"p.intent": []byte(fuzzPolicy)}, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	p := load.FromSources(map[string][]byte{"p.intent": []byte(fuzzPolicy)}, compiler.Options{Now: testkit.Now})
 	if p.Diags.HasErrors() {
 		f.Fatal(p.Diags)
 	}

@@ -3,7 +3,6 @@ package drift_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/tools/txtar"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -18,7 +18,7 @@ import (
 // (live.json) and writes the report in every format.
 func TestGolden(t *testing.T) {
 	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
-		p := load.FromSources(golden.Inputs(a, ".intent"), compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		p := load.FromSources(golden.Inputs(a, ".intent"), compiler.Options{Now: testkit.Now})
 		if p.Diags.HasErrors() {
 			t.Fatal(p.Diags)
 		}

@@ -3,12 +3,12 @@ package drift_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/account/drift"
 	"github.com/sgc-dev/sgc/account/importer"
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -17,7 +17,7 @@ import (
 // its networks by their names, declaring only what it lacks.
 func TestPasteUsesThePolicysNames(t *testing.T) {
 	p := load.FromSources(map[string][]byte{"p.intent": []byte("group web \"Web servers\"\ngroup db \"Databases\"\nnetwork office 198.51.100.0/24 \"Head office\"\nweb -> db tcp/5432 because \"orders queries\"\noffice -> web tcp/443 because \"staff\"\n")},
-		compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		compiler.Options{Now: testkit.Now})
 	e, err := live.Parse([]byte(`{"SecurityGroups": [
  {"GroupId": "sg-00000000000000001", "GroupName": "web-20261202034707105100000006", "Description": "Web servers", "VpcId": "vpc-01234567",
   "Tags": [{"Key": "Name", "Value": "web"}],
@@ -56,7 +56,7 @@ func TestPasteUsesThePolicysNames(t *testing.T) {
 	}
 	// Pasted into the policy, it compiles.
 	both := load.FromSources(map[string][]byte{"p.intent": []byte("group web \"Web servers\"\ngroup db \"Databases\"\nnetwork office 198.51.100.0/24 \"Head office\"\nweb -> db tcp/5432 because \"orders queries\"\noffice -> web tcp/443 because \"staff\"\n"), "paste.intent": paste},
-		compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		compiler.Options{Now: testkit.Now})
 	if both.Diags.HasErrors() {
 		t.Errorf("the policy with the paste does not compile: %v\n%s", both.Diags, text)
 	}

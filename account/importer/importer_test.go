@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/account/drift"
 	"github.com/sgc-dev/sgc/account/importer"
@@ -16,11 +15,12 @@ import (
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 )
 
-var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var now = testkit.Now
 
 func readExport(t *testing.T, path string) *live.Export {
 	t.Helper()

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/tools/txtar"
 
@@ -14,11 +13,12 @@ import (
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/config"
 	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 )
 
-var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var testNow = testkit.Now
 
 // lintSource compiles one intent file with the archive's sgc.hcl (if any)
 // and lints it. Compile errors fail the test: lint cases are valid policies.

@@ -4,13 +4,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/config/adopt"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -26,7 +26,7 @@ app -> db tcp/5432 because "queries"
 
 func program(t *testing.T) *model.Program {
 	t.Helper()
-	p := load.FromSources(map[string][]byte{"p.intent": []byte(policy)}, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	p := load.FromSources(map[string][]byte{"p.intent": []byte(policy)}, compiler.Options{Now: testkit.Now})
 	if p.Diags.HasErrors() {
 		t.Fatal(p.Diags)
 	}

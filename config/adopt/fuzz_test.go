@@ -3,11 +3,11 @@ package adopt_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/internal/awsform"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -31,7 +31,7 @@ rule "sgr-0123456789abcdef0" {
 `))
 	f.Add([]byte("group \"db\" {\n  id = \"sg-0123456789abcdef1\"\n}\ngroup \"app\" {\n  id = \"sg-0123456789abcdef1\"\n}\n"))
 	f.Add([]byte("x = [[[[{a = \"${1}\"}]]]]\n"))
-	p := load.FromSources(map[string][]byte{"p.intent": []byte(policy)}, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	p := load.FromSources(map[string][]byte{"p.intent": []byte(policy)}, compiler.Options{Now: testkit.Now})
 	if p.Diags.HasErrors() {
 		f.Fatal(p.Diags)
 	}

@@ -2,11 +2,11 @@ package cloudformation
 
 import (
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -16,7 +16,7 @@ import (
 // template gives every group and rule its own logical ID under the key the
 // model gives it, so that a build over its own output keeps every ID.
 func TestAddressesReadBack(t *testing.T) {
-	when := compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+	when := compiler.Options{Now: testkit.Now}
 	for seed := int64(1); seed <= 40; seed++ {
 		srcs := synth.Generate(synth.Config{Groups: 3 + int(seed%9), Flows: 20 + int(seed%4)*20, Seed: seed, GroupsPerFile: 3})
 		p := load.FromSources(srcs, when)

@@ -10,12 +10,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/tools/txtar"
 
-	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/cloudformation"
@@ -23,21 +21,15 @@ import (
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/load"
 )
 
-var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var testNow = testkit.Now
 
 func compile(t testing.TB, srcs map[string][]byte) *model.Program {
 	t.Helper()
-	p := load.FromSources(srcs, compiler.Options{Now: testNow})
-	if p.Diags.HasErrors() {
-		var b bytes.Buffer
-		diag.Fprint(&b, p.Sources, p.Diags)
-		t.Fatalf("policy has errors:\n%s", b.String())
-	}
-	return p.Program
+	return testkit.Compile(t, srcs)
 }
 
 func build(t testing.TB, p *model.Program, opts emit.Options) []emit.File {

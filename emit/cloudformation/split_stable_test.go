@@ -5,13 +5,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -21,7 +21,7 @@ import (
 // and removing it again changes them back; no resource moves between
 // stacks, so every stack can be updated in any order.
 func TestSplitStacksAreStable(t *testing.T) {
-	when := compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+	when := compiler.Options{Now: testkit.Now}
 	files := synth.Generate(synth.Config{Groups: 300, Flows: 3000, Seed: 5, GroupsPerFile: 50})
 	base := load.FromSources(files, when)
 	if base.Diags.HasErrors() {
@@ -72,7 +72,7 @@ func TestSplitStacksAreStable(t *testing.T) {
 // id stays); removing a group is deployed rule stacks first, and a rename
 // (a group removed, another added) takes two changes: both are said.
 func TestSplitGroupChanges(t *testing.T) {
-	when := compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+	when := compiler.Options{Now: testkit.Now}
 	src := "group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"reads\"\n"
 	compile := func(src string) *model.Program {
 		t.Helper()

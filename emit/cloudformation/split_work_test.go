@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -19,7 +19,7 @@ import (
 // of a big build; a return of that loop fails here, not on a stopwatch.
 func TestSplitBuildsEachStackOnce(t *testing.T) {
 	p := load.FromSources(synth.Generate(synth.Config{Groups: 120, Flows: 3000, Seed: 11, GroupsPerFile: 40}),
-		compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		compiler.Options{Now: testkit.Now})
 	if p.Diags.HasErrors() {
 		t.Fatal(p.Diags)
 	}
@@ -49,7 +49,7 @@ func TestRuleSizeBound(t *testing.T) {
 		for name, src := range srcs {
 			srcs[name] = []byte(strings.ReplaceAll(string(src), `because "`, `because "cost centre ${ops} and a long purpose of many words: `+strings.Repeat("word ", 20)))
 		}
-		p := load.FromSources(srcs, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		p := load.FromSources(srcs, compiler.Options{Now: testkit.Now})
 		if p.Diags.HasErrors() {
 			continue // a purpose made too long for AWS: not this test's
 		}

@@ -8,7 +8,6 @@ import (
 
 	"bytes"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -16,6 +15,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -37,7 +37,7 @@ tricky -> n tcp/3 because "@at first, then: colon"
 		srcs = append(srcs, synth.Generate(synth.Config{Groups: 1 + int(seed)%12, Flows: int(seed) * 3, Seed: seed, GroupsPerFile: 4}))
 	}
 	for i, s := range srcs {
-		p := load.FromSources(s, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		p := load.FromSources(s, compiler.Options{Now: testkit.Now})
 		if p.Diags.HasErrors() {
 			t.Fatal(p.Diags)
 		}
@@ -81,7 +81,7 @@ func FuzzJSONQuote(f *testing.F) {
 // buckets together hold every rule once, each where its key hashes to.
 func TestSplitBySize(t *testing.T) {
 	p := load.FromSources(synth.Generate(synth.Config{Groups: 300, Flows: 3000, Seed: 2, GroupsPerFile: 50}),
-		compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		compiler.Options{Now: testkit.Now})
 	if p.Diags.HasErrors() {
 		t.Fatal(p.Diags)
 	}

@@ -3,11 +3,11 @@ package targets_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit/targets"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -19,7 +19,7 @@ app-servers -> logging udp/514 because "syslog to central logging"
 `
 
 func fuzzProgram(t testing.TB) *model.Program {
-	p := load.FromSources(map[string][]byte{"p.intent": []byte(inputsPolicy)}, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	p := load.FromSources(map[string][]byte{"p.intent": []byte(inputsPolicy)}, compiler.Options{Now: testkit.Now})
 	if p.Diags.HasErrors() {
 		t.Fatal(p.Diags)
 	}

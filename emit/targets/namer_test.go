@@ -3,17 +3,17 @@ package targets_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
-var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var now = testkit.Now
 
 // addresses returns every resource of p's output in target t, by the
 // AWS identity of what it manages.

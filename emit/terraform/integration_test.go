@@ -3,7 +3,6 @@ package terraform_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,14 +40,7 @@ func TestTerraform(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: runs terraform")
 	}
-	tf, err := exec.LookPath("terraform")
-	_, perr := os.Stat(pluginDir())
-	if err != nil || perr != nil {
-		if os.Getenv("SGC_REQUIRE_TERRAFORM") != "" {
-			t.Fatalf("terraform (%v) and the provider mirror %s (%v) are required", err, pluginDir(), perr)
-		}
-		t.Skip("terraform or the provider mirror is not installed")
-	}
+	tf := testkit.NeedTerraform(t, "SGC_REQUIRE_TERRAFORM")
 	dir := t.TempDir()
 	root := provider
 	want := 0

@@ -5,7 +5,6 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"golang.org/x/tools/txtar"
@@ -17,11 +16,12 @@ import (
 	"github.com/sgc-dev/sgc/internal/golden"
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 )
 
-var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var testNow = testkit.Now
 
 // build compiles srcs, which must be free of errors, and emits the module.
 func build(t testing.TB, srcs map[string][]byte, opts emit.Options) (*model.Program, []emit.File) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/internal/cli"
+	"github.com/sgc-dev/sgc/internal/testkit"
 )
 
 type result struct {
@@ -514,9 +515,7 @@ func gitRun(t *testing.T, dir string, args ...string) {
 
 // TestDiffGit runs sgc diff --git HEAD~1 in a real temporary repository.
 func TestDiffGit(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	testkit.Need(t, "git", "SGC_REQUIRE_REALTOOLS")
 	repo := t.TempDir()
 	policyDir := filepath.Join(repo, "policy")
 	os.MkdirAll(policyDir, 0o755)
@@ -685,9 +684,7 @@ func TestDiffFlagsABrokenGuarantee(t *testing.T) {
 // terraform plan will; --old-now says the day of the deployed build. A
 // revision that looks like an option is refused, never passed to git.
 func TestDiffExpiryByTime(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	testkit.Need(t, "git", "SGC_REQUIRE_REALTOOLS")
 	repo := t.TempDir()
 	os.WriteFile(filepath.Join(repo, "p.intent"), []byte("group web \"Web\"\ngroup app \"App\"\n\nweb -> app tcp/8080 because \"web calls app\" until 2026-12-10\n"), 0o644)
 	gitRun(t, repo, "init", "-q")

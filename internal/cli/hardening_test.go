@@ -3,11 +3,12 @@ package cli_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/sgc-dev/sgc/internal/testkit"
 )
 
 // snapshot reads every file under dir but sgc's state directory.
@@ -230,9 +231,7 @@ func TestImportNeverOverwritesEdits(t *testing.T) {
 // quotes) are read at the revision like any other, so an unchanged tree
 // is unchanged.
 func TestDiffGitQuotedNames(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	testkit.Need(t, "git", "SGC_REQUIRE_REALTOOLS")
 	repo := t.TempDir()
 	policyDir := filepath.Join(repo, "policy")
 	os.MkdirAll(policyDir, 0o755)

@@ -44,7 +44,7 @@ var allowed = map[string][]string{
 	"account/drift":       {"compiler/model", "account/live", "lang/diag", "lang/ast"},
 	"account/importer":    {"compiler/model", "account/live", "config/adopt", "lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format", "compiler"},
 	"internal/ruleset":    {"compiler/model", "account/live", "emit"},
-	"internal/testkit":    {"compiler", "compiler/model", "load"},
+	"internal/testkit":    {"compiler", "compiler/model", "lang/diag", "load"},
 }
 
 // testOnly are the packages only tests may import: what they hold (fixed

@@ -23,13 +23,7 @@ func need(t *testing.T, tool string) string {
 // mirror beside it as need requires a tool.
 func needTerraform(t *testing.T) string {
 	t.Helper()
-	tf := need(t, "terraform")
-	if _, err := os.Stat(pluginDir()); err != nil {
-		if os.Getenv("SGC_REQUIRE_REALTOOLS") != "" {
-			t.Fatalf("the provider mirror %s is required: %v", pluginDir(), err)
-		}
-		t.Skipf("the provider mirror %s is missing: %v", pluginDir(), err)
-	}
+	tf := testkit.NeedTerraform(t, "SGC_REQUIRE_REALTOOLS")
 	startProvider(t)
 	return tf
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -15,6 +14,7 @@ import (
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/ruleset"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -34,7 +34,7 @@ func FuzzEmit(f *testing.F) {
 		}
 	}
 	f.Add([]byte("group web \"Web ${x} %{y}\"\ngroup db \"=\"\nweb -> db tcp/5432 because \"cost center ${ops-42} and ${AWS::StackName}\"\nweb -> db icmpv6/128 because \"ping\"\nexternal e \"E\"\ne -> web proto/50 because \"ipsec\"\n"))
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	now := testkit.Now
 	f.Fuzz(func(t *testing.T, src []byte) {
 		p := load.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: now})
 		if p.Diags.HasErrors() {

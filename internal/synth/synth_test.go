@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 )
@@ -16,7 +16,7 @@ func TestGeneratedPoliciesCompileClean(t *testing.T) {
 	for seed := int64(1); seed <= 50; seed++ {
 		cfg := synth.Config{Groups: 1 + int(seed)%30, Flows: int(seed) * 7, Seed: seed, GroupsPerFile: 7}
 		files := synth.Generate(cfg)
-		p := load.FromSources(files, compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		p := load.FromSources(files, compiler.Options{Now: testkit.Now})
 		// Notes that ICMP pairs of dual-stack networks were left out are
 		// the only diagnostics a generated policy may have.
 		var found diag.List

@@ -5,6 +5,7 @@
 package testkit
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -23,7 +25,9 @@ func Compile(t testing.TB, srcs map[string][]byte) *model.Program {
 	t.Helper()
 	p := load.FromSources(srcs, compiler.Options{Now: Now})
 	if p.Diags.HasErrors() {
-		t.Fatalf("policy has errors: %v", p.Diags)
+		var b bytes.Buffer
+		diag.Fprint(&b, p.Sources, p.Diags)
+		t.Fatalf("policy has errors:\n%s", b.String())
 	}
 	return p.Program
 }
@@ -50,4 +54,18 @@ func PluginDir() string {
 		return d
 	}
 	return "/opt/tf-plugins"
+}
+
+// NeedTerraform returns the path of terraform, and requires the provider
+// mirror (PluginDir) as Need requires a tool.
+func NeedTerraform(t testing.TB, require string) string {
+	t.Helper()
+	tf := Need(t, "terraform", require)
+	if _, err := os.Stat(PluginDir()); err != nil {
+		if os.Getenv(require) != "" {
+			t.Fatalf("the provider mirror %s is required (%s): %v", PluginDir(), require, err)
+		}
+		t.Skipf("the provider mirror %s is missing: %v", PluginDir(), err)
+	}
+	return tf
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
@@ -14,13 +13,14 @@ import (
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/parser"
 	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
 )
 
-var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var now = testkit.Now
 
 // sizes are the flow counts measured, with a group per ten flows.
 var sizes = []int{1000, 10000, 50000}

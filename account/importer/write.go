@@ -12,14 +12,6 @@ import (
 	"github.com/sgc-dev/sgc/internal/fsutil"
 )
 
-// NotOursError is a refusal to overwrite a file: one import did not
-// write, or a draft someone has edited since (without force).
-type NotOursError struct{ Path, Why string }
-
-func (e *NotOursError) Error() string {
-	return fmt.Sprintf("%s %s; refusing to overwrite it", e.Path, e.Why)
-}
-
 // adoptHeader begins every mapping file import writes.
 const adoptHeader = "Written by sgc import"
 
@@ -40,7 +32,7 @@ func Write(dir string, drafts []Draft, force bool) (written []string, err error)
 		if !d.Adopt.Empty() && !force {
 			mapping := filepath.Join(dir, d.AdoptFile())
 			if head, _, err := fsutil.Head(mapping); err == nil && !bytes.HasPrefix(head, []byte("# "+adoptHeader)) {
-				return nil, &NotOursError{mapping, "exists and was not written by sgc import (use --force)"}
+				return nil, &fsutil.NotOursError{Path: mapping, Reason: "was not written by sgc import", Hint: "use --force to replace it"}
 			}
 		}
 	}
@@ -75,7 +67,7 @@ func checkDraft(path string, force bool) error {
 	case err != nil:
 		return err
 	case !regular || !IsDraft(head):
-		return &NotOursError{path, "exists and was not drafted by sgc import"}
+		return &fsutil.NotOursError{Path: path, Reason: "was not drafted by sgc import"}
 	case force:
 		return nil
 	}
@@ -84,7 +76,7 @@ func checkDraft(path string, force bool) error {
 		return err
 	}
 	if !Unedited(old) {
-		return &NotOursError{path, "is a draft someone has edited since sgc import wrote it (use --force to replace it)"}
+		return &fsutil.NotOursError{Path: path, Reason: "is a draft someone has edited since sgc import wrote it", Hint: "use --force to replace it"}
 	}
 	return nil
 }

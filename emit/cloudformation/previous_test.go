@@ -14,6 +14,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/cloudformation"
+	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
@@ -334,7 +335,7 @@ func TestEditedOutputIsNotRead(t *testing.T) {
 	if err != nil || len(prev.Descriptions) != 0 {
 		t.Errorf("read %v, %v from an edited template", prev.Descriptions, err)
 	}
-	var fe *emit.ForeignFileError
+	var fe *fsutil.NotOursError
 	if err := emit.WriteDir(dir, cloudformation.Target, files); !errors.As(err, &fe) {
 		t.Errorf("overwriting the edited template: %v", err)
 	}

@@ -183,12 +183,13 @@ func newBuildCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// outputError is the exit for a failure to read or write the output
-// directory: one that is not sgc's to write (a foreign file, another
-// build's lock) or an --earlier file that cannot be read is bad usage.
+// outputError is the exit for a failure to write an output (build's
+// directory, a report, import's drafts): a file that is not sgc's to
+// write, another build's lock or an --earlier file that cannot be read
+// is bad usage; nil stays nil.
 func outputError(err error) error {
 	var (
-		fe *emit.ForeignFileError
+		fe *fsutil.NotOursError
 		le *emit.LockedError
 		ee *emit.EarlierError
 	)

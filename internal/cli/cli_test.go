@@ -628,9 +628,20 @@ func TestImportAndDrift(t *testing.T) {
 	if r := run(t, "", "import", two, "--vpc", "vpc-0c1b2c3d4e5f60789"); r.code != 0 || !strings.Contains(r.stdout, "group metrics") {
 		t.Errorf("import --vpc: exit %d\n%s", r.code, r.stdout)
 	}
-	os.WriteFile(filepath.Join(out, "vpc-0c1b2c3d4e5f60789.intent"), []byte("# my own notes\n"), 0o644)
-	if r := run(t, "", "import", two, "-o", out); r.code != 2 {
-		t.Errorf("import over a hand-written file: exit %d", r.code)
+	// A draft edited since, or a file import never wrote, is refused with
+	// exit 2 and the one refusal message every writer shares.
+	draft := filepath.Join(out, "vpc-0c1b2c3d4e5f60789.intent")
+	old, _ := os.ReadFile(draft)
+	os.WriteFile(draft, append(old, "# reviewed\n"...), 0o644)
+	if r := run(t, "", "import", two, "-o", out); r.code != 2 || !strings.Contains(r.stderr, "is a draft someone has edited since sgc import wrote it; refusing to overwrite it (use --force to replace it)") {
+		t.Errorf("import over an edited draft: exit %d: %s", r.code, r.stderr)
+	}
+	if r := run(t, "", "import", two, "-o", out, "--force"); r.code != 0 {
+		t.Errorf("import --force over an edited draft: exit %d: %s", r.code, r.stderr)
+	}
+	os.WriteFile(draft, []byte("# my own notes\n"), 0o644)
+	if r := run(t, "", "import", two, "-o", out); r.code != 2 || !strings.Contains(r.stderr, "was not drafted by sgc import; refusing to overwrite it") {
+		t.Errorf("import over a hand-written file: exit %d: %s", r.code, r.stderr)
 	}
 	if r := run(t, "not json", "import", "-"); r.code != 2 {
 		t.Errorf("bad JSON: exit %d", r.code)

@@ -55,7 +55,7 @@ func newDocCmd(e *env) *cobra.Command {
 				}
 			}
 			if err := fsutil.WriteGenerated(out, []byte(text)); err != nil {
-				return &exitError{Code: ExitUsage, Err: err}
+				return outputError(err)
 			}
 			fmt.Fprintf(e.stderr, "wrote %s\n", out)
 			return nil

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -162,14 +161,7 @@ func newImportCmd(e *env) *cobra.Command {
 			for _, w := range written {
 				fmt.Fprintf(e.stderr, "wrote %s\n", w)
 			}
-			var refused *importer.NotOursError
-			if errors.As(err, &refused) {
-				return &exitError{Code: ExitUsage, Err: err}
-			}
-			if err != nil {
-				return err
-			}
-			return nil
+			return outputError(err)
 		},
 	}
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "write one draft per VPC into this directory")

@@ -7,11 +7,14 @@ import (
 	"os"
 )
 
-// NotOursError is returned when a file sgc would overwrite is not one it
-// generated.
+// NotOursError is sgc's one refusal to overwrite a file: every writer
+// (build's output directory, reports, import's drafts) returns it when a
+// file in the way is not one that writer may replace, and the CLI turns
+// it into exit status 2.
 type NotOursError struct {
 	Path   string
 	Reason string // why it is not ours; "" for a file without the notice
+	Hint   string // what to do instead; "" for "move it away, or choose another file"
 }
 
 func (e *NotOursError) Error() string {
@@ -19,7 +22,11 @@ func (e *NotOursError) Error() string {
 	if e.Reason != "" {
 		why = e.Reason
 	}
-	return fmt.Sprintf("%s exists and %s; refusing to overwrite it (move it away, or choose another file)", e.Path, why)
+	hint := "move it away, or choose another file"
+	if e.Hint != "" {
+		hint = e.Hint
+	}
+	return fmt.Sprintf("%s exists and %s; refusing to overwrite it (%s)", e.Path, why, hint)
 }
 
 // WriteGenerated writes data, which must carry the generated-file notice,

@@ -44,9 +44,6 @@ func newCheckCmd(e *env) *cobra.Command {
 		Long:    checkDoc,
 		Example: checkExamples,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json", "sarif"); err != nil {
-				return err
-			}
 			threshold, ok := diag.ParseSeverity(failOn)
 			if !ok || threshold == diag.Info {
 				return usageErrorf("--fail-on %q: want error or warning", failOn)
@@ -80,7 +77,7 @@ func newCheckCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or sarif")
+	choiceVar(cmd.Flags(), &format, "format", "output format", "text", "json", "sarif")
 	cmd.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error or warning")
 	return cmd
 }

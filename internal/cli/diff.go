@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -63,12 +62,6 @@ func newDiffCmd(e *env) *cobra.Command {
   sgc diff --git origin/main -t terraform policy/        # the plan of the Terraform module only
   sgc diff deployed/ policy/ --old-now 2026-11-20       # deployed/ was built on 2026-11-20`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "markdown", "json"); err != nil {
-				return err
-			}
-			if err := checkFormat(colour, "auto", "always", "never"); err != nil {
-				return err
-			}
 			t, err := now.time()
 			if err != nil {
 				return err
@@ -153,10 +146,10 @@ func newDiffCmd(e *env) *cobra.Command {
 	now.register(cmd)
 	cmd.Flags().StringVar(&rev, "git", "", "compare the working tree with the policy at this git revision")
 	cmd.Flags().StringVar(&oldNow, "old-now", "", "judge the old version's expiry dates as of this day, YYYY-MM-DD (default: its commit's day with --git, else --now)")
-	cmd.Flags().StringVar(&format, "format", "text", "text, markdown (a pull-request comment) or json")
-	cmd.Flags().StringVar(&colour, "color", "auto", "colour the text output: auto, always or never")
+	choiceVar(cmd.Flags(), &format, "format", "output format (markdown: a pull-request comment)", "text", "markdown", "json")
+	choiceVar(cmd.Flags(), &colour, "color", "colour the text output", "auto", "always", "never")
 	cmd.Flags().BoolVar(&failOnWiden, "fail-on-widen", false, "exit 1 when access widens (a gate for approvals)")
-	cmd.Flags().StringVarP(&target, "target", "t", "", "predict the plan of this target only: "+strings.Join(targets.Names(), ", "))
+	targetVar(cmd.Flags(), &target, "predict the plan of this target only")
 	cmd.Flags().BoolVar(&split, "split", false, "predict the cloudformation plan for split stacks (as build --split)")
 	return cmd
 }

@@ -32,9 +32,6 @@ func newDocCmd(e *env) *cobra.Command {
 		Long:    docDoc,
 		Example: "  sgc doc examples/game -o report.md\n  sgc doc policy/ --format html -o report.html",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "markdown", "html"); err != nil {
-				return err
-			}
 			p, err := loadClean(e, args, now)
 			if err != nil {
 				return err
@@ -62,7 +59,7 @@ func newDocCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "markdown", "markdown or html")
+	choiceVar(cmd.Flags(), &format, "format", "output format", "markdown", "html")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write the report to this file (default: standard output)")
 	return cmd
 }

@@ -27,9 +27,6 @@ func newExpiringCmd(e *env) *cobra.Command {
 		Long:    expiringDoc,
 		Example: "  sgc expiring\n  sgc expiring --within 30d examples/game\n  sgc expiring --format json --within 2w > expiring.json",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
 			window, err := parseWithin(within)
 			if err != nil {
 				return err
@@ -55,7 +52,7 @@ func newExpiringCmd(e *env) *cobra.Command {
 	}
 	now.register(cmd)
 	cmd.Flags().StringVar(&within, "within", "", "only flows ending within this time, such as 30d or 2w (default: all)")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	choiceVar(cmd.Flags(), &format, "format", "output format", "text", "json")
 	return cmd
 }
 

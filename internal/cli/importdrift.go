@@ -213,9 +213,6 @@ func newDriftCmd(e *env) *cobra.Command {
 			"  sgc drift policy/ --aws --var central-logging=sg-0123456789abcdef0 --format markdown\n" +
 			"  aws ec2 describe-security-groups | sgc drift policy/ --live -",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json", "markdown"); err != nil {
-				return err
-			}
 			if failOn != "access" && failOn != "any" {
 				return usageErrorf("--fail-on %q: want access or any", failOn)
 			}
@@ -304,7 +301,7 @@ func newDriftCmd(e *env) *cobra.Command {
 	}
 	now.register(cmd)
 	cmd.Flags().StringVar(&liveFile, "live", "", "the live groups: describe-security-groups JSON, or - for standard input")
-	cmd.Flags().StringVar(&format, "format", "text", "text, json or markdown")
+	choiceVar(cmd.Flags(), &format, "format", "output format", "text", "json", "markdown")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "compare only the groups of this VPC")
 	cmd.Flags().StringVar(&failOn, "fail-on", "access", "access (rules opened by hand or missing, groups missing) or any finding")
 	cmd.Flags().StringArrayVar(&vars, "var", nil, "NAME=sg-...: the id of an external declared without one (repeatable)")

@@ -65,9 +65,6 @@ func newGraphCmd(e *env) *cobra.Command {
 		Long:    graphDoc,
 		Example: "  sgc graph examples/game\n  sgc graph --format dot . | dot -Tsvg > policy.svg\n  sgc graph --group game-servers-production .",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "mermaid", "dot"); err != nil {
-				return err
-			}
 			p, err := loadClean(e, args, now)
 			if err != nil {
 				return err
@@ -85,7 +82,7 @@ func newGraphCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "mermaid", "mermaid or dot")
+	choiceVar(cmd.Flags(), &format, "format", "diagram format", "mermaid", "dot")
 	cmd.Flags().StringVar(&group, "group", "", "draw only this group's flows and neighbours")
 	return cmd
 }

@@ -201,15 +201,6 @@ func printDiags(e *env, p *load.Policy, format string) error {
 	}
 }
 
-func checkFormat(format string, allowed ...string) error {
-	for _, a := range allowed {
-		if format == a {
-			return nil
-		}
-	}
-	return usageErrorf("--format %q: want one of %v", format, allowed)
-}
-
 func readFile(name string) ([]byte, error) {
 	if err := load.CheckFileName(name); err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}
@@ -226,6 +217,9 @@ func readFile(name string) ([]byte, error) {
 func findTarget(name string) (*emit.Target, error) {
 	if t := targets.Find(name); t != nil {
 		return t, nil
+	}
+	if name == "" {
+		return nil, usageErrorf("-t is required: the target to build, one of %s", strings.Join(targets.Names(), ", "))
 	}
 	return nil, usageErrorf("-t %q: want one of %s", name, strings.Join(targets.Names(), ", "))
 }

@@ -9,9 +9,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/parallel"
 )
 
 // StateDir is the directory, inside an output directory, where sgc keeps
@@ -309,17 +309,11 @@ func readManifest(dir, target string) (manifest, bool, error) {
 // allows, its owner (a 0600 file stays 0600).
 func stageFiles(stage string, files []File, existing map[string]os.FileInfo) error {
 	errs := make([]error, len(files))
-	sem := make(chan struct{}, 4)
-	var wg sync.WaitGroup
-	for i, f := range files {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = writeSynced(filepath.Join(stage, f.Path), f.Data, existing[f.Path])
-		}()
-	}
-	wg.Wait()
+	// Each write ends in an fsync, which waits on the disk rather than a
+	// core: four at a time overlap those waits even on one core.
+	parallel.EachAtMost(len(files), 4, func(i int) {
+		errs[i] = writeSynced(filepath.Join(stage, files[i].Path), files[i].Data, existing[files[i].Path])
+	})
 	return errors.Join(errs...)
 }
 

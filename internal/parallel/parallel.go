@@ -10,10 +10,15 @@ import (
 
 // Each calls fn(0), ..., fn(n-1), as many at a time as there are cores,
 // and returns when all have returned.
-func Each(n int, fn func(i int)) {
+func Each(n int, fn func(i int)) { EachAtMost(n, runtime.GOMAXPROCS(0), fn) }
+
+// EachAtMost is Each with at most width calls at a time, for work that
+// waits on something other than the CPU (a disk's fsync), where the number
+// of cores is not the right width.
+func EachAtMost(n, width int, fn func(i int)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < min(n, runtime.GOMAXPROCS(0)); w++ {
+	for w := 0; w < min(n, max(1, width)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

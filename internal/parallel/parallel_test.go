@@ -25,3 +25,31 @@ func TestParts(t *testing.T) {
 		t.Errorf("Parts(1) = %d", got)
 	}
 }
+
+// TestEachAtMostHoldsItsWidth: no more than width calls run at once, and
+// every index is still called once (width 0 means one at a time).
+func TestEachAtMostHoldsItsWidth(t *testing.T) {
+	for _, width := range []int{0, 1, 3} {
+		var running, peak int32
+		calls := make([]int32, 200)
+		EachAtMost(len(calls), width, func(i int) {
+			now := atomic.AddInt32(&running, 1)
+			for {
+				p := atomic.LoadInt32(&peak)
+				if now <= p || atomic.CompareAndSwapInt32(&peak, p, now) {
+					break
+				}
+			}
+			atomic.AddInt32(&calls[i], 1)
+			atomic.AddInt32(&running, -1)
+		})
+		if want := int32(max(1, width)); peak > want {
+			t.Errorf("width %d: %d calls ran at once", width, peak)
+		}
+		for i, c := range calls {
+			if c != 1 {
+				t.Fatalf("width %d: fn(%d) called %d times", width, i, c)
+			}
+		}
+	}
+}

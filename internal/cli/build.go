@@ -173,7 +173,7 @@ func newBuildCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
-	targetVar(cmd.Flags(), &target, "output target")
+	targetVar(cmd, &target, "output target")
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "output directory")
 	cmd.Flags().StringVar(&opts.Format, "format", "", "output format where a target has several: yaml (default) or json for cloudformation")
 	cmd.Flags().BoolVar(&opts.Split, "split", false, "cloudformation: spread a policy too big for one stack over several, with a README giving the deploy order")

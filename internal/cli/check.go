@@ -77,7 +77,7 @@ func newCheckCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
-	choiceVar(cmd.Flags(), &format, "format", "output format", "text", "json", "sarif")
+	choiceVar(cmd, &format, "format", "output format", "text", "json", "sarif")
 	cmd.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error or warning")
 	return cmd
 }

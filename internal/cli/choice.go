@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/emit/targets"
 )
@@ -29,16 +29,28 @@ func (c *choice) Set(v string) error {
 	return nil
 }
 
-// choiceVar defines the flag name on fs, storing into p one of choices,
-// the first being the default; usage is followed by the list.
-func choiceVar(fs *pflag.FlagSet, p *string, name, usage string, choices ...string) {
+// choiceVar defines the flag name on cmd, storing into p one of choices,
+// the first being the default; usage is followed by the list, and shell
+// completion offers the list.
+func choiceVar(cmd *cobra.Command, p *string, name, usage string, choices ...string) {
 	*p = choices[0]
-	fs.Var(&choice{p, choices}, name, usage+": "+strings.Join(choices, ", "))
+	cmd.Flags().Var(&choice{p, choices}, name, usage+": "+strings.Join(choices, ", "))
+	complete(cmd, name, choices)
 }
 
 // targetVar defines -t/--target, one of the target table's names (the
 // table is the one list: a new target needs no change here).
-func targetVar(fs *pflag.FlagSet, p *string, usage string) {
+func targetVar(cmd *cobra.Command, p *string, usage string) {
 	names := targets.Names()
-	fs.VarP(&choice{p, names}, "target", "t", usage+": "+strings.Join(names, ", "))
+	cmd.Flags().VarP(&choice{p, names}, "target", "t", usage+": "+strings.Join(names, ", "))
+	complete(cmd, "target", names)
+}
+
+// complete makes shell completion offer choices for the flag name.
+func complete(cmd *cobra.Command, name string, choices []string) {
+	// The error is only for a flag that does not exist or is registered
+	// twice: a bug in how the commands are made, shown by every test.
+	if err := cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(choices, cobra.ShellCompDirectiveNoFileComp)); err != nil {
+		panic(err)
+	}
 }

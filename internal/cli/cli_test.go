@@ -725,3 +725,22 @@ func TestDiffExpiryByTime(t *testing.T) {
 		}
 	}
 }
+
+// TestChoiceFlagsComplete: shell completion offers a choice flag's values
+// (the list the flag refuses others by), and the target table's names.
+func TestChoiceFlagsComplete(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--format", ""}, "text\njson\nsarif\n"},
+		{[]string{"diff", "--color", ""}, "auto\nalways\nnever\n"},
+		{[]string{"graph", "--format", ""}, "mermaid\ndot\n"},
+		{[]string{"build", "-t", ""}, "terraform\ncloudformation\n"},
+	} {
+		r := run(t, "", append([]string{"__complete"}, tc.args...)...)
+		if r.code != 0 || !strings.HasPrefix(r.stdout, tc.want) {
+			t.Errorf("completion of %v: exit %d\n%s", tc.args, r.code, r.stdout)
+		}
+	}
+}

@@ -146,10 +146,10 @@ func newDiffCmd(e *env) *cobra.Command {
 	now.register(cmd)
 	cmd.Flags().StringVar(&rev, "git", "", "compare the working tree with the policy at this git revision")
 	cmd.Flags().StringVar(&oldNow, "old-now", "", "judge the old version's expiry dates as of this day, YYYY-MM-DD (default: its commit's day with --git, else --now)")
-	choiceVar(cmd.Flags(), &format, "format", "output format (markdown: a pull-request comment)", "text", "markdown", "json")
-	choiceVar(cmd.Flags(), &colour, "color", "colour the text output", "auto", "always", "never")
+	choiceVar(cmd, &format, "format", "output format (markdown: a pull-request comment)", "text", "markdown", "json")
+	choiceVar(cmd, &colour, "color", "colour the text output", "auto", "always", "never")
 	cmd.Flags().BoolVar(&failOnWiden, "fail-on-widen", false, "exit 1 when access widens (a gate for approvals)")
-	targetVar(cmd.Flags(), &target, "predict the plan of this target only")
+	targetVar(cmd, &target, "predict the plan of this target only")
 	cmd.Flags().BoolVar(&split, "split", false, "predict the cloudformation plan for split stacks (as build --split)")
 	return cmd
 }

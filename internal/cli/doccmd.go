@@ -59,7 +59,7 @@ func newDocCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
-	choiceVar(cmd.Flags(), &format, "format", "output format", "markdown", "html")
+	choiceVar(cmd, &format, "format", "output format", "markdown", "html")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write the report to this file (default: standard output)")
 	return cmd
 }

@@ -52,7 +52,7 @@ func newExpiringCmd(e *env) *cobra.Command {
 	}
 	now.register(cmd)
 	cmd.Flags().StringVar(&within, "within", "", "only flows ending within this time, such as 30d or 2w (default: all)")
-	choiceVar(cmd.Flags(), &format, "format", "output format", "text", "json")
+	choiceVar(cmd, &format, "format", "output format", "text", "json")
 	return cmd
 }
 

@@ -301,7 +301,7 @@ func newDriftCmd(e *env) *cobra.Command {
 	}
 	now.register(cmd)
 	cmd.Flags().StringVar(&liveFile, "live", "", "the live groups: describe-security-groups JSON, or - for standard input")
-	choiceVar(cmd.Flags(), &format, "format", "output format", "text", "json", "markdown")
+	choiceVar(cmd, &format, "format", "output format", "text", "json", "markdown")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "compare only the groups of this VPC")
 	cmd.Flags().StringVar(&failOn, "fail-on", "access", "access (rules opened by hand or missing, groups missing) or any finding")
 	cmd.Flags().StringArrayVar(&vars, "var", nil, "NAME=sg-...: the id of an external declared without one (repeatable)")

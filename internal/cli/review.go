@@ -82,7 +82,7 @@ func newGraphCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
-	choiceVar(cmd.Flags(), &format, "format", "diagram format", "mermaid", "dot")
+	choiceVar(cmd, &format, "format", "diagram format", "mermaid", "dot")
 	cmd.Flags().StringVar(&group, "group", "", "draw only this group's flows and neighbours")
 	return cmd
 }

@@ -174,13 +174,7 @@ func TestDiff(t *testing.T) {
 // Markdown and HTML, with the lint findings and waivers of the policy.
 func TestDoc(t *testing.T) {
 	golden.Run(t, "testdata/doc", func(t *testing.T, a *txtar.Archive) map[string]string {
-		srcs := map[string][]byte{}
-		for _, f := range a.Files {
-			if strings.HasSuffix(f.Name, ".intent") {
-				srcs[f.Name] = f.Data
-			}
-		}
-		prog := compile(t, srcs)
+		prog := compile(t, golden.Inputs(a, ".intent"))
 		res := lint.Run(prog, lint.Checks, lint.DefaultConfig())
 		html, err := review.HTML(prog, res)
 		if err != nil {

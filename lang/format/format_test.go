@@ -19,12 +19,7 @@ import (
 // the output again changes nothing.
 func TestGolden(t *testing.T) {
 	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
-		var src []byte
-		for _, f := range a.Files {
-			if f.Name == "in.intent" {
-				src = f.Data
-			}
-		}
+		src := golden.Input(a, "in.intent")
 		out, diags := format.Source("in.intent", src)
 		var d strings.Builder
 		diag.Fprint(&d, source.Files{"in.intent": {Name: "in.intent", Src: src}}, diags)

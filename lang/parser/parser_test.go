@@ -18,12 +18,7 @@ import (
 // extent, and the decoded parts of port terms) and the diagnostics.
 func TestGolden(t *testing.T) {
 	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
-		var src []byte
-		for _, f := range a.Files {
-			if f.Name == "in.intent" {
-				src = f.Data
-			}
-		}
+		src := golden.Input(a, "in.intent")
 		f, diags := parser.ParseFile("in.intent", src)
 		diags.Sort()
 		var d strings.Builder

@@ -98,7 +98,7 @@ func TestSplitBySize(t *testing.T) {
 		return len(renderJSON(ruleStack(prog, n, rules, stackOf, 1, emit.Options{}).root)) <= MaxBytes
 	}
 	key := func(r *model.Rule) uint64 { return hashKey(r.Key()) }
-	buckets := bucket(prog.Rules, key, 1, fits)
+	buckets := bucket(prog.Rules, key, 1, nil, func(_, _ int, rules func() []*model.Rule) bool { return fits(rules()) })
 	if len(buckets) < 2 {
 		t.Fatalf("%d buckets", len(buckets))
 	}

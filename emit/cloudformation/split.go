@@ -46,10 +46,16 @@ func jump(key uint64, n int) int {
 	b, j := int64(-1), int64(0)
 	for j < int64(n) {
 		b = j
-		key = key*2862933555777941757 + 1
-		j = int64(float64(b+1) * (float64(int64(1)<<31) / float64((key>>33)+1)))
+		key, j = jumpStep(key, b)
 	}
 	return int(b)
+}
+
+// jumpStep is one step of jump: from bucket b, the key's next state and
+// the next bucket it jumps to (always past b; int64, as it can pass 2^31).
+func jumpStep(key uint64, b int64) (uint64, int64) {
+	key = key*2862933555777941757 + 1
+	return key, int64(float64(b+1) * (float64(int64(1)<<31) / float64((key>>33)+1)))
 }
 
 // hashKey is the 64-bit hash of an identity.
@@ -73,44 +79,24 @@ func bucket[T any](items []T, key func(T) uint64, need int, size func(T) int, fi
 	n := max(1, need)
 	where := make([]int, len(items))   // each item's bucket among n
 	keys := make([]uint64, len(items)) // each item's jump state
-	next := map[int][]int{}            // items by the bucket they move into next
+	next := map[int64][]int{}          // items by the bucket they move into next
 	sizes := make([]int, len(items))
 	counts, sums := make([]int, n), make([]int, n)
 	for i, it := range items {
-		k := key(it)
-		b, j := int64(-1), int64(0)
+		k, b, j := key(it), int64(-1), int64(0)
 		for j < int64(n) {
 			b = j
-			k = k*2862933555777941757 + 1
-			j = int64(float64(b+1) * (float64(int64(1)<<31) / float64((k>>33)+1)))
+			k, j = jumpStep(k, b)
 		}
 		where[i], keys[i] = int(b), k
-		next[int(j)] = append(next[int(j)], i)
+		next[j] = append(next[j], i)
 		if size != nil {
 			sizes[i] = size(it)
 		}
 		counts[b]++
 		sums[b] += sizes[i]
 	}
-	for ; ; n++ {
-		if n > len(counts) {
-			// Bucket n-1 is new: the items that jump into it move.
-			counts, sums = append(counts, 0), append(sums, 0)
-			b := n - 1
-			moving := next[b]
-			delete(next, b)
-			for _, i := range moving {
-				counts[where[i]]--
-				sums[where[i]] -= sizes[i]
-				where[i] = b
-				counts[b]++
-				sums[b] += sizes[i]
-				k := keys[i]*2862933555777941757 + 1
-				keys[i] = k
-				j := int(float64(b+1) * (float64(int64(1)<<31) / float64((k>>33)+1)))
-				next[j] = append(next[j], i)
-			}
-		}
+	for {
 		ok := true
 		for b := 0; b < n && ok; b++ {
 			ok = counts[b] <= 1 || fits(counts[b], sums[b], func() []T { return members(items, where, b) })
@@ -122,6 +108,21 @@ func bucket[T any](items []T, key func(T) uint64, need int, size func(T) int, fi
 			}
 			return out
 		}
+		// One more bucket, b: the items whose next jump is b move into it.
+		b := n
+		n++
+		counts, sums = append(counts, 0), append(sums, 0)
+		for _, i := range next[int64(b)] {
+			counts[where[i]]--
+			sums[where[i]] -= sizes[i]
+			where[i] = b
+			counts[b]++
+			sums[b] += sizes[i]
+			var j int64
+			keys[i], j = jumpStep(keys[i], int64(b))
+			next[j] = append(next[j], i)
+		}
+		delete(next, int64(b))
 	}
 }
 

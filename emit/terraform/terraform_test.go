@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"golang.org/x/tools/txtar"
 
-	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/terraform"
@@ -17,8 +16,6 @@ import (
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/internal/testkit"
-	"github.com/sgc-dev/sgc/lang/diag"
-	"github.com/sgc-dev/sgc/load"
 )
 
 var testNow = testkit.Now
@@ -26,17 +23,12 @@ var testNow = testkit.Now
 // build compiles srcs, which must be free of errors, and emits the module.
 func build(t testing.TB, srcs map[string][]byte, opts emit.Options) (*model.Program, []emit.File) {
 	t.Helper()
-	p := load.FromSources(srcs, compiler.Options{Now: testNow})
-	if p.Diags.HasErrors() {
-		var b bytes.Buffer
-		diag.Fprint(&b, p.Sources, p.Diags)
-		t.Fatalf("policy has errors:\n%s", b.String())
-	}
-	files, diags := terraform.Emit(p.Program, opts)
+	p := testkit.Compile(t, srcs)
+	files, diags := terraform.Emit(p, opts)
 	if len(diags) > 0 {
 		t.Fatalf("emit: %v", diags)
 	}
-	return p.Program, files
+	return p, files
 }
 
 func intents(a *txtar.Archive) map[string][]byte { return golden.Inputs(a, ".intent") }

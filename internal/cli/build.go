@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -181,20 +180,4 @@ func newBuildCmd(e *env) *cobra.Command {
 	cmd.Flags().BoolVar(&allowEmpty, "allow-empty", false, "build a policy that declares no group (its output removes every group)")
 	cmd.Flags().BoolVar(&opts.SourceLines, "source-lines", false, "tag each rule with the file:line of its flow (line numbers change whenever lines are added above)")
 	return cmd
-}
-
-// outputError is the exit for a failure to write an output (build's
-// directory, a report, import's drafts): a file that is not sgc's to
-// write, another build's lock or an --earlier file that cannot be read
-// is bad usage; nil stays nil.
-func outputError(err error) error {
-	var (
-		fe *fsutil.NotOursError
-		le *emit.LockedError
-		ee *emit.EarlierError
-	)
-	if errors.As(err, &fe) || errors.As(err, &le) || errors.As(err, &ee) {
-		return &exitError{Code: ExitUsage, Err: err}
-	}
-	return err
 }

@@ -201,6 +201,22 @@ func printDiags(e *env, p *load.Policy, format string) error {
 	}
 }
 
+// outputError is the exit for a failure to write an output (build's
+// directory, a report, import's drafts): a file that is not sgc's to
+// write, another build's lock or an --earlier file that cannot be read
+// is bad usage; nil stays nil.
+func outputError(err error) error {
+	var (
+		fe *fsutil.NotOursError
+		le *emit.LockedError
+		ee *emit.EarlierError
+	)
+	if errors.As(err, &fe) || errors.As(err, &le) || errors.As(err, &ee) {
+		return &exitError{Code: ExitUsage, Err: err}
+	}
+	return err
+}
+
 func readFile(name string) ([]byte, error) {
 	if err := load.CheckFileName(name); err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}

@@ -78,12 +78,14 @@ var grammar = regexp.MustCompile(`\bSOURCE -> DESTINATION\b`)
 // what sgc prints for it.
 func TestDocsExamples(t *testing.T) {
 	checked := 0
-	for page, text := range pages(t) {
+	all := pages(t)
+	tour := tourOf(t, all["README.md"])
+	for page, text := range all {
 		for _, b := range blocks(page, text) {
 			checked++
 			switch {
 			case b.info == "" && diagHead.MatchString(b.body):
-				checkDiagnostic(t, b)
+				checkDiagnostic(t, b, tour)
 			case b.info == "" && grammar.MatchString(b.body):
 				// a statement's form: nothing to run
 			case b.info == "":
@@ -180,10 +182,8 @@ var shellWord = regexp.MustCompile(`"[^"]*"|'[^']*'|\S+`)
 
 // checkDiagnostic compiles the README's tour with the source line the
 // diagnostic shows put at its line, and requires the block in the output.
-func checkDiagnostic(t *testing.T, b block) {
+func checkDiagnostic(t *testing.T, b block, tour string) {
 	t.Helper()
-	readme := pages(t)["README.md"]
-	tour := tourOf(t, readme)
 	m := regexp.MustCompile(`(?m)^\s+(\d+) \| (.*)$`).FindStringSubmatch(b.body)
 	if m == nil {
 		t.Errorf("%s: a diagnostic without its source line", b.where)

@@ -100,13 +100,7 @@ func TestREADMETourCompiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(readme)
-	i := strings.Index(s, "## A tour\n\n```\n")
-	if i < 0 {
-		t.Fatal("the README has no tour")
-	}
-	body := s[i+len("## A tour\n\n```\n"):]
-	body = body[:strings.Index(body, "```")]
+	body := tourOf(t, string(readme))
 	p := load.FromSources(map[string][]byte{"production.intent": []byte(body)}, compiler.Options{Now: tourNow})
 	if p.Diags.HasErrors() {
 		t.Errorf("the README's tour does not compile: %v", p.Diags)

@@ -3,6 +3,7 @@ package parallel
 import (
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestEachCallsEveryIndexOnce(t *testing.T) {
@@ -31,7 +32,7 @@ func TestParts(t *testing.T) {
 func TestEachAtMostHoldsItsWidth(t *testing.T) {
 	for _, width := range []int{0, 1, 3} {
 		var running, peak int32
-		calls := make([]int32, 200)
+		calls := make([]int32, 40)
 		EachAtMost(len(calls), width, func(i int) {
 			now := atomic.AddInt32(&running, 1)
 			for {
@@ -40,6 +41,9 @@ func TestEachAtMostHoldsItsWidth(t *testing.T) {
 					break
 				}
 			}
+			// Hold the slot a moment, so that calls beyond the width,
+			// were they started, would overlap this one.
+			time.Sleep(200 * time.Microsecond)
 			atomic.AddInt32(&calls[i], 1)
 			atomic.AddInt32(&running, -1)
 		})

@@ -303,34 +303,27 @@ func groupOutput(g *model.Group, n names) *object {
 		set("Export", obj().set("Name", sub{"${AWS::StackName}-" + n.export[g]}))
 }
 
-// ruleResource builds one rule. groupID gives the value that stands for a
-// group's id: !GetAtt in one template, an import across stacks.
-func ruleResource(r *model.Rule, n names, groupID func(*model.Group) any, inputID func(*model.External) any, opts emit.Options) *object {
+// ruleResource builds one rule. group is the value that stands for the
+// rule's group id (!GetAtt in one template, an import across stacks);
+// peer the one that stands for a peer group's or an input's id, nil for
+// address and prefix list peers. The tree is the definition of a rule's
+// resource: ruleRes.writeYAML writes the same bytes without building it.
+func ruleResource(r *model.Rule, group, peer any, sourceLines bool) *object {
 	kind, peerGroup, peerPL := ruleTerms(r.Direction)
-	props := objN(6).set("GroupId", groupID(r.Group)).set("IpProtocol", string(r.Port.Protocol))
+	props := objN(6).set("GroupId", group).set("IpProtocol", string(r.Port.Protocol))
 	if r.Port.HasPorts() {
 		props.set("FromPort", r.Port.From).set("ToPort", r.Port.To)
 	}
-	switch peer := r.Peer; peer.Kind {
+	switch r.Peer.Kind {
 	case model.PeerCIDR:
-		if peer.CIDR.Addr().Is4() {
-			props.set("CidrIp", peer.CIDR.String())
-		} else {
-			props.set("CidrIpv6", peer.CIDR.String())
-		}
+		props.set(cidrKey(r.Peer), r.Peer.CIDR.String())
 	case model.PeerPrefixList:
-		props.set(peerPL, peer.PrefixList.ID)
-	case model.PeerGroup:
-		props.set(peerGroup, groupID(peer.Group))
-	case model.PeerExternal:
-		if peer.External.ID != "" {
-			props.set(peerGroup, peer.External.ID)
-		} else {
-			props.set(peerGroup, inputID(peer.External))
-		}
+		props.set(peerPL, r.Peer.PrefixList.ID)
+	case model.PeerGroup, model.PeerExternal:
+		props.set(peerGroup, peer)
 	}
 	props.set("Description", literal(r.Flow.Purpose))
-	meta := objN(2).set("source", inert(emit.SourceOf(r.Flow, opts.SourceLines)))
+	meta := objN(2).set("source", inert(emit.SourceOf(r.Flow, sourceLines)))
 	if r.Flow.Temporary() {
 		meta.set("until", r.Flow.Until.Format("2006-01-02"))
 	}
@@ -339,6 +332,31 @@ func ruleResource(r *model.Rule, n names, groupID func(*model.Group) any, inputI
 		metadata.set("cfn-lint", obj().set("config", obj().set("ignore_checks", checks)))
 	}
 	return objN(3).set("Type", kind).set("Metadata", metadata).set("Properties", props)
+}
+
+// cidrKey is the property that holds an address peer of the family of
+// its block.
+func cidrKey(peer model.Peer) string {
+	if peer.CIDR.Addr().Is4() {
+		return "CidrIp"
+	}
+	return "CidrIpv6"
+}
+
+// peerValue is what stands for r's peer group or input in a template:
+// groupID and inputID give it for a group and for an external without an
+// id; nil for address and prefix list peers.
+func peerValue(r *model.Rule, groupID func(*model.Group) any, inputID func(*model.External) any) any {
+	switch peer := r.Peer; peer.Kind {
+	case model.PeerGroup:
+		return groupID(peer.Group)
+	case model.PeerExternal:
+		if peer.External.ID != "" {
+			return peer.External.ID
+		}
+		return inputID(peer.External)
+	}
+	return nil
 }
 
 // ruleTerms are the resource type of a rule in direction d and the
@@ -464,7 +482,12 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	for _, g := range p.Groups {
 		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g, opts), opts.Adopt.Group(g.Name)))
 		for _, r := range rulesOf[g] {
-			t.resources.set(n.rule[r], t.adopt(n.rule[r], ruleResource(r, n, groupID, inputID, opts), opts.Adopt.RuleID(r)))
+			group, peer := groupID(r.Group), peerValue(r, groupID, inputID)
+			if id := opts.Adopt.RuleID(r); id != "" {
+				t.resources.set(n.rule[r], t.adopt(n.rule[r], ruleResource(r, group, peer, opts.SourceLines), id))
+			} else {
+				t.resources.set(n.rule[r], ruleRes{r, group, peer, opts.SourceLines})
+			}
 		}
 		t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
 	}

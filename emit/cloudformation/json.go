@@ -71,6 +71,8 @@ func toJSON(b *bytes.Buffer, v any, indent string) {
 		toJSON(b, obj().set("Fn::Sub", v.text), indent)
 	case importVal:
 		toJSON(b, obj().set("Fn::ImportValue", v.name), indent)
+	case ruleRes:
+		toJSON(b, v.object(), indent)
 	default:
 		panic("cloudformation: cannot render value")
 	}

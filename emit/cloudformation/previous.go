@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/awsform"
+	"github.com/sgc-dev/sgc/internal/parallel"
 )
 
 // earlier reads what the templates an earlier build wrote gave AWS: the
@@ -22,47 +24,60 @@ import (
 // what AWS and CloudFormation accept is taken: a file edited by hand
 // cannot make the build write what the compiler refuses.
 func earlier(previous []emit.File) emit.Earlier {
+	// Each file is read on its own (a group's rules name it by its logical
+	// ID in the same template), so the files are parsed side by side and
+	// their findings merged in the files' order, as one pass would.
+	each := make([]emit.Earlier, len(previous))
+	parallel.Each(len(previous), func(i int) { each[i] = earlierIn(previous[i]) })
 	out := emit.Earlier{Descriptions: map[string]string{}, Addresses: map[string]string{}}
-	for _, f := range previous {
-		var doc yaml.Node
-		if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
+	for _, e := range each {
+		maps.Copy(out.Descriptions, e.Descriptions)
+		maps.Copy(out.Addresses, e.Addresses)
+	}
+	return out
+}
+
+// earlierIn is what one template of an earlier build gave AWS.
+func earlierIn(f emit.File) emit.Earlier {
+	out := emit.Earlier{Descriptions: map[string]string{}, Addresses: map[string]string{}}
+	var doc yaml.Node
+	if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
+		return out
+	}
+	resources := field(doc.Content[0], "Resources")
+	roles := map[string]string{} // logical ID -> role, of the groups
+	for i, res := range mappingValues(resources) {
+		if typeOf(res) != "AWS::EC2::SecurityGroup" {
 			continue
 		}
-		resources := field(doc.Content[0], "Resources")
-		roles := map[string]string{} // logical ID -> role, of the groups
-		for i, res := range mappingValues(resources) {
-			if typeOf(res) != "AWS::EC2::SecurityGroup" {
-				continue
-			}
-			props := field(res, "Properties")
-			role := ""
-			for _, tag := range seq(field(props, "Tags")) {
-				if k := field(tag, "Key"); k != nil && k.Value == "Name" {
-					role, _ = text(field(tag, "Value"))
-				}
-			}
-			if role == "" {
-				continue
-			}
-			roles[resources.Content[2*i].Value] = role
-			if desc, ok := text(field(props, "GroupDescription")); ok && validDescription(desc) {
-				out.Descriptions[role] = desc
+		props := field(res, "Properties")
+		role := ""
+		for _, tag := range seq(field(props, "Tags")) {
+			if k := field(tag, "Key"); k != nil && k.Value == "Name" {
+				role, _ = text(field(tag, "Value"))
 			}
 		}
-		for i, res := range mappingValues(resources) {
-			id := resources.Content[2*i].Value
-			if !logicalID.MatchString(id) {
-				continue
+		if role == "" {
+			continue
+		}
+		roles[resources.Content[2*i].Value] = role
+		if desc, ok := text(field(props, "GroupDescription")); ok && validDescription(desc) {
+			out.Descriptions[role] = desc
+		}
+	}
+	for i, res := range mappingValues(resources) {
+		id := resources.Content[2*i].Value
+		if !logicalID.MatchString(id) {
+			continue
+		}
+		if typeOf(res) == "AWS::EC2::SecurityGroup" {
+			if role, ok := roles[id]; ok {
+				out.Addresses["group|"+role] = id
 			}
-			if typeOf(res) == "AWS::EC2::SecurityGroup" {
-				if role, ok := roles[id]; ok {
-					out.Addresses["group|"+role] = id
-				}
-				continue
-			}
-			if k, ok := ruleKeyOf(res, roles); ok {
-				out.Addresses[k] = id
-			}
+			continue
+		}
+		if k, ok := ruleKeyOf(res, roles); ok {
+			out.Addresses[k] = id
 		}
 	}
 	return out

@@ -248,7 +248,7 @@ func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStac
 		return ref{n.input[e]}
 	}
 	for _, r := range rules {
-		t.resources.set(n.rule[r], ruleResource(r, n, groupID, inputID, opts))
+		t.resources.set(n.rule[r], ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID), opts.SourceLines})
 	}
 	var stacks []int
 	for s := range used {

@@ -261,6 +261,9 @@ func (w *yamlWriter) node(v any, indent string, inline bool) {
 // value writes a mapping value after "key:".
 func (w *yamlWriter) value(v any, indent string) {
 	switch v := v.(type) {
+	case ruleRes:
+		w.buf = append(w.buf, '\n')
+		v.writeYAML(w, indentBy(indent, 2))
 	case *object:
 		if len(v.keys) == 0 {
 			w.buf = append(w.buf, " {}\n"...)

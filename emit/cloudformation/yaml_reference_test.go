@@ -35,6 +35,8 @@ func toYAML(v any) *yaml.Node {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!GetAtt", Value: v.resource + "." + v.attr}
 	case sub:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!Sub", Value: v.text}
+	case ruleRes:
+		return toYAML(v.object())
 	case importVal:
 		// AWS does not accept the short form !ImportValue around a !Sub.
 		return toYAML(obj().set("Fn::ImportValue", v.name))

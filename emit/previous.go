@@ -8,6 +8,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/outdir"
 )
 
 // maxPreviousFile bounds what is read of one earlier output file: a
@@ -28,12 +29,12 @@ func Previous(dir string, t *Target) (Earlier, error) {
 	if info, err := os.Stat(filepath.Join(dir, StateDir)); err != nil || !info.IsDir() {
 		return Earlier{}, nil // never built into: nothing to keep
 	}
-	unlock, err := lockDir(dir)
+	unlock, err := outdir.Lock(dir)
 	if err != nil {
 		return Earlier{}, err
 	}
 	defer unlock()
-	if err := recoverDir(dir); err != nil {
+	if err := outdir.Recover(dir, buildRules(dir, nil)); err != nil {
 		return Earlier{}, err
 	}
 	own, err := readOwner(dir, t.Name)
@@ -42,14 +43,18 @@ func Previous(dir string, t *Target) (Earlier, error) {
 	}
 	var names []string
 	for _, name := range own.m.Files {
-		if plainName(name) && (t.EarlierReads == nil || t.EarlierReads(name)) {
+		if outdir.PlainName(name) && (t.EarlierReads == nil || t.EarlierReads(name)) {
 			names = append(names, name)
 		}
 	}
 	sort.Strings(names) // the same files in the same order: a deterministic result
 	var files []File
 	for _, name := range names {
-		if why, err := own.claim(dir, name); err != nil || why != "" {
+		e, err := outdir.Inspect(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		if why, err := own.claim(dir, name, e); err != nil || why != "" {
 			continue // gone, replaced or edited by hand: not ours to go by
 		}
 		data, err := readBounded(filepath.Join(dir, name))

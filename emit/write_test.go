@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/outdir"
 )
 
 const notice = "# " + Marker + " from a.intent. DO NOT EDIT.\n"
@@ -69,7 +70,7 @@ func stateLeft(t *testing.T, dir string) []string {
 	entries, _ := os.ReadDir(filepath.Join(dir, StateDir))
 	var out []string
 	for _, e := range entries {
-		if e.Name() != lockName && !strings.HasSuffix(e.Name(), ".json") || e.Name() == journalName {
+		if e.Name() != "lock" && !strings.HasSuffix(e.Name(), ".json") || e.Name() == "journal.json" {
 			out = append(out, e.Name())
 		}
 	}
@@ -205,46 +206,58 @@ func TestWriteDirKeepsModeAndOwner(t *testing.T) {
 // TestPlantedJournal: a journal anyone could have written into the output
 // directory is held to what a write would do: a stage that links out of
 // the directory, a staged link, a staged file other than the one recorded,
-// or a rename over a file that is not the build's is refused, and nothing
-// moves.
+// a rename over a file that is not the build's, or a journal of another
+// kind of write is refused, and nothing moves. Journals of sgc before
+// internal/outdir (a manifest inline, no sums of what they replace) are
+// held to the build's rule alone.
 func TestPlantedJournal(t *testing.T) {
 	secret := filepath.Join(t.TempDir(), "id_rsa")
 	os.WriteFile(secret, []byte("PRIVATE KEY\n"), 0o600)
+	keySum := fsutil.SumOf([]byte("PRIVATE KEY\n"))
+	noticeSum := fsutil.SumOf([]byte(notice))
 	for _, tc := range []struct {
 		name  string
-		plant func(t *testing.T, out, stage string) journal
+		plant func(t *testing.T, out, stage string) string
 		want  string
 	}{
-		{"a stage linked elsewhere", func(t *testing.T, out, stage string) journal {
+		{"a stage linked elsewhere", func(t *testing.T, out, stage string) string {
 			os.Symlink(filepath.Dir(secret), stage)
-			return journal{Stage: filepath.Base(stage), Manifest: manifest{Target: "terraform", Files: []string{"id_rsa"}, Sums: map[string]string{"id_rsa": fsutil.SumOf([]byte("PRIVATE KEY\n"))}}}
+			return `{"kind":"build:terraform","stage":"stage-x","files":[{"name":"id_rsa","sum":"` + keySum + `"}]}`
 		}, "is not a directory"},
-		{"a staged link", func(t *testing.T, out, stage string) journal {
+		{"a staged link", func(t *testing.T, out, stage string) string {
 			os.Mkdir(stage, 0o755)
 			os.Symlink(secret, filepath.Join(stage, "id_rsa"))
-			return journal{Stage: filepath.Base(stage), Manifest: manifest{Target: "terraform", Files: []string{"id_rsa"}, Sums: map[string]string{"id_rsa": fsutil.SumOf([]byte("PRIVATE KEY\n"))}}}
+			return `{"kind":"build:terraform","stage":"stage-x","files":[{"name":"id_rsa","sum":"` + keySum + `"}]}`
 		}, "is not the file the journal records"},
-		{"a rename over a person's file", func(t *testing.T, out, stage string) journal {
+		{"a rename over a person's file", func(t *testing.T, out, stage string) string {
 			os.Mkdir(stage, 0o755)
 			os.WriteFile(filepath.Join(out, "notes.md"), []byte("mine\n"), 0o644)
-			data := []byte(notice)
-			os.WriteFile(filepath.Join(stage, "notes.md"), data, 0o644)
-			return journal{Stage: filepath.Base(stage), Manifest: manifest{Target: "terraform", Files: []string{"notes.md"}, Sums: map[string]string{"notes.md": fsutil.SumOf(data)}}}
+			os.WriteFile(filepath.Join(stage, "notes.md"), []byte(notice), 0o644)
+			return `{"kind":"build:terraform","stage":"stage-x","files":[{"name":"notes.md","sum":"` + noticeSum + `","replaces":"` + fsutil.SumOf([]byte("mine\n")) + `"}]}`
 		}, "would replace"},
-		{"no sums", func(t *testing.T, out, stage string) journal {
+		{"the same, in a journal of an earlier sgc", func(t *testing.T, out, stage string) string {
+			os.Mkdir(stage, 0o755)
+			os.WriteFile(filepath.Join(out, "notes.md"), []byte("mine\n"), 0o644)
+			os.WriteFile(filepath.Join(stage, "notes.md"), []byte(notice), 0o644)
+			return `{"stage":"stage-x","manifest":{"target":"terraform","files":["notes.md"],"sums":{"notes.md":"` + noticeSum + `"}}}`
+		}, "would replace"},
+		{"no sums", func(t *testing.T, out, stage string) string {
 			os.Mkdir(stage, 0o755)
 			os.WriteFile(filepath.Join(stage, "x.tf"), []byte(notice), 0o644)
-			return journal{Stage: filepath.Base(stage), Manifest: manifest{Target: "terraform", Files: []string{"x.tf"}}}
-		}, "is not a file of an sgc output"},
+			return `{"kind":"build:terraform","stage":"stage-x","files":[{"name":"x.tf"}]}`
+		}, "is not a file of an sgc write"},
+		{"another kind of write", func(t *testing.T, out, stage string) string {
+			os.Mkdir(stage, 0o755)
+			os.WriteFile(filepath.Join(stage, "x.tf"), []byte(notice), 0o644)
+			return `{"kind":"import","stage":"stage-x","files":[{"name":"x.tf","sum":"` + noticeSum + `"}]}`
+		}, "not by a build"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()
 			os.MkdirAll(filepath.Join(out, StateDir), 0o755)
+			j := tc.plant(t, out, filepath.Join(out, StateDir, "stage-x"))
+			os.WriteFile(filepath.Join(out, StateDir, "journal.json"), []byte(j), 0o644)
 			before := listDir(t, out)
-			j := tc.plant(t, out, filepath.Join(out, StateDir, stagePrefix+"x"))
-			data, _ := json.Marshal(j)
-			os.WriteFile(filepath.Join(out, StateDir, journalName), data, 0o644)
-			before = listDir(t, out)
 			err := WriteDir(out, tf, files("v1", "main.tf"))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want one saying %q", err, tc.want)
@@ -259,12 +272,43 @@ func TestPlantedJournal(t *testing.T) {
 	}
 }
 
+// TestLegacyJournalFinished: a build of an earlier sgc killed after its
+// commit point is finished by this one: its staged files move into place
+// over the build's own, the files it removes go, its manifest is recorded.
+func TestLegacyJournalFinished(t *testing.T) {
+	out := t.TempDir()
+	if err := WriteDir(out, tf, files("v1", "main.tf", "outputs.tf")); err != nil {
+		t.Fatal(err)
+	}
+	stage := filepath.Join(out, StateDir, "stage-old")
+	os.Mkdir(stage, 0o755)
+	v2 := files("v2", "main.tf")[0].Data
+	os.WriteFile(filepath.Join(stage, "main.tf"), v2, 0o644)
+	j := `{"stage":"stage-old","remove":["outputs.tf"],"manifest":{"target":"terraform","files":["main.tf"],"sums":{"main.tf":"` + fsutil.SumOf(v2) + `"}}}`
+	os.WriteFile(filepath.Join(out, StateDir, "journal.json"), []byte(j), 0o644)
+	if err := outdir.Recover(out, buildRules(out, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got := listDir(t, out); !slices.Equal(got, []string{"main.tf"}) {
+		t.Errorf("files = %v, want the earlier sgc's write finished", got)
+	}
+	if got := read(t, filepath.Join(out, "main.tf")); !strings.Contains(got, "v2") {
+		t.Errorf("main.tf = %q", got)
+	}
+	if m, ok, err := readManifest(out, "terraform"); err != nil || !ok || !slices.Equal(m.Files, []string{"main.tf"}) {
+		t.Errorf("manifest = %v, %v, %v", m, ok, err)
+	}
+	if left := stateLeft(t, out); len(left) > 0 {
+		t.Errorf("left in %s: %v", StateDir, left)
+	}
+}
+
 // TestManifestBounded: a manifest of millions of entries is refused
 // before it is used.
 func TestManifestBounded(t *testing.T) {
 	out := t.TempDir()
 	os.MkdirAll(filepath.Join(out, StateDir), 0o755)
-	m := manifest{Target: "terraform", Files: make([]string, maxManifestFiles+1)}
+	m := manifest{Target: "terraform", Files: make([]string, outdir.MaxFiles+1)}
 	for i := range m.Files {
 		m.Files[i] = "f"
 	}
@@ -342,7 +386,7 @@ func TestWriteDirLocked(t *testing.T) {
 	if err := WriteDir(out, tf, files("v1", "main.tf")); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.OpenFile(filepath.Join(out, StateDir, lockName), os.O_RDWR, 0)
+	f, err := os.OpenFile(filepath.Join(out, StateDir, "lock"), os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,39 +439,6 @@ func TestWriteDirConcurrent(t *testing.T) {
 	}
 }
 
-// TestWriteDirKilledAfterCommit: a write stopped after its first rename
-// leaves a journal; the next run into the directory finishes it, so the
-// directory holds the whole new output.
-func TestWriteDirKilledAfterCommit(t *testing.T) {
-	out := t.TempDir()
-	if err := WriteDir(out, tf, files("v1", "main.tf", "outputs.tf", "variables.tf")); err != nil {
-		t.Fatal(err)
-	}
-	crashAfter = 1
-	err := WriteDir(out, tf, files("v2", "main.tf", "versions.tf"))
-	crashAfter = -1
-	if !errors.Is(err, errCrash) {
-		t.Fatalf("err = %v, want the simulated crash", err)
-	}
-	if _, err := os.Stat(filepath.Join(out, StateDir, journalName)); err != nil {
-		t.Fatalf("no journal after a crash past the commit point: %v", err)
-	}
-	if err := recoverDir(out); err != nil {
-		t.Fatal(err)
-	}
-	if got := listDir(t, out); !slices.Equal(got, []string{"main.tf", "versions.tf"}) {
-		t.Errorf("after recovery: %v, want the second output whole", got)
-	}
-	for _, n := range []string{"main.tf", "versions.tf"} {
-		if got := read(t, filepath.Join(out, n)); !strings.Contains(got, "v2") {
-			t.Errorf("%s = %q, want v2", n, got)
-		}
-	}
-	if left := stateLeft(t, out); len(left) > 0 {
-		t.Errorf("left in %s: %v", StateDir, left)
-	}
-}
-
 // TestWriteDirCleansUpKilledWrites: staging directories of writes killed
 // before their commit point, and the temporary siblings older versions
 // left, are removed by the next write; a sibling that holds anything not
@@ -438,7 +449,7 @@ func TestWriteDirCleansUpKilledWrites(t *testing.T) {
 	if err := WriteDir(out, tf, files("v1", "main.tf")); err != nil {
 		t.Fatal(err)
 	}
-	stage := filepath.Join(out, StateDir, stagePrefix+"123")
+	stage := filepath.Join(out, StateDir, "stage-123")
 	os.MkdirAll(stage, 0o755)
 	os.WriteFile(filepath.Join(stage, "main.tf"), []byte(notice), 0o644)
 	old := filepath.Join(parent, ".out.sgc-tmp-456")
@@ -537,6 +548,7 @@ func FuzzJournal(f *testing.F) {
 	f.Add([]byte(`{"stage":"stage-1","remove":["notes.md"],"manifest":{"target":"terraform","files":["main.tf"],"sums":{"main.tf":"x"}}}`))
 	f.Add([]byte(`{"stage":"stage-out","manifest":{"target":"terraform","files":["id_rsa"],"sums":{"id_rsa":"` + fsutil.SumOf([]byte("KEY\n")) + `"}}}`))
 	f.Add([]byte(`{"stage":"stage-1","manifest":{"target":"terraform","files":["notes.md"],"sums":{"notes.md":"` + fsutil.SumOf([]byte(notice)) + `"}}}`))
+	f.Add([]byte(`{"kind":"build:terraform","stage":"stage-1","files":[{"name":"notes.md","sum":"` + fsutil.SumOf([]byte(notice)) + `","replaces":"` + fsutil.SumOf([]byte("mine\n")) + `"}],"remove":[{"name":"notes.md","sum":"` + fsutil.SumOf([]byte("mine\n")) + `"}]}`))
 	f.Fuzz(func(t *testing.T, j []byte) {
 		outside := t.TempDir()
 		secret := filepath.Join(outside, "id_rsa")
@@ -550,8 +562,8 @@ func FuzzJournal(f *testing.F) {
 		os.Mkdir(stage, 0o755)
 		os.WriteFile(filepath.Join(stage, "notes.md"), []byte(notice), 0o644)
 		os.Symlink(outside, filepath.Join(out, StateDir, "stage-out"))
-		os.WriteFile(filepath.Join(out, StateDir, journalName), j, 0o644)
-		recoverDir(out)
+		os.WriteFile(filepath.Join(out, StateDir, "journal.json"), j, 0o644)
+		outdir.Recover(out, buildRules(out, nil))
 		if got := read(t, filepath.Join(out, "notes.md")); got != "mine\n" {
 			t.Fatalf("the person's file became %q", got)
 		}

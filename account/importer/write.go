@@ -10,54 +10,58 @@ import (
 
 	"github.com/sgc-dev/sgc/config/adopt"
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/outdir"
 )
 
 // adoptHeader begins every mapping file import writes.
 const adoptHeader = "Written by sgc import"
 
-// Write puts the drafts and their mapping files into dir, following the
-// ownership rule of drafts: a draft replaces only a draft import wrote
-// and nobody has edited (force: edited ones too), never another file; a
-// mapping replaces only one import wrote (or anything, with force). Every
-// file is checked before any is written, so a refusal changes nothing.
-// written says, for people, what was written.
+// Write puts the drafts and their mapping files into dir as one set
+// (internal/outdir), following the ownership rule of drafts: a draft
+// replaces only a draft import wrote and nobody has edited (force: edited
+// ones too), never another file; a mapping replaces only one import wrote
+// (or anything, with force). Every file is checked before any is written,
+// so a refusal changes nothing, and a killed run leaves the old files or
+// is finished by the next. written says, for people, what was written.
 func Write(dir string, drafts []Draft, force bool) (written []string, err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
+	set := outdir.Set{Kind: "import"}
+	mappings := map[string]bool{}
+	var said []string
 	for _, d := range drafts {
-		if err := checkDraft(filepath.Join(dir, d.File), force); err != nil {
-			return nil, err
-		}
-		if !d.Adopt.Empty() && !force {
-			mapping := filepath.Join(dir, d.AdoptFile())
-			if head, _, err := fsutil.Head(mapping); err == nil && !bytes.HasPrefix(head, []byte("# "+adoptHeader)) {
-				return nil, &fsutil.NotOursError{Path: mapping, Reason: "was not written by sgc import", Hint: "use --force to replace it"}
-			}
-		}
-	}
-	for _, d := range drafts {
-		path := filepath.Join(dir, d.File)
-		if err := fsutil.WriteFileAtomic(path, d.Source, 0o644); err != nil {
-			return written, err
-		}
-		written = append(written, path)
+		set.Files = append(set.Files, outdir.File{Name: d.File, Data: d.Source})
+		said = append(said, filepath.Join(dir, d.File))
 		if d.Adopt.Empty() {
 			continue
 		}
-		mapping := filepath.Join(dir, d.AdoptFile())
 		header := fmt.Sprintf(adoptHeader+" for %s.\nsgc build reads it: the groups and rules below are adopted (Terraform import blocks,\na CloudFormation resources-to-import file) instead of created anew. Review it with the draft.", d.File)
-		if err := fsutil.WriteFileAtomic(mapping, adopt.Write(d.Adopt, header), 0o644); err != nil {
-			return written, err
-		}
-		written = append(written, fmt.Sprintf("%s (%d groups, %d rules to adopt)", mapping, len(d.Adopt.Groups), len(d.Adopt.Rules)))
+		set.Files = append(set.Files, outdir.File{Name: d.AdoptFile(), Data: adopt.Write(d.Adopt, header)})
+		mappings[d.AdoptFile()] = true
+		said = append(said, fmt.Sprintf("%s (%d groups, %d rules to adopt)", filepath.Join(dir, d.AdoptFile()), len(d.Adopt.Groups), len(d.Adopt.Rules)))
 	}
-	return written, nil
+	set.Rule = outdir.Fixed("import", func(name string, e outdir.Existing) (string, error) {
+		if !mappings[name] {
+			return DraftClaim(force)(name, e)
+		}
+		if force {
+			return "", nil
+		}
+		if head, _, err := fsutil.Head(e.Path); err == nil && !bytes.HasPrefix(head, []byte("# "+adoptHeader)) {
+			return "", &fsutil.NotOursError{Reason: "was not written by sgc import", Hint: "use --force to replace it"}
+		}
+		return "", nil
+	})
+	if err := outdir.Write(dir, set); err != nil {
+		return nil, err
+	}
+	return said, nil
 }
 
-// CheckDraftPath says whether a draft may be written at path: nothing
-// there, or an unedited draft (or an edited one, with force).
-func CheckDraftPath(path string, force bool) error { return checkDraft(path, force) }
+// DraftClaim is the ownership rule of drafts: a path is a draft's to
+// write when nothing is there (the writer asks only about files that
+// exist) or an unedited draft is (or an edited one, with force).
+func DraftClaim(force bool) outdir.Claim {
+	return func(name string, e outdir.Existing) (string, error) { return "", checkDraft(e.Path, force) }
+}
 
 func checkDraft(path string, force bool) error {
 	head, regular, err := fsutil.Head(path)

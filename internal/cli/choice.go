@@ -54,3 +54,27 @@ func complete(cmd *cobra.Command, name string, choices []string) {
 		panic(err)
 	}
 }
+
+// splitVar defines --split for build and diff, naming the targets of the
+// table that split (Splits): one flag, made once.
+func splitVar(cmd *cobra.Command, p *bool, usage string) {
+	var splitting []string
+	for _, t := range targets.All {
+		if t.Splits {
+			splitting = append(splitting, t.Name)
+		}
+	}
+	cmd.Flags().BoolVar(p, "split", false, usage+" (targets that split: "+strings.Join(splitting, ", ")+")")
+}
+
+// formatUsage is the usage of build's --format, from the formats each
+// target of the table declares (the default first).
+func formatUsage() string {
+	var each []string
+	for _, t := range targets.All {
+		if len(t.Formats) > 1 {
+			each = append(each, t.Name+": "+t.Formats[0]+" (default), "+strings.Join(t.Formats[1:], ", "))
+		}
+	}
+	return "output format where a target has several; " + strings.Join(each, "; ")
+}

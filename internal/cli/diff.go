@@ -150,7 +150,7 @@ func newDiffCmd(e *env) *cobra.Command {
 	choiceVar(cmd, &colour, "color", "colour the text output", "auto", "always", "never")
 	cmd.Flags().BoolVar(&failOnWiden, "fail-on-widen", false, "exit 1 when access widens (a gate for approvals)")
 	targetVar(cmd, &target, "predict the plan of this target only")
-	cmd.Flags().BoolVar(&split, "split", false, "predict the cloudformation plan for split stacks (as build --split)")
+	splitVar(cmd, &split, "predict the plan of split stacks, as build --split writes them")
 	return cmd
 }
 

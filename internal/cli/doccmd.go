@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/outdir"
 	"github.com/sgc-dev/sgc/review"
 )
 
@@ -51,7 +52,7 @@ func newDocCmd(e *env) *cobra.Command {
 					return usageErrorf("-o %s: that is a file of the policy; choose another file for the report", out)
 				}
 			}
-			if err := fsutil.WriteGenerated(out, []byte(text)); err != nil {
+			if err := outdir.WriteFile(out, []byte(text), "doc", outdir.Generated); err != nil {
 				return outputError(err)
 			}
 			fmt.Fprintf(e.stderr, "wrote %s\n", out)

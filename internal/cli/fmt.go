@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
+	"github.com/sgc-dev/sgc/internal/outdir"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/format"
 	"github.com/sgc-dev/sgc/lang/parser"
@@ -107,7 +109,11 @@ func fmtOne(e *env, name string, src []byte, write, check bool) error {
 		if !bytes.Equal(out, src) {
 			// Through a symlink to the file it points at, keeping the
 			// file's mode and owner: fmt changes layout, nothing else.
-			if err := fsutil.RewriteFile(name, out); err != nil {
+			target, err := filepath.EvalSymlinks(name)
+			if err == nil {
+				err = outdir.WriteFile(target, out, "fmt", rewritable)
+			}
+			if err != nil {
 				return &exitError{Code: ExitUsage, Err: err}
 			}
 		}
@@ -116,4 +122,13 @@ func fmtOne(e *env, name string, src []byte, write, check bool) error {
 		return err
 	}
 	return nil
+}
+
+// rewritable is fmt's claim: the file the user named, as long as it is a
+// regular file (fmt read it as one).
+func rewritable(name string, e outdir.Existing) (string, error) {
+	if !e.Regular {
+		return "is not a regular file", nil
+	}
+	return "", nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/limits"
+	"github.com/sgc-dev/sgc/internal/outdir"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
@@ -323,10 +324,7 @@ func writePaste(e *env, path string, rep drift.Report, p *model.Program) error {
 		fmt.Fprintf(e.stderr, "no rule was opened by hand; %s not written\n", path)
 		return nil
 	}
-	if err := importer.CheckDraftPath(path, false); err != nil {
-		return &exitError{Code: ExitUsage, Err: err}
-	}
-	if err := fsutil.WriteFileAtomic(path, src, 0o644); err != nil {
+	if err := outdir.WriteFile(path, src, "paste", importer.DraftClaim(false)); err != nil {
 		return &exitError{Code: ExitUsage, Err: err}
 	}
 	fmt.Fprintf(e.stderr, "wrote the rules opened by hand, as intent, to %s\n", path)

@@ -1,6 +1,8 @@
-// Package fsutil writes files so that a reader never sees half of one: the
-// data goes to a temporary file beside the target, which is then renamed
-// over it. A crash or an error leaves the old file as it was.
+// Package fsutil holds the file primitives of sgc's one writer
+// (internal/outdir) and its readers: a file is written so that a reader
+// never sees half of one (the data goes to a temporary file beside the
+// target, synced, then renamed over it; a crash or an error leaves the
+// old file as it was), read bounded, and recognised as generated.
 package fsutil
 
 import (
@@ -48,4 +50,14 @@ func writeAtomic(path string, data []byte, perm os.FileMode, prepare func(*os.Fi
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// WriteFileLike replaces path with data, atomically. The file gets the
+// mode and, where the system allows it, the owner of the file like
+// describes (the one it replaces); 0644 when like is nil.
+func WriteFileLike(path string, data []byte, like os.FileInfo) error {
+	if like == nil {
+		return writeAtomic(path, data, 0o644, nil)
+	}
+	return writeAtomic(path, data, like.Mode().Perm(), func(tmp *os.File) error { return keepOwner(tmp, like) })
 }

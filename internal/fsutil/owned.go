@@ -1,16 +1,14 @@
 package fsutil
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 )
 
-// NotOursError is sgc's one refusal to overwrite a file: every writer
-// (build's output directory, reports, import's drafts) returns it when a
-// file in the way is not one that writer may replace, and the CLI turns
-// it into exit status 2.
+// NotOursError is sgc's one refusal to overwrite a file: the one writer
+// (internal/outdir) returns it for every caller (build's output directory,
+// reports, import's drafts, fmt) when a file in the way is not one that
+// caller may replace, and the CLI turns it into exit status 2.
 type NotOursError struct {
 	Path   string
 	Reason string // why it is not ours; "" for a file without the notice
@@ -27,24 +25,6 @@ func (e *NotOursError) Error() string {
 		hint = e.Hint
 	}
 	return fmt.Sprintf("%s exists and %s; refusing to overwrite it (%s)", e.Path, why, hint)
-}
-
-// WriteGenerated writes data, which must carry the generated-file notice,
-// to path, replacing a file there only when that file carries the notice
-// too: a report or draft never overwrites a file a person wrote.
-func WriteGenerated(path string, data []byte) error {
-	if !IsGenerated(data) {
-		return fmt.Errorf("fsutil: the data for %s lacks the generated-file notice", path) // a bug in the caller
-	}
-	gen, err := GeneratedFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return err
-	case !gen:
-		return &NotOursError{Path: path}
-	}
-	return WriteFileAtomic(path, data, 0o644)
 }
 
 // Exists reports whether something is at path.

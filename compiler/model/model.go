@@ -421,7 +421,23 @@ type RuleID struct {
 // GROUP|DIRECTION|PROTOCOL|FROM|TO|PEER. Addresses are derived from it,
 // so it never changes.
 func (id RuleID) String() string {
-	return fmt.Sprintf("%s|%s|%s|%d|%d|%s", id.Group, id.Direction, id.Port.Protocol, id.Port.From, id.Port.To, id.Peer)
+	// Written out rather than with fmt.Sprintf: every rule's identity is
+	// made several times in a build (names, stacks, plans).
+	// TestRuleIDString holds it to the Sprintf form.
+	peer := id.Peer.String()
+	b := make([]byte, 0, len(id.Group)+len(peer)+40)
+	b = append(b, id.Group...)
+	b = append(b, '|')
+	b = append(b, id.Direction.String()...)
+	b = append(b, '|')
+	b = append(b, id.Port.Protocol...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(id.Port.From), 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(id.Port.To), 10)
+	b = append(b, '|')
+	b = append(b, peer...)
+	return string(b)
 }
 
 // ID returns the rule's RuleID.

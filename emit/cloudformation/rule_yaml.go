@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
@@ -87,10 +88,10 @@ func (v ruleRes) writeYAML(w *yamlWriter, indent string) {
 		w.value(v.peer, in1)
 	}
 	w.key(in1, "Description")
-	if d, ok := literal(r.Flow.Purpose).(string); ok {
-		w.strValue(d)
+	if strings.Contains(r.Flow.Purpose, "${") {
+		w.value(literal(r.Flow.Purpose), in1) // an Fn::Join of its parts
 	} else {
-		w.value(literal(r.Flow.Purpose), in1)
+		w.strValue(r.Flow.Purpose) // literal's value for it
 	}
 }
 

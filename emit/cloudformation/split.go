@@ -82,17 +82,25 @@ func bucket[T any](items []T, key func(T) uint64, need int, size func(T) int, fi
 	next := map[int64][]int{}          // items by the bucket they move into next
 	sizes := make([]int, len(items))
 	counts, sums := make([]int, n), make([]int, n)
-	for i, it := range items {
-		k, b, j := key(it), int64(-1), int64(0)
+	// An item's key (a hash of its identity) and size depend on it alone:
+	// they are taken side by side, the jumps that share counts after.
+	const chunk = 1024
+	parallel.Each((len(items)+chunk-1)/chunk, func(c int) {
+		for i := c * chunk; i < min(len(items), (c+1)*chunk); i++ {
+			keys[i] = key(items[i])
+			if size != nil {
+				sizes[i] = size(items[i])
+			}
+		}
+	})
+	for i := range items {
+		k, b, j := keys[i], int64(-1), int64(0)
 		for j < int64(n) {
 			b = j
 			k, j = jumpStep(k, b)
 		}
 		where[i], keys[i] = int(b), k
 		next[j] = append(next[j], i)
-		if size != nil {
-			sizes[i] = size(it)
-		}
 		counts[b]++
 		sums[b] += sizes[i]
 	}
@@ -237,6 +245,7 @@ type groupStack struct {
 func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStacks, index int, opts emit.Options) *template {
 	ruleStacksBuilt.Add(1)
 	t := newTemplate(fmt.Sprintf("rules-%d", index), "")
+	t.resources.keys, t.resources.vals = make([]string, 0, len(rules)), make([]any, 0, len(rules))
 	used := map[int]bool{}
 	inputs := map[*model.External]bool{}
 	groupID := func(g *model.Group) any {
@@ -248,7 +257,7 @@ func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStac
 		return ref{n.input[e]}
 	}
 	for _, r := range rules {
-		t.resources.set(n.rule[r], ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID), opts.SourceLines})
+		t.resources.add(n.rule[r], ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID), opts.SourceLines})
 	}
 	var stacks []int
 	for s := range used {

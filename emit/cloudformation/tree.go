@@ -24,6 +24,9 @@ func objN(n int) *object {
 }
 
 func (o *object) find(key string) int {
+	if o.index == nil && len(o.keys) >= indexFrom {
+		o.reindex()
+	}
 	if o.index != nil {
 		if i, ok := o.index[key]; ok {
 			return i
@@ -50,12 +53,25 @@ func (o *object) set(key string, v any) *object {
 	case o.index != nil:
 		o.index[key] = len(o.keys) - 1
 	case len(o.keys) >= indexFrom:
-		o.index = make(map[string]int, 2*len(o.keys))
-		for i, k := range o.keys {
-			o.index[k] = i
-		}
+		o.reindex()
 	}
 	return o
+}
+
+func (o *object) reindex() {
+	o.index = make(map[string]int, 2*len(o.keys))
+	for i, k := range o.keys {
+		o.index[k] = i
+	}
+}
+
+// add appends key, which the caller knows is not in o yet (a rule's
+// resource name, unique by construction): no lookup, and the index, if
+// any, is rebuilt only when a lookup needs it.
+func (o *object) add(key string, v any) {
+	o.keys = append(o.keys, key)
+	o.vals = append(o.vals, v)
+	o.index = nil
 }
 
 func (o *object) get(key string) any {

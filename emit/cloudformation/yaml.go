@@ -70,23 +70,35 @@ func isPlainSafe(s string) bool {
 		return false
 	}
 	for i := 1; i < len(s)-1; i++ {
-		switch c := s[i]; {
-		case isAlnum(c):
-		case c == ' ':
+		c := s[i]
+		if plainInner[c] {
+			continue
+		}
+		switch c {
+		case ' ':
 			if s[i+1] == '#' {
 				return false // a comment
 			}
-		case c == ':':
+		case ':':
 			if s[i+1] == ' ' {
 				return false // a mapping key
 			}
-		case strings.IndexByte("._/()=+-,${}'@\"", c) >= 0:
 		default:
 			return false
 		}
 	}
 	return true
 }
+
+// plainInner marks the bytes that mean nothing to YAML inside a plain
+// scalar, whatever follows them: looked up, as every string of a
+// template passes through isPlainSafe.
+var plainInner = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isAlnum(byte(c)) || strings.IndexByte("._/()=+-,${}'@\"", byte(c)) >= 0
+	}
+	return t
+}()
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'

@@ -153,4 +153,19 @@ const (
 	// which AWS group the renamed group takes over.
 	// Example: `group redis "..." formerly cache` beside `group cache "..."`.
 	InvalidFormerName = "InvalidFormerName"
+
+	// InvalidExternal: an external's account or way of reach that AWS has
+	// no such thing as: the account in its id and in its account clause
+	// differ, or via names neither peering nor transit-gateway.
+	// Example: `external mon 111111111111/sg-0123456789abcdef0 "..." account 222222222222`,
+	// `external mon sg-0123456789abcdef0 "..." via vpn`.
+	InvalidExternal = "InvalidExternal"
+
+	// EgressAcrossTransitGateway: a flow from a group to an external
+	// reached through a transit gateway (or Cloud WAN), which would be an
+	// outbound rule referencing it: AWS references groups across a transit
+	// gateway in inbound rules only.
+	// Example: `api -> shared-auth tcp/443 because "..."` where
+	// `external shared-auth sg-0123456789abcdef0 "..." via transit-gateway`.
+	EgressAcrossTransitGateway = "EgressAcrossTransitGateway"
 )

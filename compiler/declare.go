@@ -7,6 +7,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/lang/ast"
+	"github.com/sgc-dev/sgc/lang/diag"
 )
 
 func (c *compiler) declareInternet() {
@@ -67,10 +68,7 @@ func (c *compiler) declare(s ast.Stmt) {
 		name, kind, entity = s.Name, model.KindPrefixList, l
 	case *ast.ExternalDecl:
 		e := &model.External{Decl: declOf(s.Name, s), Description: s.Description.Value}
-		if s.ID != nil {
-			e.ID = s.ID.Text
-			c.checkID(s.ID, "sg", "security group")
-		}
+		c.external(e, s)
 		c.checkNote(s.Description, "external description")
 		name, kind, entity = s.Name, model.KindExternal, e
 	case *ast.ServiceDecl:
@@ -126,6 +124,57 @@ func (c *compiler) checkGroupName(id *ast.Ident) {
 	case len(id.Name) > 255:
 		c.diags.Errorf(id.Range(), InvalidGroupName, "group name is %d characters long; AWS allows at most 255", len(id.Name))
 	}
+}
+
+// external reads an external's id, account and way of reach. The id may
+// carry the account that owns the group, as AWS writes a group of another
+// account ("123456789012/sg-..."); the account clause says it for an
+// external without an id.
+func (c *compiler) external(e *model.External, s *ast.ExternalDecl) {
+	if s.ID != nil {
+		id := *s.ID
+		if account, group, ok := strings.Cut(id.Text, "/"); ok {
+			acct := ast.Word{Extent: id.Extent, Text: account}
+			acct.EndPos.Offset, acct.EndPos.Column = id.Pos.Offset+len(account), id.Pos.Column+len(account)
+			if c.checkAccount(&acct) {
+				e.Account = account
+			}
+			id.Text = group
+			id.Pos.Offset, id.Pos.Column = id.Pos.Offset+len(account)+1, id.Pos.Column+len(account)+1
+		}
+		e.ID = id.Text
+		c.checkID(&id, "sg", "security group")
+	}
+	if s.Account != nil && c.checkAccount(s.Account) {
+		if e.Account != "" && e.Account != s.Account.Text {
+			c.diags.Errorf(s.Account.Range(), InvalidExternal, "external %s is in account %s by its id and in account %s by its account clause", e.Name, e.Account, s.Account.Text).
+				WithSuggestion("Say the account once: in the id (ACCOUNT/sg-...) or in the account clause.")
+		}
+		e.Account = s.Account.Text
+	}
+	if s.Via != nil {
+		switch s.Via.Text {
+		case model.ViaPeering, model.ViaTransitGateway:
+			e.Via = s.Via.Text
+		default:
+			d := c.diags.Errorf(s.Via.Range(), InvalidExternal, "external %s cannot be reached via %q", e.Name, s.Via.Text).
+				WithDetail("AWS references a group of another VPC across a VPC peering connection (via peering) or a transit gateway or Cloud WAN (via transit-gateway).")
+			if m := diag.Suggest(s.Via.Text, []string{model.ViaPeering, model.ViaTransitGateway}); m != "" {
+				d.WithSuggestion("Did you mean %q?", m)
+			}
+		}
+	}
+}
+
+// checkAccount reports whether w is an AWS account id, and says so when
+// it is not.
+func (c *compiler) checkAccount(w *ast.Word) bool {
+	if awsform.AccountID.MatchString(w.Text) {
+		return true
+	}
+	c.diags.Errorf(w.Range(), MalformedID, "malformed account id %q", w.Text).
+		WithDetail("An AWS account id is 12 digits, such as 123456789012.")
+	return false
 }
 
 func (c *compiler) checkID(w *ast.Word, prefix, what string) {

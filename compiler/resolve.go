@@ -130,6 +130,12 @@ func (c *compiler) flow(f *ast.Flow) {
 			WithDetail("A flow becomes rules on this policy's security groups, so at least one side must be a group declared with \"group\".")
 		return
 	}
+	if e, ok := to.entity.(*model.External); ok && e.Via == model.ViaTransitGateway {
+		c.diags.Errorf(f.To.Range(), EgressAcrossTransitGateway, "flow from %s to %s would be an outbound rule referencing a group across a transit gateway, which AWS refuses", f.From.Name, f.To.Name).
+			WithDetail("AWS references security groups across a transit gateway or Cloud WAN in inbound rules only.").
+			WithSuggestion("Declare the addresses of %s as a network (its subnets' CIDR blocks) or a prefix list, and write the flow to that.", f.To.Name)
+		return
+	}
 	fl := &model.Flow{
 		From: from.entity, To: to.entity,
 		Ports:        ports,

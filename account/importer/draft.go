@@ -162,7 +162,11 @@ func (dr *drafter) readGroup(g *live.Group) {
 					}
 				}
 			}
-			dr.addPair(name, dr.externalOf(r.Peer, peerName, r.PeerOwner), r)
+			foreign := ""
+			if r.PeerOwner != "" && g.OwnerID != "" && r.PeerOwner != g.OwnerID {
+				foreign = r.PeerOwner
+			}
+			dr.addPair(name, dr.externalOf(r.Peer, peerName, r.PeerOwner, foreign), r)
 		}
 	}
 }

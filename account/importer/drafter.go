@@ -37,8 +37,11 @@ type drafter struct {
 	liveNames map[string]string // the export's group ids -> names
 }
 
-// externalOf names the group id outside the managed groups.
-func (dr *drafter) externalOf(id, groupName, owner string) string {
+// externalOf names the group id outside the managed groups. foreign is
+// the account that owns it when that is not the account of the group
+// whose rule references it: the external's id then carries it
+// ("ACCOUNT/sg-..."), as AWS and the Terraform provider write it.
+func (dr *drafter) externalOf(id, groupName, owner, foreign string) string {
 	if n, ok := dr.externals[id]; ok {
 		return n
 	}
@@ -56,7 +59,11 @@ func (dr *drafter) externalOf(id, groupName, owner string) string {
 		desc += " of account " + owner
 	}
 	if awsform.GroupID.MatchString(id) {
-		dr.externalDecls = append(dr.externalDecls, externalDecl(n, id, clean(desc)))
+		ref := id
+		if foreign != "" && awsform.AccountID.MatchString(foreign) {
+			ref = foreign + "/" + id
+		}
+		dr.externalDecls = append(dr.externalDecls, externalDecl(n, ref, clean(desc)))
 	} else {
 		dr.externalDecls = append(dr.externalDecls, comment(fmt.Sprintf("%q is not a well-formed group id: its id is an input of the generated code", id)),
 			externalDecl(n, "", clean(desc)))

@@ -35,6 +35,12 @@ func (p *Program) Dump(w io.Writer) {
 		if id == "" {
 			id = "(input)"
 		}
+		if e.Account != "" {
+			id += " account=" + e.Account
+		}
+		if e.Via != "" {
+			id += " via=" + e.Via
+		}
 		fmt.Fprintf(&b, "external %s %s %q\n", e.Name, id, e.Description)
 	}
 	for _, s := range p.Services {

@@ -119,7 +119,25 @@ func (*PrefixList) Kind() Kind { return KindPrefixList }
 type External struct {
 	Decl
 	ID          string // "" when the id is an input
+	Account     string // the AWS account that owns it, when another account's; "" when not said
+	Via         string // how it is reached from this VPC: ViaPeering, ViaTransitGateway, or ""
 	Description string
+}
+
+// How an external group in another VPC is reached.
+const (
+	ViaPeering        = "peering"         // a VPC peering connection
+	ViaTransitGateway = "transit-gateway" // a transit gateway or Cloud WAN: inbound references only
+)
+
+// Reference is how AWS and the Terraform provider write a reference to
+// the external's group: "ACCOUNT/sg-..." for a group of another account,
+// its id otherwise ("" for an external without an id).
+func (e *External) Reference() string {
+	if e.Account != "" && e.ID != "" {
+		return e.Account + "/" + e.ID
+	}
+	return e.ID
 }
 
 // Kind returns KindExternal.

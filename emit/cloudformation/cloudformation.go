@@ -321,6 +321,9 @@ func ruleResource(r *model.Rule, group, peer any, sourceLines bool) *object {
 		props.set(peerPL, r.Peer.PrefixList.ID)
 	case model.PeerGroup, model.PeerExternal:
 		props.set(peerGroup, peer)
+		if owner := ownerOf(r); owner != "" {
+			props.set(ownerKey, owner)
+		}
 	}
 	props.set("Description", literal(r.Flow.Purpose))
 	meta := objN(2).set("source", inert(emit.SourceOf(r.Flow, sourceLines)))
@@ -332,6 +335,39 @@ func ruleResource(r *model.Rule, group, peer any, sourceLines bool) *object {
 		metadata.set("cfn-lint", obj().set("config", obj().set("ignore_checks", checks)))
 	}
 	return objN(3).set("Type", kind).set("Metadata", metadata).set("Properties", props)
+}
+
+// ownerKey is the property of an inbound rule that names the account of
+// the group it references. Outbound rules have none
+// (AWS::EC2::SecurityGroupEgress): a reference to another account's group
+// there is refused (CrossAccountEgress).
+const ownerKey = "SourceSecurityGroupOwnerId"
+
+// ownerOf is the account of the external group an inbound rule
+// references, when the policy says it is another account's.
+func ownerOf(r *model.Rule) string {
+	if r.Direction == model.Ingress && r.Peer.Kind == model.PeerExternal {
+		return r.Peer.External.Account
+	}
+	return ""
+}
+
+// crossAccountEgress refuses the outbound rules that reference a group of
+// another account, which a template cannot write: the egress resource has
+// no owner property, and AWS documents such references with the account.
+func crossAccountEgress(p *model.Program) diag.List {
+	var diags diag.List
+	seen := map[*model.Flow]bool{}
+	for _, r := range p.Rules {
+		if r.Direction != model.Egress || r.Peer.Kind != model.PeerExternal || r.Peer.External.Account == "" || seen[r.Flow] {
+			continue
+		}
+		seen[r.Flow] = true
+		diags.Errorf(r.Flow.ToRange, CrossAccountEgress, "CloudFormation cannot write an outbound rule to %s, a group of account %s", r.Peer.External.Name, r.Peer.External.Account).
+			WithDetail("AWS::EC2::SecurityGroupEgress has no property for the account of the group it references (inbound rules have SourceSecurityGroupOwnerId).").
+			WithSuggestion("Build with -t terraform, which writes the reference as %s, or write the flow to the addresses of %s (a network or a prefix list).", r.Peer.External.Reference(), r.Peer.External.Name)
+	}
+	return diags
 }
 
 // cidrKey is the property that holds an address peer of the family of
@@ -437,6 +473,9 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 		toImport  []byte    // its resources-to-import file
 	)
 	diags = append(diags, placeholderQuota(p, opts)...)
+	if refused := crossAccountEgress(p); len(refused) > 0 {
+		return nil, append(diags, refused...)
+	}
 	if opts.Split {
 		if len(p.Nevers) > 0 {
 			diags.Warnf(noPos, ScopesNotWritten, "the never statements' Network Access Analyzer scopes are not written with --split").
@@ -590,6 +629,9 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	for _, r := range p.Rules {
 		res := emit.Resource{Address: stack(n.rule[r]) + n.rule[r], Identity: r.IdentityKey(), Group: r.Group, Rule: r,
 			Replace: r.IdentityKey(), Update: r.Flow.Purpose, ReplacedWith: []string{addr[r.Group]}}
+		if owner := ownerOf(r); owner != "" {
+			res.Replace += "\x00" + owner // every property of a rule but its description replaces it
+		}
 		if r.Peer.Kind == model.PeerGroup {
 			res.ReplacedWith = append(res.ReplacedWith, addr[r.Peer.Group])
 		}

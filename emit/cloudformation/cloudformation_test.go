@@ -504,3 +504,32 @@ func TestPlaceholderCountsAgainstTheQuota(t *testing.T) {
 		t.Errorf("60 outbound rules, quota 100: %v", diags)
 	}
 }
+
+// TestCrossAccountEgress: an outbound rule to a group of another account
+// is refused at the flow, since AWS::EC2::SecurityGroupEgress cannot name
+// the account; the inbound rule of the same external is written.
+func TestCrossAccountEgress(t *testing.T) {
+	p := compile(t, map[string][]byte{"a.intent": []byte(`group api "API"
+external mon 123456789012/sg-0123456789abcdef0 "Monitoring"
+mon -> api tcp/9100 because "scrapes metrics"
+api -> mon tcp/443 because "pushes alerts"
+`)})
+	for _, split := range []bool{false, true} {
+		files, diags := cloudformation.Emit(p, emit.Options{Split: split})
+		if !diags.HasErrors() || files != nil {
+			t.Fatalf("split=%v: files %d, diags %v: want the outbound rule refused", split, len(files), diags)
+		}
+		var found bool
+		for _, d := range diags {
+			if d.Code == cloudformation.CrossAccountEgress {
+				found = true
+				if d.Subject.Start.Line != 4 || d.Subject.Start.Column != 8 {
+					t.Errorf("split=%v: refused at %v, want the flow's destination (4:8)", split, d.Subject.Start)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("split=%v: no %s in %v", split, cloudformation.CrossAccountEgress, diags)
+		}
+	}
+}

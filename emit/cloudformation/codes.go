@@ -34,4 +34,11 @@ const (
 	// refuses the stack (RulesPerSecurityGroupLimitExceeded).
 	// Example: a group with 60 outbound IPv4 rules under the default quota.
 	PlaceholderOverQuota = "PlaceholderOverQuota"
+	// CrossAccountEgress: a flow from a group to an external of another
+	// account, an outbound rule a template cannot write:
+	// AWS::EC2::SecurityGroupEgress has no property for the account of the
+	// group it references.
+	// Example: `api -> mon tcp/443 because "..."` where
+	// `external mon 123456789012/sg-0123456789abcdef0 "..."`.
+	CrossAccountEgress = "CrossAccountEgress"
 )

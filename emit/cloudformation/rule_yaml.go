@@ -86,6 +86,10 @@ func (v ruleRes) writeYAML(w *yamlWriter, indent string) {
 	case model.PeerGroup, model.PeerExternal:
 		w.key(in1, peerGroup)
 		w.value(v.peer, in1)
+		if owner := ownerOf(r); owner != "" {
+			w.key(in1, ownerKey)
+			w.strValue(owner)
+		}
 	}
 	w.key(in1, "Description")
 	if strings.Contains(r.Flow.Purpose, "${") {

@@ -28,7 +28,11 @@ func TestRuleYAMLMatchesTree(t *testing.T) {
 		}
 		srcs["zz.intent"] = []byte(`group zz-extra "Extra group"
 external zz-partner "Partner group, id at deploy"
+external zz-other 123456789012/sg-0123456789abcdef0 "A group of another account"
+external zz-other-input "Another account's group, id at deploy" account 210987654321
 zz-partner -> zz-extra tcp/443 because "the partner calls"
+zz-other -> zz-extra tcp/8443 because "another account calls"
+zz-other-input -> zz-extra tcp/9443 because "another account calls too"
 zz-extra -> zz-partner icmpv6/1 because "unreachable to the partner"
 `)
 		p := load.FromSources(srcs, compiler.Options{Now: testkit.Now})
@@ -55,7 +59,7 @@ zz-extra -> zz-partner icmpv6/1 because "unreachable to the partner"
 			seen[kindOf(r)]++
 		}
 	}
-	for _, k := range []string{"cidr4", "cidr6", "prefix-list", "group", "external-id", "external-input", "icmpv6", "ports", "until", "join"} {
+	for _, k := range []string{"cidr4", "cidr6", "prefix-list", "group", "external-id", "external-input", "other-account", "icmpv6", "ports", "until", "join"} {
 		if seen[k] == 0 {
 			t.Errorf("no rule of kind %s was compared (seen %v)", k, seen)
 		}
@@ -85,6 +89,9 @@ func kindOf(r *model.Rule) string {
 	case model.PeerPrefixList:
 		return "prefix-list"
 	case model.PeerExternal:
+		if r.Peer.External.Account != "" {
+			return "other-account"
+		}
 		if r.Peer.External.ID != "" {
 			return "external-id"
 		}

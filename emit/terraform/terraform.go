@@ -426,6 +426,22 @@ func groupNaming(g *model.Group, opts emit.Options) (name, desc string, exact bo
 // cut to the provider's limit.
 func NamePrefix(role string) string { return role[:min(len(role), maxNamePrefix-1)] + "-" }
 
+// externalRef is the referenced_security_group_id of an external: its id,
+// or its input; for a group of another account, "ACCOUNT/sg-...", the
+// form the provider reads back (without the account it plans a change on
+// every run: hashicorp/terraform-provider-aws#36623).
+func externalRef(e *model.External, n names) value {
+	switch {
+	case e.ID != "":
+		return quoted(e.Reference())
+	case e.Account != "":
+		// The account is 12 digits and the variable an identifier: the
+		// template holds nothing from the policy that HCL would read.
+		return expr(`"` + e.Account + `/${var.` + n.external[e] + `}"`)
+	}
+	return expr("var." + n.external[e])
+}
+
 // rule appends a rule's attributes to attrs, its tags to entries.
 func rule(attrs, entries []attribute, r *model.Rule, n names, refs map[*model.Group]string, opts emit.Options) []attribute {
 	attrs = append(attrs,
@@ -448,11 +464,7 @@ func rule(attrs, entries []attribute, r *model.Rule, n names, refs map[*model.Gr
 	case model.PeerGroup:
 		attrs = append(attrs, attribute{name: "referenced_security_group_id", value: expr(refs[peer.Group])})
 	case model.PeerExternal:
-		if peer.External.ID != "" {
-			attrs = append(attrs, attribute{name: "referenced_security_group_id", value: quoted(peer.External.ID)})
-		} else {
-			attrs = append(attrs, attribute{name: "referenced_security_group_id", value: expr("var." + n.external[peer.External])})
-		}
+		attrs = append(attrs, attribute{name: "referenced_security_group_id", value: externalRef(peer.External, n)})
 	}
 	entries = append(entries, attribute{name: sourceKey, value: quoted(emit.SourceOf(r.Flow, opts.SourceLines))})
 	if r.Flow.Temporary() {
@@ -526,7 +538,9 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		case r.Peer.Kind == model.PeerGroup:
 			res.UpdatedWith = []string{addr[r.Peer.Group]}
 		case r.Peer.Kind == model.PeerExternal && r.Peer.External.ID == "":
-			res.Update += "\x00var." + n.external[r.Peer.External]
+			res.Update += "\x00var." + n.external[r.Peer.External] + "\x00" + r.Peer.External.Account
+		case r.Peer.Kind == model.PeerExternal && r.Peer.External.Account != "":
+			res.Update += "\x00" + r.Peer.External.Reference()
 		}
 		out = append(out, res)
 	}

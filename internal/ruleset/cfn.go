@@ -219,6 +219,9 @@ func FromCloudFormation(files []emit.File) (Set, error) {
 			if peers != 1 {
 				return nil, fmt.Errorf("%s has %d peers", id, peers)
 			}
+			if owner, ok := props["SourceSecurityGroupOwnerId"].(string); ok {
+				rule.Peer = owner + "/" + rule.Peer
+			}
 			out = append(out, rule)
 		}
 	}

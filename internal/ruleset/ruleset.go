@@ -60,9 +60,12 @@ func FromModel(p *model.Program) Set {
 		case model.PeerGroup:
 			peer = "group:" + r.Peer.Group.Name
 		case model.PeerExternal:
-			peer = r.Peer.External.ID
+			peer = r.Peer.External.Reference()
 			if peer == "" {
 				peer = "input:" + r.Peer.External.Name
+				if a := r.Peer.External.Account; a != "" {
+					peer = a + "/" + peer
+				}
 			}
 		}
 		from, to := r.Port.From, r.Port.To
@@ -157,12 +160,22 @@ func FromTerraform(files []emit.File) (Set, error) {
 				r.Peer = v.AsString()
 				continue
 			}
-			ref, err := reference(b, a)
+			account, rb := "", b
+			if t, ok := attr.Expr.(*hclsyntax.TemplateExpr); ok && len(t.Parts) == 2 {
+				// "ACCOUNT/${var.x}": an input of another account.
+				lit, err := t.Parts[0].Value(nil)
+				if err != nil || !strings.HasSuffix(lit.AsString(), "/") {
+					return nil, fmt.Errorf("%v.%s is not a reference", b.Labels, a)
+				}
+				account = lit.AsString()
+				rb = &hclsyntax.Block{Labels: b.Labels, Body: &hclsyntax.Body{Attributes: hclsyntax.Attributes{a: {Name: a, Expr: t.Parts[1]}}}}
+			}
+			ref, err := reference(rb, a)
 			if err != nil {
 				return nil, err
 			}
 			if ref[0] == "var" {
-				r.Peer = "input:" + inputs[ref[1]]
+				r.Peer = account + "input:" + inputs[ref[1]]
 			} else {
 				r.Peer = "group:" + groups[ref[1]]
 			}

@@ -112,12 +112,15 @@ type PrefixListDecl struct {
 	Description *String `parser:"@@"`
 }
 
-// ExternalDecl is `external NAME [sg-...] "description"`.
+// ExternalDecl is `external NAME [[ACCOUNT/]sg-...] "description"
+// [account ACCOUNT] [via peering|transit-gateway]`.
 type ExternalDecl struct {
 	StmtBase
 	Name        *Ident  `parser:"'external' @@"`
 	ID          *Word   `parser:"@@?"`
 	Description *String `parser:"@@"`
+	Account     *Word   `parser:"('account' @@)?"`
+	Via         *Word   `parser:"('via' @@)?"`
 }
 
 // ServiceDecl is `service NAME PORTS`.

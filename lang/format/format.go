@@ -158,7 +158,14 @@ func stmtLine(s ast.Stmt) line {
 		if s.ID != nil {
 			value = s.ID.Text
 		}
-		return line{class: "decl", cells: []string{"external " + s.Name.Name, value, s.Description.Raw}}
+		last := s.Description.Raw
+		if s.Account != nil {
+			last += " account " + s.Account.Text
+		}
+		if s.Via != nil {
+			last += " via " + s.Via.Text
+		}
+		return line{class: "decl", cells: []string{"external " + s.Name.Name, value, last}}
 	case *ast.ServiceDecl:
 		return line{class: "service", cells: []string{"service " + s.Name.Name, Ports(s.Ports)}}
 	case *ast.Never:

@@ -483,7 +483,7 @@ var declForms = map[string]string{
 	"group":       `group NAME "description" [internet-facing] [formerly NAME[, NAME...]]`,
 	"network":     `network NAME CIDR[, CIDR...] "description"`,
 	"prefix-list": `prefix-list NAME pl-... [max-entries N] "description"`,
-	"external":    `external NAME [sg-...] "description"`,
+	"external":    `external NAME [[ACCOUNT/]sg-...] "description" [account ACCOUNT] [via peering|transit-gateway]`,
 	"service":     `service NAME PORTS`,
 }
 

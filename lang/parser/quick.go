@@ -196,6 +196,14 @@ func (q *quick) external() ast.Stmt {
 		s.ID = q.word()
 	}
 	s.Description = q.str()
+	if q.is(tokWord, "account") {
+		q.i++
+		s.Account = q.word()
+	}
+	if q.is(tokWord, "via") {
+		q.i++
+		s.Via = q.word()
+	}
 	return s
 }
 

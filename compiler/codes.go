@@ -168,4 +168,10 @@ const (
 	// Example: `api -> shared-auth tcp/443 because "..."` where
 	// `external shared-auth sg-0123456789abcdef0 "..." via transit-gateway`.
 	EgressAcrossTransitGateway = "EgressAcrossTransitGateway"
+
+	// UnknownManagedPrefixList: a prefix list named aws:NAME that AWS does
+	// not manage (awsform.ManagedPrefixLists).
+	// Example: `prefix-list cdn aws:cloudfront "CloudFront"` (the list is
+	// aws:cloudfront.origin-facing).
+	UnknownManagedPrefixList = "UnknownManagedPrefixList"
 )

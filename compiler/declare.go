@@ -56,7 +56,11 @@ func (c *compiler) declare(s ast.Stmt) {
 		name, kind, entity = s.Name, model.KindNetwork, n
 	case *ast.PrefixListDecl:
 		l := &model.PrefixList{Decl: declOf(s.Name, s), ID: s.ID.Text, Description: s.Description.Value}
-		c.checkID(s.ID, "pl", "prefix list")
+		if name, ok := strings.CutPrefix(s.ID.Text, awsform.ManagedPrefixListPrefix); ok {
+			c.managedPrefixList(l, name, s.ID)
+		} else {
+			c.checkID(s.ID, "pl", "prefix list")
+		}
 		if m := s.MaxEntries; m != nil {
 			if m.Value < 1 || m.Value > 1000 {
 				c.diags.Errorf(m.Range(), InvalidMaxEntries, "max-entries %s is out of range", m.Text).
@@ -175,6 +179,42 @@ func (c *compiler) checkAccount(w *ast.Word) bool {
 	c.diags.Errorf(w.Range(), MalformedID, "malformed account id %q", w.Text).
 		WithDetail("An AWS account id is 12 digits, such as 123456789012.")
 	return false
+}
+
+// managedPrefixList makes l the AWS-managed list name (written
+// aws:NAME), whose id each deployment looks up by its AWS name and whose
+// weight AWS counts against the quota.
+func (c *compiler) managedPrefixList(l *model.PrefixList, name string, w *ast.Word) {
+	m, ok := awsform.FindManagedPrefixList(name)
+	if !ok {
+		d := c.diags.Errorf(w.Range(), UnknownManagedPrefixList, "AWS manages no prefix list %q", w.Text).
+			WithDetail("The AWS-managed lists are %s.", "aws:"+strings.Join(awsform.ManagedPrefixListNames(), ", aws:"))
+		if s := suggestManaged(name); s != "" {
+			d.WithSuggestion("Did you mean %q?", awsform.ManagedPrefixListPrefix+s)
+		}
+		return
+	}
+	l.Managed, l.AWSName, l.Weight = m.Name, m.AWSName, m.Weight
+}
+
+// suggestManaged is the AWS-managed list a mistyped name most likely
+// meant: a near spelling, or the one list whose name it begins
+// (aws:cloudfront for aws:cloudfront.origin-facing).
+func suggestManaged(name string) string {
+	names := awsform.ManagedPrefixListNames()
+	if s := diag.Suggest(name, names); s != "" {
+		return s
+	}
+	var starts []string
+	for _, n := range names {
+		if strings.HasPrefix(n, name) {
+			starts = append(starts, n)
+		}
+	}
+	if len(starts) == 1 {
+		return starts[0]
+	}
+	return ""
 }
 
 func (c *compiler) checkID(w *ast.Word, prefix, what string) {

@@ -38,14 +38,15 @@ import (
 // internet gateway, addresses or prefix lists, one kind per side, and on
 // a destination, a protocol and its ports.
 type ScopeSide struct {
-	Groups          []*model.Group    // managed groups, by their ids
-	IDs             []string          // security groups by literal id
-	Inputs          []*model.External // security groups whose ids are inputs
-	InternetGateway bool              // the internet, as the analyzer sees it
-	Addresses       []string          // address blocks
-	PrefixLists     []string          // prefix list ids
-	Protocols       []string          // destination side only: tcp or udp
-	Ports           []string          // destination side only: "22", "8000-8099"
+	Groups          []*model.Group      // managed groups, by their ids
+	IDs             []string            // security groups by literal id
+	Inputs          []*model.External   // security groups whose ids are inputs
+	InternetGateway bool                // the internet, as the analyzer sees it
+	Addresses       []string            // address blocks
+	PrefixLists     []string            // prefix list ids
+	Managed         []*model.PrefixList // AWS-managed prefix lists, whose ids are looked up where deployed
+	Protocols       []string            // destination side only: tcp or udp
+	Ports           []string            // destination side only: "22", "8000-8099"
 }
 
 // Resources reports whether the side names resources (which a resource
@@ -126,7 +127,11 @@ func sides(sel model.Selector) []ScopeSide {
 				addrs.Addresses = append(addrs.Addresses, c.String())
 			}
 		case *model.PrefixList:
-			lists.PrefixLists = append(lists.PrefixLists, e.ID)
+			if e.Managed != "" {
+				lists.Managed = append(lists.Managed, e)
+			} else {
+				lists.PrefixLists = append(lists.PrefixLists, e.ID)
+			}
 		case *model.External:
 			if e.ID != "" {
 				res.IDs = append(res.IDs, e.ID)
@@ -145,7 +150,7 @@ func sides(sel model.Selector) []ScopeSide {
 	if len(addrs.Addresses) > 0 {
 		out = append(out, addrs)
 	}
-	if len(lists.PrefixLists) > 0 {
+	if len(lists.PrefixLists)+len(lists.Managed) > 0 {
 		out = append(out, lists)
 	}
 	return out

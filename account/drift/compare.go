@@ -38,13 +38,23 @@ type comparison struct {
 	inputs      map[string]string // external name -> id, for those without one
 	unresolved  []string          // externals whose id is not known
 
+	listIDs      map[string]bool // the ids of the prefix lists declared by id
+	managedLists bool            // some prefix list is declared by name (aws:...)
+
 	want, have map[ruleKey]rule
 }
 
 func newComparison(p *model.Program, e *live.Export, opts Options) *comparison {
 	c := &comparison{p: p, e: e, opts: opts, liveByName: map[string]*live.Group{}, nameOfID: map[string]string{},
 		declared: map[string]*model.Group{}, former: map[string]*model.Group{}, externalIDs: map[string]string{},
-		inputs: map[string]string{}, want: map[ruleKey]rule{}, have: map[ruleKey]rule{}}
+		inputs: map[string]string{}, want: map[ruleKey]rule{}, have: map[ruleKey]rule{}, listIDs: map[string]bool{}}
+	for _, l := range p.PrefixLists {
+		if l.Managed != "" {
+			c.managedLists = true
+		} else {
+			c.listIDs[l.ID] = true
+		}
+	}
 	for i := range e.SecurityGroups {
 		g := &e.SecurityGroups[i]
 		c.nameOfID[g.GroupID] = g.GroupName
@@ -141,6 +151,12 @@ func (c *comparison) wantedRules() {
 		case model.PeerCIDR:
 			peer = r.Peer.CIDR.String()
 		case model.PeerPrefixList:
+			if r.Peer.PrefixList.Managed != "" {
+				// Named, not by id: which pl- it is in this Region is
+				// not in an export.
+				c.rep.Unverifiable++
+				continue
+			}
 			peer = r.Peer.PrefixList.ID
 		case model.PeerGroup:
 			peer = "group " + r.Peer.Group.Name
@@ -191,6 +207,10 @@ func (c *comparison) liveRules() error {
 			}
 			if r.PeerKind == "sg" && len(c.unresolved) > 0 && c.externalIDs[r.Peer] == "" && c.declared[c.nameOfID[r.Peer]] == nil {
 				c.rep.Unverifiable++
+				continue
+			}
+			if r.PeerKind == "pl" && c.managedLists && !c.listIDs[r.Peer] {
+				c.rep.Unverifiable++ // it may be an AWS-managed list's, named in the intent
 				continue
 			}
 			peer := r.Peer

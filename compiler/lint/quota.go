@@ -46,7 +46,7 @@ declared without max-entries is counted as 1 entry (default_max_entries).`,
 					continue
 				}
 				d := p.Report(nil, k.Group.NameRange, "group %q has %d %s %s rules; the quota is %d", k.Group.Name, fam.n, word, fam.name, p.Config.Quota).
-					WithDetail("Counted as AWS counts: each %s block one rule, each group reference one, each prefix list its max-entries.", fam.name)
+					WithDetail("Counted as AWS counts: each %s block one rule, each group reference one, each prefix list its max-entries (an AWS-managed one its published weight).", fam.name)
 				if len(c.Assumed) > 0 {
 					var names []string
 					for n := range c.Assumed {

@@ -28,7 +28,11 @@ func (p *Program) Dump(w io.Writer) {
 		fmt.Fprintf(&b, "network %s %s %q\n", n.Name, strings.Join(cidrs, ","), n.Description)
 	}
 	for _, l := range p.PrefixLists {
-		fmt.Fprintf(&b, "prefix-list %s %s max-entries=%d %q\n", l.Name, l.ID, l.MaxEntries, l.Description)
+		managed := ""
+		if l.Managed != "" {
+			managed = fmt.Sprintf(" aws-name=%s weight=%d", l.AWSName, l.Weight)
+		}
+		fmt.Fprintf(&b, "prefix-list %s %s max-entries=%d%s %q\n", l.Name, l.ID, l.MaxEntries, managed, l.Description)
 	}
 	for _, e := range p.Externals {
 		id := e.ID

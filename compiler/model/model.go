@@ -106,9 +106,27 @@ func (*Network) Kind() Kind { return KindNetwork }
 // PrefixList is a managed prefix list, referenced by id.
 type PrefixList struct {
 	Decl
-	ID          string
-	MaxEntries  int // 0 when not declared
+	ID          string // pl-...; for an AWS-managed list, its name as written (aws:NAME)
+	MaxEntries  int    // 0 when not declared
 	Description string
+	// An AWS-managed list named by what it is (aws:NAME) rather than its
+	// id, which differs per Region and is looked up where it is deployed.
+	Managed string // NAME; "" for a list given by its id
+	AWSName string // its name in AWS, "{region}" standing for the Region
+	Weight  int    // what AWS counts for a rule that references it
+}
+
+// Quota is what a rule that references the list counts against the
+// rules-per-group quota: its max-entries, else an AWS-managed list's
+// weight, else def.
+func (l *PrefixList) Quota(def int) int {
+	switch {
+	case l.MaxEntries > 0:
+		return l.MaxEntries
+	case l.Weight > 0:
+		return l.Weight
+	}
+	return def
 }
 
 // Kind returns KindPrefixList.

@@ -19,7 +19,8 @@ type QuotaCount struct {
 // QuotaCounts counts p's rules as AWS counts them against the
 // rules-per-group quota: each IPv4 block one IPv4 rule, each IPv6 block
 // one IPv6 rule, each group reference one of each, and each prefix list
-// its max-entries of each (defaultMaxEntries where it has none). The lint
+// its max-entries of each (an AWS-managed list its weight, AWS's own
+// count; defaultMaxEntries where it has neither). The lint
 // (SG110) and the targets that add rules of their own (CloudFormation's
 // placeholder egress) count with it.
 func (p *Program) QuotaCounts(defaultMaxEntries int) map[QuotaKey]*QuotaCount {
@@ -39,7 +40,7 @@ func (p *Program) QuotaCounts(defaultMaxEntries int) map[QuotaKey]*QuotaCount {
 				c.V6++
 			}
 		case PeerPrefixList:
-			n := r.Peer.PrefixList.MaxEntries
+			n := r.Peer.PrefixList.Quota(0)
 			if n == 0 {
 				n = defaultMaxEntries
 				if c.Assumed == nil {

@@ -67,7 +67,8 @@ var denyAllEgress = obj().
 // names holds the logical IDs of a program's entities.
 type names struct {
 	group  map[*model.Group]string
-	input  map[*model.External]string // the parameter of an external without id
+	input  map[*model.External]string   // the parameter of an external without id
+	list   map[*model.PrefixList]string // the parameter of an AWS-managed prefix list's id
 	rule   map[*model.Rule]string
 	export map[*model.Group]string // the role name made safe for an export name
 }
@@ -169,6 +170,19 @@ func nameAll(p *model.Program) names {
 		}
 		n.input[e] = id
 	}
+	for _, l := range p.PrefixLists {
+		if l.Managed == "" {
+			continue
+		}
+		id := ident(l.Name) + "PrefixListId"
+		if groupIDs[id] { // a group "x-prefix-list-id" beside a list "x"
+			id += naming.Hash(l.Name)
+		}
+		if n.list == nil {
+			n.list = map[*model.PrefixList]string{}
+		}
+		n.list[l] = id
+	}
 	// Rules share the namespace of logical IDs with groups and parameters.
 	// Their names are unique among themselves unless group names spell
 	// sgc's own words ("a-ingress-from-b"); those, and a rule that takes a
@@ -179,6 +193,9 @@ func nameAll(p *model.Program) names {
 		taken[id] = true
 	}
 	for _, id := range n.input {
+		taken[id] = true
+	}
+	for _, id := range n.list {
 		taken[id] = true
 	}
 	ids := emit.RuleNames(style, view.Rules)
@@ -234,6 +251,17 @@ func newTemplate(name, desc string) *template {
 
 func vpcParam() *object {
 	return obj().set("Type", "AWS::EC2::VPC::Id").set("Description", "The VPC in which the security groups are created.")
+}
+
+// listParam is the parameter that takes an AWS-managed prefix list's id,
+// which differs per Region and which no intrinsic function looks up: its
+// description gives the command that does.
+func listParam(l *model.PrefixList) *object {
+	name := strings.ReplaceAll(l.AWSName, "{region}", "REGION")
+	return obj().set("Type", "String").
+		set("AllowedPattern", awsform.PrefixListIDSource).
+		set("Description", inert(fmt.Sprintf("Id of the AWS-managed prefix list %s (prefix list %q) in the stack's Region: "+
+			"aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=%s --query PrefixLists[0].PrefixListId --output text", name, l.Name, name)))
 }
 
 func inputParam(e *model.External) *object {
@@ -318,7 +346,11 @@ func ruleResource(r *model.Rule, group, peer any, sourceLines bool) *object {
 	case model.PeerCIDR:
 		props.set(cidrKey(r.Peer), r.Peer.CIDR.String())
 	case model.PeerPrefixList:
-		props.set(peerPL, r.Peer.PrefixList.ID)
+		if peer != nil {
+			props.set(peerPL, peer) // an AWS-managed list's parameter
+		} else {
+			props.set(peerPL, r.Peer.PrefixList.ID)
+		}
 	case model.PeerGroup, model.PeerExternal:
 		props.set(peerGroup, peer)
 		if owner := ownerOf(r); owner != "" {
@@ -379,11 +411,16 @@ func cidrKey(peer model.Peer) string {
 	return "CidrIpv6"
 }
 
-// peerValue is what stands for r's peer group or input in a template:
-// groupID and inputID give it for a group and for an external without an
-// id; nil for address and prefix list peers.
-func peerValue(r *model.Rule, groupID func(*model.Group) any, inputID func(*model.External) any) any {
+// peerValue is what stands for r's peer group, input or AWS-managed
+// prefix list in a template: groupID, inputID and listID give it for a
+// group, an external without an id and a managed list; nil for address
+// peers and prefix lists given by id.
+func peerValue(r *model.Rule, groupID func(*model.Group) any, inputID func(*model.External) any, listID func(*model.PrefixList) any) any {
 	switch peer := r.Peer; peer.Kind {
+	case model.PeerPrefixList:
+		if peer.PrefixList.Managed != "" {
+			return listID(peer.PrefixList)
+		}
 	case model.PeerGroup:
 		return groupID(peer.Group)
 	case model.PeerExternal:
@@ -518,10 +555,15 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	}
 	groupID := func(g *model.Group) any { return getAtt{n.group[g], "GroupId"} }
 	inputID := func(e *model.External) any { return ref{n.input[e]} }
+	lists := map[*model.PrefixList]bool{}
+	listID := func(l *model.PrefixList) any {
+		lists[l] = true
+		return ref{n.list[l]}
+	}
 	for _, g := range p.Groups {
 		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g, opts), opts.Adopt.Group(g.Name)))
 		for _, r := range rulesOf[g] {
-			group, peer := groupID(r.Group), peerValue(r, groupID, inputID)
+			group, peer := groupID(r.Group), peerValue(r, groupID, inputID, listID)
 			if id := opts.Adopt.RuleID(r); id != "" {
 				t.resources.set(n.rule[r], t.adopt(n.rule[r], ruleResource(r, group, peer, opts.SourceLines), id))
 			} else {
@@ -531,7 +573,15 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 		t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
 	}
 	for _, s := range emit.AccessScopes(p) {
-		t.resources.set("Never"+s.ID, scopeResource(s, groupID, inputID))
+		t.resources.set("Never"+s.ID, scopeResource(s, groupID, inputID, listID))
+	}
+	// A managed list's parameter is there while a rule or scope uses it:
+	// one no rule uses is an unused declaration (SG107), and CloudFormation
+	// linters refuse a parameter nothing uses.
+	for _, l := range p.PrefixLists {
+		if lists[l] {
+			t.params.set(n.list[l], listParam(l))
+		}
 	}
 	// An external no rule uses still has its parameter, so that the
 	// stack's parameters stay the same while it is declared; an output

@@ -82,7 +82,11 @@ func (v ruleRes) writeYAML(w *yamlWriter, indent string) {
 		w.strValue(r.Peer.CIDR.String())
 	case model.PeerPrefixList:
 		w.key(in1, peerPL)
-		w.strValue(r.Peer.PrefixList.ID)
+		if v.peer != nil {
+			w.value(v.peer, in1) // an AWS-managed list's parameter
+		} else {
+			w.strValue(r.Peer.PrefixList.ID)
+		}
 	case model.PeerGroup, model.PeerExternal:
 		w.key(in1, peerGroup)
 		w.value(v.peer, in1)

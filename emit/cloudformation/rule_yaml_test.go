@@ -33,6 +33,8 @@ external zz-other-input "Another account's group, id at deploy" account 21098765
 zz-partner -> zz-extra tcp/443 because "the partner calls"
 zz-other -> zz-extra tcp/8443 because "another account calls"
 zz-other-input -> zz-extra tcp/9443 because "another account calls too"
+prefix-list zz-cdn aws:cloudfront.origin-facing "CloudFront"
+zz-cdn -> zz-extra tcp/443 because "CloudFront reaches the origin"
 zz-extra -> zz-partner icmpv6/1 because "unreachable to the partner"
 `)
 		p := load.FromSources(srcs, compiler.Options{Now: testkit.Now})
@@ -46,9 +48,10 @@ zz-extra -> zz-partner icmpv6/1 because "unreachable to the partner"
 			groupID = func(g *model.Group) any { return importVal{sub{"${GroupsStack1}-" + n.export[g]}} }
 		}
 		inputID := func(e *model.External) any { return ref{n.input[e]} }
+		listID := func(l *model.PrefixList) any { return ref{n.list[l]} }
 		cache := new(scalarCache)
 		for _, r := range p.Program.Rules {
-			v := ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID), opts.SourceLines}
+			v := ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID, listID), opts.SourceLines}
 			fast := yamlWriter{scalars: cache}
 			fast.value(v, "  ")
 			tree := yamlWriter{scalars: cache}
@@ -59,7 +62,7 @@ zz-extra -> zz-partner icmpv6/1 because "unreachable to the partner"
 			seen[kindOf(r)]++
 		}
 	}
-	for _, k := range []string{"cidr4", "cidr6", "prefix-list", "group", "external-id", "external-input", "other-account", "icmpv6", "ports", "until", "join"} {
+	for _, k := range []string{"cidr4", "cidr6", "prefix-list", "group", "external-id", "external-input", "other-account", "managed-list", "icmpv6", "ports", "until", "join"} {
 		if seen[k] == 0 {
 			t.Errorf("no rule of kind %s was compared (seen %v)", k, seen)
 		}
@@ -87,6 +90,9 @@ func kindOf(r *model.Rule) string {
 		}
 		return "cidr6"
 	case model.PeerPrefixList:
+		if r.Peer.PrefixList.Managed != "" {
+			return "managed-list"
+		}
 		return "prefix-list"
 	case model.PeerExternal:
 		if r.Peer.External.Account != "" {

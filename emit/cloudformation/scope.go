@@ -10,15 +10,15 @@ import (
 // scopeResource is the AWS::EC2::NetworkInsightsAccessScope of a never
 // (see emit.AccessScope for what it can say). The never and its reason are
 // in the metadata: tag values take too few characters for a reason.
-func scopeResource(s emit.AccessScope, groupID func(*model.Group) any, inputID func(*model.External) any) *object {
+func scopeResource(s emit.AccessScope, groupID func(*model.Group) any, inputID func(*model.External) any, listID func(*model.PrefixList) any) *object {
 	paths := func(ps []emit.ScopePath) []any {
 		var out []any
 		for _, p := range ps {
 			path := obj()
-			if st := pathStatement(p.Source, true, groupID, inputID); st != nil {
+			if st := pathStatement(p.Source, true, groupID, inputID, listID); st != nil {
 				path.set("Source", st)
 			}
-			if st := pathStatement(p.Destination, false, groupID, inputID); st != nil {
+			if st := pathStatement(p.Destination, false, groupID, inputID, listID); st != nil {
 				path.set("Destination", st)
 			}
 			out = append(out, path)
@@ -54,7 +54,7 @@ func portsOrAny(ports []model.Port) string {
 // pathStatement renders one side: a resource statement (ids, or the
 // internet gateway type: never both in one statement) and a packet header
 // statement (addresses, prefix lists, protocols, ports).
-func pathStatement(s emit.ScopeSide, source bool, groupID func(*model.Group) any, inputID func(*model.External) any) *object {
+func pathStatement(s emit.ScopeSide, source bool, groupID func(*model.Group) any, inputID func(*model.External) any, listID func(*model.PrefixList) any) *object {
 	st := obj()
 	switch {
 	case s.InternetGateway:
@@ -80,8 +80,12 @@ func pathStatement(s emit.ScopeSide, source bool, groupID func(*model.Group) any
 	if len(s.Addresses) > 0 {
 		header.set(addrs, anyList(s.Addresses))
 	}
-	if len(s.PrefixLists) > 0 {
-		header.set(lists, anyList(s.PrefixLists))
+	if len(s.PrefixLists)+len(s.Managed) > 0 {
+		ids := anyList(s.PrefixLists)
+		for _, l := range s.Managed {
+			ids = append(ids, listID(l))
+		}
+		header.set(lists, ids)
 	}
 	if len(s.Protocols) > 0 {
 		header.set("Protocols", anyList(s.Protocols))

@@ -256,8 +256,13 @@ func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStac
 		inputs[e] = true
 		return ref{n.input[e]}
 	}
+	lists := map[*model.PrefixList]bool{}
+	listID := func(l *model.PrefixList) any {
+		lists[l] = true
+		return ref{n.list[l]}
+	}
 	for _, r := range rules {
-		t.resources.add(n.rule[r], ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID), opts.SourceLines})
+		t.resources.add(n.rule[r], ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID, listID), opts.SourceLines})
 	}
 	var stacks []int
 	for s := range used {
@@ -272,6 +277,11 @@ func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStac
 	for _, e := range p.Externals {
 		if inputs[e] {
 			t.params.set(n.input[e], inputParam(e))
+		}
+	}
+	for _, l := range p.PrefixLists {
+		if lists[l] {
+			t.params.set(n.list[l], listParam(l))
 		}
 	}
 	return t
@@ -291,6 +301,8 @@ func ruleSizeBound(r *model.Rule, n names, opts emit.Options) int {
 		size += len(n.export[r.Peer.Group]) + 64
 	case model.PeerExternal:
 		size += len(n.input[r.Peer.External]) + 64
+	case model.PeerPrefixList:
+		size += len(n.list[r.Peer.PrefixList]) + 64
 	default:
 		size += 64
 	}
@@ -324,6 +336,11 @@ func ruleStackSkeleton(p *model.Program, n names, stackOf groupStacks) *template
 	}
 	for _, e := range p.Inputs() {
 		t.params.set(n.input[e], inputParam(e))
+	}
+	for _, l := range p.PrefixLists {
+		if l.Managed != "" {
+			t.params.set(n.list[l], listParam(l))
+		}
 	}
 	return t
 }

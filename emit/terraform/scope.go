@@ -84,13 +84,14 @@ func writeSide(b *strings.Builder, name string, s emit.ScopeSide, source bool, n
 	for _, f := range []struct {
 		key  string
 		vals []string
-	}{{addrs, s.Addresses}, {lists, s.PrefixLists}, {"Protocols", s.Protocols}, {"DestinationPorts", s.Ports}} {
-		if len(f.vals) > 0 {
-			q := make([]string, len(f.vals))
+		refs []string // expressions, after the literal values
+	}{{addrs, s.Addresses, nil}, {lists, s.PrefixLists, managedRefs(s.Managed, n)}, {"Protocols", s.Protocols, nil}, {"DestinationPorts", s.Ports, nil}} {
+		if len(f.vals)+len(f.refs) > 0 {
+			q := make([]string, len(f.vals), len(f.vals)+len(f.refs))
 			for i, v := range f.vals {
 				q[i] = string(str(v))
 			}
-			header = append(header, f.key+" = ["+strings.Join(q, ", ")+"]")
+			header = append(header, f.key+" = ["+strings.Join(append(q, f.refs...), ", ")+"]")
 		}
 	}
 	if len(header) > 0 {
@@ -99,4 +100,14 @@ func writeSide(b *strings.Builder, name string, s emit.ScopeSide, source bool, n
 	if len(parts) > 0 {
 		b.WriteString(name + " = {\n" + strings.Join(parts, "\n") + "\n}\n")
 	}
+}
+
+// managedRefs are the ids of AWS-managed prefix lists, as the module looks
+// them up.
+func managedRefs(lists []*model.PrefixList, n names) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, "data.aws_ec2_managed_prefix_list."+n.list[l]+".id")
+	}
+	return out
 }

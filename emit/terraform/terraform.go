@@ -66,8 +66,9 @@ const maxName = 200
 // names holds the Terraform identifiers of a program's entities.
 type names struct {
 	group    map[*model.Group]string
-	external map[*model.External]string // the input variable of an external without id
-	rule     []string                   // of p.Rules[i]
+	external map[*model.External]string   // the input variable of an external without id
+	list     map[*model.PrefixList]string // the data source of an AWS-managed prefix list
+	rule     []string                     // of p.Rules[i]
 }
 
 func identifier(words []string) string { return strings.Join(words, "_") }
@@ -109,6 +110,14 @@ func nameAll(p *model.Program) names {
 	}
 	for _, e := range p.Inputs() {
 		n.external[e] = ident(e.Name) + "_security_group_id"
+	}
+	for _, l := range p.PrefixLists {
+		if l.Managed != "" {
+			if n.list == nil {
+				n.list = map[*model.PrefixList]string{}
+			}
+			n.list[l] = ident(l.Name)
+		}
 	}
 	ids := emit.RuleNames(style, p.Rules)
 	n.rule = naming.Unique(ids, func(i int) string { return p.Rules[i].Key() }, maxName, joinSuffix)
@@ -322,6 +331,7 @@ func groupRef(n names, g *model.Group) string { return "aws_security_group." + n
 
 func mainFile(header string, p *model.Program, n names, opts emit.Options) *blocks {
 	bs := newBlocks(header, 400*len(p.Groups)+600*len(p.Rules))
+	managedPrefixLists(bs, p, n)
 	rulesOf := make(map[*model.Group][]int, len(p.Groups))
 	for i, r := range p.Rules {
 		rulesOf[r.Group] = append(rulesOf[r.Group], i)
@@ -353,6 +363,33 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 		}
 	}
 	return bs
+}
+
+// managedPrefixLists adds a data source for each AWS-managed prefix list
+// the policy declares: its id differs per Region (and per partition), so
+// the module looks it up by its AWS name where it is applied. A regional
+// list's name holds the Region of the provider.
+func managedPrefixLists(bs *blocks, p *model.Program, n names) {
+	regional := false
+	for _, l := range p.PrefixLists {
+		if l.Managed == "" {
+			continue
+		}
+		before, after, inRegion := strings.Cut(l.AWSName, "{region}")
+		regional = regional || inRegion
+		bs.add("data", []string{"aws_ec2_managed_prefix_list", n.list[l]}, func(b *hclwrite.Body) {
+			if !inRegion {
+				b.SetAttributeValue("name", cty.StringVal(l.AWSName))
+				return
+			}
+			b.SetAttributeRaw("name", hclwrite.TokensForFunctionCall("format",
+				hclwrite.TokensForValue(cty.StringVal(before+"%s"+after)),
+				hclwrite.TokensForTraversal(traversal("data", "aws_region", "current", "name"))))
+		})
+	}
+	if regional {
+		bs.add("data", []string{"aws_region", "current"}, func(*hclwrite.Body) {})
+	}
 }
 
 // maxNamePrefix is the longest name_prefix the provider takes.
@@ -460,7 +497,11 @@ func rule(attrs, entries []attribute, r *model.Rule, n names, refs map[*model.Gr
 			attrs = append(attrs, attribute{name: "cidr_ipv6", value: quoted(peer.CIDR.String())})
 		}
 	case model.PeerPrefixList:
-		attrs = append(attrs, attribute{name: "prefix_list_id", value: quoted(peer.PrefixList.ID)})
+		if l := peer.PrefixList; l.Managed != "" {
+			attrs = append(attrs, attribute{name: "prefix_list_id", value: expr("data.aws_ec2_managed_prefix_list." + n.list[l] + ".id")})
+		} else {
+			attrs = append(attrs, attribute{name: "prefix_list_id", value: quoted(l.ID)})
+		}
 	case model.PeerGroup:
 		attrs = append(attrs, attribute{name: "referenced_security_group_id", value: expr(refs[peer.Group])})
 	case model.PeerExternal:

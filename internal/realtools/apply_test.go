@@ -22,6 +22,10 @@ import (
 	"github.com/sgc-dev/sgc/internal/testproc"
 )
 
+// managedListsPolicy is the applied policy that names AWS-managed prefix
+// lists.
+const managedListsPolicy = "managed_lists"
+
 // pluginDir holds the hashicorp/aws provider for offline runs.
 func pluginDir() string { return testkit.PluginDir() }
 
@@ -80,6 +84,14 @@ func TestTerraformApply(t *testing.T) {
 		srcs := synth.Generate(synth.Config{Groups: 6, Flows: 40, Seed: seed, GroupsPerFile: 3})
 		policies = append(policies, &applied{name: fmt.Sprintf("random_%d", seed), srcs: withoutProtocolNumbers(srcs)})
 	}
+	// AWS-managed prefix lists by name: the module looks their ids up in
+	// the emulator (which knows these two) and the rules reference them.
+	policies = append(policies, &applied{name: managedListsPolicy, srcs: map[string][]byte{"p.intent": []byte(`group web "Web servers"
+prefix-list cdn aws:cloudfront.origin-facing "CloudFront origin-facing"
+prefix-list s3 aws:s3 "S3 in this Region"
+cdn -> web tcp/443 because "CloudFront reaches the origin"
+web -> s3 tcp/443 because "reads objects"
+`)}})
 	sort.Slice(policies, func(i, j int) bool { return policies[i].name < policies[j].name })
 
 	// A VPC per policy, and stand-ins for its externals.
@@ -134,6 +146,8 @@ func TestTerraformApply(t *testing.T) {
 
 	var export live.Export
 	m.python(t, "describe", nil, &export)
+	var lists map[string]string // AWS-managed prefix list name -> id
+	m.python(t, "prefix-lists", nil, &lists)
 	data, _ := json.Marshal(export)
 	ex, err := live.Parse(data)
 	if err != nil {
@@ -156,6 +170,13 @@ func TestTerraformApply(t *testing.T) {
 				t.Fatalf("the account holds rules sgc cannot read: %v", problems)
 			}
 			want := ruleset.FromModel(a.prog)
+			for i, r := range want { // AWS-managed lists by the ids moto gave them
+				for name, id := range lists {
+					r = strings.ReplaceAll(r, " managed:"+strings.ReplaceAll(name, "us-east-1", "{region}")+" ", " "+id+" ")
+				}
+				want[i] = r
+			}
+			sort.Strings(want)
 			if got, want := motoBlind(got), motoBlind(want); got.String() != want.String() {
 				t.Errorf("live rules differ from the model\n%s", setDiff(want, got))
 			}
@@ -165,6 +186,9 @@ func TestTerraformApply(t *testing.T) {
 				if g.VpcID == a.vpc && !strings.HasPrefix(g.GroupName, "stand-in-") {
 					vpc.SecurityGroups = append(vpc.SecurityGroups, g)
 				}
+			}
+			if a.name == managedListsPolicy {
+				return // drift counts rules on AWS-managed lists as unverifiable (account/drift)
 			}
 			rep, err := drift.CompareWith(a.prog, &vpc, drift.Options{Inputs: inputIDs})
 			if err != nil {

@@ -129,6 +129,7 @@ func FromCloudFormation(files []emit.File) (Set, error) {
 	groupOf := map[string]string{}
 	exported := map[string]string{}
 	inputs := map[string]string{}
+	lists := map[string]string{} // parameter -> AWS name of a managed prefix list
 	for name, t := range templates {
 		for id, r := range t.Section("Resources") {
 			res := r.(map[string]any)
@@ -152,6 +153,9 @@ func FromCloudFormation(files []emit.File) (Set, error) {
 			desc, _ := p.(map[string]any)["Description"].(string)
 			if m := externalName.FindStringSubmatch(desc); m != nil {
 				inputs[id] = m[1]
+			}
+			if m := managedListParam.FindStringSubmatch(desc); m != nil {
+				lists[id] = strings.ReplaceAll(m[1], "REGION", "{region}")
 			}
 		}
 	}
@@ -207,6 +211,9 @@ func FromCloudFormation(files []emit.File) (Set, error) {
 				case map[string]any:
 					if r, ok := v["Ref"].(string); ok {
 						rule.Peer = "input:" + inputs[r]
+						if l, ok := lists[r]; ok {
+							rule.Peer = "managed:" + l
+						}
 						continue
 					}
 					g, err := groupID(v)

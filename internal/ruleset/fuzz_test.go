@@ -34,6 +34,7 @@ func FuzzEmit(f *testing.F) {
 		}
 	}
 	f.Add([]byte("group web \"Web ${x} %{y}\"\ngroup db \"=\"\nweb -> db tcp/5432 because \"cost center ${ops-42} and ${AWS::StackName}\"\nweb -> db icmpv6/128 because \"ping\"\nexternal e \"E\"\ne -> web proto/50 because \"ipsec\"\n"))
+	f.Add([]byte("group web \"Web\"\nprefix-list cdn aws:cloudfront.origin-facing \"CDN\"\nprefix-list s3 aws:s3 \"S3\"\nexternal mon 123456789012/sg-0123456789abcdef0 \"Mon\"\nexternal in \"In\" account 210987654321\ncdn -> web tcp/443 because \"origin\"\nweb -> s3 tcp/443 because \"objects\"\nmon -> web tcp/9100 because \"metrics\"\nin -> web tcp/443 because \"calls\"\nnever s3 -> web because \"no\"\n"))
 	now := testkit.Now
 	f.Fuzz(func(t *testing.T, src []byte) {
 		p := load.FromSources(map[string][]byte{"f.intent": src}, compiler.Options{Now: now})

@@ -57,6 +57,9 @@ func FromModel(p *model.Program) Set {
 			peer = r.Peer.CIDR.String()
 		case model.PeerPrefixList:
 			peer = r.Peer.PrefixList.ID
+			if l := r.Peer.PrefixList; l.Managed != "" {
+				peer = "managed:" + l.AWSName
+			}
 		case model.PeerGroup:
 			peer = "group:" + r.Peer.Group.Name
 		case model.PeerExternal:
@@ -77,6 +80,31 @@ func FromModel(p *model.Program) Set {
 	return sorted(out)
 }
 
+// managedListName reads the AWS name a managed prefix list's data source
+// looks up: a literal, or format("com.amazonaws.%s.NAME", the Region).
+func managedListName(b *hclsyntax.Block) (string, error) {
+	attr, ok := b.Body.Attributes["name"]
+	if !ok {
+		return "", fmt.Errorf("data %v has no name", b.Labels)
+	}
+	if v, diags := attr.Expr.Value(nil); !diags.HasErrors() {
+		return v.AsString(), nil
+	}
+	call, ok := attr.Expr.(*hclsyntax.FunctionCallExpr)
+	if !ok || call.Name != "format" || len(call.Args) != 2 {
+		return "", fmt.Errorf("data %v: name is neither a literal nor a format of the Region", b.Labels)
+	}
+	v, diags := call.Args[0].Value(nil)
+	if diags.HasErrors() {
+		return "", fmt.Errorf("data %v: %v", b.Labels, diags)
+	}
+	return strings.Replace(v.AsString(), "%s", "{region}", 1), nil
+}
+
+// managedListName finds an AWS-managed prefix list's AWS name in the
+// description of its CloudFormation parameter.
+var managedListParam = regexp.MustCompile(`AWS-managed prefix list (\S+) `)
+
 // externalName finds the external's name in the description sgc gives the
 // input of an external without id, in both targets.
 var externalName = regexp.MustCompile(`security group "([^"]+)"`)
@@ -87,6 +115,7 @@ func FromTerraform(files []emit.File) (Set, error) {
 	parser := hclparse.NewParser()
 	groups := map[string]string{} // resource name -> group name
 	inputs := map[string]string{} // variable name -> external name
+	lists := map[string]string{}  // data source -> AWS name of a managed prefix list
 	var rules []*hclsyntax.Block
 	for _, f := range files {
 		file, diags := parser.ParseHCL(f.Data, f.Path)
@@ -111,6 +140,12 @@ func FromTerraform(files []emit.File) (Set, error) {
 				groups[b.Labels[1]] = v.AsString()
 			case b.Type == "resource":
 				rules = append(rules, b)
+			case b.Type == "data" && b.Labels[0] == "aws_ec2_managed_prefix_list":
+				name, err := managedListName(b)
+				if err != nil {
+					return nil, err
+				}
+				lists[b.Labels[1]] = name
 			case b.Type == "variable" && b.Labels[0] != "vpc_id" && b.Labels[0] != "tags":
 				v, err := literal(b, "description")
 				if err != nil {
@@ -174,9 +209,12 @@ func FromTerraform(files []emit.File) (Set, error) {
 			if err != nil {
 				return nil, err
 			}
-			if ref[0] == "var" {
+			switch {
+			case ref[0] == "var":
 				r.Peer = account + "input:" + inputs[ref[1]]
-			} else {
+			case ref[0] == "data" && len(ref) == 4 && ref[1] == "aws_ec2_managed_prefix_list":
+				r.Peer = "managed:" + lists[ref[2]]
+			default:
 				r.Peer = "group:" + groups[ref[1]]
 			}
 		}

@@ -1,0 +1,40 @@
+package drift_test
+
+import (
+	"testing"
+
+	"github.com/sgc-dev/sgc/account/drift"
+	"github.com/sgc-dev/sgc/account/live"
+	"github.com/sgc-dev/sgc/internal/testkit"
+)
+
+// TestManagedPrefixListsUnverifiable: a rule on an AWS-managed list named
+// in the intent (aws:s3) cannot be matched to the live rule's pl- id from
+// an export, so neither is reported as drift: both are counted as
+// unverifiable. A rule on a list declared by id still is.
+func TestManagedPrefixListsUnverifiable(t *testing.T) {
+	p := testkit.Compile(t, map[string][]byte{"p.intent": []byte(`group web "Web servers"
+prefix-list s3 aws:s3 "S3"
+prefix-list corp pl-0123456789abcdef0 "Corporate ranges"
+web -> s3 tcp/443 because "reads objects"
+corp -> web tcp/443 because "staff"
+`)})
+	e, err := live.Parse([]byte(`{"SecurityGroups": [
+ {"GroupId": "sg-00000000000000001", "GroupName": "web-1", "Description": "Web servers", "VpcId": "vpc-01234567",
+  "Tags": [{"Key": "Name", "Value": "web"}],
+  "IpPermissions": [],
+  "IpPermissionsEgress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": "pl-63a5400a", "Description": "reads objects"}]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := drift.Compare(p, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Unverifiable != 2 {
+		t.Errorf("unverifiable = %d, want 2 (the intent's rule on aws:s3 and the live rule on pl-63a5400a)", rep.Unverifiable)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Kind != drift.Missing {
+		t.Errorf("findings = %+v, want the missing rule from corp alone", rep.Findings)
+	}
+}

@@ -68,6 +68,8 @@ type compiler struct {
 	// formerly holds the group declarations with former names, checked
 	// once every name is declared.
 	formerly []*ast.GroupDecl
+	// interfaces are resolved once every group is declared.
+	interfaces []*ast.InterfaceDecl
 }
 
 // Compile resolves and checks the parsed files of one policy and returns
@@ -106,6 +108,7 @@ func Compile(files []*ast.File, opts Options) (*model.Program, diag.List) {
 		}
 	}
 	c.checkFormerly()
+	c.resolveInterfaces()
 	for _, f := range sorted {
 		for _, s := range f.Stmts {
 			// A service whose name was taken by an earlier declaration was

@@ -77,6 +77,9 @@ func (c *compiler) declare(s ast.Stmt) {
 		name, kind, entity = s.Name, model.KindExternal, e
 	case *ast.ServiceDecl:
 		name, kind, entity = s.Name, model.KindService, &model.Service{Decl: declOf(s.Name, s)}
+	case *ast.InterfaceDecl:
+		c.interfaces = append(c.interfaces, s)
+		return
 	case *ast.BadStmt:
 		if s.Name == nil {
 			return
@@ -227,6 +230,39 @@ func (c *compiler) checkID(w *ast.Word, prefix, what string) {
 	}
 	c.diags.Errorf(w.Range(), MalformedID, "malformed %s id %q", what, w.Text).
 		WithDetail("A %s id is %q followed by 8 or 17 lower-case hexadecimal digits, such as %s-0123456789abcdef0.", what, prefix+"-", prefix)
+}
+
+// resolveInterfaces resolves the groups of each interface, once every
+// group is declared. Interfaces have names of their own, apart from the
+// names flows use: two interfaces may not share one, a group may be in an
+// interface once.
+func (c *compiler) resolveInterfaces() {
+	seen := map[string]*ast.Ident{}
+	for _, s := range c.interfaces {
+		if first, ok := seen[s.Name.Name]; ok {
+			c.diags.Errorf(s.Name.Range(), DuplicateName, "interface %q is already declared", s.Name.Name).
+				WithRelated(first.Range(), "first declared here")
+			continue
+		}
+		seen[s.Name.Name] = s.Name
+		c.checkNote(s.Description, "interface description")
+		in := &model.Interface{Decl: declOf(s.Name, s), Description: s.Description.Value}
+		member := map[*model.Group]bool{}
+		for _, id := range s.Groups {
+			sym := c.lookup(id, model.KindGroup)
+			if sym == nil {
+				continue
+			}
+			g := sym.entity.(*model.Group)
+			if member[g] {
+				c.diags.Errorf(id.Range(), DuplicateName, "group %s is in interface %s twice", g.Name, s.Name.Name)
+				continue
+			}
+			member[g] = true
+			in.Groups = append(in.Groups, g)
+		}
+		c.prog.Interfaces = append(c.prog.Interfaces, in)
+	}
 }
 
 // checkFormerly checks the groups' former names, once every name is

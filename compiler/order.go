@@ -27,6 +27,7 @@ func (c *compiler) sortProgram() {
 	sort.Slice(p.Networks, func(i, j int) bool { return p.Networks[i].Name < p.Networks[j].Name })
 	sort.Slice(p.PrefixLists, func(i, j int) bool { return p.PrefixLists[i].Name < p.PrefixLists[j].Name })
 	sort.Slice(p.Externals, func(i, j int) bool { return p.Externals[i].Name < p.Externals[j].Name })
+	sort.Slice(p.Interfaces, func(i, j int) bool { return p.Interfaces[i].Name < p.Interfaces[j].Name })
 	sort.Slice(p.Services, func(i, j int) bool { return p.Services[i].Name < p.Services[j].Name })
 	// Flows equal by content are told apart by position, which is unique.
 	slices.SortFunc(p.Flows, func(a, b *model.Flow) int {

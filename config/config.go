@@ -15,6 +15,7 @@
 //	  min_purpose_words   = 2
 //	  wide_port_range     = 1000
 //	  default_max_entries = 1
+//	  groups_per_interface = 5
 //	}
 //
 //	build {
@@ -64,16 +65,17 @@ type buildSchema struct {
 }
 
 type lintSchema struct {
-	Severity          map[string]string `hcl:"severity,optional"`
-	WideCIDRPrefix    *int              `hcl:"wide_cidr_prefix,optional"`
-	ExpiringWithin    *string           `hcl:"expiring_within,optional"`
-	Quota             *int              `hcl:"quota,optional"`
-	AdminPorts        []int             `hcl:"admin_ports,optional"`
-	VagueWords        []string          `hcl:"vague_words,optional"`
-	MinPurposeWords   *int              `hcl:"min_purpose_words,optional"`
-	WidePortRange     *int              `hcl:"wide_port_range,optional"`
-	DefaultMaxEntries *int              `hcl:"default_max_entries,optional"`
-	Remain            hcl.Body          `hcl:",remain"`
+	Severity           map[string]string `hcl:"severity,optional"`
+	WideCIDRPrefix     *int              `hcl:"wide_cidr_prefix,optional"`
+	ExpiringWithin     *string           `hcl:"expiring_within,optional"`
+	Quota              *int              `hcl:"quota,optional"`
+	AdminPorts         []int             `hcl:"admin_ports,optional"`
+	VagueWords         []string          `hcl:"vague_words,optional"`
+	MinPurposeWords    *int              `hcl:"min_purpose_words,optional"`
+	WidePortRange      *int              `hcl:"wide_port_range,optional"`
+	DefaultMaxEntries  *int              `hcl:"default_max_entries,optional"`
+	GroupsPerInterface *int              `hcl:"groups_per_interface,optional"`
+	Remain             hcl.Body          `hcl:",remain"`
 }
 
 // Limits on the settings file, checked before it is parsed: the HCL
@@ -158,6 +160,15 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 	positive("min_purpose_words", l.MinPurposeWords, &cfg.Lint.MinPurposeWords, 0, 50)
 	positive("wide_port_range", l.WidePortRange, &cfg.Lint.WidePortRange, 1, 65535)
 	positive("default_max_entries", l.DefaultMaxEntries, &cfg.Lint.DefaultMaxEntries, 1, 1000)
+	positive("groups_per_interface", l.GroupsPerInterface, &cfg.Lint.GroupsPerInterface, 1, 16)
+	if q, g := cfg.Lint.Quota, cfg.Lint.GroupsPerInterface; q*g > lint.MaxRulesTimesGroups {
+		name := "groups_per_interface"
+		if l.GroupsPerInterface == nil {
+			name = "quota"
+		}
+		diags.Errorf(at(name), InvalidConfig, "quota %d times groups_per_interface %d is %d; AWS allows at most %d", q, g, q*g, lint.MaxRulesTimesGroups).
+			WithDetail("AWS bounds the rules-per-group quota times the groups-per-interface quota: raising one lowers what the other can be. Set both as the account has them (Service Quotas, Amazon VPC).")
+	}
 	if l.ExpiringWithin != nil {
 		d, err := ParseDuration(*l.ExpiringWithin)
 		if err != nil {
@@ -217,7 +228,7 @@ func buildAttr(f *hcl.File, name string) source.Range {
 }
 
 var knownSettings = []string{"severity", "wide_cidr_prefix", "expiring_within", "quota", "admin_ports",
-	"vague_words", "min_purpose_words", "wide_port_range", "default_max_entries"}
+	"vague_words", "min_purpose_words", "wide_port_range", "default_max_entries", "groups_per_interface"}
 
 // MaxDuration is the longest window a setting or flag may give: a
 // century, far past any expiry worth planning, and far short of where a

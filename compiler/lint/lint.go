@@ -63,6 +63,9 @@ type Config struct {
 	// DefaultMaxEntries is what a prefix list without max-entries is counted
 	// as against the quota (SG110).
 	DefaultMaxEntries int
+	// GroupsPerInterface is how many groups the account attaches to one
+	// network interface (SG118).
+	GroupsPerInterface int
 }
 
 // DefaultConfig returns the settings used without an sgc.hcl.
@@ -74,10 +77,11 @@ func DefaultConfig() Config {
 		Quota:          60,
 		AdminPorts: []int{20, 21, 22, 23, 135, 137, 139, 445, 1433, 1521, 2375, 2376, 3306, 3389, 5432, 5601,
 			5900, 5984, 6379, 7000, 7001, 8020, 8086, 8888, 9042, 9160, 9200, 9300, 11211, 27017, 27018, 50070},
-		VagueWords:        []string{"todo", "tbd", "fixme", "xxx", "test", "testing", "temp", "temporary", "misc", "stuff", "needed", "required", "access", "allow", "open", "whatever", "n/a", "na", "none", "?"},
-		MinPurposeWords:   2,
-		WidePortRange:     1000,
-		DefaultMaxEntries: 1,
+		VagueWords:         []string{"todo", "tbd", "fixme", "xxx", "test", "testing", "temp", "temporary", "misc", "stuff", "needed", "required", "access", "allow", "open", "whatever", "n/a", "na", "none", "?"},
+		MinPurposeWords:    2,
+		WidePortRange:      1000,
+		DefaultMaxEntries:  1,
+		GroupsPerInterface: 5,
 	}
 }
 

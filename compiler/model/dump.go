@@ -47,6 +47,13 @@ func (p *Program) Dump(w io.Writer) {
 		}
 		fmt.Fprintf(&b, "external %s %s %q\n", e.Name, id, e.Description)
 	}
+	for _, in := range p.Interfaces {
+		var names []string
+		for _, g := range in.Groups {
+			names = append(names, g.Name)
+		}
+		fmt.Fprintf(&b, "interface %s %s %q\n", in.Name, strings.Join(names, ","), in.Description)
+	}
 	for _, s := range p.Services {
 		fmt.Fprintf(&b, "service %s %s\n", s.Name, PortsString(s.Ports))
 	}

@@ -23,6 +23,7 @@ type Program struct {
 	Networks    []*Network // including the predeclared internet
 	PrefixLists []*PrefixList
 	Externals   []*External
+	Interfaces  []*Interface // groups attached together, for the per-interface quotas
 	Services    []*Service
 	Flows       []*Flow // every flow, expired ones included
 	Rules       []*Rule // the AWS rules of the active flows
@@ -160,6 +161,15 @@ func (e *External) Reference() string {
 
 // Kind returns KindExternal.
 func (*External) Kind() Kind { return KindExternal }
+
+// Interface is a set of groups attached together to one network
+// interface (an instance fleet, an ECS service, a load balancer), which
+// AWS's per-interface quotas apply to.
+type Interface struct {
+	Decl
+	Groups      []*Group
+	Description string
+}
 
 // Service is a named set of ports.
 type Service struct {

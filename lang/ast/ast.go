@@ -123,6 +123,16 @@ type ExternalDecl struct {
 	Via         *Word   `parser:"('via' @@)?"`
 }
 
+// InterfaceDecl is `interface NAME GROUP[, GROUP...] "description"`: the
+// groups attached together to one network interface (an instance fleet,
+// an ECS service, a load balancer).
+type InterfaceDecl struct {
+	StmtBase
+	Name        *Ident   `parser:"'interface' @@"`
+	Groups      []*Ident `parser:"@@ (',' @@)*"`
+	Description *String  `parser:"@@"`
+}
+
 // ServiceDecl is `service NAME PORTS`.
 type ServiceDecl struct {
 	StmtBase
@@ -265,7 +275,7 @@ func (t *PortTerm) Continued() bool { return t.Kind == PortRange && t.Protocol =
 
 // Decls reports the keywords that start declarations, in the order the
 // language reference lists them.
-var Decls = []string{"group", "network", "prefix-list", "external", "service"}
+var Decls = []string{"group", "network", "prefix-list", "external", "service", "interface"}
 
 // ValidName reports whether s has the form of a name: a letter, then
 // letters, digits, "-", "_" and ".". Reserved words have the form too;

@@ -166,6 +166,12 @@ func stmtLine(s ast.Stmt) line {
 			last += " via " + s.Via.Text
 		}
 		return line{class: "decl", cells: []string{"external " + s.Name.Name, value, last}}
+	case *ast.InterfaceDecl:
+		names := make([]string, len(s.Groups))
+		for i, g := range s.Groups {
+			names[i] = g.Name
+		}
+		return line{class: "decl", cells: []string{"interface " + s.Name.Name, strings.Join(names, ", "), s.Description.Raw}}
 	case *ast.ServiceDecl:
 		return line{class: "service", cells: []string{"service " + s.Name.Name, Ports(s.Ports)}}
 	case *ast.Never:

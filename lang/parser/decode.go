@@ -48,6 +48,12 @@ func (d *decoder) stmt(s ast.Stmt) {
 	case *ast.ExternalDecl:
 		d.ident(s.Name)
 		d.str(s.Description)
+	case *ast.InterfaceDecl:
+		d.ident(s.Name)
+		for _, g := range s.Groups {
+			d.ident(g)
+		}
+		d.str(s.Description)
 	case *ast.ServiceDecl:
 		d.ident(s.Name)
 		d.ports(s.Ports)

@@ -28,13 +28,14 @@ func build[T any]() *participle.Parser[T] {
 }
 
 var (
-	groupParser    = build[ast.GroupDecl]()
-	networkParser  = build[ast.NetworkDecl]()
-	prefixParser   = build[ast.PrefixListDecl]()
-	externalParser = build[ast.ExternalDecl]()
-	serviceParser  = build[ast.ServiceDecl]()
-	flowParser     = build[ast.Flow]()
-	waiverParser   = build[ast.Waiver]()
+	groupParser     = build[ast.GroupDecl]()
+	networkParser   = build[ast.NetworkDecl]()
+	prefixParser    = build[ast.PrefixListDecl]()
+	externalParser  = build[ast.ExternalDecl]()
+	serviceParser   = build[ast.ServiceDecl]()
+	interfaceParser = build[ast.InterfaceDecl]()
+	flowParser      = build[ast.Flow]()
+	waiverParser    = build[ast.Waiver]()
 )
 
 // participleOnly turns off quickParse, so that tests can compare the two.
@@ -342,6 +343,15 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 		parse = func() (ast.Stmt, error) { return parseWith(externalParser, raw, end) }
 	case "service":
 		parse = func() (ast.Stmt, error) { return parseWith(serviceParser, raw, end) }
+	case "interface":
+		if len(sig) > 1 && sig[1].Type == tokArrow {
+			// A flow from a group named "interface", which a policy
+			// written before the keyword may have: the word is a keyword
+			// only where a declaration can begin.
+			parse = func() (ast.Stmt, error) { return parseWith(flowParser, raw, end) }
+			break
+		}
+		parse = func() (ast.Stmt, error) { return parseWith(interfaceParser, raw, end) }
 	default:
 		if len(sig) > 1 && sig[1].Type != tokArrow && first.Type == tokWord {
 			// Not a flow: most likely a misspelled keyword.
@@ -393,7 +403,8 @@ func (p *fileParser) badDecl(bad *ast.BadStmt, sig []lexer.Token, keyword string
 		keyword = sig[0].Value
 	}
 	for _, k := range ast.Decls {
-		if keyword == k {
+		// An interface's name is in no namespace a flow looks in.
+		if keyword == k && k != "interface" {
 			bad.Keyword = k
 			id := &ast.Ident{Name: sig[1].Value}
 			r := tokRange(sig[1])
@@ -485,6 +496,7 @@ var declForms = map[string]string{
 	"prefix-list": `prefix-list NAME pl-... [max-entries N] "description"`,
 	"external":    `external NAME [[ACCOUNT/]sg-...] "description" [account ACCOUNT] [via peering|transit-gateway]`,
 	"service":     `service NAME PORTS`,
+	"interface":   `interface NAME GROUP[, GROUP...] "description"`,
 }
 
 func describe(t lexer.Token) string {

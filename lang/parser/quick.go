@@ -35,6 +35,8 @@ func quickParse(sig []lexer.Token) ast.Stmt {
 		s = q.external()
 	case first.Value == "service":
 		s = q.service()
+	case first.Value == "interface" && !(len(sig) > 1 && sig[1].Type == tokArrow):
+		s = q.iface()
 	default:
 		s = q.flow()
 	}
@@ -204,6 +206,19 @@ func (q *quick) external() ast.Stmt {
 		q.i++
 		s.Via = q.word()
 	}
+	return s
+}
+
+func (q *quick) iface() ast.Stmt {
+	s := &ast.InterfaceDecl{StmtBase: q.base()}
+	q.keyword("interface")
+	s.Name = q.ident()
+	s.Groups = append(s.Groups, q.ident())
+	for q.is(tokComma, "") {
+		q.i++
+		s.Groups = append(s.Groups, q.ident())
+	}
+	s.Description = q.str()
 	return s
 }
 

@@ -174,4 +174,9 @@ const (
 	// Example: `prefix-list cdn aws:cloudfront "CloudFront"` (the list is
 	// aws:cloudfront.origin-facing).
 	UnknownManagedPrefixList = "UnknownManagedPrefixList"
+
+	// InvalidAlsoIn: a VPC a group is also in that is neither a vpc- id
+	// nor a name, or is listed twice.
+	// Example: `group web "Web" also-in shared, shared`.
+	InvalidAlsoIn = "InvalidAlsoIn"
 )

@@ -41,6 +41,7 @@ func (c *compiler) declare(s ast.Stmt) {
 			g.Formerly = append(g.Formerly, f.Name)
 		}
 		c.formerly = append(c.formerly, s)
+		g.AlsoIn = c.alsoIn(s)
 		c.checkGroupName(s.Name)
 		c.checkDescription(s.Description, "group description")
 		name, kind, entity = s.Name, model.KindGroup, g
@@ -230,6 +231,38 @@ func (c *compiler) checkID(w *ast.Word, prefix, what string) {
 	}
 	c.diags.Errorf(w.Range(), MalformedID, "malformed %s id %q", what, w.Text).
 		WithDetail("A %s id is %q followed by 8 or 17 lower-case hexadecimal digits, such as %s-0123456789abcdef0.", what, prefix+"-", prefix)
+}
+
+// alsoIn reads the other VPCs a group serves: vpc- ids, or names whose ids
+// are inputs, each once.
+func (c *compiler) alsoIn(s *ast.GroupDecl) []model.VPC {
+	var out []model.VPC
+	seen := map[string]bool{}
+	for _, w := range s.AlsoIn {
+		var v model.VPC
+		switch {
+		case strings.HasPrefix(w.Text, "vpc-"):
+			if !awsform.VPCID.MatchString(w.Text) {
+				c.diags.Errorf(w.Range(), MalformedID, "malformed VPC id %q", w.Text).
+					WithDetail("A VPC id is \"vpc-\" followed by 8 or 17 lower-case hexadecimal digits, such as vpc-0123456789abcdef0.")
+				continue
+			}
+			v.ID = w.Text
+		case ast.ValidName(w.Text):
+			v.Input = w.Text
+		default:
+			c.diags.Errorf(w.Range(), InvalidAlsoIn, "%q is neither a VPC id nor a name", w.Text).
+				WithDetail("also-in lists VPCs by id (vpc-...) or by a name whose id the deployment gives (an input).")
+			continue
+		}
+		if seen[v.Key()] {
+			c.diags.Errorf(w.Range(), InvalidAlsoIn, "group %s is in VPC %s twice", s.Name.Name, v.Key())
+			continue
+		}
+		seen[v.Key()] = true
+		out = append(out, v)
+	}
+	return out
 }
 
 // resolveInterfaces resolves the groups of each interface, once every

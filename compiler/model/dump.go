@@ -18,6 +18,12 @@ func (p *Program) Dump(w io.Writer) {
 		if len(g.Formerly) > 0 {
 			facing += " formerly " + strings.Join(g.Formerly, ",")
 		}
+		for i, v := range g.AlsoIn {
+			if i == 0 {
+				facing += " also-in"
+			}
+			facing += " " + v.Key()
+		}
 		fmt.Fprintf(&b, "group %s %q%s\n", g.Name, g.Description, facing)
 	}
 	for _, n := range p.Networks {

@@ -78,6 +78,24 @@ type Group struct {
 	// each earlier address; CloudFormation, which cannot move, keeps the
 	// logical IDs and exports the oldest name gave (Identity).
 	Formerly []string
+	// AlsoIn are the other VPCs the group serves (security group VPC
+	// associations), in the order written.
+	AlsoIn []VPC
+}
+
+// VPC is a VPC a group is associated with besides its own: by id, or by a
+// name whose id is an input of the generated code.
+type VPC struct {
+	ID    string // vpc-...; "" for an input
+	Input string // the name of the input; "" for an id
+}
+
+// Key names the VPC in addresses: its id, or its input's name.
+func (v VPC) Key() string {
+	if v.ID != "" {
+		return v.ID
+	}
+	return v.Input
 }
 
 // Identity is the name the group's resources were first named by: the

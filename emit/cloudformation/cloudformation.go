@@ -264,6 +264,34 @@ func listParam(l *model.PrefixList) *object {
 			"aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=%s --query PrefixLists[0].PrefixListId --output text", name, l.Name, name)))
 }
 
+// AssociationType is the resource that serves a group in another VPC
+// (security group VPC associations, 2024).
+const AssociationType = "AWS::EC2::SecurityGroupVpcAssociation"
+
+// associate adds to t the associations of group g, whose id is groupID,
+// with its other VPCs, and a parameter for each VPC given as an input.
+func associate(t *template, g *model.Group, groupID any, n names) {
+	for _, v := range g.AlsoIn {
+		var vpc any = v.ID
+		if v.ID == "" {
+			param := vpcParamName(v.Input)
+			vpc = ref{param}
+			t.params.set(param, obj().set("Type", "AWS::EC2::VPC::Id").
+				set("Description", inert(fmt.Sprintf("Id of the VPC %q, which groups of this template also serve (also-in).", v.Input))))
+		}
+		t.resources.set(associationID(n, g, v), objN(2).set("Type", AssociationType).
+			set("Properties", objN(2).set("GroupId", groupID).set("VpcId", vpc)))
+	}
+}
+
+// vpcParamName is the parameter of a VPC named in also-in.
+func vpcParamName(input string) string { return ident(input) + "VpcId" }
+
+// associationID is the logical ID of group g's association with v.
+func associationID(n names, g *model.Group, v model.VPC) string {
+	return n.group[g] + "In" + ident(v.Key())
+}
+
 func inputParam(e *model.External) *object {
 	return obj().set("Type", "AWS::EC2::SecurityGroup::Id").
 		set("Description", inert(fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description)))
@@ -562,6 +590,7 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	}
 	for _, g := range p.Groups {
 		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g, opts), opts.Adopt.Group(g.Name)))
+		associate(t, g, groupID(g), n)
 		for _, r := range rulesOf[g] {
 			group, peer := groupID(r.Group), peerValue(r, groupID, inputID, listID)
 			if id := opts.Adopt.RuleID(r); id != "" {

@@ -69,8 +69,20 @@ func TestTerraform(t *testing.T) {
 				root += "  " + strings.ReplaceAll(e.Name, "-", "_") + "_security_group_id = \"sg-0fedcba9876543210\"\n"
 			}
 		}
+		vpcs := map[string]bool{}
+		for _, g := range prog.Groups {
+			for _, v := range g.AlsoIn {
+				if v.Input != "" && !vpcs[v.Input] {
+					vpcs[v.Input] = true
+					root += "  " + terraform.VPCVariable(v.Input) + " = \"vpc-0fedcba9876543210\"\n"
+				}
+			}
+		}
 		root += "}\n"
 		want += len(prog.Groups) + len(prog.Rules)
+		for _, g := range prog.Groups {
+			want += len(g.AlsoIn) // an association with each other VPC
+		}
 		for _, f := range prog.Flows {
 			purposes = append(purposes, f.Purpose)
 		}

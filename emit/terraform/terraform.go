@@ -251,6 +251,18 @@ func variables(header string, p *model.Program, n names) *blocks {
 		v.SetAttributeRaw("type", hclwrite.TokensForFunctionCall("map", hclwrite.TokensForIdentifier("string")))
 		v.SetAttributeValue("default", cty.MapValEmpty(cty.String))
 	})
+	for _, input := range vpcInputs(p) {
+		name := vpcVariable(input)
+		bs.add("variable", []string{name}, func(v *hclwrite.Body) {
+			v.SetAttributeValue("description", cty.StringVal(fmt.Sprintf("Id of the VPC %q, which groups of this module also serve (also-in).", input)))
+			v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
+			val := v.AppendNewBlock("validation", nil).Body()
+			val.SetAttributeRaw("condition", hclwrite.TokensForFunctionCall("can",
+				hclwrite.TokensForFunctionCall("regex", hclwrite.TokensForValue(cty.StringVal(awsform.VPCIDSource)),
+					hclwrite.TokensForTraversal(traversal("var", name)))))
+			val.SetAttributeValue("error_message", cty.StringVal(fmt.Sprintf("%s must be a VPC id such as vpc-0123456789abcdef0.", name)))
+		})
+	}
 	for _, e := range p.Inputs() {
 		name := n.external[e]
 		bs.add("variable", []string{name}, func(v *hclwrite.Body) {
@@ -357,12 +369,61 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 			}
 		}
 		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, groupAttrs(attrs[:0], groupEntries, g, opts))
+		for _, v := range g.AlsoIn {
+			bs.addLaidOut("resource", []string{AssociationType, associationName(n, g, v)}, []attribute{
+				{name: "security_group_id", value: expr(refs[g])},
+				{name: "vpc_id", value: vpcValue(v)},
+			})
+		}
 		for _, i := range rulesOf[g] {
 			r := p.Rules[i]
 			bs.addLaidOut("resource", []string{ruleType(r), n.rule[i]}, rule(attrs[:0], entries[:0], r, n, refs, opts))
 		}
 	}
 	return bs
+}
+
+// AssociationType is the resource that serves a group in another VPC
+// (security group VPC associations, 2024).
+const AssociationType = "aws_vpc_security_group_vpc_association"
+
+// associationName is the address label of group g's association with v:
+// the group's, "_in_", and the VPC's id or input.
+func associationName(n names, g *model.Group, v model.VPC) string {
+	if v.ID != "" {
+		return n.group[g] + "_in_" + strings.ReplaceAll(v.ID, "-", "_")
+	}
+	return n.group[g] + "_in_" + ident(v.Input)
+}
+
+// vpcValue is a VPC's id: literal, or its input variable.
+func vpcValue(v model.VPC) value {
+	if v.ID != "" {
+		return quoted(v.ID)
+	}
+	return expr("var." + vpcVariable(v.Input))
+}
+
+// vpcVariable is the input variable of a VPC named in also-in.
+func vpcVariable(input string) string { return ident(input) + "_vpc_id" }
+
+// VPCVariable is the input variable of the VPC named input in also-in.
+func VPCVariable(input string) string { return vpcVariable(input) }
+
+// vpcInputs are the VPC inputs of the groups' also-in, each once, sorted.
+func vpcInputs(p *model.Program) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, g := range p.Groups {
+		for _, v := range g.AlsoIn {
+			if v.Input != "" && !seen[v.Input] {
+				seen[v.Input] = true
+				out = append(out, v.Input)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // managedPrefixLists adds a data source for each AWS-managed prefix list

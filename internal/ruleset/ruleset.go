@@ -138,15 +138,17 @@ func FromTerraform(files []emit.File) (Set, error) {
 					return nil, err
 				}
 				groups[b.Labels[1]] = v.AsString()
-			case b.Type == "resource":
+			case b.Type == "resource" && (b.Labels[0] == "aws_vpc_security_group_ingress_rule" || b.Labels[0] == "aws_vpc_security_group_egress_rule"):
 				rules = append(rules, b)
+			case b.Type == "resource":
+				// Not a rule: a group's association with another VPC.
 			case b.Type == "data" && b.Labels[0] == "aws_ec2_managed_prefix_list":
 				name, err := managedListName(b)
 				if err != nil {
 					return nil, err
 				}
 				lists[b.Labels[1]] = name
-			case b.Type == "variable" && b.Labels[0] != "vpc_id" && b.Labels[0] != "tags":
+			case b.Type == "variable" && b.Labels[0] != "vpc_id" && b.Labels[0] != "tags" && !strings.HasSuffix(b.Labels[0], "_vpc_id"):
 				v, err := literal(b, "description")
 				if err != nil {
 					return nil, err

@@ -78,15 +78,17 @@ type Waiver struct {
 }
 
 // GroupDecl is `group NAME "description" [internet-facing] [formerly
-// NAME[, NAME...]]`. Formerly lists the names the group had before, the
-// latest first: a renamed group keeps its AWS group, and only its Name
-// tag changes.
+// NAME[, NAME...]] [also-in VPC[, VPC...]]`. Formerly lists the names the
+// group had before, the latest first: a renamed group keeps its AWS group,
+// and only its Name tag changes. AlsoIn lists the other VPCs the group
+// serves (a vpc- id, or a name whose id is an input).
 type GroupDecl struct {
 	StmtBase
 	Name           *Ident   `parser:"'group' @@"`
 	Description    *String  `parser:"@@"`
 	InternetFacing *Keyword `parser:"@@?"`
 	Formerly       []*Ident `parser:"('formerly' @@ (',' @@)*)?"`
+	AlsoIn         []*Word  `parser:"('also-in' @@ (',' @@)*)?"`
 }
 
 // Keyword is the optional `internet-facing` flag of a group.

@@ -140,6 +140,13 @@ func stmtLine(s ast.Stmt) line {
 			}
 			last += " formerly " + strings.Join(names, ", ")
 		}
+		if len(s.AlsoIn) > 0 {
+			vpcs := make([]string, len(s.AlsoIn))
+			for i, v := range s.AlsoIn {
+				vpcs[i] = v.Text
+			}
+			last += " also-in " + strings.Join(vpcs, ", ")
+		}
 		return line{class: "group", cells: []string{"group " + s.Name.Name, last}}
 	case *ast.NetworkDecl:
 		addrs := make([]string, len(s.Addresses))

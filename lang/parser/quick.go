@@ -161,6 +161,14 @@ func (q *quick) group() ast.Stmt {
 			s.Formerly = append(s.Formerly, q.ident())
 		}
 	}
+	if q.is(tokWord, "also-in") {
+		q.i++
+		s.AlsoIn = append(s.AlsoIn, q.word())
+		for q.is(tokComma, "") {
+			q.i++
+			s.AlsoIn = append(s.AlsoIn, q.word())
+		}
+	}
 	return s
 }
 

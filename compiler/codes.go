@@ -179,4 +179,8 @@ const (
 	// nor a name, or is listed twice.
 	// Example: `group web "Web" also-in shared, shared`.
 	InvalidAlsoIn = "InvalidAlsoIn"
+
+	// InvalidLoadBalancer: a load-balancer mark other than network.
+	// Example: `group lb "NLB" load-balancer nlb`.
+	InvalidLoadBalancer = "InvalidLoadBalancer"
 )

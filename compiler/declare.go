@@ -42,6 +42,17 @@ func (c *compiler) declare(s ast.Stmt) {
 		}
 		c.formerly = append(c.formerly, s)
 		g.AlsoIn = c.alsoIn(s)
+		if lb := s.LoadBalancer; lb != nil {
+			if lb.Text == model.NetworkLoadBalancer {
+				g.LoadBalancer = lb.Text
+			} else {
+				d := c.diags.Errorf(lb.Range(), InvalidLoadBalancer, "load-balancer %q: sgc knows network load balancers", lb.Text).
+					WithDetail("Mark the group of a Network Load Balancer with load-balancer network: its security groups can only be changed among groups, never to none. An Application Load Balancer's group needs no mark.")
+				if strings.HasPrefix(model.NetworkLoadBalancer, lb.Text) || diag.Suggest(lb.Text, []string{model.NetworkLoadBalancer}) != "" {
+					d.WithSuggestion("Did you mean %q?", model.NetworkLoadBalancer)
+				}
+			}
+		}
 		c.checkGroupName(s.Name)
 		c.checkDescription(s.Description, "group description")
 		name, kind, entity = s.Name, model.KindGroup, g

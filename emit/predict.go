@@ -102,6 +102,17 @@ func PredictPlan(t *Target, old, new *model.Program, opts Options) plan.Plan {
 			continue
 		}
 		pl.Warnings = append(pl.Warnings, replacementWarning(t, r, opts)...)
+		if r.Group.LoadBalancer == model.NetworkLoadBalancer {
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("group %s is a Network Load Balancer's and is replaced: the balancer keeps the old group "+
+				"until it is given the new one (aws elbv2 set-security-groups, or the load balancer's own configuration) before the old one is deleted; "+
+				"an NLB created with groups can change them but never drop to none", r.Group.Name))
+		}
+	}
+	for _, a := range pl.Destroy {
+		if r := before[a]; r.Rule == nil && r.Group != nil && r.Group.LoadBalancer == model.NetworkLoadBalancer {
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("group %s is a Network Load Balancer's and is removed: give the balancer another group first; "+
+				"AWS refuses to leave an NLB created with groups without any", r.Group.Name))
+		}
 	}
 	sort.Strings(pl.Warnings)
 	return pl

@@ -15,6 +15,9 @@ func (p *Program) Dump(w io.Writer) {
 		if g.InternetFacing {
 			facing = " internet-facing"
 		}
+		if g.LoadBalancer != "" {
+			facing += " load-balancer " + g.LoadBalancer
+		}
 		if len(g.Formerly) > 0 {
 			facing += " formerly " + strings.Join(g.Formerly, ",")
 		}

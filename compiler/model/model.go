@@ -78,10 +78,16 @@ type Group struct {
 	// each earlier address; CloudFormation, which cannot move, keeps the
 	// logical IDs and exports the oldest name gave (Identity).
 	Formerly []string
+	// LoadBalancer is "network" for a Network Load Balancer's group, which
+	// AWS lets an NLB change only among groups (never to none).
+	LoadBalancer string
 	// AlsoIn are the other VPCs the group serves (security group VPC
 	// associations), in the order written.
 	AlsoIn []VPC
 }
+
+// NetworkLoadBalancer marks the group of a Network Load Balancer.
+const NetworkLoadBalancer = "network"
 
 // VPC is a VPC a group is associated with besides its own: by id, or by a
 // name whose id is an input of the generated code.

@@ -77,8 +77,8 @@ type Waiver struct {
 	Reason *String  `parser:"('because' @@)?"`
 }
 
-// GroupDecl is `group NAME "description" [internet-facing] [formerly
-// NAME[, NAME...]] [also-in VPC[, VPC...]]`. Formerly lists the names the
+// GroupDecl is `group NAME "description" [internet-facing]
+// [load-balancer network] [formerly NAME[, NAME...]] [also-in VPC[, VPC...]]`. Formerly lists the names the
 // group had before, the latest first: a renamed group keeps its AWS group,
 // and only its Name tag changes. AlsoIn lists the other VPCs the group
 // serves (a vpc- id, or a name whose id is an input).
@@ -87,6 +87,7 @@ type GroupDecl struct {
 	Name           *Ident   `parser:"'group' @@"`
 	Description    *String  `parser:"@@"`
 	InternetFacing *Keyword `parser:"@@?"`
+	LoadBalancer   *Word    `parser:"('load-balancer' @@)?"`
 	Formerly       []*Ident `parser:"('formerly' @@ (',' @@)*)?"`
 	AlsoIn         []*Word  `parser:"('also-in' @@ (',' @@)*)?"`
 }

@@ -133,6 +133,9 @@ func stmtLine(s ast.Stmt) line {
 		if s.InternetFacing != nil {
 			last += " internet-facing"
 		}
+		if s.LoadBalancer != nil {
+			last += " load-balancer " + s.LoadBalancer.Text
+		}
 		if len(s.Formerly) > 0 {
 			names := make([]string, len(s.Formerly))
 			for i, f := range s.Formerly {

@@ -153,6 +153,10 @@ func (q *quick) group() ast.Stmt {
 		t := q.next(tokWord)
 		s.InternetFacing = &ast.Keyword{Extent: extent(t), Name: t.Value}
 	}
+	if q.is(tokWord, "load-balancer") {
+		q.i++
+		s.LoadBalancer = q.word()
+	}
 	if q.is(tokWord, "formerly") {
 		q.i++
 		s.Formerly = append(s.Formerly, q.ident())

@@ -79,7 +79,7 @@ func FuzzQuickParse(f *testing.F) {
 		"prefix-list s3 pl-1 max-entries 5 \"S3\"\nexternal e sg-1 \"e\"\nexternal f \"f\"\n",
 		"service s tcp/80,443, udp/53\na -> b s, icmp/8 because \"x\" until 2027-01-01\n",
 		"a -> b tcp/80, because because \"x\"\nprefix-list x max-entries 5 \"d\"\n",
-		"group g \"G\" internet-facing formerly h also-in vpc-1, shared\ngroup k \"K\" also-in\ngroup m \"M\" also-in x,\n  y\n",
+		"group g \"G\" internet-facing load-balancer network formerly h also-in vpc-1, shared\ngroup n \"N\" load-balancer\ngroup k \"K\" also-in\ngroup m \"M\" also-in x,\n  y\n",
 		"interface f a, b \"x\"\ninterface -> b tcp/1 because \"y\"\ninterface g \"z\"\ninterface h a,\n  b \"w\"\n",
 		"external m 123456789012/sg-1 \"m\" via peering\nexternal s \"s\" account 210987654321 via transit-gateway\nexternal v \"v\" via\nexternal w \"w\" account via x\n",
 	} {

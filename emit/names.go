@@ -148,6 +148,12 @@ func appendPortWords(w []string, p model.Port) []string {
 // things after ports.
 func PortWords(p model.Port) []string { return appendPortWords(nil, p) }
 
+// AssociationIdentity is the Identity of group g's association with VPC v:
+// a new group or another VPC is a new association.
+func AssociationIdentity(g *model.Group, v model.VPC) string {
+	return "association:" + g.Identity() + "|" + v.Key()
+}
+
 // Resource is one resource of a target's output as a plan sees it: its
 // address, the AWS thing it manages, and the content whose change replaces
 // it or changes it in place. Comparing the resources of two builds
@@ -160,7 +166,7 @@ type Resource struct {
 	// group's model.Group.Identity, the rule's model.Rule.IdentityKey, or
 	// "never:" and a scope's key.
 	Identity string
-	Group    *model.Group // the group, or the rule's group; nil for a scope
+	Group    *model.Group // the group, or the rule's group; nil for a scope or a VPC association
 	Rule     *model.Rule  // nil for a group or a scope
 	// Replace is the content that the provider cannot change in place:
 	// when it differs between two builds, the resource is replaced.

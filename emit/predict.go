@@ -40,12 +40,12 @@ func PredictPlan(t *Target, old, new *model.Program, opts Options) plan.Plan {
 	}
 	for a := range inputsAfter {
 		if !inputsBefore[a] {
-			pl.Warnings = append(pl.Warnings, fmt.Sprintf("input %s is new (an external declared without an id): every caller must now pass it", a))
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("input %s is new (an external declared without an id, or a VPC named in also-in): every caller must now pass it", a))
 		}
 	}
 	for a := range inputsBefore {
 		if !inputsAfter[a] {
-			pl.Warnings = append(pl.Warnings, fmt.Sprintf("input %s is gone (its external is no longer declared): a caller that still passes it fails", a))
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("input %s is gone (its external is no longer declared, or no group names its VPC): a caller that still passes it fails", a))
 		}
 	}
 	replaced := map[string]bool{}

@@ -693,6 +693,15 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	for _, e := range p.Inputs() {
 		out = append(out, emit.Resource{Address: "parameter " + n.input[e], Identity: "input:" + e.Name, Input: true})
 	}
+	vpcs := map[string]bool{}
+	for _, g := range p.Groups {
+		for _, v := range g.AlsoIn {
+			if v.Input != "" && !vpcs[v.Input] {
+				vpcs[v.Input] = true
+				out = append(out, emit.Resource{Address: "parameter " + vpcParamName(v.Input), Identity: "vpc-input:" + v.Input, Input: true})
+			}
+		}
+	}
 	addr := make(map[*model.Group]string, len(p.Groups))
 	for _, g := range p.Groups {
 		addr[g] = stack(n.group[g]) + n.group[g]
@@ -704,6 +713,10 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		}
 		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Identity(), Group: g,
 			Replace: name + "\x00" + desc, Update: g.Name + "\x00" + tag})
+		for _, v := range g.AlsoIn {
+			id := associationID(n, g, v)
+			out = append(out, emit.Resource{Address: stack(id) + id, Identity: emit.AssociationIdentity(g, v), ReplacedWith: []string{addr[g]}})
+		}
 	}
 	for _, r := range p.Rules {
 		res := emit.Resource{Address: stack(n.rule[r]) + n.rule[r], Identity: r.IdentityKey(), Group: r.Group, Rule: r,

@@ -619,6 +619,9 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	for _, e := range p.Inputs() {
 		out = append(out, emit.Resource{Address: "var." + n.external[e], Identity: "input:" + e.Name, Input: true})
 	}
+	for _, input := range vpcInputs(p) {
+		out = append(out, emit.Resource{Address: "var." + vpcVariable(input), Identity: "vpc-input:" + input, Input: true})
+	}
 	addr := make(map[*model.Group]string, len(p.Groups))
 	for _, g := range p.Groups {
 		addr[g] = "aws_security_group." + n.group[g]
@@ -627,6 +630,10 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		// the role and the policy's description change in place.
 		out = append(out, emit.Resource{Address: addr[g], Identity: "group:" + g.Identity(), Group: g,
 			Update: g.Name + "\x00" + g.Description, MovedFrom: moved[addr[g]]})
+		for _, v := range g.AlsoIn {
+			out = append(out, emit.Resource{Address: AssociationType + "." + associationName(n, g, v), Identity: emit.AssociationIdentity(g, v),
+				ReplacedWith: []string{addr[g]}})
+		}
 	}
 	for i, r := range p.Rules {
 		a := ruleType(r) + "." + n.rule[i]

@@ -38,8 +38,9 @@ type comparison struct {
 	inputs      map[string]string // external name -> id, for those without one
 	unresolved  []string          // externals whose id is not known
 
-	listIDs      map[string]bool // the ids of the prefix lists declared by id
-	managedLists bool            // some prefix list is declared by name (aws:...)
+	listIDs      map[string]bool              // the ids of the prefix lists declared, or found for a name
+	managedIDs   map[*model.PrefixList]string // the ids of the AWS-managed lists found in the export
+	managedLists bool                         // some AWS-managed list's id is not known
 
 	want, have map[ruleKey]rule
 }
@@ -47,12 +48,16 @@ type comparison struct {
 func newComparison(p *model.Program, e *live.Export, opts Options) *comparison {
 	c := &comparison{p: p, e: e, opts: opts, liveByName: map[string]*live.Group{}, nameOfID: map[string]string{},
 		declared: map[string]*model.Group{}, former: map[string]*model.Group{}, externalIDs: map[string]string{},
-		inputs: map[string]string{}, want: map[ruleKey]rule{}, have: map[ruleKey]rule{}, listIDs: map[string]bool{}}
+		inputs: map[string]string{}, want: map[ruleKey]rule{}, have: map[ruleKey]rule{}, listIDs: map[string]bool{},
+		managedIDs: map[*model.PrefixList]string{}}
 	for _, l := range p.PrefixLists {
-		if l.Managed != "" {
-			c.managedLists = true
-		} else {
+		switch id, ok := e.ManagedPrefixListID(l.AWSName); {
+		case l.Managed == "":
 			c.listIDs[l.ID] = true
+		case ok:
+			c.managedIDs[l], c.listIDs[id] = id, true
+		default:
+			c.managedLists = true
 		}
 	}
 	for i := range e.SecurityGroups {
@@ -151,13 +156,17 @@ func (c *comparison) wantedRules() {
 		case model.PeerCIDR:
 			peer = r.Peer.CIDR.String()
 		case model.PeerPrefixList:
-			if r.Peer.PrefixList.Managed != "" {
-				// Named, not by id: which pl- it is in this Region is
-				// not in an export.
-				c.rep.Unverifiable++
-				continue
-			}
 			peer = r.Peer.PrefixList.ID
+			if r.Peer.PrefixList.Managed != "" {
+				// Named, not by id: its pl- id in this Region is in the
+				// export when it holds the Region's managed lists.
+				id, ok := c.managedIDs[r.Peer.PrefixList]
+				if !ok {
+					c.rep.Unverifiable++
+					continue
+				}
+				peer = id
+			}
 		case model.PeerGroup:
 			peer = "group " + r.Peer.Group.Name
 		case model.PeerExternal:

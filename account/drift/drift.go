@@ -227,7 +227,7 @@ func (r Report) Summary() string {
 	if len(r.Findings) == 0 {
 		s := "no drift"
 		if r.Unverifiable > 0 {
-			s += fmt.Sprintf(" (%d rules with an input external not compared)", r.Unverifiable)
+			s += fmt.Sprintf(" (%d rules with an input external or an AWS-managed prefix list of unknown id not compared)", r.Unverifiable)
 		}
 		return s
 	}

@@ -37,4 +37,19 @@ corp -> web tcp/443 because "staff"
 	if len(rep.Findings) != 1 || rep.Findings[0].Kind != drift.Missing {
 		t.Errorf("findings = %+v, want the missing rule from corp alone", rep.Findings)
 	}
+
+	// With the Region's managed lists in the export (describe-managed-
+	// prefix-lists merged in, or read with --aws), the rule is compared by
+	// the list's id, and the live rule is the intent's.
+	e.PrefixLists = []live.PrefixList{
+		{PrefixListID: "pl-63a5400a", PrefixListName: "com.amazonaws.eu-west-1.s3", OwnerID: "AWS"},
+		{PrefixListID: "pl-0123abcd", PrefixListName: "com.amazonaws.eu-west-1.dynamodb", OwnerID: "AWS"},
+		{PrefixListID: "pl-99999999", PrefixListName: "com.amazonaws.eu-west-1.s3", OwnerID: "111122223333"}, // not AWS's
+	}
+	if rep, err = drift.Compare(p, e); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Unverifiable != 0 || len(rep.Findings) != 1 || rep.Findings[0].Kind != drift.Missing {
+		t.Errorf("with the lists: unverifiable %d, findings %+v; want 0 and the missing rule from corp alone", rep.Unverifiable, rep.Findings)
+	}
 }

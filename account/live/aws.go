@@ -35,6 +35,9 @@ type AWSOptions struct {
 	CallTimeout, Timeout time.Duration
 	// MaxResponse bounds the bytes of one response (0: DefaultMaxResponse).
 	MaxResponse int64
+	// PrefixLists also reads the AWS-managed prefix lists of the Region
+	// (ec2:DescribeManagedPrefixLists), for a policy that names one.
+	PrefixLists bool
 }
 
 // The defaults of AWSOptions' bounds: far above what AWS takes to answer
@@ -136,6 +139,24 @@ func fetch(ctx context.Context, client *ec2.Client, opts AWSOptions) (*Export, e
 		for _, g := range page.SecurityGroups {
 			ex.SecurityGroups = append(ex.SecurityGroups, groupOf(g))
 			ids[aws.ToString(g.GroupId)] = true
+		}
+	}
+	if opts.PrefixLists {
+		lists := ec2.NewDescribeManagedPrefixListsPaginator(client, &ec2.DescribeManagedPrefixListsInput{
+			Filters: []ec2types.Filter{{Name: aws.String("owner-id"), Values: []string{"AWS"}}}}, func(o *ec2.DescribeManagedPrefixListsPaginatorOptions) { o.StopOnDuplicateToken = true })
+		pages := pageGuard{action: "ec2:DescribeManagedPrefixLists"}
+		for lists.HasMorePages() {
+			page, err := lists.NextPage(ctx)
+			if err != nil {
+				return nil, explain(err, "ec2:DescribeManagedPrefixLists")
+			}
+			if err := pages.next(page.NextToken); err != nil {
+				return nil, err
+			}
+			for _, l := range page.PrefixLists {
+				ex.PrefixLists = append(ex.PrefixLists, PrefixList{PrefixListID: aws.ToString(l.PrefixListId),
+					PrefixListName: aws.ToString(l.PrefixListName), OwnerID: aws.ToString(l.OwnerId)})
+			}
 		}
 	}
 	// The rules of every group, or with --vpc of the VPC's groups, their

@@ -22,11 +22,50 @@ import (
 type Export struct {
 	SecurityGroups     []Group             `json:"SecurityGroups"`
 	SecurityGroupRules []SecurityGroupRule `json:"SecurityGroupRules,omitempty"`
+	// PrefixLists are the AWS-managed prefix lists of the Region, as
+	// describe-managed-prefix-lists gives them, when read (merged into an
+	// export, or with --aws for a policy that names one): they say which
+	// pl- id a list named aws:NAME has here.
+	PrefixLists []PrefixList `json:"PrefixLists,omitempty"`
+}
+
+// PrefixList is a managed prefix list as describe-managed-prefix-lists
+// gives it.
+type PrefixList struct {
+	PrefixListID   string `json:"PrefixListId"`
+	PrefixListName string `json:"PrefixListName"`
+	OwnerID        string `json:"OwnerId"`
+}
+
+// ManagedPrefixListID returns the id of the AWS-managed list whose name is
+// awsName, "{region}" standing for the one Region the export is of: the
+// name with any single segment there. ok is false when no list, or more
+// than one, has such a name.
+func (e *Export) ManagedPrefixListID(awsName string) (id string, ok bool) {
+	before, after, regional := strings.Cut(awsName, "{region}")
+	for _, l := range e.PrefixLists {
+		if l.OwnerID != "AWS" || !awsform.PrefixListID.MatchString(l.PrefixListID) {
+			continue
+		}
+		match := l.PrefixListName == awsName
+		if regional {
+			mid, found := strings.CutPrefix(l.PrefixListName, before)
+			mid, found2 := strings.CutSuffix(mid, after)
+			match = found && found2 && mid != "" && !strings.Contains(mid, ".")
+		}
+		if match {
+			if id != "" {
+				return "", false // two Regions in one export: not one answer
+			}
+			id = l.PrefixListID
+		}
+	}
+	return id, id != ""
 }
 
 // InVPC returns the part of the export in vpc: its groups and their rules.
 func (e *Export) InVPC(vpc string) *Export {
-	out := &Export{SecurityGroups: []Group{}}
+	out := &Export{SecurityGroups: []Group{}, PrefixLists: e.PrefixLists}
 	ids := map[string]bool{}
 	for _, g := range e.SecurityGroups {
 		if g.VpcID == vpc {
@@ -45,7 +84,7 @@ func (e *Export) InVPC(vpc string) *Export {
 // WithTag returns the part of the export whose groups carry the tag
 // key=value: a scope for drift in an account shared with other tools.
 func (e *Export) WithTag(key, value string) *Export {
-	out := &Export{SecurityGroups: []Group{}}
+	out := &Export{SecurityGroups: []Group{}, PrefixLists: e.PrefixLists}
 	ids := map[string]bool{}
 	for _, g := range e.SecurityGroups {
 		for _, t := range g.Tags {

@@ -35,12 +35,12 @@ func (a *awsFlags) register(cmd *cobra.Command) {
 }
 
 // fetch reads the account, limited to vpc when one is given.
-func (a *awsFlags) fetch(cmd *cobra.Command, vpc string) (*live.Export, error) {
+func (a *awsFlags) fetch(cmd *cobra.Command, vpc string, prefixLists bool) (*live.Export, error) {
 	if a.timeout <= 0 || a.callTimeout <= 0 {
 		return nil, usageErrorf("--timeout and --call-timeout must be positive durations, such as 10m or 30s")
 	}
 	ex, err := live.FetchAWS(cmd.Context(), live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc,
-		Timeout: a.timeout, CallTimeout: a.callTimeout})
+		Timeout: a.timeout, CallTimeout: a.callTimeout, PrefixLists: prefixLists})
 	if err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}
 	}
@@ -122,7 +122,7 @@ func newImportCmd(e *env) *cobra.Command {
 			)
 			switch {
 			case aws.use && len(args) == 0:
-				ex, err = aws.fetch(cmd, vpc)
+				ex, err = aws.fetch(cmd, vpc, false)
 			case !aws.use && len(args) == 1:
 				ex, err = readGroups(e, args[0])
 			default:
@@ -225,20 +225,23 @@ func newDriftCmd(e *env) *cobra.Command {
 				}
 				inputs[name] = id
 			}
-			var (
-				ex  *live.Export
-				err error
-			)
-			switch {
-			case aws.use && liveFile == "":
-				ex, err = aws.fetch(cmd, vpc)
-			case !aws.use && liveFile != "":
+			if aws.use == (liveFile != "") {
+				return usageErrorf("give --aws to read the account, or --live FILE.json (- for standard input)")
+			}
+			p, err := loadCompiled(e, args, now)
+			if err != nil {
+				return err
+			}
+			var ex *live.Export
+			if aws.use {
+				// The AWS-managed lists of the Region too, when the policy
+				// names one by name: drift then compares their rules by id.
+				ex, err = aws.fetch(cmd, vpc, namesManagedLists(p.Program))
+			} else {
 				ex, err = readGroups(e, liveFile)
 				if err == nil && vpc != "" {
 					ex = ex.InVPC(vpc)
 				}
-			default:
-				return usageErrorf("give --aws to read the account, or --live FILE.json (- for standard input)")
 			}
 			if err != nil {
 				return err
@@ -249,10 +252,6 @@ func newDriftCmd(e *env) *cobra.Command {
 					return usageErrorf("--tag %q: want KEY=VALUE", tag)
 				}
 				ex = ex.WithTag(k, v)
-			}
-			p, err := loadCompiled(e, args, now)
-			if err != nil {
-				return err
 			}
 			if varFile != "" {
 				data, err := fsutil.ReadRegular(varFile, limits.ConfigFile)
@@ -350,4 +349,15 @@ func pasteOf(rep drift.Report, p *model.Program) ([]byte, error) {
 		out = append(out, d.Source...)
 	}
 	return out, nil
+}
+
+// namesManagedLists reports whether p names an AWS-managed prefix list
+// (aws:NAME), whose id drift must look up.
+func namesManagedLists(p *model.Program) bool {
+	for _, l := range p.PrefixLists {
+		if l.Managed != "" {
+			return true
+		}
+	}
+	return false
 }

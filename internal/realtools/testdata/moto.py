@@ -1,7 +1,7 @@
 """Helper of the realtools tests: prepares and reads the AWS emulator.
 
   python3 moto.py setup ENDPOINT < spec.json    # {"policy": ["external", ...]}
-  python3 moto.py describe ENDPOINT             # describe-security-groups
+  python3 moto.py describe ENDPOINT             # describe-security-groups, and the AWS-managed prefix lists
   python3 moto.py prefix-lists ENDPOINT         # {name: id} of the AWS-managed lists
 
 setup makes a VPC per policy and, in it, a stand-in group per external
@@ -31,7 +31,8 @@ elif sys.argv[1] == "describe":
     groups = []
     for page in ec2.get_paginator("describe_security_groups").paginate():
         groups += page["SecurityGroups"]
-    json.dump({"SecurityGroups": groups}, sys.stdout, default=str)
+    lists = ec2.describe_managed_prefix_lists(Filters=[{"Name": "owner-id", "Values": ["AWS"]}])["PrefixLists"]
+    json.dump({"SecurityGroups": groups, "PrefixLists": lists}, sys.stdout, default=str)
 elif sys.argv[1] == "prefix-lists":
     lists = ec2.describe_managed_prefix_lists(Filters=[{"Name": "owner-id", "Values": ["AWS"]}])["PrefixLists"]
     json.dump({l["PrefixListName"]: l["PrefixListId"] for l in lists}, sys.stdout)

@@ -252,30 +252,28 @@ func variables(header string, p *model.Program, n names) *blocks {
 		v.SetAttributeValue("default", cty.MapValEmpty(cty.String))
 	})
 	for _, input := range vpcInputs(p) {
-		name := vpcVariable(input)
-		bs.add("variable", []string{name}, func(v *hclwrite.Body) {
-			v.SetAttributeValue("description", cty.StringVal(fmt.Sprintf("Id of the VPC %q, which groups of this module also serve (also-in).", input)))
-			v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
-			val := v.AppendNewBlock("validation", nil).Body()
-			val.SetAttributeRaw("condition", hclwrite.TokensForFunctionCall("can",
-				hclwrite.TokensForFunctionCall("regex", hclwrite.TokensForValue(cty.StringVal(awsform.VPCIDSource)),
-					hclwrite.TokensForTraversal(traversal("var", name)))))
-			val.SetAttributeValue("error_message", cty.StringVal(fmt.Sprintf("%s must be a VPC id such as vpc-0123456789abcdef0.", name)))
-		})
+		idVariable(bs, vpcVariable(input), fmt.Sprintf("Id of the VPC %q, which groups of this module also serve (also-in).", input),
+			awsform.VPCIDSource, "a VPC id such as vpc-0123456789abcdef0")
 	}
 	for _, e := range p.Inputs() {
-		name := n.external[e]
-		bs.add("variable", []string{name}, func(v *hclwrite.Body) {
-			v.SetAttributeValue("description", cty.StringVal(fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description)))
-			v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
-			val := v.AppendNewBlock("validation", nil).Body()
-			val.SetAttributeRaw("condition", hclwrite.TokensForFunctionCall("can",
-				hclwrite.TokensForFunctionCall("regex", hclwrite.TokensForValue(cty.StringVal(awsform.GroupIDSource)),
-					hclwrite.TokensForTraversal(traversal("var", name)))))
-			val.SetAttributeValue("error_message", cty.StringVal(fmt.Sprintf("%s must be a security group id such as sg-0123456789abcdef0.", name)))
-		})
+		idVariable(bs, n.external[e], fmt.Sprintf("Id of the security group %q, managed elsewhere: %s.", e.Name, e.Description),
+			awsform.GroupIDSource, "a security group id such as sg-0123456789abcdef0")
 	}
 	return bs
+}
+
+// idVariable adds the required string variable name, an AWS id of the
+// form source (a regular expression), checked by a validation block.
+func idVariable(bs *blocks, name, desc, source, what string) {
+	bs.add("variable", []string{name}, func(v *hclwrite.Body) {
+		v.SetAttributeValue("description", cty.StringVal(desc))
+		v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
+		val := v.AppendNewBlock("validation", nil).Body()
+		val.SetAttributeRaw("condition", hclwrite.TokensForFunctionCall("can",
+			hclwrite.TokensForFunctionCall("regex", hclwrite.TokensForValue(cty.StringVal(source)),
+				hclwrite.TokensForTraversal(traversal("var", name)))))
+		val.SetAttributeValue("error_message", cty.StringVal(fmt.Sprintf("%s must be %s.", name, what)))
+	})
 }
 
 // tags is the attribute tags = merge(var.tags, { entries... }), the

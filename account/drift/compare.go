@@ -3,6 +3,7 @@ package drift
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -298,6 +299,55 @@ func (c *comparison) compareGroups() {
 	for _, g := range c.p.Groups {
 		if c.liveByName[g.Name] == nil {
 			c.rep.Findings = append(c.rep.Findings, Finding{Kind: AbsentGroup, Group: g.Name, Detail: "declared in the intent, not live"})
+		}
+	}
+}
+
+// compareAssociations reports the other VPCs a group serves in the intent
+// (also-in) and not live, and live and not in the intent, when the export
+// holds the associations (drift --aws reads them for a policy that says
+// also-in). A VPC given as an input, or associations never read, cannot
+// be checked: counted so, never reported as drift.
+func (c *comparison) compareAssociations() {
+	live := map[string][]string{} // group id -> the VPCs it is associated with
+	for _, a := range c.e.SecurityGroupVpcAssociations {
+		if a.Associated() {
+			live[a.GroupID] = append(live[a.GroupID], a.VpcID)
+		}
+	}
+	for _, g := range c.p.Groups {
+		lg := c.liveByName[g.Name]
+		if lg == nil || c.declared[g.Name] == nil {
+			continue
+		}
+		if c.e.SecurityGroupVpcAssociations == nil {
+			c.rep.Unverifiable += len(g.AlsoIn)
+			continue
+		}
+		want, inputs := map[string]bool{}, 0
+		for _, v := range g.AlsoIn {
+			if v.ID == "" {
+				inputs++
+				continue
+			}
+			want[v.ID] = true
+			if !slices.Contains(live[lg.GroupID], v.ID) {
+				c.rep.Findings = append(c.rep.Findings, Finding{Kind: Missing, Group: g.Name, Rule: "serves " + v.ID,
+					Detail: "the intent associates the group with this VPC (also-in); AWS does not"})
+			}
+		}
+		c.rep.Unverifiable += inputs
+		have := slices.Clone(live[lg.GroupID])
+		sort.Strings(have)
+		for _, vpc := range have {
+			switch {
+			case want[vpc]:
+			case inputs > 0:
+				c.rep.Unverifiable++ // it may be the VPC an input names
+			default:
+				c.rep.Findings = append(c.rep.Findings, Finding{Kind: Unmanaged, Group: g.Name, Rule: "serves " + vpc,
+					Detail: "live association with a VPC the intent does not name (also-in): the group serves it"})
+			}
 		}
 	}
 }

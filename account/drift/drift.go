@@ -121,6 +121,7 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 	}
 	c.compareRules()
 	c.compareGroups()
+	c.compareAssociations()
 	c.sortFindings()
 	return c.rep, nil
 }

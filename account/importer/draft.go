@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,6 +62,13 @@ func newDrafter(vpc string, e *live.Export, known *model.Program) *drafter {
 			dr.names.used[n] = true
 		}
 	}
+	// The other VPCs each group serves, where the export says.
+	dr.alsoIn = map[string][]string{}
+	for _, a := range e.SecurityGroupVpcAssociations {
+		if a.Associated() && awsform.VPCID.MatchString(a.VpcID) {
+			dr.alsoIn[a.GroupID] = append(dr.alsoIn[a.GroupID], a.VpcID)
+		}
+	}
 	// The live rules' sgr- ids, where the export has them, and the names
 	// of the export's groups by id (one look-up a rule, not a scan).
 	for _, sr := range e.SecurityGroupRules {
@@ -104,6 +112,11 @@ func (dr *drafter) declareGroups(groups []*live.Group) []*live.Group {
 			// What the linter asks of a group open to the internet on
 			// purpose: a load balancer, a web front.
 			gd.InternetFacing = &ast.Keyword{Name: "internet-facing"}
+		}
+		vpcs := slices.Clone(dr.alsoIn[g.GroupID])
+		sort.Strings(vpcs)
+		for _, v := range slices.Compact(vpcs) {
+			gd.AlsoIn = append(gd.AlsoIn, &ast.Word{Text: v}) // the other VPCs it serves
 		}
 		dr.decls = append(dr.decls, gd)
 	}

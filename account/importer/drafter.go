@@ -33,8 +33,9 @@ type drafter struct {
 	halves    []*half           // group-to-group halves, to merge
 	cidrSets  map[cidrKey][]string
 	cidrOrder []cidrKey
-	ruleIDs   map[string]string // a live rule's identity -> its sgr- id
-	liveNames map[string]string // the export's group ids -> names
+	ruleIDs   map[string]string   // a live rule's identity -> its sgr- id
+	liveNames map[string]string   // the export's group ids -> names
+	alsoIn    map[string][]string // group id -> the other VPCs it is associated with
 }
 
 // externalOf names the group id outside the managed groups. foreign is

@@ -38,6 +38,10 @@ type AWSOptions struct {
 	// PrefixLists also reads the AWS-managed prefix lists of the Region
 	// (ec2:DescribeManagedPrefixLists), for a policy that names one.
 	PrefixLists bool
+	// Associations also reads the groups' associations with other VPCs
+	// (ec2:DescribeSecurityGroupVpcAssociations), for a policy whose
+	// groups say also-in.
+	Associations bool
 }
 
 // The defaults of AWSOptions' bounds: far above what AWS takes to answer
@@ -156,6 +160,27 @@ func fetch(ctx context.Context, client *ec2.Client, opts AWSOptions) (*Export, e
 			for _, l := range page.PrefixLists {
 				ex.PrefixLists = append(ex.PrefixLists, PrefixList{PrefixListID: aws.ToString(l.PrefixListId),
 					PrefixListName: aws.ToString(l.PrefixListName), OwnerID: aws.ToString(l.OwnerId)})
+			}
+		}
+	}
+	if opts.Associations {
+		ex.SecurityGroupVpcAssociations = []VpcAssociation{}
+		assoc := ec2.NewDescribeSecurityGroupVpcAssociationsPaginator(client, &ec2.DescribeSecurityGroupVpcAssociationsInput{},
+			func(o *ec2.DescribeSecurityGroupVpcAssociationsPaginatorOptions) { o.StopOnDuplicateToken = true })
+		pages := pageGuard{action: "ec2:DescribeSecurityGroupVpcAssociations"}
+		for assoc.HasMorePages() {
+			page, err := assoc.NextPage(ctx)
+			if err != nil {
+				return nil, explain(err, "ec2:DescribeSecurityGroupVpcAssociations")
+			}
+			if err := pages.next(page.NextToken); err != nil {
+				return nil, err
+			}
+			for _, a := range page.SecurityGroupVpcAssociations {
+				if ids[aws.ToString(a.GroupId)] {
+					ex.SecurityGroupVpcAssociations = append(ex.SecurityGroupVpcAssociations, VpcAssociation{
+						GroupID: aws.ToString(a.GroupId), VpcID: aws.ToString(a.VpcId), State: string(a.State)})
+				}
 			}
 		}
 	}

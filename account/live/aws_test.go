@@ -179,3 +179,40 @@ func TestFetchAWSExplainsErrors(t *testing.T) {
 		t.Errorf("without credentials: %v", err)
 	}
 }
+
+// TestFetchAWSAssociations: asked for, the groups' VPC associations are
+// read, those of groups not read are left out; not asked for, none are,
+// and the export says they were not read (nil).
+func TestFetchAWSAssociations(t *testing.T) {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		switch r.Form.Get("Action") {
+		case "DescribeSecurityGroups":
+			fmt.Fprint(w, `<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupInfo><item><groupId>sg-0123456789abcdef0</groupId><groupName>web</groupName><groupDescription>Web</groupDescription><vpcId>vpc-01234567</vpcId><ownerId>123456789012</ownerId><ipPermissions/><ipPermissionsEgress/></item></securityGroupInfo></DescribeSecurityGroupsResponse>`)
+		case "DescribeSecurityGroupRules":
+			fmt.Fprint(w, `<DescribeSecurityGroupRulesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupRuleSet/></DescribeSecurityGroupRulesResponse>`)
+		case "DescribeSecurityGroupVpcAssociations":
+			fmt.Fprint(w, `<DescribeSecurityGroupVpcAssociationsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupVpcAssociationSet>`+
+				`<item><groupId>sg-0123456789abcdef0</groupId><vpcId>vpc-0000000000000000a</vpcId><state>associated</state></item>`+
+				`<item><groupId>sg-0fedcba9876543210</groupId><vpcId>vpc-0000000000000000b</vpcId><state>associated</state></item>`+
+				`</securityGroupVpcAssociationSet></DescribeSecurityGroupVpcAssociationsResponse>`)
+		default:
+			w.WriteHeader(400)
+		}
+	}))
+	t.Cleanup(s.Close)
+	t.Setenv("AWS_ENDPOINT_URL_EC2", s.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	t.Setenv("AWS_REGION", "us-east-1")
+	ex, err := live.FetchAWS(context.Background(), live.AWSOptions{Associations: true, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.SecurityGroupVpcAssociations) != 1 || ex.SecurityGroupVpcAssociations[0] != (live.VpcAssociation{GroupID: "sg-0123456789abcdef0", VpcID: "vpc-0000000000000000a", State: "associated"}) {
+		t.Errorf("associations %+v, want web's alone", ex.SecurityGroupVpcAssociations)
+	}
+	if ex, err = live.FetchAWS(context.Background(), live.AWSOptions{MaxAttempts: 1}); err != nil || ex.SecurityGroupVpcAssociations != nil {
+		t.Errorf("not asked for: %+v, %v", ex.SecurityGroupVpcAssociations, err)
+	}
+}

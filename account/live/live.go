@@ -27,6 +27,36 @@ type Export struct {
 	// export, or with --aws for a policy that names one): they say which
 	// pl- id a list named aws:NAME has here.
 	PrefixLists []PrefixList `json:"PrefixLists,omitempty"`
+	// SecurityGroupVpcAssociations are the groups' associations with
+	// other VPCs, as describe-security-group-vpc-associations gives them;
+	// nil when not read (an export without the key), which is not "none".
+	SecurityGroupVpcAssociations []VpcAssociation `json:"SecurityGroupVpcAssociations,omitempty"`
+}
+
+// VpcAssociation is a group's association with another VPC.
+type VpcAssociation struct {
+	GroupID string `json:"GroupId"`
+	VpcID   string `json:"VpcId"`
+	State   string `json:"State"`
+}
+
+// Associated reports whether the association serves the VPC (or is
+// about to): not being removed, not failed.
+func (a VpcAssociation) Associated() bool { return a.State == "associated" || a.State == "associating" }
+
+// keepAssociations returns the associations of the groups in ids, nil
+// when none were read.
+func (e *Export) keepAssociations(ids map[string]bool) []VpcAssociation {
+	if e.SecurityGroupVpcAssociations == nil {
+		return nil
+	}
+	out := []VpcAssociation{}
+	for _, a := range e.SecurityGroupVpcAssociations {
+		if ids[a.GroupID] {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // PrefixList is a managed prefix list as describe-managed-prefix-lists
@@ -78,6 +108,7 @@ func (e *Export) InVPC(vpc string) *Export {
 			out.SecurityGroupRules = append(out.SecurityGroupRules, r)
 		}
 	}
+	out.SecurityGroupVpcAssociations = e.keepAssociations(ids)
 	return out
 }
 
@@ -100,6 +131,7 @@ func (e *Export) WithTag(key, value string) *Export {
 			out.SecurityGroupRules = append(out.SecurityGroupRules, r)
 		}
 	}
+	out.SecurityGroupVpcAssociations = e.keepAssociations(ids)
 	return out
 }
 

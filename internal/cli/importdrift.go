@@ -35,12 +35,12 @@ func (a *awsFlags) register(cmd *cobra.Command) {
 }
 
 // fetch reads the account, limited to vpc when one is given.
-func (a *awsFlags) fetch(cmd *cobra.Command, vpc string, prefixLists bool) (*live.Export, error) {
+func (a *awsFlags) fetch(cmd *cobra.Command, vpc string, p *model.Program) (*live.Export, error) {
 	if a.timeout <= 0 || a.callTimeout <= 0 {
 		return nil, usageErrorf("--timeout and --call-timeout must be positive durations, such as 10m or 30s")
 	}
 	ex, err := live.FetchAWS(cmd.Context(), live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc,
-		Timeout: a.timeout, CallTimeout: a.callTimeout, PrefixLists: prefixLists})
+		Timeout: a.timeout, CallTimeout: a.callTimeout, PrefixLists: namesManagedLists(p), Associations: namesOtherVPCs(p)})
 	if err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}
 	}
@@ -122,7 +122,7 @@ func newImportCmd(e *env) *cobra.Command {
 			)
 			switch {
 			case aws.use && len(args) == 0:
-				ex, err = aws.fetch(cmd, vpc, false)
+				ex, err = aws.fetch(cmd, vpc, nil)
 			case !aws.use && len(args) == 1:
 				ex, err = readGroups(e, args[0])
 			default:
@@ -234,9 +234,10 @@ func newDriftCmd(e *env) *cobra.Command {
 			}
 			var ex *live.Export
 			if aws.use {
-				// The AWS-managed lists of the Region too, when the policy
-				// names one by name: drift then compares their rules by id.
-				ex, err = aws.fetch(cmd, vpc, namesManagedLists(p.Program))
+				// The Region's AWS-managed lists too when the policy names
+				// one, and the groups' VPC associations when it says
+				// also-in: drift compares those as well.
+				ex, err = aws.fetch(cmd, vpc, p.Program)
 			} else {
 				ex, err = readGroups(e, liveFile)
 				if err == nil && vpc != "" {
@@ -354,8 +355,25 @@ func pasteOf(rep drift.Report, p *model.Program) ([]byte, error) {
 // namesManagedLists reports whether p names an AWS-managed prefix list
 // (aws:NAME), whose id drift must look up.
 func namesManagedLists(p *model.Program) bool {
+	if p == nil {
+		return false
+	}
 	for _, l := range p.PrefixLists {
 		if l.Managed != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOtherVPCs reports whether a group of p serves other VPCs (also-in),
+// whose associations drift must read.
+func namesOtherVPCs(p *model.Program) bool {
+	if p == nil {
+		return false
+	}
+	for _, g := range p.Groups {
+		if len(g.AlsoIn) > 0 {
 			return true
 		}
 	}

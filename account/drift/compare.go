@@ -234,7 +234,13 @@ func (c *comparison) liveRules() error {
 				}
 			}
 			it := byIdentity[r.Identity()]
-			c.have[ruleKey{name, r.Direction, r.Port, peer}] = rule{live: &r, text: ruleText(r.Direction, r.Port, peer), desc: r.Description, id: it.id, source: it.source}
+			text := ruleText(r.Direction, r.Port, peer)
+			if r.PeerKind == "sg" && r.PeerOwner != "" && r.PeerOwner != lg.OwnerID && peer == "group "+r.Peer {
+				// A group of another account, written as AWS writes it:
+				// the account is what a reader needs to find it.
+				text = ruleText(r.Direction, r.Port, "group "+r.PeerOwner+"/"+r.Peer)
+			}
+			c.have[ruleKey{name, r.Direction, r.Port, peer}] = rule{live: &r, text: text, desc: r.Description, id: it.id, source: it.source}
 		}
 	}
 	return nil

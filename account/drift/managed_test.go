@@ -53,3 +53,24 @@ corp -> web tcp/443 because "staff"
 		t.Errorf("with the lists: unverifiable %d, findings %+v; want 0 and the missing rule from corp alone", rep.Unverifiable, rep.Findings)
 	}
 }
+
+// TestForeignAccountShown: a rule opened by hand to a group of another
+// account names the group as AWS does, with its account.
+func TestForeignAccountShown(t *testing.T) {
+	p := testkit.Compile(t, map[string][]byte{"p.intent": []byte("group web \"Web servers\"\nweb -> web tcp/443 because \"web calls web\"\n")})
+	e, err := live.Parse([]byte(`{"SecurityGroups": [
+ {"GroupId": "sg-00000000000000001", "GroupName": "web-1", "Description": "Web servers", "VpcId": "vpc-01234567", "OwnerId": "111111111111",
+  "Tags": [{"Key": "Name", "Value": "web"}],
+  "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": "sg-00000000000000001", "Description": "web calls web"}, {"GroupId": "sg-0123456789abcdef0", "UserId": "222222222222", "Description": "monitoring"}]}],
+  "IpPermissionsEgress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": "sg-00000000000000001", "Description": "web calls web"}]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := drift.Compare(p, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Rule != "ingress tcp/443 from group 222222222222/sg-0123456789abcdef0" {
+		t.Errorf("findings %+v, want the rule from the other account's group, with the account", rep.Findings)
+	}
+}

@@ -545,6 +545,45 @@ func (p *Program) Inputs() []*External {
 	return out
 }
 
+// VPCInputs returns the VPCs the groups' also-in name by an input, each
+// once, sorted: the ids the generated code must be given.
+func (p *Program) VPCInputs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, g := range p.Groups {
+		for _, v := range g.AlsoIn {
+			if v.Input != "" && !seen[v.Input] {
+				seen[v.Input] = true
+				out = append(out, v.Input)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NamesManagedPrefixLists reports whether p declares an AWS-managed
+// prefix list by name (aws:NAME), whose id is looked up where it is used.
+func (p *Program) NamesManagedPrefixLists() bool {
+	for _, l := range p.PrefixLists {
+		if l.Managed != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// ServesOtherVPCs reports whether a group of p also serves other VPCs
+// (also-in).
+func (p *Program) ServesOtherVPCs() bool {
+	for _, g := range p.Groups {
+		if len(g.AlsoIn) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // TemporaryFlows returns the flows with an until date, soonest first; with
 // a positive within, only those ending no later than Now+within (expired
 // ones included).

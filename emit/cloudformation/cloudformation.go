@@ -693,14 +693,8 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	for _, e := range p.Inputs() {
 		out = append(out, emit.Resource{Address: "parameter " + n.input[e], Identity: "input:" + e.Name, Input: true})
 	}
-	vpcs := map[string]bool{}
-	for _, g := range p.Groups {
-		for _, v := range g.AlsoIn {
-			if v.Input != "" && !vpcs[v.Input] {
-				vpcs[v.Input] = true
-				out = append(out, emit.Resource{Address: "parameter " + vpcParamName(v.Input), Identity: "vpc-input:" + v.Input, Input: true})
-			}
-		}
+	for _, input := range p.VPCInputs() {
+		out = append(out, emit.Resource{Address: "parameter " + vpcParamName(input), Identity: "vpc-input:" + input, Input: true})
 	}
 	addr := make(map[*model.Group]string, len(p.Groups))
 	for _, g := range p.Groups {

@@ -69,14 +69,8 @@ func TestTerraform(t *testing.T) {
 				root += "  " + strings.ReplaceAll(e.Name, "-", "_") + "_security_group_id = \"sg-0fedcba9876543210\"\n"
 			}
 		}
-		vpcs := map[string]bool{}
-		for _, g := range prog.Groups {
-			for _, v := range g.AlsoIn {
-				if v.Input != "" && !vpcs[v.Input] {
-					vpcs[v.Input] = true
-					root += "  " + terraform.VPCVariable(v.Input) + " = \"vpc-0fedcba9876543210\"\n"
-				}
-			}
+		for _, input := range prog.VPCInputs() {
+			root += "  " + terraform.VPCVariable(input) + " = \"vpc-0fedcba9876543210\"\n"
 		}
 		root += "}\n"
 		want += len(prog.Groups) + len(prog.Rules)

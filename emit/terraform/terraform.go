@@ -251,7 +251,7 @@ func variables(header string, p *model.Program, n names) *blocks {
 		v.SetAttributeRaw("type", hclwrite.TokensForFunctionCall("map", hclwrite.TokensForIdentifier("string")))
 		v.SetAttributeValue("default", cty.MapValEmpty(cty.String))
 	})
-	for _, input := range vpcInputs(p) {
+	for _, input := range p.VPCInputs() {
 		idVariable(bs, vpcVariable(input), fmt.Sprintf("Id of the VPC %q, which groups of this module also serve (also-in).", input),
 			awsform.VPCIDSource, "a VPC id such as vpc-0123456789abcdef0")
 	}
@@ -407,22 +407,6 @@ func vpcVariable(input string) string { return ident(input) + "_vpc_id" }
 
 // VPCVariable is the input variable of the VPC named input in also-in.
 func VPCVariable(input string) string { return vpcVariable(input) }
-
-// vpcInputs are the VPC inputs of the groups' also-in, each once, sorted.
-func vpcInputs(p *model.Program) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, g := range p.Groups {
-		for _, v := range g.AlsoIn {
-			if v.Input != "" && !seen[v.Input] {
-				seen[v.Input] = true
-				out = append(out, v.Input)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
 
 // managedPrefixLists adds a data source for each AWS-managed prefix list
 // the policy declares: its id differs per Region (and per partition), so
@@ -617,7 +601,7 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 	for _, e := range p.Inputs() {
 		out = append(out, emit.Resource{Address: "var." + n.external[e], Identity: "input:" + e.Name, Input: true})
 	}
-	for _, input := range vpcInputs(p) {
+	for _, input := range p.VPCInputs() {
 		out = append(out, emit.Resource{Address: "var." + vpcVariable(input), Identity: "vpc-input:" + input, Input: true})
 	}
 	addr := make(map[*model.Group]string, len(p.Groups))

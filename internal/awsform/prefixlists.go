@@ -8,7 +8,6 @@ type ManagedPrefixList struct {
 	Name    string // the policy's name for it, after "aws:": "cloudfront.origin-facing"
 	AWSName string // its name in AWS, "{region}" standing for the Region: "com.amazonaws.global.cloudfront.origin-facing"
 	Weight  int    // the rules AWS counts for one rule that references it
-	Family  int    // 4 or 6: the addresses it holds
 }
 
 // ManagedPrefixLists are the AWS-managed prefix lists and their weights,
@@ -17,18 +16,18 @@ type ManagedPrefixList struct {
 // as published on 2026-12-02. A rule that references one counts as its
 // weight against the rules-per-group quota, whatever the list holds today.
 var ManagedPrefixLists = []ManagedPrefixList{
-	{"cloudfront.origin-facing", "com.amazonaws.global.cloudfront.origin-facing", 55, 4},
-	{"ipv6.cloudfront.origin-facing", "com.amazonaws.global.ipv6.cloudfront.origin-facing", 55, 6},
-	{"dynamodb", "com.amazonaws.{region}.dynamodb", 1, 4},
-	{"ec2-instance-connect", "com.amazonaws.{region}.ec2-instance-connect", 2, 4},
-	{"ipv6.ec2-instance-connect", "com.amazonaws.{region}.ipv6.ec2-instance-connect", 2, 6},
-	{"groundstation", "com.amazonaws.global.groundstation", 5, 4},
-	{"route53-healthchecks", "com.amazonaws.{region}.route53-healthchecks", 25, 4},
-	{"ipv6.route53-healthchecks", "com.amazonaws.{region}.ipv6.route53-healthchecks", 25, 6},
-	{"s3", "com.amazonaws.{region}.s3", 1, 4},
-	{"s3express", "com.amazonaws.{region}.s3express", 6, 4},
-	{"vpc-lattice", "com.amazonaws.{region}.vpc-lattice", 10, 4},
-	{"ipv6.vpc-lattice", "com.amazonaws.{region}.ipv6.vpc-lattice", 10, 6},
+	{"cloudfront.origin-facing", "com.amazonaws.global.cloudfront.origin-facing", 55},
+	{"ipv6.cloudfront.origin-facing", "com.amazonaws.global.ipv6.cloudfront.origin-facing", 55},
+	{"dynamodb", "com.amazonaws.{region}.dynamodb", 1},
+	{"ec2-instance-connect", "com.amazonaws.{region}.ec2-instance-connect", 2},
+	{"ipv6.ec2-instance-connect", "com.amazonaws.{region}.ipv6.ec2-instance-connect", 2},
+	{"groundstation", "com.amazonaws.global.groundstation", 5},
+	{"route53-healthchecks", "com.amazonaws.{region}.route53-healthchecks", 25},
+	{"ipv6.route53-healthchecks", "com.amazonaws.{region}.ipv6.route53-healthchecks", 25},
+	{"s3", "com.amazonaws.{region}.s3", 1},
+	{"s3express", "com.amazonaws.{region}.s3express", 6},
+	{"vpc-lattice", "com.amazonaws.{region}.vpc-lattice", 10},
+	{"ipv6.vpc-lattice", "com.amazonaws.{region}.ipv6.vpc-lattice", 10},
 }
 
 // ManagedPrefixListPrefix begins a policy's name for an AWS-managed list.

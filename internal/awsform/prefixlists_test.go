@@ -8,7 +8,7 @@ import (
 // TestManagedPrefixLists holds the one list of AWS-managed prefix lists to
 // its form: unique names, each found by FindManagedPrefixList, an AWS name
 // under com.amazonaws (a Region placeholder or global), a weight within a
-// list's 1-1000 entries, the IPv6 lists named so.
+// list's 1-1000 entries.
 func TestManagedPrefixLists(t *testing.T) {
 	seen := map[string]bool{}
 	for _, l := range ManagedPrefixLists {
@@ -27,9 +27,6 @@ func TestManagedPrefixLists(t *testing.T) {
 		}
 		if l.Weight < 1 || l.Weight > 1000 {
 			t.Errorf("%s: weight %d", l.Name, l.Weight)
-		}
-		if (l.Family == 6) != strings.HasPrefix(l.Name, "ipv6.") {
-			t.Errorf("%s: family %d", l.Name, l.Family)
 		}
 	}
 	if _, ok := FindManagedPrefixList("cloudfront"); ok {

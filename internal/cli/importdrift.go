@@ -40,7 +40,8 @@ func (a *awsFlags) fetch(cmd *cobra.Command, vpc string, p *model.Program) (*liv
 		return nil, usageErrorf("--timeout and --call-timeout must be positive durations, such as 10m or 30s")
 	}
 	ex, err := live.FetchAWS(cmd.Context(), live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc,
-		Timeout: a.timeout, CallTimeout: a.callTimeout, PrefixLists: namesManagedLists(p), Associations: namesOtherVPCs(p)})
+		Timeout: a.timeout, CallTimeout: a.callTimeout,
+		PrefixLists: p != nil && p.NamesManagedPrefixLists(), Associations: p != nil && p.ServesOtherVPCs()})
 	if err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}
 	}
@@ -350,32 +351,4 @@ func pasteOf(rep drift.Report, p *model.Program) ([]byte, error) {
 		out = append(out, d.Source...)
 	}
 	return out, nil
-}
-
-// namesManagedLists reports whether p names an AWS-managed prefix list
-// (aws:NAME), whose id drift must look up.
-func namesManagedLists(p *model.Program) bool {
-	if p == nil {
-		return false
-	}
-	for _, l := range p.PrefixLists {
-		if l.Managed != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// namesOtherVPCs reports whether a group of p serves other VPCs (also-in),
-// whose associations drift must read.
-func namesOtherVPCs(p *model.Program) bool {
-	if p == nil {
-		return false
-	}
-	for _, g := range p.Groups {
-		if len(g.AlsoIn) > 0 {
-			return true
-		}
-	}
-	return false
 }

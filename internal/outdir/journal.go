@@ -32,9 +32,8 @@ const (
 // replaces as the write checked it; the files to remove, with their sums
 // then; and the records to keep in StateDir. A run that finds one
 // finishes it first (roll forward), so a write killed half-way is
-// completed by the next, whichever command makes it: nothing in the
-// journal depends on the caller's rule, which was applied when the sums
-// were taken.
+// completed by the next, whichever command makes it: the journal names
+// the kind of write, whose rule the next run applies again (finish).
 type journal struct {
 	Kind    string  `json:"kind"` // the Set.Kind that wrote it
 	Stage   string  `json:"stage"`
@@ -84,14 +83,14 @@ func commit(dir string, s Set, rule Rule, existing map[string]found) (err error)
 		return err
 	}
 	j := journal{Kind: s.Kind, Stage: filepath.Base(stage)}
-	bySum := map[string]string{}
+	sumOf := map[string]string{} // the staged files' sums, by name
 	for i, f := range s.Files {
 		j.Files = append(j.Files, entry{Name: f.Name, Sum: sums[i], Replaces: existing[f.Name].Sum})
-		bySum[f.Name] = sums[i]
+		sumOf[f.Name] = sums[i]
 	}
 	for _, name := range rule.Remove {
 		path := filepath.Join(dir, name)
-		if !PlainName(name) || bySum[name] != "" {
+		if !PlainName(name) || sumOf[name] != "" {
 			continue
 		}
 		e, err := Inspect(path)
@@ -103,7 +102,7 @@ func commit(dir string, s Set, rule Rule, existing map[string]found) (err error)
 		}
 	}
 	if s.Record != nil {
-		records, err := s.Record(bySum)
+		records, err := s.Record(sumOf)
 		if err != nil {
 			return err
 		}
@@ -262,14 +261,13 @@ func finish(dir string, j journal, rules func(kind string) (Rule, error)) error 
 	}
 	// ours says whether the file name, recorded with sum, is the rule's
 	// to replace or remove.
-	ours := func(Rule, string, string) bool { return true }
-	var rule Rule
+	ours := func(string, string) bool { return true }
 	if !checked {
-		var err error
-		if rule, err = rules(j.Kind); err != nil {
+		rule, err := rules(j.Kind)
+		if err != nil {
 			return refuse("%v", err)
 		}
-		ours = func(rule Rule, name, sum string) bool {
+		ours = func(name, sum string) bool {
 			e, err := Inspect(filepath.Join(dir, name))
 			if err != nil || !e.Regular || (sum != anySum && e.Sum != sum) {
 				return false
@@ -295,7 +293,7 @@ func finish(dir string, j journal, rules func(kind string) (Rule, error)) error 
 			case !regular || got != e.Sum:
 				return refuse("the staged %s is not the file the journal records", e.Name)
 			}
-			if fsutil.Exists(in) && !holds(in, e.Sum) && (e.Replaces == "" || !ours(rule, e.Name, e.Replaces)) {
+			if fsutil.Exists(in) && !holds(in, e.Sum) && (e.Replaces == "" || !ours(e.Name, e.Replaces)) {
 				return refuse("it would replace %s, which is not the file the write checked", in)
 			}
 		}
@@ -313,9 +311,13 @@ func finish(dir string, j journal, rules func(kind string) (Rule, error)) error 
 			return err
 		}
 	}
+	staged := make(map[string]bool, len(j.Files)) // a planted journal may name 100,000 of each: no scan per removal
+	for _, e := range j.Files {
+		staged[e.Name] = true
+	}
 	for _, e := range j.Remove {
 		path := filepath.Join(dir, e.Name)
-		if !PlainName(e.Name) || staged(j, e.Name) || !(holds(path, e.Sum) || e.Sum == anySum) || !ours(rule, e.Name, e.Sum) {
+		if !PlainName(e.Name) || staged[e.Name] || !(holds(path, e.Sum) || e.Sum == anySum) || !ours(e.Name, e.Sum) {
 			continue
 		}
 		if err := os.Remove(path); err != nil {
@@ -348,15 +350,6 @@ func finish(dir string, j journal, rules func(kind string) (Rule, error)) error 
 func holds(path, want string) bool {
 	got, regular, err := fsutil.Sum(path)
 	return err == nil && regular && want != "" && got == want
-}
-
-func staged(j journal, name string) bool {
-	for _, e := range j.Files {
-		if e.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // syncDir asks the kernel to write dir's entries (the renames) to disk;

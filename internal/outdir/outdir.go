@@ -1,7 +1,7 @@
 // Package outdir is sgc's one writer of files into a directory. Every
 // command that writes files (build's output, import's drafts and mapping
 // files, doc's report, fmt's rewrites) hands it the whole set at once with
-// its own ownership rule (Set.Claim). The writer
+// its own ownership rule (Set.Rule). The writer
 //
 //   - checks every file in the way against that rule before anything
 //     changes, so a refusal (fsutil.NotOursError) changes nothing;
@@ -14,9 +14,9 @@
 //   - holds a lock (dir/.sgc/lock) meanwhile, so that a concurrent write
 //     into dir fails with a LockedError.
 //
-// A set of one file with nothing to remove or record is written by a
-// rename of a synced sibling, which is atomic by itself: no journal, no
-// state directory.
+// A set of one file that records nothing and keeps no state is written
+// by a rename of a synced sibling, which is atomic by itself: no journal,
+// no state directory.
 package outdir
 
 import (
@@ -130,6 +130,9 @@ func Write(dir string, s Set) (err error) {
 	case statErr != nil && !errors.Is(statErr, os.ErrNotExist):
 		return statErr
 	}
+	if direct(s) {
+		return writeOne(dir, s)
+	}
 	created := statErr != nil
 	state := filepath.Join(dir, StateDir)
 	_, noState := os.Lstat(state)
@@ -140,9 +143,6 @@ func Write(dir string, s Set) (err error) {
 		if _, _, err := check(dir, s); err != nil {
 			return err
 		}
-	}
-	if direct(s) {
-		return writeOne(dir, s)
 	}
 	if err := os.MkdirAll(state, 0o755); err != nil {
 		return err

@@ -36,6 +36,9 @@ type comparison struct {
 	former     map[string]*model.Group // a former name -> the group it is now
 
 	externalIDs map[string]string // group id -> external name
+	// externalAccount is the account of each external declared with
+	// one, by its group id.
+	externalAccount map[string]string
 	inputs      map[string]string // external name -> id, for those without one
 	unresolved  []string          // externals whose id is not known
 
@@ -48,7 +51,7 @@ type comparison struct {
 
 func newComparison(p *model.Program, e *live.Export, opts Options) *comparison {
 	c := &comparison{p: p, e: e, opts: opts, liveByName: map[string]*live.Group{}, nameOfID: map[string]string{},
-		declared: map[string]*model.Group{}, former: map[string]*model.Group{}, externalIDs: map[string]string{},
+		declared: map[string]*model.Group{}, former: map[string]*model.Group{}, externalIDs: map[string]string{}, externalAccount: map[string]string{},
 		inputs: map[string]string{}, want: map[ruleKey]rule{}, have: map[ruleKey]rule{}, listIDs: map[string]bool{},
 		managedIDs: map[*model.PrefixList]string{}}
 	for _, l := range p.PrefixLists {
@@ -140,6 +143,9 @@ func (c *comparison) resolveExternals() {
 			continue
 		}
 		c.externalIDs[id] = x.Name
+		if x.Account != "" {
+			c.externalAccount[id] = x.Account
+		}
 		if x.ID == "" {
 			c.inputs[x.Name] = id
 		}
@@ -181,7 +187,11 @@ func (c *comparison) wantedRules() {
 			}
 			peer = "group " + id
 		}
-		c.want[ruleKey{r.Group.Name, r.Direction, r.Port, peer}] = rule{text: ruleText(r.Direction, r.Port, peer), desc: r.Flow.Purpose,
+		text := ruleText(r.Direction, r.Port, peer)
+		if x := r.Peer.External; x != nil && x.Account != "" {
+			text = ruleText(r.Direction, r.Port, "group "+x.Account+"/"+strings.TrimPrefix(peer, "group "))
+		}
+		c.want[ruleKey{r.Group.Name, r.Direction, r.Port, peer}] = rule{text: text, desc: r.Flow.Purpose,
 			where: fmt.Sprintf("%s:%d", r.Flow.Range.Start.Filename, r.Flow.Range.Start.Line)}
 	}
 }
@@ -240,7 +250,15 @@ func (c *comparison) liveRules() error {
 				// the account is what a reader needs to find it.
 				text = ruleText(r.Direction, r.Port, "group "+r.PeerOwner+"/"+r.Peer)
 			}
-			c.have[ruleKey{name, r.Direction, r.Port, peer}] = rule{live: &r, text: text, desc: r.Description, id: it.id, source: it.source}
+			h := rule{live: &r, text: text, desc: r.Description, id: it.id, source: it.source}
+			if want := c.externalAccount[r.Peer]; r.PeerKind == "sg" && want != "" && r.PeerOwner != "" && r.PeerOwner != want {
+				// AWS names another account's group by account and id: a
+				// rule to the id in another account than the external's
+				// is not the intent's rule, whatever the id.
+				peer = "group " + r.PeerOwner + "/" + r.Peer
+				h.text, h.account = ruleText(r.Direction, r.Port, peer), want
+			}
+			c.have[ruleKey{name, r.Direction, r.Port, peer}] = h
 		}
 	}
 	return nil
@@ -254,6 +272,9 @@ func (c *comparison) compareRules() {
 	for k, h := range c.have {
 		w, ok := c.want[k]
 		switch {
+		case !ok && h.account != "":
+			c.rep.Findings = append(c.rep.Findings, Finding{Kind: Unmanaged, Group: k.group, Rule: h.text, RuleID: h.id,
+				Detail: fmt.Sprintf("live rule to %s in account %s, where the intent's external is in account %s; its description: %q", h.live.Peer, h.live.PeerOwner, h.account, h.desc)})
 		case !ok && h.source != "":
 			c.rep.Findings = append(c.rep.Findings, Finding{Kind: Unmanaged, Group: k.group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live rule not in the intent, tagged sgc:source=%s: made by sgc from a flow since removed (not yet applied?); its description: %q", h.source, h.desc)})

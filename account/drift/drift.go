@@ -83,6 +83,9 @@ type rule struct {
 	live              *live.Rule // the live rule, for rules read from AWS
 	text, desc, where string
 	id, source        string // the live rule's sgr- id and sgc:source tag
+	// account is the account the intent's external names, for a live
+	// rule whose peer group has its id but another owner.
+	account string
 }
 
 // ruleText describes a rule for people.

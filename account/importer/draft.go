@@ -199,6 +199,9 @@ func (dr *drafter) addPair(name, other string, r live.Rule) {
 // it, so that a forged or corrupt export never reaches a template.
 func (dr *drafter) adoptGroup(g *live.Group, name string) bool {
 	ag := adopt.Group{Name: name, ID: g.GroupID}
+	// The other VPCs it serves are drafted as also-in: the build adopts
+	// those associations rather than creating them again.
+	ag.Associations = dr.alsoIn[g.GroupID]
 	if name != g.GroupName {
 		ag.LiveName = g.GroupName
 	}

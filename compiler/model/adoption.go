@@ -22,7 +22,10 @@ type AdoptedGroup struct {
 	LiveName, Description string
 	// Tags are the group's other tags in AWS, which the build keeps.
 	Tags map[string]string
-	At   source.Range // the mapping entry
+	// Associations are the VPC ids of the group's also-in that the live
+	// group already serves: adopted, not created again.
+	Associations map[string]bool
+	At           source.Range // the mapping entry
 }
 
 // AdoptedRule is the live rule an intent rule is.
@@ -59,4 +62,11 @@ func (a *Adoption) RuleID(r *Rule) string {
 		return ar.ID
 	}
 	return ""
+}
+
+// Associated reports whether the live group that g adopts already serves
+// the VPC v: the association is adopted, not created.
+func (a *Adoption) Associated(g *Group, v VPC) bool {
+	ag := a.Group(g.Name)
+	return ag != nil && v.ID != "" && ag.Associations[v.ID]
 }

@@ -38,7 +38,11 @@ type Group struct {
 	// Tags are the group's other tags in AWS (team, cost centre), which
 	// the build keeps: a managed tags argument would remove them.
 	Tags map[string]string `hcl:"tags,optional"`
-	At   hcl.Range         `hcl:",def_range"` // where the block is; not written
+	// Associations are the other VPCs the live group serves (security
+	// group VPC associations): the build adopts the ones the policy's
+	// also-in names instead of creating them again, which AWS refuses.
+	Associations []string  `hcl:"associations,optional"`
+	At           hcl.Range `hcl:",def_range"` // where the block is; not written
 }
 
 // Rule ties one AWS rule of the intent to a live one, by what identifies
@@ -96,6 +100,15 @@ func Write(m *Mapping, header string) []byte {
 				tags[k] = cty.StringVal(v)
 			}
 			b.SetAttributeValue("tags", cty.MapVal(tags))
+		}
+		if len(g.Associations) > 0 {
+			vpcs := append([]string(nil), g.Associations...)
+			sort.Strings(vpcs)
+			list := make([]cty.Value, len(vpcs))
+			for i, v := range vpcs {
+				list[i] = cty.StringVal(v)
+			}
+			b.SetAttributeValue("associations", cty.ListVal(list))
 		}
 	}
 	rules := append([]Rule(nil), m.Rules...)

@@ -170,6 +170,16 @@ func TestResolveRefuses(t *testing.T) {
   tags = { team = "data\nName: x" }
 }
 `, "control character"},
+		{"an association that is not a VPC id", `group "app" {
+  id = "sg-0123456789abcdef1"
+  associations = ["vpc-1\nx"]
+}
+`, "is not a VPC id"},
+		{"an association listed twice", `group "app" {
+  id = "sg-0123456789abcdef1"
+  associations = ["vpc-01234567", "vpc-01234567"]
+}
+`, "vpc-01234567 is listed twice"},
 		{"an expression", `group "app" {
   id = "sg-${1}"
 }

@@ -23,6 +23,11 @@ func Notes(a *model.Adoption, p *model.Program) []string {
 			continue
 		}
 		groups++
+		for _, v := range g.AlsoIn {
+			if !a.Associated(g, v) {
+				notes = append(notes, fmt.Sprintf("group %s does not serve VPC %s in AWS yet: the apply associates it", g.Name, v.Key()))
+			}
+		}
 		if ag.LiveName != "" {
 			notes = append(notes, fmt.Sprintf("group %s keeps its AWS name %q (%s): renaming it would replace it", g.Name, ag.LiveName, ag.ID))
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/hclfile"
 	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
 )
 
 // Resolve checks m against the program and returns what it adopts,
@@ -59,7 +60,9 @@ func Resolve(m *Mapping, p *model.Program) (*model.Adoption, diag.List) {
 			diags.Warnf(at, InvalidAdopt, "the mapping adopts %s for group %q, which the policy does not declare", g.ID, g.Name)
 			continue
 		}
-		a.Groups[g.Name] = &model.AdoptedGroup{ID: g.ID, LiveName: g.LiveName, Description: g.Description, Tags: g.Tags, At: at}
+		ag := &model.AdoptedGroup{ID: g.ID, LiveName: g.LiveName, Description: g.Description, Tags: g.Tags, At: at}
+		ag.Associations = associations(g, groups[g.Name], at, &diags)
+		a.Groups[g.Name] = ag
 	}
 	wanted := make(map[model.RuleID]bool, len(p.Rules))
 	for _, r := range p.Rules {
@@ -132,7 +135,51 @@ func groupProblem(g *Group) string {
 			return "tags: " + why
 		}
 	}
+	seen := map[string]bool{}
+	for _, v := range g.Associations {
+		if !awsform.VPCID.MatchString(v) {
+			return fmt.Sprintf("associations: %q is not a VPC id (vpc- and 8 or 17 hexadecimal digits)", v)
+		}
+		if seen[v] {
+			return fmt.Sprintf("associations: %s is listed twice", v)
+		}
+		seen[v] = true
+	}
 	return ""
+}
+
+// associations returns the live associations of the mapping's group m
+// that the policy's group g keeps (its also-in, by VPC id). One the
+// policy does not list stays in AWS, untouched by the apply: said, with
+// the command that ends it. An also-in given as an input cannot be
+// matched to a live VPC id: if the live group already serves that VPC,
+// creating the association again fails, so that is said too.
+func associations(m *Group, g *model.Group, at source.Range, diags *diag.List) map[string]bool {
+	if len(m.Associations) == 0 {
+		return nil
+	}
+	kept := map[string]bool{}
+	ids := map[string]bool{}
+	inputs := []string{}
+	for _, v := range g.AlsoIn {
+		if v.ID != "" {
+			ids[v.ID] = true
+		} else {
+			inputs = append(inputs, v.Input)
+		}
+	}
+	for _, v := range m.Associations {
+		if ids[v] {
+			kept[v] = true
+			continue
+		}
+		d := diags.Warnf(at, InvalidAdopt, "group %q (%s) also serves %s in AWS, which its also-in does not name: the apply leaves the association as it is", m.Name, m.ID, v)
+		if len(inputs) > 0 {
+			d.WithDetail("%s", fmt.Sprintf("The group's also-in names the input(s) %s, whose VPC ids the mapping cannot match; if one of them is %s, name it by id so the build adopts the association instead of creating it again, which AWS refuses.", strings.Join(inputs, ", "), v))
+		}
+		d.WithSuggestion("Add %s to the group's also-in to keep it, or end it (aws ec2 disassociate-security-group-vpc --group-id %s --vpc-id %s) and remove it from this entry.", v, m.ID, v)
+	}
+	return kept
 }
 
 // ruleID checks r and returns the identity of the rule it adopts, or why

@@ -23,7 +23,7 @@ import (
 //
 // AWS::EC2::SecurityGroup, ::SecurityGroupIngress and ::SecurityGroupEgress
 // all have Id as their primary identifier (the sg- or sgr- id): that is
-// what the file gives.
+// what the file gives. ::SecurityGroupVpcAssociation has GroupId and VpcId.
 
 // The files of an adoption.
 const (
@@ -52,10 +52,16 @@ func (t *template) adopt(id string, res *object, liveID string) *object {
 	if liveID == "" {
 		return res
 	}
+	return t.adoptAs(id, res, map[string]string{"Id": liveID})
+}
+
+// adoptAs marks the resource id as the live object with the resource
+// identifier ident (its type's primaryIdentifier properties).
+func (t *template) adoptAs(id string, res *object, ident map[string]string) *object {
 	if t.imports == nil {
-		t.imports = map[string]string{}
+		t.imports = map[string]map[string]string{}
 	}
-	t.imports[id] = liveID
+	t.imports[id] = ident
 	return res.set("DeletionPolicy", "Retain").set("UpdateReplacePolicy", "Retain")
 }
 
@@ -74,10 +80,10 @@ func importTemplate(t *template) (*template, []byte) {
 	}
 	var toImport []entry
 	for i, k := range t.resources.keys {
-		if id, ok := t.imports[k]; ok {
+		if ident, ok := t.imports[k]; ok {
 			res := t.resources.vals[i].(*object)
 			imp.resources.set(k, res)
-			toImport = append(toImport, entry{res.get("Type").(string), k, map[string]string{"Id": id}})
+			toImport = append(toImport, entry{res.get("Type").(string), k, ident})
 		}
 	}
 	data, _ := json.MarshalIndent(toImport, "", "  ")

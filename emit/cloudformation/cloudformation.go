@@ -236,7 +236,7 @@ type template struct {
 	params    *object
 	resources *object
 	outputs   *object
-	imports   map[string]string // logical id -> the live sg- or sgr- id it adopts
+	imports   map[string]map[string]string // logical id -> the identifier of the live object it adopts
 }
 
 func newTemplate(name, desc string) *template {
@@ -269,8 +269,9 @@ func listParam(l *model.PrefixList) *object {
 const AssociationType = "AWS::EC2::SecurityGroupVpcAssociation"
 
 // associate adds to t the associations of group g, whose id is groupID,
-// with its other VPCs, and a parameter for each VPC given as an input.
-func associate(t *template, g *model.Group, groupID any, n names) {
+// with its other VPCs, and a parameter for each VPC given as an input;
+// the ones the live group already has (adopt) are imported.
+func associate(t *template, g *model.Group, groupID any, n names, adopt *model.Adoption) {
 	for _, v := range g.AlsoIn {
 		var vpc any = v.ID
 		if v.ID == "" {
@@ -279,8 +280,12 @@ func associate(t *template, g *model.Group, groupID any, n names) {
 			t.params.set(param, obj().set("Type", "AWS::EC2::VPC::Id").
 				set("Description", inert(fmt.Sprintf("Id of the VPC %q, which groups of this template also serve (also-in).", v.Input))))
 		}
-		t.resources.set(associationID(n, g, v), objN(2).set("Type", AssociationType).
-			set("Properties", objN(2).set("GroupId", groupID).set("VpcId", vpc)))
+		id := associationID(n, g, v)
+		res := objN(4).set("Type", AssociationType).set("Properties", objN(2).set("GroupId", groupID).set("VpcId", vpc))
+		if adopt.Associated(g, v) {
+			res = t.adoptAs(id, res, map[string]string{"GroupId": adopt.Group(g.Name).ID, "VpcId": v.ID})
+		}
+		t.resources.set(id, res)
 	}
 }
 
@@ -590,7 +595,7 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	}
 	for _, g := range p.Groups {
 		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g, opts), opts.Adopt.Group(g.Name)))
-		associate(t, g, groupID(g), n)
+		associate(t, g, groupID(g), n, opts.Adopt)
 		for _, r := range rulesOf[g] {
 			group, peer := groupID(r.Group), peerValue(r, groupID, inputID, listID)
 			if id := opts.Adopt.RuleID(r); id != "" {

@@ -164,7 +164,7 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 		for _, g := range groups {
 			stackOf[g] = groupStack{i + 1, importVal{sub{fmt.Sprintf("${%s}-%s", groupsStackParam(i+1), n.export[g])}}}
 			t.resources.set(n.group[g], groupResource(g, opts))
-			associate(t, g, getAtt{n.group[g], "GroupId"}, n)
+			associate(t, g, getAtt{n.group[g], "GroupId"}, n, nil) // a split build adopts nothing
 			t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
 		}
 		out = append(out, t)

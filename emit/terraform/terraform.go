@@ -179,6 +179,11 @@ func imports(header string, p *model.Program, n names, m *model.Adoption) []byte
 	for _, g := range p.Groups {
 		if a := m.Group(g.Name); a != nil {
 			fmt.Fprintf(&b, "\nimport {\n  to = module.%s.aws_security_group.%s\n  id = %s\n}\n", ModuleName, n.group[g], string(str(a.ID)))
+			for _, v := range g.AlsoIn {
+				if m.Associated(g, v) { // the provider's import id: "sg-…,vpc-…"
+					fmt.Fprintf(&b, "\nimport {\n  to = module.%s.%s.%s\n  id = %s\n}\n", ModuleName, AssociationType, associationName(n, g, v), string(str(a.ID+","+v.ID)))
+				}
+			}
 		}
 	}
 	for i, r := range p.Rules {

@@ -254,6 +254,17 @@ func terraformRun(t *testing.T, tf, dir string, args ...string) {
 // terraformOutput runs terraform like terraformRun and returns its output.
 func terraformOutput(t *testing.T, tf, dir string, args ...string) []byte {
 	t.Helper()
+	out, stderr, err := terraformTry(t, tf, dir, args...)
+	if err != nil {
+		t.Fatalf("terraform %s: %v\n%s%s", args[0], err, tail(string(out), 60), tail(stderr, 40))
+	}
+	return out
+}
+
+// terraformTry runs terraform like terraformOutput and returns what it
+// printed and its error, for a run that is expected to fail.
+func terraformTry(t *testing.T, tf, dir string, args ...string) ([]byte, string, error) {
+	t.Helper()
 	rc := filepath.Join(t.TempDir(), "terraformrc")
 	config := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
@@ -275,14 +286,11 @@ func terraformOutput(t *testing.T, tf, dir string, args ...string) []byte {
 		cmd.Env = append(cmd.Env, env)
 	}
 	out, err := cmd.Output()
-	if err != nil {
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("terraform %s: %v\n%s%s", args[0], err, tail(string(out), 60), tail(stderr, 40))
+	stderr := ""
+	if ee, ok := err.(*exec.ExitError); ok {
+		stderr = string(ee.Stderr)
 	}
-	return out
+	return out, stderr, err
 }
 
 func tail(s string, lines int) string {

@@ -39,8 +39,8 @@ type comparison struct {
 	// externalAccount is the account of each external declared with
 	// one, by its group id.
 	externalAccount map[string]string
-	inputs      map[string]string // external name -> id, for those without one
-	unresolved  []string          // externals whose id is not known
+	inputs          map[string]string // external name -> id, for those without one
+	unresolved      []string          // externals whose id is not known
 
 	listIDs      map[string]bool              // the ids of the prefix lists declared, or found for a name
 	managedIDs   map[*model.PrefixList]string // the ids of the AWS-managed lists found in the export

@@ -29,6 +29,10 @@ type Options struct {
 	// KnownIDs names, with Known, the live groups of the policy's groups
 	// by id, for rules that reference them.
 	KnownIDs map[string]string
+	// Only, when set, limits the drafts to these groups (by id): the ones
+	// another configuration manages today (--from-terraform). Rules to the
+	// others become externals by id.
+	Only map[string]bool
 }
 
 // Draft is the intent drafted for one VPC.
@@ -72,13 +76,16 @@ func Import(e *live.Export, opts Options) ([]Draft, error) {
 			skipped = append(skipped, fmt.Sprintf("skipped group %q: %q is not a security group id", g.GroupName, g.GroupID))
 			continue
 		}
-		if opts.VPC == "" || g.VpcID == opts.VPC {
+		if (opts.VPC == "" || g.VpcID == opts.VPC) && (opts.Only == nil || opts.Only[g.GroupID]) {
 			byVPC[g.VpcID] = append(byVPC[g.VpcID], g)
 		}
 	}
 	if len(byVPC) == 0 {
 		if len(skipped) > 0 {
 			return nil, fmt.Errorf("no security groups to import: %s", strings.Join(skipped, "; "))
+		}
+		if opts.Only != nil {
+			return nil, fmt.Errorf("none of the %d groups to take over is in the account's groups (VPC %q)", len(opts.Only), opts.VPC)
 		}
 		return nil, fmt.Errorf("no security groups in VPC %q", opts.VPC)
 	}

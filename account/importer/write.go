@@ -19,14 +19,20 @@ const adoptHeader = "Written by sgc import"
 // Write puts the drafts and their mapping files into dir as one set
 // (internal/outdir), following the ownership rule of drafts: a draft
 // replaces only a draft import wrote and nobody has edited (force: edited
-// ones too), never another file; a mapping replaces only one import wrote
-// (or anything, with force). Every file is checked before any is written,
+// ones too), never another file; a mapping, or the removed blocks of a
+// migration, replaces only one import wrote (or anything, with force). Every file is checked before any is written,
 // so a refusal changes nothing, and a killed run leaves the old files or
 // is finished by the next. written says, for people, what was written.
-func Write(dir string, drafts []Draft, force bool) (written []string, err error) {
+func Write(dir string, drafts []Draft, migration *Migration, force bool) (written []string, err error) {
 	set := outdir.Set{Kind: "import"}
 	mappings := map[string]bool{}
 	var said []string
+	if migration != nil {
+		// Written by import like a mapping, and replaced on the same terms.
+		set.Files = append(set.Files, outdir.File{Name: RemovedFile, Data: migration.Removed})
+		mappings[RemovedFile] = true
+		said = append(said, filepath.Join(dir, RemovedFile)+" (removed blocks for the root module of the old configuration)")
+	}
 	for _, d := range drafts {
 		set.Files = append(set.Files, outdir.File{Name: d.File, Data: d.Source})
 		said = append(said, filepath.Join(dir, d.File))
@@ -45,7 +51,7 @@ func Write(dir string, drafts []Draft, force bool) (written []string, err error)
 		if force {
 			return "", nil
 		}
-		if head, _, err := fsutil.Head(e.Path); err == nil && !bytes.HasPrefix(head, []byte("# "+adoptHeader)) {
+		if head, _, err := fsutil.Head(e.Path); err == nil && !bytes.HasPrefix(head, []byte("# "+adoptHeader)) && !bytes.HasPrefix(head, []byte(removedHeader)) {
 			return "", &fsutil.NotOursError{Reason: "was not written by sgc import", Hint: "use --force to replace it"}
 		}
 		return "", nil

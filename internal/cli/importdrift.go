@@ -10,6 +10,7 @@ import (
 	"github.com/sgc-dev/sgc/account/drift"
 	"github.com/sgc-dev/sgc/account/importer"
 	"github.com/sgc-dev/sgc/account/live"
+	"github.com/sgc-dev/sgc/account/tfstate"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/awsform"
@@ -99,6 +100,15 @@ whose VpcId or GroupId is malformed is skipped, and a rule the language
 cannot state exactly (ports out of range, a peer that is not an address
 block, prefix list or group id) is left out with a warning, never widened.
 
+With --from-terraform STATE.json (terraform show -json of the configuration
+that manages the groups today, or of a plan of it) only the groups that state
+manages are drafted, and removed.tf.example is written beside the drafts:
+removed blocks that make that configuration forget every old address without
+destroying anything, for its root module, beside the imports.tf.example that
+sgc build writes. What the state and the account disagree on (a rule gone
+from AWS, one opened by hand) and what must change in modules is said first.
+See docs/migrate.md.
+
 Without -o a single draft is printed; with -o DIR each VPC's draft is written
 to DIR/<vpc-id>.intent. A draft carries a hash of its content: import
 replaces a draft nobody has edited, refuses one that was edited (unless
@@ -107,14 +117,15 @@ replaces a draft nobody has edited, refuses one that was edited (unless
 func newImportCmd(e *env) *cobra.Command {
 	var (
 		dir, vpc, rulesFile string
+		fromTerraform       string
 		force               bool
 		aws                 awsFlags
 	)
 	cmd := &cobra.Command{
-		Use:     "import FILE.json|-|--aws [-o DIR] [--vpc ID] [--force]",
+		Use:     "import FILE.json|-|--aws [-o DIR] [--vpc ID] [--from-terraform STATE.json] [--force]",
 		Short:   "Draft intent from existing security groups",
 		Long:    importDoc,
-		Example: "  aws ec2 describe-security-groups > groups.json\n  sgc import groups.json -o policy/\n  aws ec2 describe-security-groups | sgc import - --vpc vpc-0abc12345\n  sgc import --aws --region eu-west-1 --vpc vpc-0abc12345 -o policy/",
+		Example: "  aws ec2 describe-security-groups > groups.json\n  sgc import groups.json -o policy/\n  aws ec2 describe-security-groups | sgc import - --vpc vpc-0abc12345\n  sgc import --aws --region eu-west-1 --vpc vpc-0abc12345 -o policy/\n  terraform show -json > state.json && sgc import --aws --from-terraform state.json -o policy/",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var (
@@ -139,13 +150,38 @@ func newImportCmd(e *env) *cobra.Command {
 				}
 				ex.SecurityGroupRules = append(ex.SecurityGroupRules, rules.SecurityGroupRules...)
 			}
-			drafts, err := importer.Import(ex, importer.Options{VPC: vpc})
+			opts := importer.Options{VPC: vpc}
+			var state *tfstate.State
+			if fromTerraform != "" {
+				if dir == "" {
+					return usageErrorf("--from-terraform writes removed blocks beside the drafts: give -o DIR")
+				}
+				data, err := fsutil.ReadRegular(fromTerraform, limits.TerraformState)
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				if state, err = tfstate.Parse(data); err != nil {
+					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s: %v", fromTerraform, err)}
+				}
+				opts.Only = map[string]bool{}
+				for _, id := range state.Groups() {
+					opts.Only[id] = true
+				}
+			}
+			drafts, err := importer.Import(ex, opts)
 			if err != nil {
 				return &exitError{Code: ExitUsage, Err: err}
 			}
 			for _, d := range drafts {
 				for _, w := range d.Warnings {
 					fmt.Fprintf(e.stderr, "warning: %s\n", diag.OneLine(w))
+				}
+			}
+			var migration *importer.Migration
+			if state != nil {
+				migration = importer.Migrate(state, ex, drafts)
+				for _, w := range migration.Warnings {
+					fmt.Fprintf(e.stderr, "migrate: %s\n", diag.OneLine(w))
 				}
 			}
 			if dir == "" {
@@ -159,7 +195,7 @@ func newImportCmd(e *env) *cobra.Command {
 				_, err := e.stdout.Write(drafts[0].Source)
 				return err
 			}
-			written, err := importer.Write(dir, drafts, force)
+			written, err := importer.Write(dir, drafts, migration, force)
 			for _, w := range written {
 				fmt.Fprintf(e.stderr, "wrote %s\n", w)
 			}
@@ -169,6 +205,7 @@ func newImportCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "write one draft per VPC into this directory")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "import only this VPC")
 	cmd.Flags().BoolVar(&force, "force", false, "replace drafts that were edited since sgc import wrote them")
+	cmd.Flags().StringVar(&fromTerraform, "from-terraform", "", "take over the groups a Terraform configuration manages: the JSON of its state or plan (terraform show -json [planfile]); writes removed blocks for it")
 	cmd.Flags().StringVar(&rulesFile, "rules", "", "the JSON of 'aws ec2 describe-security-group-rules', for the rules' sgr- ids (--aws reads them itself)")
 	aws.register(cmd)
 	return cmd

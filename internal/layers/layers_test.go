@@ -42,7 +42,8 @@ var allowed = map[string][]string{
 	"review":              {"compiler/model", "compiler/lint", "lang/source", "lang/diag"},
 	"account/live":        {"compiler/model"},
 	"account/drift":       {"compiler/model", "account/live", "lang/diag", "lang/ast"},
-	"account/importer":    {"compiler/model", "account/live", "config/adopt", "lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format", "compiler"},
+	"account/tfstate":     {"account/live"},
+	"account/importer":    {"compiler/model", "account/live", "account/tfstate", "config/adopt", "lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format", "compiler"},
 	"internal/ruleset":    {"compiler/model", "account/live", "emit"},
 	"internal/testkit":    {"compiler", "compiler/model", "lang/diag", "load"},
 }

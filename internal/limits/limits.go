@@ -29,6 +29,10 @@ const (
 	AdoptFile = 64 << 20
 	// Export is the largest describe-security-groups export read, in bytes.
 	Export = 64 << 20
+	// TerraformState is the largest Terraform state or plan JSON read
+	// (terraform show -json), in bytes: it holds every resource of the
+	// configuration, not only security groups.
+	TerraformState = 256 << 20
 	// Duration is the longest window a flag or setting may give (--within,
 	// expiring_within): a century, far short of where a duration overflows.
 	Duration = 36500 * 24 * time.Hour
@@ -67,6 +71,7 @@ var All = []Limit{
 	{"sgc.hcl", fmt.Sprintf("%s, nesting %d", mib(ConfigFile), ConfigDepth), "the settings file, and how deeply it may nest brackets"},
 	{"adoption mapping", fmt.Sprintf("%s, nesting %d", mib(AdoptFile), ConfigDepth), "one *.adopt.hcl file; like sgc.hcl and tfvars files, literal values only"},
 	{"export", mib(Export), "a describe-security-groups export read by import or drift"},
+	{"terraform state", mib(TerraformState), "the JSON of a Terraform state or plan read by import --from-terraform"},
 	{"duration", fmt.Sprintf("%dd", Duration/(24*time.Hour)), "--within and expiring_within"},
 	{"service", fmt.Sprintf("%d port ranges", ServicePorts), "what one service may expand to (AWS's rules per group)"},
 	{"rules", fmt.Sprintf("%d rules", Rules), "what a whole policy may expand to"},

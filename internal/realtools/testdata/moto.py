@@ -33,6 +33,13 @@ elif sys.argv[1] == "describe":
         groups += page["SecurityGroups"]
     lists = ec2.describe_managed_prefix_lists(Filters=[{"Name": "owner-id", "Values": ["AWS"]}])["PrefixLists"]
     json.dump({"SecurityGroups": groups, "PrefixLists": lists}, sys.stdout, default=str)
+elif sys.argv[1] == "describe-with-rules":
+    groups, rules = [], []
+    for page in ec2.get_paginator("describe_security_groups").paginate():
+        groups += page["SecurityGroups"]
+    for page in ec2.get_paginator("describe_security_group_rules").paginate():
+        rules += page["SecurityGroupRules"]
+    json.dump({"SecurityGroups": groups, "SecurityGroupRules": rules}, sys.stdout, default=str)
 elif sys.argv[1] == "prefix-lists":
     lists = ec2.describe_managed_prefix_lists(Filters=[{"Name": "owner-id", "Values": ["AWS"]}])["PrefixLists"]
     json.dump({l["PrefixListName"]: l["PrefixListId"] for l in lists}, sys.stdout)

@@ -22,8 +22,19 @@ const removedHeader = "# Written by sgc import from a Terraform state"
 // forget them without destroying them, and what the user must know
 // before the plan.
 type Migration struct {
-	Removed  []byte   // RemovedFile
-	Warnings []string // for the user, before any plan
+	Files    []MigrationFile // written beside the drafts
+	Warnings []string        // for the user, before any plan
+}
+
+// MigrationFile is one file a migration writes beside the drafts.
+type MigrationFile struct {
+	Name string
+	Data []byte
+	What string // what it is, for the user
+	// Header is how the file begins when import wrote it: import replaces
+	// only such a file (or any, with --force). A file with no header of
+	// its own (a JSON template) is never replaced without --force.
+	Header string
 }
 
 // Migrate compares the groups and rules state manages with the account
@@ -79,7 +90,8 @@ func Migrate(s *tfstate.State, e *live.Export, drafts []Draft) *Migration {
 			}
 		}
 	}
-	m.Removed = removedBlocks(s, names, &m.Warnings)
+	m.Files = append(m.Files, MigrationFile{Name: RemovedFile, Data: removedBlocks(s, names, &m.Warnings),
+		What: "removed blocks for the root module of the old configuration", Header: removedHeader})
 	return m
 }
 

@@ -27,11 +27,13 @@ func Write(dir string, drafts []Draft, migration *Migration, force bool) (writte
 	set := outdir.Set{Kind: "import"}
 	mappings := map[string]bool{}
 	var said []string
+	headers := map[string]string{} // a migration's files -> how import begins them
 	if migration != nil {
-		// Written by import like a mapping, and replaced on the same terms.
-		set.Files = append(set.Files, outdir.File{Name: RemovedFile, Data: migration.Removed})
-		mappings[RemovedFile] = true
-		said = append(said, filepath.Join(dir, RemovedFile)+" (removed blocks for the root module of the old configuration)")
+		for _, f := range migration.Files {
+			set.Files = append(set.Files, outdir.File{Name: f.Name, Data: f.Data})
+			headers[f.Name] = f.Header
+			said = append(said, fmt.Sprintf("%s (%s)", filepath.Join(dir, f.Name), f.What))
+		}
 	}
 	for _, d := range drafts {
 		set.Files = append(set.Files, outdir.File{Name: d.File, Data: d.Source})
@@ -45,13 +47,17 @@ func Write(dir string, drafts []Draft, migration *Migration, force bool) (writte
 		said = append(said, fmt.Sprintf("%s (%d groups, %d rules to adopt)", filepath.Join(dir, d.AdoptFile()), len(d.Adopt.Groups), len(d.Adopt.Rules)))
 	}
 	set.Rule = outdir.Fixed("import", func(name string, e outdir.Existing) (string, error) {
-		if !mappings[name] {
+		header, migrated := headers[name]
+		if !mappings[name] && !migrated {
 			return DraftClaim(force)(name, e)
 		}
 		if force {
 			return "", nil
 		}
-		if head, _, err := fsutil.Head(e.Path); err == nil && !bytes.HasPrefix(head, []byte("# "+adoptHeader)) && !bytes.HasPrefix(head, []byte(removedHeader)) {
+		if !migrated {
+			header = "# " + adoptHeader
+		}
+		if head, _, err := fsutil.Head(e.Path); err == nil && (header == "" || !bytes.HasPrefix(head, []byte(header))) {
 			return "", &fsutil.NotOursError{Reason: "was not written by sgc import", Hint: "use --force to replace it"}
 		}
 		return "", nil

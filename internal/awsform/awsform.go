@@ -26,6 +26,9 @@ var (
 	VPCID        = regexp.MustCompile(VPCIDSource)
 	RuleID       = regexp.MustCompile(RuleIDSource)
 	AccountID    = regexp.MustCompile(`^[0-9]{12}$`)
+	// StackName is a CloudFormation stack's name: a letter, then letters,
+	// digits and hyphens, at most 128 in all.
+	StackName = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,127}$`)
 )
 
 // AWS's constraint on security group and rule descriptions.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sgc-dev/sgc/account/cfnstack"
 	"github.com/sgc-dev/sgc/account/drift"
 	"github.com/sgc-dev/sgc/account/importer"
 	"github.com/sgc-dev/sgc/account/live"
@@ -107,6 +108,12 @@ removed blocks that make that configuration forget every old address without
 destroying anything, for its root module, beside the imports.tf.example that
 sgc build writes. What the state and the account disagree on (a rule gone
 from AWS, one opened by hand) and what must change in modules is said first.
+With --from-cloudformation TEMPLATE --stack-resources FILE (get-template and
+describe-stack-resources of the stack that manages the groups today) only the
+stack's groups are drafted, and two templates are written for the stack:
+STACK.retain.yaml (Retain on every security group resource, nothing else
+changed) and STACK.release.yaml (without them; references written as their
+ids); sgc build -t cloudformation then writes the new stack's IMPORT.
 See docs/migrate.md.
 
 Without -o a single draft is printed; with -o DIR each VPC's draft is written
@@ -118,11 +125,13 @@ func newImportCmd(e *env) *cobra.Command {
 	var (
 		dir, vpc, rulesFile string
 		fromTerraform       string
+		fromCloudFormation  string
+		stackResources      string
 		force               bool
 		aws                 awsFlags
 	)
 	cmd := &cobra.Command{
-		Use:     "import FILE.json|-|--aws [-o DIR] [--vpc ID] [--from-terraform STATE.json] [--force]",
+		Use:     "import FILE.json|-|--aws [-o DIR] [--vpc ID] [--from-terraform STATE.json | --from-cloudformation TEMPLATE --stack-resources FILE] [--force]",
 		Short:   "Draft intent from existing security groups",
 		Long:    importDoc,
 		Example: "  aws ec2 describe-security-groups > groups.json\n  sgc import groups.json -o policy/\n  aws ec2 describe-security-groups | sgc import - --vpc vpc-0abc12345\n  sgc import --aws --region eu-west-1 --vpc vpc-0abc12345 -o policy/\n  terraform show -json > state.json && sgc import --aws --from-terraform state.json -o policy/",
@@ -152,6 +161,33 @@ func newImportCmd(e *env) *cobra.Command {
 			}
 			opts := importer.Options{VPC: vpc}
 			var state *tfstate.State
+			var stack *cfnstack.Stack
+			if fromTerraform != "" && fromCloudFormation != "" {
+				return usageErrorf("--from-terraform and --from-cloudformation take over from one configuration at a time")
+			}
+			if (fromCloudFormation == "") != (stackResources == "") {
+				return usageErrorf("--from-cloudformation TEMPLATE needs --stack-resources FILE (aws cloudformation describe-stack-resources --stack-name NAME), and the other way round")
+			}
+			if fromCloudFormation != "" {
+				if dir == "" {
+					return usageErrorf("--from-cloudformation writes the stack's templates beside the drafts: give -o DIR")
+				}
+				tpl, err := fsutil.ReadRegular(fromCloudFormation, limits.Template)
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				res, err := fsutil.ReadRegular(stackResources, limits.Export)
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				if stack, err = cfnstack.Parse(tpl, res); err != nil {
+					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s: %v", fromCloudFormation, err)}
+				}
+				opts.Only = map[string]bool{}
+				for _, id := range stack.GroupIDs() {
+					opts.Only[id] = true
+				}
+			}
 			if fromTerraform != "" {
 				if dir == "" {
 					return usageErrorf("--from-terraform writes removed blocks beside the drafts: give -o DIR")
@@ -180,6 +216,13 @@ func newImportCmd(e *env) *cobra.Command {
 			var migration *importer.Migration
 			if state != nil {
 				migration = importer.Migrate(state, ex, drafts)
+			}
+			if stack != nil {
+				if migration, err = importer.MigrateCloudFormation(stack, ex, drafts); err != nil {
+					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s: %v", fromCloudFormation, err)}
+				}
+			}
+			if migration != nil {
 				for _, w := range migration.Warnings {
 					fmt.Fprintf(e.stderr, "migrate: %s\n", diag.OneLine(w))
 				}
@@ -206,6 +249,8 @@ func newImportCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&vpc, "vpc", "", "import only this VPC")
 	cmd.Flags().BoolVar(&force, "force", false, "replace drafts that were edited since sgc import wrote them")
 	cmd.Flags().StringVar(&fromTerraform, "from-terraform", "", "take over the groups a Terraform configuration manages: the JSON of its state or plan (terraform show -json [planfile]); writes removed blocks for it")
+	cmd.Flags().StringVar(&fromCloudFormation, "from-cloudformation", "", "take over the groups a CloudFormation stack manages: its template (aws cloudformation get-template); writes the templates that release them")
+	cmd.Flags().StringVar(&stackResources, "stack-resources", "", "with --from-cloudformation: the stack's resources (aws cloudformation describe-stack-resources), for the groups' ids")
 	cmd.Flags().StringVar(&rulesFile, "rules", "", "the JSON of 'aws ec2 describe-security-group-rules', for the rules' sgr- ids (--aws reads them itself)")
 	aws.register(cmd)
 	return cmd

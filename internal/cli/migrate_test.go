@@ -9,8 +9,8 @@ import (
 )
 
 const (
-	legacyState  = "../../account/importer/testdata/legacy-state.json"
-	legacyExport = "../../account/importer/testdata/legacy-export.json"
+	legacyState  = "../../account/tfstate/testdata/state.json"
+	legacyExport = "../../account/importer/testdata/migrate/export.json"
 )
 
 // TestImportFromTerraform: import --from-terraform drafts the groups the

@@ -43,7 +43,8 @@ var allowed = map[string][]string{
 	"account/live":        {"compiler/model"},
 	"account/drift":       {"compiler/model", "account/live", "lang/diag", "lang/ast"},
 	"account/tfstate":     {"account/live"},
-	"account/importer":    {"compiler/model", "account/live", "account/tfstate", "config/adopt", "lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format", "compiler"},
+	"account/cfnstack":    {},
+	"account/importer":    {"compiler/model", "account/live", "account/tfstate", "account/cfnstack", "config/adopt", "lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format", "compiler"},
 	"internal/ruleset":    {"compiler/model", "account/live", "emit"},
 	"internal/testkit":    {"compiler", "compiler/model", "lang/diag", "load"},
 }

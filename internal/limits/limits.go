@@ -33,6 +33,9 @@ const (
 	// (terraform show -json), in bytes: it holds every resource of the
 	// configuration, not only security groups.
 	TerraformState = 256 << 20
+	// Template is the largest CloudFormation template read (get-template),
+	// in bytes: CloudFormation's own limit is 1 MB.
+	Template = 16 << 20
 	// Duration is the longest window a flag or setting may give (--within,
 	// expiring_within): a century, far short of where a duration overflows.
 	Duration = 36500 * 24 * time.Hour
@@ -72,6 +75,7 @@ var All = []Limit{
 	{"adoption mapping", fmt.Sprintf("%s, nesting %d", mib(AdoptFile), ConfigDepth), "one *.adopt.hcl file; like sgc.hcl and tfvars files, literal values only"},
 	{"export", mib(Export), "a describe-security-groups export read by import or drift"},
 	{"terraform state", mib(TerraformState), "the JSON of a Terraform state or plan read by import --from-terraform"},
+	{"template", mib(Template), "a CloudFormation template read by import --from-cloudformation"},
 	{"duration", fmt.Sprintf("%dd", Duration/(24*time.Hour)), "--within and expiring_within"},
 	{"service", fmt.Sprintf("%d port ranges", ServicePorts), "what one service may expand to (AWS's rules per group)"},
 	{"rules", fmt.Sprintf("%d rules", Rules), "what a whole policy may expand to"},

@@ -106,8 +106,10 @@ func readStacks(t *testing.T, files []emit.File, split bool) stackSet {
 			if !ok {
 				continue
 			}
-			sub, _ := exp["Name"].(map[string]any)["Fn::Sub"].(string)
-			att, _ := out["Value"].(map[string]any)["Fn::GetAtt"].([]any)
+			name, _ := exp["Name"].(map[string]any)
+			value, _ := out["Value"].(map[string]any)
+			sub, _ := name["Fn::Sub"].(string)
+			att, _ := value["Fn::GetAtt"].([]any)
 			if m := exportSub.FindStringSubmatch(sub); m != nil && len(att) == 2 {
 				s.exports[prefix+m[1]] = prefix + att[0].(string)
 			}

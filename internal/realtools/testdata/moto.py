@@ -3,6 +3,9 @@
   python3 moto.py setup ENDPOINT < spec.json    # {"policy": ["external", ...]}
   python3 moto.py describe ENDPOINT             # describe-security-groups, and the AWS-managed prefix lists
   python3 moto.py prefix-lists ENDPOINT         # {name: id} of the AWS-managed lists
+  python3 moto.py describe-with-rules ENDPOINT  # describe-security-groups and describe-security-group-rules
+  python3 moto.py cfn-deploy ENDPOINT < spec.json  # {"stack", "template", "vpc"}: create the stack,
+                                                # print {"template": get-template, "resources": describe-stack-resources}
 
 setup makes a VPC per policy and, in it, a stand-in group per external
 group the policy names (their ids replace the policy's), and prints
@@ -40,6 +43,17 @@ elif sys.argv[1] == "describe-with-rules":
     for page in ec2.get_paginator("describe_security_group_rules").paginate():
         rules += page["SecurityGroupRules"]
     json.dump({"SecurityGroups": groups, "SecurityGroupRules": rules}, sys.stdout, default=str)
+elif sys.argv[1] == "cfn-deploy":
+    spec = json.load(sys.stdin)
+    cfn = boto3.client("cloudformation", endpoint_url=sys.argv[2], region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    cfn.create_stack(StackName=spec["stack"], TemplateBody=spec["template"],
+                     Parameters=[{"ParameterKey": "VpcId", "ParameterValue": spec["vpc"]}])
+    template = cfn.get_template(StackName=spec["stack"])
+    template.pop("ResponseMetadata", None)
+    resources = cfn.describe_stack_resources(StackName=spec["stack"])
+    resources.pop("ResponseMetadata", None)
+    json.dump({"template": template, "resources": resources}, sys.stdout, default=str)
 elif sys.argv[1] == "prefix-lists":
     lists = ec2.describe_managed_prefix_lists(Filters=[{"Name": "owner-id", "Values": ["AWS"]}])["PrefixLists"]
     json.dump({l["PrefixListName"]: l["PrefixListId"] for l in lists}, sys.stdout)

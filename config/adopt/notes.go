@@ -48,5 +48,10 @@ func Notes(a *model.Adoption, p *model.Program) []string {
 		}
 	}
 	notes = append(notes, fmt.Sprintf("adopting %d groups and %d rules; %d rules of the policy have no live counterpart and are created", groups, rules, created))
+	if groups+rules > 0 {
+		// Said before the plan shows it: every adopted resource is an
+		// update in place as well as an import.
+		notes = append(notes, "every adopted group and rule gets the tags sgc writes (the role's Name and Description, each rule's sgc:source): updates in place, no replacement")
+	}
 	return notes
 }

@@ -1,9 +1,11 @@
 package realtools
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -51,8 +53,24 @@ func TestAdoptAssociationImportID(t *testing.T) {
 	if code := cli.Main([]string{"build", policy, "-t", "cloudformation", "-o", cfn}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("build cloudformation: exit %d\n%s", code, stderr.String())
 	}
-	if toImport, _ := os.ReadFile(filepath.Join(cfn, "resources-to-import.json")); !strings.Contains(string(toImport), `"VpcId": "`+other+`"`) {
-		t.Errorf("resources-to-import.json:\n%s", toImport)
+	toImport, _ := os.ReadFile(filepath.Join(cfn, "resources-to-import.json"))
+	var entries []struct {
+		ResourceType       string
+		ResourceIdentifier map[string]string
+	}
+	if err := json.Unmarshal(toImport, &entries); err != nil || len(entries) != 2 || entries[1].ResourceIdentifier["VpcId"] != other {
+		t.Errorf("resources-to-import.json (%v):\n%s", err, toImport)
+	}
+	primary := primaryIdentifiers(t)
+	for _, e := range entries {
+		var keys []string
+		for k := range e.ResourceIdentifier {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if strings.Join(keys, ",") != primary[e.ResourceType] {
+			t.Errorf("%s is imported by %v; its schema's primaryIdentifier is %s", e.ResourceType, keys, primary[e.ResourceType])
+		}
 	}
 	if findings, err := runCfnLint(t, need(t, "cfn-lint"), []string{filepath.Join(cfn, "template-import.yaml"), filepath.Join(cfn, "template.yaml")}); err != nil || len(findings) > 0 {
 		t.Errorf("cfn-lint: %v %v", findings, err)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -138,9 +139,18 @@ func TestMigrateFromCloudFormation(t *testing.T) {
 	}
 	json.Unmarshal(toImport, &entries)
 	ids := map[string]bool{}
+	primary := primaryIdentifiers(t)
 	for _, e := range entries {
 		if e.ResourceType == "AWS::EC2::SecurityGroup" {
 			ids[e.ResourceIdentifier["Id"]] = true
+		}
+		var keys []string
+		for k := range e.ResourceIdentifier {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if want := primary[e.ResourceType]; strings.Join(keys, ",") != want {
+			t.Errorf("%s is imported by %v; its schema's primaryIdentifier is %s", e.ResourceType, keys, want)
 		}
 	}
 	for _, r := range stack.StackResources {
@@ -188,4 +198,36 @@ func resolveGroups(v any, ids map[string]string) any {
 		return out
 	}
 	return v
+}
+
+// primaryIdentifiers reads each security group resource type's
+// primaryIdentifier from the official schemas: the keys an IMPORT names a
+// resource by, sorted and joined.
+func primaryIdentifiers(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for typ, name := range map[string]string{
+		"AWS::EC2::SecurityGroup":               "aws-ec2-securitygroup.json",
+		"AWS::EC2::SecurityGroupIngress":        "aws-ec2-securitygroupingress.json",
+		"AWS::EC2::SecurityGroupEgress":         "aws-ec2-securitygroupegress.json",
+		"AWS::EC2::SecurityGroupVpcAssociation": "aws-ec2-securitygroupvpcassociation.json",
+	} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "schemas", "cloudformation", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Primary []string `json:"primaryIdentifier"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, p := range doc.Primary {
+			keys = append(keys, strings.TrimPrefix(p, "/properties/"))
+		}
+		sort.Strings(keys)
+		out[typ] = strings.Join(keys, ",")
+	}
+	return out
 }

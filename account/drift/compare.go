@@ -192,8 +192,30 @@ func (c *comparison) wantedRules() {
 			text = ruleText(r.Direction, r.Port, "group "+x.Account+"/"+strings.TrimPrefix(peer, "group "))
 		}
 		c.want[ruleKey{r.Group.Name, r.Direction, r.Port, peer}] = rule{text: text, desc: r.Flow.Purpose,
-			where: fmt.Sprintf("%s:%d", r.Flow.Range.Start.Filename, r.Flow.Range.Start.Line)}
+			where: fmt.Sprintf("%s:%d", r.Flow.Range.Start.Filename, r.Flow.Range.Start.Line), want: c.awsRule(r, peer)}
 	}
+}
+
+// awsRule is intent rule r in AWS's terms, its peer as the comparison
+// keys it: the ids of its group and peer, its purpose as description; nil
+// when its peer group does not exist (nothing can reference it yet).
+func (c *comparison) awsRule(r *model.Rule, peer string) *live.Rule {
+	out := &live.Rule{GroupID: c.liveByName[r.Group.Name].GroupID, Direction: r.Direction, Port: r.Port, Description: r.Flow.Purpose}
+	switch r.Peer.Kind {
+	case model.PeerCIDR:
+		out.PeerKind, out.Peer = "cidr", peer
+	case model.PeerPrefixList:
+		out.PeerKind, out.Peer = "pl", peer
+	case model.PeerGroup:
+		lg := c.liveByName[r.Peer.Group.Name]
+		if lg == nil {
+			return nil
+		}
+		out.PeerKind, out.Peer = "sg", lg.GroupID
+	case model.PeerExternal:
+		out.PeerKind, out.Peer, out.PeerOwner = "sg", strings.TrimPrefix(peer, "group "), r.Peer.External.Account
+	}
+	return out
 }
 
 // liveRules are the live rules of declared groups, with their sgr- ids
@@ -272,6 +294,10 @@ func (c *comparison) compareRules() {
 	for k, h := range c.have {
 		w, ok := c.want[k]
 		switch {
+		case !ok:
+			c.rep.changes = append(c.rep.changes, live.Change{Kind: live.Revoke, Rule: *h.live, RuleID: h.id})
+		}
+		switch {
 		case !ok && h.account != "":
 			c.rep.Findings = append(c.rep.Findings, Finding{Kind: Unmanaged, Group: k.group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live rule to %s in account %s, where the intent's external is in account %s; its description: %q", h.live.Peer, h.live.PeerOwner, h.account, h.desc)})
@@ -292,10 +318,18 @@ func (c *comparison) compareRules() {
 		case w.desc != h.desc && !(h.desc == "" && live.ImportedWithoutDescription(w.desc)):
 			c.rep.Findings = append(c.rep.Findings, Finding{Kind: Description, Group: k.group, Rule: h.text, RuleID: h.id,
 				Detail: fmt.Sprintf("live description %q, intent purpose %q", h.desc, w.desc), Where: w.where})
+			described := *h.live
+			described.Description = w.desc
+			c.rep.changes = append(c.rep.changes, live.Change{Kind: live.Describe, Rule: described, RuleID: h.id})
 		}
 	}
 	for k, w := range c.want {
 		if _, ok := c.have[k]; !ok {
+			if w.want != nil {
+				c.rep.changes = append(c.rep.changes, live.Change{Kind: live.Authorize, Rule: *w.want})
+			} else {
+				c.rep.held = append(c.rep.held, fmt.Sprintf("%s: %s: its peer group does not exist yet; the apply creates both", k.group, w.text))
+			}
 			c.rep.Findings = append(c.rep.Findings, Finding{Kind: Missing, Group: k.group, Rule: w.text,
 				Detail: fmt.Sprintf("in the intent, not live; purpose %q", w.desc), Where: w.where})
 		}

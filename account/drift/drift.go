@@ -77,6 +77,10 @@ type Report struct {
 	// handAdded holds the live rules behind "unmanaged" findings, with the
 	// groups they belong to, for Paste.
 	handAdded *live.Export
+	// changes put the live rules back to the intent (Changes); held says
+	// what they leave as it is, and why.
+	changes []live.Change
+	held    []string
 }
 
 type rule struct {
@@ -86,6 +90,9 @@ type rule struct {
 	// account is the account the intent's external names, for a live
 	// rule whose peer group has its id but another owner.
 	account string
+	// want is an intent rule in AWS's terms (group and peer ids), for
+	// the change that authorizes it; nil when a group it names is absent.
+	want *live.Rule
 }
 
 // ruleText describes a rule for people.

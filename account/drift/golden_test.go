@@ -15,7 +15,8 @@ import (
 )
 
 // TestGolden compares each archive's policy (*.intent) with its export
-// (live.json) and writes the report in every format.
+// (live.json) and writes the report in every format, and the changes that
+// revert the account to the intent (drift --revert).
 func TestGolden(t *testing.T) {
 	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
 		p := load.FromSources(golden.Inputs(a, ".intent"), compiler.Options{Now: testkit.Now})
@@ -34,6 +35,14 @@ func TestGolden(t *testing.T) {
 		rep.WriteText(&text)
 		rep.WriteMarkdown(&md)
 		rep.WriteJSON(&js)
-		return map[string]string{"report.txt": text.String(), "report.md": md.String(), "report.json": js.String()}
+		var changes strings.Builder
+		cs, held := rep.Changes()
+		for _, c := range cs {
+			changes.WriteString(c.String() + "\n")
+		}
+		for _, h := range held {
+			changes.WriteString("held: " + h + "\n")
+		}
+		return map[string]string{"report.txt": text.String(), "report.md": md.String(), "report.json": js.String(), "changes.txt": changes.String()}
 	})
 }

@@ -69,6 +69,38 @@ var IAMActions = []string{"ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGro
 // calls, retrying throttled and failed calls with backoff. Its errors say
 // what to do: which credentials are missing, which IAM action is denied.
 func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var tripped atomic.Bool
+	client, err := newClient(ctx, opts, &tripped)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := fetch(ctx, client, opts)
+	if err != nil && tripped.Load() {
+		return nil, fmt.Errorf("a response was larger than %d bytes, more than EC2 sends in a page: the endpoint does not behave like EC2 (%w)", maxResponseOf(opts), err)
+	}
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("reading the account took longer than %v (--timeout): %w", timeout, err)
+	}
+	return ex, err
+}
+
+func maxResponseOf(opts AWSOptions) int64 {
+	if opts.MaxResponse == 0 {
+		return DefaultMaxResponse
+	}
+	return opts.MaxResponse
+}
+
+// newClient makes the EC2 client of opts: the standard credential chain
+// and endpoint settings, retries with backoff, every call and response
+// bounded (tripped says a response was cut).
+func newClient(ctx context.Context, opts AWSOptions, tripped *atomic.Bool) (*ec2.Client, error) {
 	attempts, backoff := opts.MaxAttempts, opts.MaxBackoff
 	if attempts == 0 {
 		attempts = 10
@@ -76,18 +108,10 @@ func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
 	if backoff == 0 {
 		backoff = 20 * time.Second
 	}
-	callTimeout, timeout, maxResponse := opts.CallTimeout, opts.Timeout, opts.MaxResponse
+	callTimeout, maxResponse := opts.CallTimeout, maxResponseOf(opts)
 	if callTimeout == 0 {
 		callTimeout = DefaultCallTimeout
 	}
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
-	if maxResponse == 0 {
-		maxResponse = DefaultMaxResponse
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	var loadOpts []func(*config.LoadOptions) error
 	if opts.Region != "" {
 		loadOpts = append(loadOpts, config.WithRegion(opts.Region))
@@ -110,16 +134,7 @@ func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region: pass --region, or set AWS_REGION or a profile's region")
 	}
-	var tripped atomic.Bool
-	client := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, limitResponses(maxResponse, &tripped)) })
-	ex, err := fetch(ctx, client, opts)
-	if err != nil && tripped.Load() {
-		return nil, fmt.Errorf("a response was larger than %d bytes, more than EC2 sends in a page: the endpoint does not behave like EC2 (%w)", maxResponse, err)
-	}
-	if err != nil && ctx.Err() != nil {
-		return nil, fmt.Errorf("reading the account took longer than %v (--timeout): %w", timeout, err)
-	}
-	return ex, err
+	return ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, limitResponses(maxResponse, tripped)) }), nil
 }
 
 func fetch(ctx context.Context, client *ec2.Client, opts AWSOptions) (*Export, error) {

@@ -36,14 +36,20 @@ func (a *awsFlags) register(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&a.callTimeout, "call-timeout", live.DefaultCallTimeout, "with --aws: give up on one API call (then retried) after this long")
 }
 
+// options are the flags' AWS options, limited to vpc when one is given.
+func (a *awsFlags) options(vpc string) live.AWSOptions {
+	return live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc, Timeout: a.timeout, CallTimeout: a.callTimeout}
+}
+
 // fetch reads the account, limited to vpc when one is given.
 func (a *awsFlags) fetch(cmd *cobra.Command, vpc string, p *model.Program) (*live.Export, error) {
 	if a.timeout <= 0 || a.callTimeout <= 0 {
 		return nil, usageErrorf("--timeout and --call-timeout must be positive durations, such as 10m or 30s")
 	}
-	ex, err := live.FetchAWS(cmd.Context(), live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc,
-		Timeout: a.timeout, CallTimeout: a.callTimeout,
-		PrefixLists: p != nil && p.NamesManagedPrefixLists(), Associations: p != nil && p.ServesOtherVPCs()})
+	opts := a.options(vpc)
+	opts.PrefixLists = p != nil && p.NamesManagedPrefixLists()
+	opts.Associations = p != nil && p.ServesOtherVPCs()
+	ex, err := live.FetchAWS(cmd.Context(), opts)
 	if err != nil {
 		return nil, &exitError{Code: ExitUsage, Err: err}
 	}
@@ -278,7 +284,20 @@ compile; lint findings do not stop drift.
 
 Exit status: 0 without access drift, 1 with it (unmanaged, missing,
 absent-group: who can reach whom changed), 2 for bad usage. --fail-on any
-also fails on descriptions and unknown groups.`
+also fails on descriptions and unknown groups.
+
+--revert (with --aws) puts the rules of the policy's groups back to the
+intent: it revokes the rules opened by hand, fixes descriptions, and
+authorizes the intent's rules that are missing, in that order, so a run
+stopped half-way has only taken access away. It prints the plan and makes
+the calls only with --yes; --dry-run asks AWS (EC2's DryRun) whether each
+would succeed and changes nothing. It never touches a group the policy does
+not declare, never creates, deletes or renames groups (the apply's work),
+stops at the first call AWS refuses and says what was and was not done, and
+writes every call to the audit log (--audit-log, JSON lines). A second run
+finds nothing to do. Exit status: 0 when nothing is left to do (or every
+call succeeded or would), 1 when calls are planned but not made, or one was
+refused.`
 
 func newDriftCmd(e *env) *cobra.Command {
 	var (
@@ -288,14 +307,17 @@ func newDriftCmd(e *env) *cobra.Command {
 		paste                 string
 		vars                  []string
 		aws                   awsFlags
+		revert                revertFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "drift [PATH...] --aws|--live FILE.json|-",
+		Use:   "drift [PATH...] --aws|--live FILE.json|- [--revert [--dry-run|--yes]]",
 		Short: "Compare a policy with the live security groups",
 		Long:  driftDoc,
 		Example: "  sgc drift policy/ --aws --region eu-west-1 --vpc vpc-0abc12345\n" +
 			"  sgc drift policy/ --aws --var central-logging=sg-0123456789abcdef0 --format markdown\n" +
-			"  aws ec2 describe-security-groups | sgc drift policy/ --live -",
+			"  aws ec2 describe-security-groups | sgc drift policy/ --live -\n" +
+			"  sgc drift policy/ --aws --vpc vpc-0abc12345 --revert            # the plan: what revert would call\n" +
+			"  sgc drift policy/ --aws --vpc vpc-0abc12345 --revert --yes      # put the account back to the intent",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if failOn != "access" && failOn != "any" {
 				return usageErrorf("--fail-on %q: want access or any", failOn)
@@ -310,6 +332,9 @@ func newDriftCmd(e *env) *cobra.Command {
 			}
 			if aws.use == (liveFile != "") {
 				return usageErrorf("give --aws to read the account, or --live FILE.json (- for standard input)")
+			}
+			if err := revert.check(aws.use); err != nil {
+				return err
 			}
 			p, err := loadCompiled(e, args, now)
 			if err != nil {
@@ -377,6 +402,9 @@ func newDriftCmd(e *env) *cobra.Command {
 					return err
 				}
 			}
+			if revert.on {
+				return revert.run(cmd, e, rep, aws)
+			}
 			if rep.HasAccessDrift() || (failOn == "any" && len(rep.Findings) > 0) {
 				return findings
 			}
@@ -393,6 +421,7 @@ func newDriftCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&tag, "tag", "", "KEY=VALUE: compare only live groups carrying this tag")
 	cmd.Flags().StringVar(&paste, "paste", "", "write the rules opened by hand as intent to this file, to review and paste into the policy")
 	aws.register(cmd)
+	revert.register(cmd)
 	return cmd
 }
 

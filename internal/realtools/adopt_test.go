@@ -32,8 +32,9 @@ func TestAdoptExistingGroups(t *testing.T) {
 	if _, err := os.Stat(pluginDir()); err != nil {
 		t.Skipf("the provider mirror %s is missing", pluginDir())
 	}
+	t.Parallel()
 	m := motoserver.Start(t)
-	c := m.EC2(t)
+	c := m.Client() // no environment: the test runs in parallel, reading the account through exports
 	ctx := context.Background()
 	vpc := motoserver.VPC(t, c, "10.7.0.0/16")
 	// AWS's default allow-all egress would be adopted as an explicit flow,
@@ -84,7 +85,16 @@ func TestAdoptExistingGroups(t *testing.T) {
 	root := t.TempDir()
 	policyDir := filepath.Join(root, "policy")
 	var stdout, stderr strings.Builder
-	if code := cli.Main([]string{"import", "--aws", "--vpc", vpc, "-o", policyDir}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+	exportFile := func() string {
+		data, err := json.Marshal(describeWithRules(t, m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(t.TempDir(), "export.json")
+		os.WriteFile(f, data, 0o644)
+		return f
+	}
+	if code := cli.Main([]string{"import", exportFile(), "--vpc", vpc, "-o", policyDir}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("import: exit %d\n%s", code, stderr.String())
 	}
 	// The team drops the legacy rule from the draft: the build says,
@@ -176,7 +186,7 @@ func TestAdoptExistingGroups(t *testing.T) {
 	// build said stays open.
 	stdout.Reset()
 	stderr.Reset()
-	code := cli.Main([]string{"drift", policyDir, "--aws", "--vpc", vpc, "--fail-on", "any"}, strings.NewReader(""), &stdout, &stderr)
+	code := cli.Main([]string{"drift", policyDir, "--live", exportFile(), "--vpc", vpc, "--fail-on", "any"}, strings.NewReader(""), &stdout, &stderr)
 	if code != 1 || strings.Count(stdout.String(), "unmanaged") != 2 || !strings.Contains(stdout.String(), "tcp/9999") {
 		t.Errorf("drift after adoption: exit %d, want the dropped rule alone\n%s%s", code, stdout.String(), stderr.String())
 	}

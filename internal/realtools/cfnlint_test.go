@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/cloudformation"
 	"github.com/sgc-dev/sgc/internal/synth"
@@ -57,6 +58,9 @@ func TestCfnLint(t *testing.T) {
 	}
 	add := func(prefix string, files []emit.File) {
 		for _, f := range files {
+			if f.Path == cloudformation.ResourcesToImport {
+				continue // not a template
+			}
 			if strings.HasSuffix(f.Path, ".yaml") || strings.HasSuffix(f.Path, ".json") {
 				write(prefix+"-"+f.Path, f.Data)
 			}
@@ -86,6 +90,11 @@ func TestCfnLint(t *testing.T) {
 		build(t, "example-"+name+"-kept", srcs, emit.Options{Earlier: emit.Earlier{Descriptions: kept}})
 		build(t, "example-"+name+"-kept-split-json", srcs, emit.Options{Earlier: emit.Earlier{Descriptions: kept}, Split: true, Format: "json"})
 	}
+	// An adoption: the IMPORT template imports a group and its VPC
+	// association (DeletionPolicy Retain on each) beside the update.
+	adopted := map[string][]byte{"p.intent": []byte("group web \"Web servers\" also-in vpc-0123456789abcdef0\ninternet -> web tcp/443 because \"clients\"\n")}
+	build(t, "adopted", adopted, emit.Options{Adopt: &model.Adoption{
+		Groups: map[string]*model.AdoptedGroup{"web": {ID: "sg-0123456789abcdef0", Associations: map[string]bool{"vpc-0123456789abcdef0": true}}}}})
 	goldens, _ := filepath.Glob("../../emit/cloudformation/testdata/*.txtar")
 	for _, g := range goldens {
 		a, err := txtar.ParseFile(g)

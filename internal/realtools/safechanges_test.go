@@ -114,7 +114,7 @@ func TestSafeChanges(t *testing.T) {
 	vpc := motoserver.VPC(t, c, "10.0.0.0/16")
 
 	files := map[string]string{}
-	for name, data := range withoutProtocolNumbers(synth.Generate(synth.Config{Groups: 6, Flows: 30, Seed: 7, GroupsPerFile: 3})) {
+	for name, data := range withoutProtocolNumbers(synth.Generate(synth.Config{Groups: 3, Flows: 8, Seed: 7, GroupsPerFile: 3})) {
 		files[name] = string(data)
 	}
 	files["core.intent"] = core
@@ -191,7 +191,7 @@ resource "aws_network_interface" "web" {
 	}
 
 	prog := compile(t, withStandIns(files, ids))
-	if len(prog.Flows) < 30 {
+	if len(prog.Flows) < 15 {
 		t.Fatalf("the policy has only %d flows", len(prog.Flows))
 	}
 	build(prog)

@@ -83,7 +83,7 @@ func TestMigrateFromTerraform(t *testing.T) {
 	os.RemoveAll(filepath.Join(root, "cachemod"))
 	copyFile(t, filepath.Join(root, "sg", "imports.tf.example"), filepath.Join(root, "imports.tf"))
 	copyFile(t, filepath.Join(policy, "removed.tf.example"), filepath.Join(root, "removed.tf"))
-	terraformRun(t, tf, root, "init", "-input=false", "-no-color")
+	terraformRun(t, tf, root, "get", "-no-color") // the new module; the provider is installed
 	terraformRun(t, tf, root, "plan", "-input=false", "-no-color", "-out=move.plan")
 	var plan struct {
 		ResourceChanges []struct {

@@ -208,8 +208,9 @@ resource "aws_network_interface" "web" {
 	// another removed destroy rules. A change that breaks its step's shape
 	// fails the step all the same.
 	steps := []step{
-		{"add web_a beside web-a", func(f map[string]string) {
+		{"add web_a beside web-a; add a second block to a network of one", func(f map[string]string) {
 			f["core.intent"] += "group web_a \"Web tier A, spelled the other way\"\nweb_a -> app tcp/8082 because \"the other web tier calls the app\"\n"
+			replace("core.intent", "198.51.100.0/25 ", "198.51.100.0/25, 198.51.100.128/26 ")(f)
 		}, only("create"), nil},
 		{"rename a network, a prefix list, an external and a service; reorder lines and files", func(f map[string]string) {
 			f["core.intent"] = strings.NewReplacer("network office", "network hq", "office ->", "hq ->",
@@ -220,31 +221,27 @@ resource "aws_network_interface" "web" {
 			sort.Sort(sort.Reverse(sort.StringSlice(lines)))
 			f["core.intent"] = strings.Join(lines, "\n") + "\n"
 		}, only(), nil},
-		{"add a second block to a network of one", replace("core.intent", "198.51.100.0/25 ", "198.51.100.0/25, 198.51.100.128/26 "), only("create"), nil},
 		{"edit a purpose; move a flow to another file", func(f map[string]string) {
 			replace("core.intent", "the app reads the database", "the app reads and writes the database")(f)
 			line := "app -> internet tcp/443 because \"calls public APIs\"\n"
 			replace("core.intent", line, "")(f)
 			f["egress.intent"] = line
 		}, only("update"), nil}, // the source file is in the tags; CloudFormation's metadata alone updates nothing
-		{"change ports; widen a network", func(f map[string]string) {
+		{"change ports; widen a network; rename a group", func(f map[string]string) {
 			replace("core.intent", "web-a -> app tcp/8080", "web-a -> app tcp/8090")(f)
 			replace("core.intent", "203.0.113.0/24", "203.0.112.0/23")(f)
+			f["core.intent"] = strings.NewReplacer("group db ", "group database ", "-> db ", "-> database ").Replace(f["core.intent"])
 		}, only("create", "destroy"), nil},
 		{"expire a flow; remove a flow", func(f map[string]string) {
 			replace("core.intent", "until 2027-06-30", "until 2026-05-15")(f)
 			replace("core.intent", "vendor -> app tcp/9443 because \"partner callbacks\"\n", "")(f)
 		}, only("destroy"), nil},
-		{"rename a group", func(f map[string]string) {
-			f["core.intent"] = strings.NewReplacer("group db ", "group database ", "-> db ", "-> database ").Replace(f["core.intent"])
-		}, only("create", "destroy"), nil},
 		// Both targets keep the AWS description and tag the new one: the
 		// group, its rules and the interface stay.
-		{"edit the description of the attached group", replace("core.intent", `"Web tier A"`, `"Web tier A (nginx)"`), only("update"), nil},
-		{"rename the attached group, with formerly", func(f map[string]string) {
-			f["core.intent"] = strings.NewReplacer("group web-a \"Web tier A (nginx)\"", "group web-tier-a \"Web tier A (nginx)\" formerly web-a",
+		{"edit the description of the attached group and rename it, with formerly", func(f map[string]string) {
+			f["core.intent"] = strings.NewReplacer("group web-a \"Web tier A\"", "group web-tier-a \"Web tier A (nginx)\" formerly web-a",
 				"web-a ->", "web-tier-a ->", "-> web-a ", "-> web-tier-a ").Replace(f["core.intent"])
-		}, only("update"), nil}, // the Name tag; the group, its rules and the interface stay
+		}, only("update"), nil}, // the tags; the group, its rules and the interface stay
 	}
 	// moto's ModifySecurityGroupRules changes neither the description nor
 	// the referenced group of a rule that references a group, as

@@ -81,7 +81,7 @@ func TestTerraformApply(t *testing.T) {
 		policies = append(policies, &applied{name: "example_" + name, srcs: srcs})
 	}
 	for seed := int64(1); seed <= 4; seed++ {
-		srcs := synth.Generate(synth.Config{Groups: 6, Flows: 40, Seed: seed, GroupsPerFile: 3})
+		srcs := synth.Generate(synth.Config{Groups: 6, Flows: 24, Seed: seed, GroupsPerFile: 3})
 		policies = append(policies, &applied{name: fmt.Sprintf("random_%d", seed), srcs: withoutProtocolNumbers(srcs)})
 	}
 	// AWS-managed prefix lists by name: the module looks their ids up in

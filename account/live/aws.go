@@ -69,17 +69,12 @@ var IAMActions = []string{"ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGro
 // calls, retrying throttled and failed calls with backoff. Its errors say
 // what to do: which credentials are missing, which IAM action is denied.
 func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var tripped atomic.Bool
-	client, err := newClient(ctx, opts, &tripped)
+	s, err := newSession(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
+	defer s.cancel()
+	ctx, client, timeout, tripped := s.ctx, s.client, s.timeout, &s.tripped
 	ex, err := fetch(ctx, client, opts)
 	if err != nil && tripped.Load() {
 		return nil, fmt.Errorf("a response was larger than %d bytes, more than EC2 sends in a page: the endpoint does not behave like EC2 (%w)", maxResponseOf(opts), err)
@@ -88,6 +83,31 @@ func FetchAWS(ctx context.Context, opts AWSOptions) (*Export, error) {
 		return nil, fmt.Errorf("reading the account took longer than %v (--timeout): %w", timeout, err)
 	}
 	return ex, err
+}
+
+// session is one run against the account: a client, and the context that
+// bounds the whole run (opts.Timeout).
+type session struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	client  *ec2.Client
+	timeout time.Duration
+	tripped atomic.Bool // a response was cut at opts.MaxResponse
+}
+
+func newSession(ctx context.Context, opts AWSOptions) (*session, error) {
+	s := &session{timeout: opts.Timeout}
+	if s.timeout == 0 {
+		s.timeout = DefaultTimeout
+	}
+	s.ctx, s.cancel = context.WithTimeout(ctx, s.timeout)
+	client, err := newClient(s.ctx, opts, &s.tripped)
+	if err != nil {
+		s.cancel()
+		return nil, err
+	}
+	s.client = client
+	return s, nil
 }
 
 func maxResponseOf(opts AWSOptions) int64 {

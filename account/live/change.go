@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -77,19 +76,13 @@ type Applied struct {
 // call, made or refused, before the next; done counts the changes made
 // (or that would succeed).
 func ApplyAWS(ctx context.Context, opts AWSOptions, changes []Change, dryRun bool, each func(Applied)) (done int, err error) {
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var tripped atomic.Bool
-	client, err := newClient(ctx, opts, &tripped)
+	s, err := newSession(ctx, opts)
 	if err != nil {
 		return 0, err
 	}
+	defer s.cancel()
 	for _, c := range changes {
-		call, err := apply(ctx, client, c, dryRun)
+		call, err := apply(s.ctx, s.client, c, dryRun)
 		a := Applied{Time: time.Now().UTC(), Call: call, Group: c.Rule.GroupID, Change: c.String(), DryRun: dryRun, Result: "done"}
 		var apiErr smithy.APIError
 		switch {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/internal/cli"
 	"github.com/sgc-dev/sgc/internal/motoserver"
 )
@@ -157,20 +156,6 @@ func liveRules(t *testing.T, m *motoserver.Server, vpc string) map[string]string
 		}
 	}
 	return out
-}
-
-// describeWithRules reads every group of the emulator's account with its
-// rules' sgr- ids (describe-security-group-rules).
-func describeWithRules(t *testing.T, m *motoserver.Server) *live.Export {
-	t.Helper()
-	var export live.Export
-	(&moto{endpoint: m.Endpoint}).python(t, "describe-with-rules", nil, &export)
-	data, _ := json.Marshal(export)
-	ex, err := live.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ex
 }
 
 func sortedKeys(m map[string]string) []string {

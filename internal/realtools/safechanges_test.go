@@ -444,8 +444,22 @@ func withStandIns(files map[string]string, ids map[string]string) map[string][]b
 // describeAll reads every group of the emulator's account.
 func describeAll(t *testing.T, m *motoserver.Server) *live.Export {
 	t.Helper()
+	return describe(t, m, "describe")
+}
+
+// describeWithRules reads every group of the emulator's account with its
+// rules' sgr- ids (describe-security-group-rules).
+func describeWithRules(t *testing.T, m *motoserver.Server) *live.Export {
+	t.Helper()
+	return describe(t, m, "describe-with-rules")
+}
+
+// describe reads the emulator's account with one of moto.py's commands,
+// as an export read back the way sgc reads one.
+func describe(t *testing.T, m *motoserver.Server, command string) *live.Export {
+	t.Helper()
 	var export live.Export
-	(&moto{endpoint: m.Endpoint}).python(t, "describe", nil, &export)
+	(&moto{endpoint: m.Endpoint}).python(t, command, nil, &export)
 	data, _ := json.Marshal(export)
 	ex, err := live.Parse(data)
 	if err != nil {

@@ -172,6 +172,10 @@ func (r Report) HandAdded() (*live.Export, map[string]string) {
 	return r.handAdded, r.groupIDs
 }
 
+// GroupIDs returns the live ids of the policy's groups, each to its name
+// in the policy: the groups drift matched, which activity reports on.
+func (r Report) GroupIDs() map[string]string { return r.groupIDs }
+
 // findByName finds the live group of an external declared without an id:
 // the one whose Name tag, or else whose name, is the external's name, when
 // exactly one is.

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sgc-dev/sgc/account/activity"
+	"github.com/sgc-dev/sgc/account/drift"
+	"github.com/sgc-dev/sgc/account/live"
+	"github.com/sgc-dev/sgc/internal/limits"
+)
+
+const activityDoc = `Activity reads who changed the policy's security groups, from CloudTrail
+log files (the JSON documents CloudTrail delivers to S3, gzip-compressed or
+not; a directory is read for *.json and *.json.gz): every security group
+call of EC2 (authorize, revoke, modify, descriptions, create, delete, tags)
+on the groups the policy manages. The groups' ids come from the account
+(--aws) or an export (--live), matched to the policy as drift matches them.
+
+  outside-pipeline   a change made by a principal no --pipeline pattern matches
+  opened-and-closed  a rule opened and revoked again within --window
+  open-to-internet   a rule opened to 0.0.0.0/0 or ::/0
+  failed             a call AWS refused: it changed nothing
+
+Each finding has the principal (the role behind an assumed-role session),
+time, source address and, for rules, the sgr- id AWS gave. Log files are
+streamed: memory grows with the security group events, not with the logs.
+
+Exit status: 0 with nothing to report, 1 with findings, 2 for bad usage or
+a file that is not a CloudTrail log.`
+
+func newActivityCmd(e *env) *cobra.Command {
+	var (
+		trails        []string
+		liveFile, vpc string
+		format        string
+		pipelines     []string
+		window        time.Duration
+		aws           awsFlags
+		now           nowFlag
+	)
+	cmd := &cobra.Command{
+		Use:   "activity [PATH...] --cloudtrail FILE|DIR... --aws|--live FILE.json",
+		Short: "Who changed the policy's groups, from CloudTrail",
+		Long:  activityDoc,
+		Example: "  aws s3 sync s3://trail-bucket/AWSLogs/111111111111/CloudTrail/eu-west-1/2026/12/01 trail/\n" +
+			"  sgc activity policy/ --cloudtrail trail/ --aws --pipeline 'arn:aws:iam::111111111111:role/deploy-*'",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(trails) == 0 {
+				return usageErrorf("give the CloudTrail log files: --cloudtrail FILE or DIR (repeatable)")
+			}
+			if aws.use == (liveFile != "") {
+				return usageErrorf("give --aws to read the groups' ids from the account, or --live FILE.json")
+			}
+			if window <= 0 || window > limits.Duration {
+				return usageErrorf("--window %v: want a positive duration such as 1h", window)
+			}
+			files, err := trailFiles(trails)
+			if err != nil {
+				return &exitError{Code: ExitUsage, Err: err}
+			}
+			p, err := loadCompiled(e, args, now)
+			if err != nil {
+				return err
+			}
+			var ex *live.Export
+			if aws.use {
+				ex, err = aws.fetch(cmd, vpc, p.Program)
+			} else {
+				ex, err = readGroups(e, liveFile)
+				if err == nil && vpc != "" {
+					ex = ex.InVPC(vpc)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			rep, err := drift.Compare(p.Program, ex)
+			if err != nil {
+				return &exitError{Code: ExitUsage, Err: err}
+			}
+			groups := rep.GroupIDs()
+			var events []*activity.Event
+			skipped := 0
+			for _, name := range files {
+				f, err := os.Open(name)
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				n, err := activity.Read(f, func(ev *activity.Event) {
+					if _, ours := groups[ev.GroupID()]; ours { // memory: the policy's events only
+						events = append(events, ev)
+					}
+				})
+				f.Close()
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s: %v", name, err)}
+				}
+				skipped += n
+			}
+			out := activity.Analyze(events, activity.Options{Groups: groups, Pipeline: pipelines, Window: window})
+			out.Skipped = skipped
+			if format == "json" {
+				err = out.WriteJSON(e.stdout)
+			} else {
+				err = out.WriteText(e.stdout)
+			}
+			if err != nil {
+				return err
+			}
+			if len(out.Findings) > 0 {
+				return findings
+			}
+			return nil
+		},
+	}
+	now.register(cmd)
+	cmd.Flags().StringArrayVar(&trails, "cloudtrail", nil, "a CloudTrail log file (.json or .json.gz), or a directory of them (repeatable)")
+	cmd.Flags().StringVar(&liveFile, "live", "", "the live groups, for their ids: describe-security-groups JSON, or - for standard input")
+	cmd.Flags().StringVar(&vpc, "vpc", "", "only the groups of this VPC")
+	cmd.Flags().StringArrayVar(&pipelines, "pipeline", nil, "the pipeline's principal: an ARN pattern (* within a name), e.g. arn:aws:iam::111111111111:role/deploy-* (repeatable)")
+	cmd.Flags().DurationVar(&window, "window", time.Hour, "a rule revoked this soon after it was opened is reported as opened-and-closed")
+	choiceVar(cmd, &format, "format", "output format", "text", "json")
+	aws.register(cmd)
+	return cmd
+}
+
+// trailFiles expands the --cloudtrail arguments: files as given, and the
+// *.json and *.json.gz files under each directory, sorted.
+func trailFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		info, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(a, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() && (filepath.Ext(path) == ".json" || filepath.Ext(path) == ".gz") {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s holds no CloudTrail log files (*.json, *.json.gz)", a)
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}

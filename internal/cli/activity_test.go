@@ -1,0 +1,41 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestActivity: the CloudTrail events of the policy's groups (matched to
+// the account's ids as drift matches them) are reported; another team's
+// group is not; exit 1 with findings; bad input is exit 2.
+func TestActivity(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"p.intent": "group web \"Web servers\"\ngroup db \"Databases\"\nweb -> db tcp/5432 because \"queries\"\n"})
+	export := filepath.Join(t.TempDir(), "live.json")
+	os.WriteFile(export, []byte(`{"SecurityGroups": [
+ {"GroupId": "sg-00000000000000001", "GroupName": "web", "Description": "Web servers", "VpcId": "vpc-01234567", "IpPermissions": [], "IpPermissionsEgress": []},
+ {"GroupId": "sg-00000000000000002", "GroupName": "db", "Description": "Databases", "VpcId": "vpc-01234567", "IpPermissions": [], "IpPermissionsEgress": []},
+ {"GroupId": "sg-0000000000000000f", "GroupName": "other", "Description": "Another team's", "VpcId": "vpc-01234567", "IpPermissions": [], "IpPermissionsEgress": []}]}`), 0o644)
+	trail := "../../account/activity/testdata"
+	r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export, "--pipeline", "arn:aws:iam::111111111111:role/deploy-*")
+	if r.code != 1 || !strings.Contains(r.stdout, "activity: 6 security group call(s) on the policy's groups; 4 outside-pipeline, 1 opened-and-closed, 2 open-to-internet, 1 failed") ||
+		strings.Contains(r.stdout, "sg-0000000000000000f") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export, "--pipeline", "arn:aws:iam::111111111111:user/*", "--pipeline", "arn:aws:iam::111111111111:role/*", "--format", "json"); r.code != 1 || !strings.Contains(r.stdout, `"kind": "opened-and-closed"`) || strings.Contains(r.stdout, "outside-pipeline") {
+		t.Errorf("json: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	notTrail := filepath.Join(t.TempDir(), "x.json")
+	os.WriteFile(notTrail, []byte(`[1, 2]`), 0o644)
+	for _, args := range [][]string{
+		{"activity", dir, "--live", export},
+		{"activity", dir, "--cloudtrail", trail},
+		{"activity", dir, "--cloudtrail", notTrail, "--live", export},
+		{"activity", dir, "--cloudtrail", trail, "--live", export, "--window", "-1h"},
+	} {
+		if r := run(t, "", args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", args[2:], r.code, r.stderr)
+		}
+	}
+}

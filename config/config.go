@@ -21,10 +21,15 @@
 //	build {
 //	  group_names = "exact"  # default "prefix": see GroupNames
 //	}
+//
+//	activity {
+//	  pipeline = ["arn:aws:iam::111111111111:role/deploy-*"]  # see Pipeline
+//	}
 package config
 
 import (
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -50,14 +55,23 @@ type Config struct {
 	// GroupNames is how the targets name groups in AWS: naming.GroupNamesPrefix
 	// (the default) or naming.GroupNamesExact.
 	GroupNames string
+	// Pipeline are the principals whose changes to the groups are the
+	// deployment pipeline's (ARN patterns; * matches within one part):
+	// sgc activity reports everyone else's.
+	Pipeline []string
 }
 
 // Default returns the settings that hold without a file.
 func Default() Config { return Config{Lint: lint.DefaultConfig(), GroupNames: naming.GroupNamesPrefix} }
 
 type fileSchema struct {
-	Lint  *lintSchema  `hcl:"lint,block"`
-	Build *buildSchema `hcl:"build,block"`
+	Lint     *lintSchema     `hcl:"lint,block"`
+	Build    *buildSchema    `hcl:"build,block"`
+	Activity *activitySchema `hcl:"activity,block"`
+}
+
+type activitySchema struct {
+	Pipeline []string `hcl:"pipeline"`
 }
 
 type buildSchema struct {
@@ -99,6 +113,16 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 	var fs fileSchema
 	hdiags := gohcl.DecodeBody(f.Body, nil, &fs)
 	diags = append(diags, hclfile.Diagnostics(hdiags, InvalidConfig)...)
+	if a := fs.Activity; a != nil {
+		for _, p := range a.Pipeline {
+			if _, err := path.Match(p, ""); err != nil || !strings.HasPrefix(p, "arn:") {
+				diags.Errorf(blockAttr(f, "activity", "pipeline"), InvalidConfig, "pipeline %q is not an ARN pattern", p).
+					WithDetail("A pattern is an ARN in which * matches within one part, such as arn:aws:iam::111111111111:role/deploy-*.")
+				continue
+			}
+			cfg.Pipeline = append(cfg.Pipeline, p)
+		}
+	}
 	if b := fs.Build; b != nil && b.GroupNames != nil {
 		switch v := *b.GroupNames; v {
 		case naming.GroupNamesPrefix, naming.GroupNamesExact:
@@ -216,10 +240,13 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 }
 
 // buildAttr is where the build block's setting name is written.
-func buildAttr(f *hcl.File, name string) source.Range {
+func buildAttr(f *hcl.File, name string) source.Range { return blockAttr(f, "build", name) }
+
+// blockAttr is where the attribute name of the block of type block is.
+func blockAttr(f *hcl.File, block, name string) source.Range {
 	if body, _ := f.Body.(*hclsyntax.Body); body != nil {
 		for _, b := range body.Blocks {
-			if a, ok := b.Body.Attributes[name]; ok && b.Type == "build" {
+			if a, ok := b.Body.Attributes[name]; ok && b.Type == block {
 				return hclfile.Range(a.Expr.Range())
 			}
 		}

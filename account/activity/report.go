@@ -7,6 +7,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sgc-dev/sgc/account/live"
+	"github.com/sgc-dev/sgc/compiler/model"
 )
 
 // Kind is the kind of a finding.
@@ -22,6 +25,9 @@ const (
 	OpenedAndClosed Kind = "opened-and-closed"
 	// OpenToInternet: a rule opened to 0.0.0.0/0 or ::/0.
 	OpenToInternet Kind = "open-to-internet"
+	// BrokeNever: a rule opened that breaks a never statement, for as long
+	// as it lasted.
+	BrokeNever Kind = "broke-never"
 	// Failed: a call AWS refused; it changed nothing, and is said apart.
 	Failed Kind = "failed"
 )
@@ -51,6 +57,9 @@ type Options struct {
 	// Window is how soon a revoke after an authorize of the same rule
 	// makes the two one finding (default one hour).
 	Window time.Duration
+	// Breaks names the never statements a live rule breaks (drift's
+	// judgement); nil checks none.
+	Breaks func(live.Rule) []string
 }
 
 // Report is what the trail shows, per group.
@@ -68,6 +77,7 @@ type change struct {
 	ruleID string
 	open   bool
 	group  string
+	live   *live.Rule
 }
 
 // Analyze reports the events of the policy's groups.
@@ -99,13 +109,35 @@ func Analyze(events []*Event, opts Options) Report {
 			rep.Findings = append(rep.Findings, f)
 		}
 		for _, r := range rules {
-			c := change{e: e, rule: r.text, key: group + "|" + r.text, ruleID: r.id, open: strings.HasPrefix(e.Name, "Authorize"), group: name}
+			c := change{e: e, rule: r.text, key: group + "|" + r.text, ruleID: r.id, open: strings.HasPrefix(e.Name, "Authorize"), group: name, live: r.live}
 			changes = append(changes, c)
 			if c.open && r.internet {
 				g := f
 				g.Kind, g.Rule, g.RuleID, g.Detail = OpenToInternet, r.text, r.id, "opened to the whole internet"
 				rep.Findings = append(rep.Findings, g)
 			}
+		}
+	}
+	// A rule that breaks a never, from its authorize to its revoke (or the
+	// end of the trail).
+	if opts.Breaks != nil {
+		for i, c := range changes {
+			if !c.open || c.live == nil {
+				continue
+			}
+			nevers := opts.Breaks(*c.live)
+			if len(nevers) == 0 {
+				continue
+			}
+			lasted := "still open at the end of the trail"
+			for _, later := range changes[i+1:] {
+				if !later.open && later.key == c.key {
+					lasted = fmt.Sprintf("open %s, until revoked by %s", later.e.Time.Sub(c.e.Time).Round(time.Second), later.e.Principal())
+					break
+				}
+			}
+			rep.Findings = append(rep.Findings, Finding{Kind: BrokeNever, Group: c.group, GroupID: c.live.GroupID, Call: c.e.Name, Rule: c.rule, RuleID: c.ruleID,
+				Principal: c.e.Principal(), Time: c.e.Time, SourceIP: c.e.SourceIP, Detail: "breaks " + strings.Join(nevers, "; ") + "; " + lasted})
 		}
 	}
 	// A rule opened, then revoked within the window.
@@ -146,6 +178,7 @@ func pipeline(principal string, patterns []string) bool {
 type eventRule struct {
 	text, id string
 	internet bool
+	live     *live.Rule // in AWS's terms, when its ports are AWS's
 }
 
 type eventRules []eventRule
@@ -241,26 +274,38 @@ func target(e *Event) (string, eventRules) {
 		dir, prep = "egress", "to"
 	}
 	var rules eventRules
+	direction := model.Ingress
+	if dir == "egress" {
+		direction = model.Egress
+	}
 	for _, p := range req.Permissions.Items {
 		port := ports(p)
-		add := func(peer string, internet bool) {
+		mport, portErr := live.Permission{IpProtocol: p.Protocol, FromPort: p.From, ToPort: p.To}.Port()
+		add := func(peer, kind, id, owner string, internet bool) {
 			r := eventRule{text: fmt.Sprintf("%s %s %s %s", dir, port, prep, peer), internet: internet}
 			if n := len(rules); n < len(resp.Rules.Items) {
 				r.id = resp.Rules.Items[n].ID // AWS answers with the rules in the order asked
 			}
+			if portErr == nil {
+				r.live = &live.Rule{GroupID: group, Direction: direction, Port: mport, PeerKind: kind, Peer: id, PeerOwner: owner}
+			}
 			rules = append(rules, r)
 		}
 		for _, g := range p.Groups.Items {
-			add("group "+g.GroupID, false)
+			add("group "+g.GroupID, "sg", g.GroupID, g.UserID, false)
 		}
 		for _, c := range p.IPv4.Items {
-			add(c.CIDR, c.CIDR == "0.0.0.0/0")
+			if cidr, err := live.CIDR(c.CIDR, false); err == nil {
+				add(cidr, "cidr", cidr, "", cidr == "0.0.0.0/0")
+			}
 		}
 		for _, c := range p.IPv6.Items {
-			add(c.CIDR, c.CIDR == "::/0")
+			if cidr, err := live.CIDR(c.CIDR, true); err == nil {
+				add(cidr, "cidr", cidr, "", cidr == "::/0")
+			}
 		}
 		for _, l := range p.Lists.Items {
-			add("prefix list "+l.ID, false)
+			add("prefix list "+l.ID, "pl", l.ID, "", false)
 		}
 	}
 	return group, rules

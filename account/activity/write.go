@@ -34,7 +34,7 @@ func (r Report) WriteText(w io.Writer) error {
 		counts[f.Kind]++
 	}
 	var parts []string
-	for _, k := range []Kind{OutsidePipeline, OpenedAndClosed, OpenToInternet, Failed} {
+	for _, k := range []Kind{BrokeNever, OutsidePipeline, OpenedAndClosed, OpenToInternet, Failed} {
 		if counts[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 		}

@@ -74,6 +74,8 @@ type Report struct {
 
 	// groupIDs are the live ids of the policy's groups, by id.
 	groupIDs map[string]string
+	// externalIDs names the externals' groups by id.
+	externalIDs map[string]string
 	// handAdded holds the live rules behind "unmanaged" findings, with the
 	// groups they belong to, for Paste.
 	handAdded *live.Export
@@ -125,6 +127,7 @@ func CompareWith(p *model.Program, e *live.Export, opts Options) (Report, error)
 	c := newComparison(p, e, opts)
 	c.matchGroups()
 	c.resolveExternals()
+	c.rep.externalIDs = c.externalIDs
 	c.wantedRules()
 	if err := c.liveRules(); err != nil {
 		return c.rep, err
@@ -175,6 +178,17 @@ func (r Report) HandAdded() (*live.Export, map[string]string) {
 // GroupIDs returns the live ids of the policy's groups, each to its name
 // in the policy: the groups drift matched, which activity reports on.
 func (r Report) GroupIDs() map[string]string { return r.groupIDs }
+
+// Breaks names the never statements of p that live rule lr, on one of the
+// policy's groups, breaks ("never internet -> db (databases are private)"),
+// as drift judges a rule opened by hand.
+func (r Report) Breaks(p *model.Program, lr live.Rule) []string {
+	g, ok := p.Lookup(r.groupIDs[lr.GroupID]).(*model.Group)
+	if !ok {
+		return nil
+	}
+	return broken(p, modelRule(p, g, &lr, r.groupIDs, r.externalIDs))
+}
 
 // findByName finds the live group of an external declared without an id:
 // the one whose Name tag, or else whose name, is the external's name, when

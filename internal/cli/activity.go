@@ -25,6 +25,7 @@ on the groups the policy manages. The groups' ids come from the account
   outside-pipeline   a change made by a principal no --pipeline pattern matches
   opened-and-closed  a rule opened and revoked again within --window
   open-to-internet   a rule opened to 0.0.0.0/0 or ::/0
+  broke-never        a rule opened that breaks a never statement, and for how long
   failed             a call AWS refused: it changed nothing
 
 Each finding has the principal (the role behind an assumed-role session),
@@ -103,7 +104,11 @@ func newActivityCmd(e *env) *cobra.Command {
 				}
 				skipped += n
 			}
-			out := activity.Analyze(events, activity.Options{Groups: groups, Pipeline: pipelines, Window: window})
+			breaks := func(r live.Rule) []string { return rep.Breaks(p.Program, r) }
+			if len(pipelines) == 0 {
+				pipelines = p.Config.Pipeline // sgc.hcl's, unless the flags say otherwise
+			}
+			out := activity.Analyze(events, activity.Options{Groups: groups, Pipeline: pipelines, Window: window, Breaks: breaks})
 			out.Skipped = skipped
 			if format == "json" {
 				err = out.WriteJSON(e.stdout)
@@ -123,7 +128,7 @@ func newActivityCmd(e *env) *cobra.Command {
 	cmd.Flags().StringArrayVar(&trails, "cloudtrail", nil, "a CloudTrail log file (.json or .json.gz), or a directory of them (repeatable)")
 	cmd.Flags().StringVar(&liveFile, "live", "", "the live groups, for their ids: describe-security-groups JSON, or - for standard input")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "only the groups of this VPC")
-	cmd.Flags().StringArrayVar(&pipelines, "pipeline", nil, "the pipeline's principal: an ARN pattern (* within a name), e.g. arn:aws:iam::111111111111:role/deploy-* (repeatable)")
+	cmd.Flags().StringArrayVar(&pipelines, "pipeline", nil, "the pipeline's principal: an ARN pattern (* within a name), e.g. arn:aws:iam::111111111111:role/deploy-* (repeatable; default: sgc.hcl's activity { pipeline })")
 	cmd.Flags().DurationVar(&window, "window", time.Hour, "a rule revoked this soon after it was opened is reported as opened-and-closed")
 	choiceVar(cmd, &format, "format", "output format", "text", "json")
 	aws.register(cmd)

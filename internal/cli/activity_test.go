@@ -11,7 +11,8 @@ import (
 // the account's ids as drift matches them) are reported; another team's
 // group is not; exit 1 with findings; bad input is exit 2.
 func TestActivity(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"p.intent": "group web \"Web servers\"\ngroup db \"Databases\"\nweb -> db tcp/5432 because \"queries\"\n"})
+	dir := writeFiles(t, map[string]string{"p.intent": "group web \"Web servers\"\ngroup db \"Databases\"\nweb -> db tcp/5432 because \"queries\"\n" +
+		"never internet -> web tcp/22 because \"no SSH from the internet\"\n"})
 	export := filepath.Join(t.TempDir(), "live.json")
 	os.WriteFile(export, []byte(`{"SecurityGroups": [
  {"GroupId": "sg-00000000000000001", "GroupName": "web", "Description": "Web servers", "VpcId": "vpc-01234567", "IpPermissions": [], "IpPermissionsEgress": []},
@@ -19,13 +20,29 @@ func TestActivity(t *testing.T) {
  {"GroupId": "sg-0000000000000000f", "GroupName": "other", "Description": "Another team's", "VpcId": "vpc-01234567", "IpPermissions": [], "IpPermissionsEgress": []}]}`), 0o644)
 	trail := "../../account/activity/testdata"
 	r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export, "--pipeline", "arn:aws:iam::111111111111:role/deploy-*")
-	if r.code != 1 || !strings.Contains(r.stdout, "activity: 6 security group call(s) on the policy's groups; 4 outside-pipeline, 1 opened-and-closed, 2 open-to-internet, 1 failed") ||
+	if r.code != 1 || !strings.Contains(r.stdout, "activity: 6 security group call(s) on the policy's groups; 1 broke-never, 4 outside-pipeline, 1 opened-and-closed, 2 open-to-internet, 1 failed") ||
+		!strings.Contains(r.stdout, "breaks never internet -> web (no SSH from the internet); open 20m0s, until revoked by arn:aws:iam::111111111111:user/alice") ||
 		strings.Contains(r.stdout, "sg-0000000000000000f") {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export, "--pipeline", "arn:aws:iam::111111111111:user/*", "--pipeline", "arn:aws:iam::111111111111:role/*", "--format", "json"); r.code != 1 || !strings.Contains(r.stdout, `"kind": "opened-and-closed"`) || strings.Contains(r.stdout, "outside-pipeline") {
 		t.Errorf("json: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// The pipeline from sgc.hcl, when no flag gives it; without either,
+	// the deploy role's change is outside the pipeline too.
+	withFlag := r.stdout
+	if r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export); !strings.Contains(r.stdout, "5 outside-pipeline") {
+		t.Errorf("without a pipeline:\n%s", r.stdout)
+	}
+	os.WriteFile(filepath.Join(dir, "sgc.hcl"), []byte("activity {\n  pipeline = [\"arn:aws:iam::111111111111:role/deploy-*\"]\n}\n"), 0o644)
+	if r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export); r.stdout != withFlag {
+		t.Errorf("sgc.hcl's pipeline:\n%s\nwant the flag's:\n%s", r.stdout, withFlag)
+	}
+	os.WriteFile(filepath.Join(dir, "sgc.hcl"), []byte("activity {\n  pipeline = [\"deploy-[\"]\n}\n"), 0o644)
+	if r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export); r.code != 1 || !strings.Contains(r.stderr, `sgc.hcl:2:14: error: pipeline "deploy-[" is not an ARN pattern`) {
+		t.Errorf("a bad pattern: exit %d\n%s", r.code, r.stderr)
+	}
+	os.Remove(filepath.Join(dir, "sgc.hcl"))
 	notTrail := filepath.Join(t.TempDir(), "x.json")
 	os.WriteFile(notTrail, []byte(`[1, 2]`), 0o644)
 	for _, args := range [][]string{

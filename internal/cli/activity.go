@@ -17,7 +17,8 @@ import (
 
 const activityDoc = `Activity reads who changed the policy's security groups, from CloudTrail
 log files (the JSON documents CloudTrail delivers to S3, gzip-compressed or
-not; a directory is read for *.json and *.json.gz): every security group
+not; a directory is read for *.json and *.json.gz), or through CloudTrail's
+LookupEvents for the last --lookup DURATION (90 days at most): every security group
 call of EC2 (authorize, revoke, modify, descriptions, create, delete, tags)
 on the groups the policy manages. The groups' ids come from the account
 (--aws) or an export (--live), matched to the policy as drift matches them.
@@ -42,18 +43,23 @@ func newActivityCmd(e *env) *cobra.Command {
 		format        string
 		pipelines     []string
 		window        time.Duration
+		lookup        time.Duration
 		aws           awsFlags
 		now           nowFlag
 	)
 	cmd := &cobra.Command{
-		Use:   "activity [PATH...] --cloudtrail FILE|DIR... --aws|--live FILE.json",
+		Use:   "activity [PATH...] --cloudtrail FILE|DIR...|--lookup DURATION --aws|--live FILE.json",
 		Short: "Who changed the policy's groups, from CloudTrail",
 		Long:  activityDoc,
 		Example: "  aws s3 sync s3://trail-bucket/AWSLogs/111111111111/CloudTrail/eu-west-1/2026/12/01 trail/\n" +
-			"  sgc activity policy/ --cloudtrail trail/ --aws --pipeline 'arn:aws:iam::111111111111:role/deploy-*'",
+			"  sgc activity policy/ --cloudtrail trail/ --aws --pipeline 'arn:aws:iam::111111111111:role/deploy-*'\n" +
+			"  sgc activity policy/ --lookup 24h --aws --region eu-west-1",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(trails) == 0 {
-				return usageErrorf("give the CloudTrail log files: --cloudtrail FILE or DIR (repeatable)")
+			if len(trails) == 0 && lookup == 0 {
+				return usageErrorf("give the CloudTrail log files (--cloudtrail FILE or DIR, repeatable), or --lookup DURATION to read the last events through CloudTrail")
+			}
+			if lookup < 0 || lookup > limits.Duration {
+				return usageErrorf("--lookup %v: want a positive duration such as 24h", lookup)
 			}
 			if aws.use == (liveFile != "") {
 				return usageErrorf("give --aws to read the groups' ids from the account, or --live FILE.json")
@@ -61,9 +67,12 @@ func newActivityCmd(e *env) *cobra.Command {
 			if window <= 0 || window > limits.Duration {
 				return usageErrorf("--window %v: want a positive duration such as 1h", window)
 			}
-			files, err := trailFiles(trails)
-			if err != nil {
-				return &exitError{Code: ExitUsage, Err: err}
+			var files []string
+			if len(trails) > 0 {
+				var err error
+				if files, err = trailFiles(trails); err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
 			}
 			p, err := loadCompiled(e, args, now)
 			if err != nil {
@@ -87,17 +96,18 @@ func newActivityCmd(e *env) *cobra.Command {
 			}
 			groups := rep.GroupIDs()
 			var events []*activity.Event
+			keep := func(ev *activity.Event) {
+				if _, ours := groups[ev.GroupID()]; ours { // memory: the policy's events only
+					events = append(events, ev)
+				}
+			}
 			skipped := 0
 			for _, name := range files {
 				f, err := os.Open(name)
 				if err != nil {
 					return &exitError{Code: ExitUsage, Err: err}
 				}
-				n, err := activity.Read(f, func(ev *activity.Event) {
-					if _, ours := groups[ev.GroupID()]; ours { // memory: the policy's events only
-						events = append(events, ev)
-					}
-				})
+				n, err := activity.Read(f, keep)
 				f.Close()
 				if err != nil {
 					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s: %v", name, err)}
@@ -107,6 +117,13 @@ func newActivityCmd(e *env) *cobra.Command {
 			breaks := func(r live.Rule) []string { return rep.Breaks(p.Program, r) }
 			if len(pipelines) == 0 {
 				pipelines = p.Config.Pipeline // sgc.hcl's, unless the flags say otherwise
+			}
+			if lookup > 0 {
+				n, err := activity.LookupAWS(cmd.Context(), activity.LookupOptions{Region: aws.region, Profile: aws.profile, Since: lookup}, keep)
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				skipped += n
 			}
 			out := activity.Analyze(events, activity.Options{Groups: groups, Pipeline: pipelines, Window: window, Breaks: breaks})
 			out.Skipped = skipped
@@ -129,6 +146,7 @@ func newActivityCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&liveFile, "live", "", "the live groups, for their ids: describe-security-groups JSON, or - for standard input")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "only the groups of this VPC")
 	cmd.Flags().StringArrayVar(&pipelines, "pipeline", nil, "the pipeline's principal: an ARN pattern (* within a name), e.g. arn:aws:iam::111111111111:role/deploy-* (repeatable; default: sgc.hcl's activity { pipeline })")
+	cmd.Flags().DurationVar(&lookup, "lookup", 0, "read the last DURATION (e.g. 24h) of EC2's events through CloudTrail LookupEvents (cloudtrail:LookupEvents; the last 90 days at most)")
 	cmd.Flags().DurationVar(&window, "window", time.Hour, "a rule revoked this soon after it was opened is reported as opened-and-closed")
 	choiceVar(cmd, &format, "format", "output format", "text", "json")
 	aws.register(cmd)

@@ -50,6 +50,7 @@ func TestActivity(t *testing.T) {
 		{"activity", dir, "--cloudtrail", trail},
 		{"activity", dir, "--cloudtrail", notTrail, "--live", export},
 		{"activity", dir, "--cloudtrail", trail, "--live", export, "--window", "-1h"},
+		{"activity", dir, "--lookup", "-1h", "--live", export},
 	} {
 		if r := run(t, "", args...); r.code != 2 {
 			t.Errorf("%v: exit %d, want 2\n%s", args[2:], r.code, r.stderr)

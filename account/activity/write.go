@@ -61,3 +61,16 @@ func (r Report) WriteJSON(w io.Writer) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
 }
+
+// Kinds lists the kinds of findings, with what each says, for SARIF's
+// rules and the docs.
+var Kinds = []struct {
+	Kind Kind
+	Says string
+}{
+	{BrokeNever, "a rule opened that breaks a never statement, for as long as it lasted"},
+	{OutsidePipeline, "a change made by a principal that is not the pipeline's"},
+	{OpenedAndClosed, "a rule opened and revoked again within the window"},
+	{OpenToInternet, "a rule opened to 0.0.0.0/0 or ::/0"},
+	{Failed, "a call AWS refused: it changed nothing"},
+}

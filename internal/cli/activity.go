@@ -12,7 +12,9 @@ import (
 	"github.com/sgc-dev/sgc/account/activity"
 	"github.com/sgc-dev/sgc/account/drift"
 	"github.com/sgc-dev/sgc/account/live"
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/limits"
+	"github.com/sgc-dev/sgc/lang/diag"
 )
 
 const activityDoc = `Activity reads who changed the policy's security groups, from CloudTrail
@@ -127,9 +129,12 @@ func newActivityCmd(e *env) *cobra.Command {
 			}
 			out := activity.Analyze(events, activity.Options{Groups: groups, Pipeline: pipelines, Window: window, Breaks: breaks})
 			out.Skipped = skipped
-			if format == "json" {
+			switch format {
+			case "json":
 				err = out.WriteJSON(e.stdout)
-			} else {
+			case "sarif":
+				err = activitySARIF(e, out, p.Program)
+			default:
 				err = out.WriteText(e.stdout)
 			}
 			if err != nil {
@@ -148,9 +153,32 @@ func newActivityCmd(e *env) *cobra.Command {
 	cmd.Flags().StringArrayVar(&pipelines, "pipeline", nil, "the pipeline's principal: an ARN pattern (* within a name), e.g. arn:aws:iam::111111111111:role/deploy-* (repeatable; default: sgc.hcl's activity { pipeline })")
 	cmd.Flags().DurationVar(&lookup, "lookup", 0, "read the last DURATION (e.g. 24h) of EC2's events through CloudTrail LookupEvents (cloudtrail:LookupEvents; the last 90 days at most)")
 	cmd.Flags().DurationVar(&window, "window", time.Hour, "a rule revoked this soon after it was opened is reported as opened-and-closed")
-	choiceVar(cmd, &format, "format", "output format", "text", "json")
+	choiceVar(cmd, &format, "format", "output format", "text", "json", "sarif")
 	aws.register(cmd)
 	return cmd
+}
+
+// activitySARIF writes the findings as SARIF, each on the declaration of
+// its group in the policy, so that code scanning shows who changed a group
+// where the group is declared.
+func activitySARIF(e *env, rep activity.Report, p *model.Program) error {
+	var l diag.List
+	for _, f := range rep.Findings {
+		d := &diag.Diagnostic{Code: string(f.Kind), Severity: diag.Warning,
+			Summary: fmt.Sprintf("%s %s %s by %s at %s", f.Group, f.Call, f.Rule, f.Principal, f.Time.UTC().Format(time.RFC3339)), Detail: f.Detail}
+		if f.Kind == activity.Failed {
+			d.Severity = diag.Info
+		}
+		if g, ok := p.Lookup(f.Group).(*model.Group); ok {
+			d.Subject = g.NameRange
+		}
+		l = append(l, d)
+	}
+	var rules []diag.SARIFRule
+	for _, k := range activity.Kinds {
+		rules = append(rules, diag.SARIFRule{ID: string(k.Kind), Name: string(k.Kind), Short: k.Says, Full: k.Says, Level: diag.Warning})
+	}
+	return diag.FprintSARIF(e.stdout, l, diag.SARIFTool{Name: "sgc activity", Version: version(), InformationURI: "https://github.com/sgc-dev/sgc", Rules: rules})
 }
 
 // trailFiles expands the --cloudtrail arguments: files as given, and the

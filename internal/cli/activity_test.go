@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,6 +28,28 @@ func TestActivity(t *testing.T) {
 	}
 	if r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export, "--pipeline", "arn:aws:iam::111111111111:user/*", "--pipeline", "arn:aws:iam::111111111111:role/*", "--format", "json"); r.code != 1 || !strings.Contains(r.stdout, `"kind": "opened-and-closed"`) || strings.Contains(r.stdout, "outside-pipeline") {
 		t.Errorf("json: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// SARIF: each finding on its group's declaration.
+	r2 := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export, "--pipeline", "arn:aws:iam::111111111111:role/deploy-*", "--format", "sarif")
+	var sarif struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						Region struct{ StartLine int } `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(r2.stdout), &sarif); err != nil || r2.code != 1 || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 9 {
+		t.Fatalf("sarif (%v): exit %d\n%s", err, r2.code, r2.stdout)
+	}
+	for _, res := range sarif.Runs[0].Results {
+		if len(res.Locations) != 1 || res.Locations[0].PhysicalLocation.Region.StartLine < 1 {
+			t.Errorf("%s has no place: %+v", res.RuleID, res.Locations)
+		}
 	}
 	// The pipeline from sgc.hcl, when no flag gives it; without either,
 	// the deploy role's change is outside the pipeline too.

@@ -20,8 +20,9 @@ func events(t *testing.T, data []byte) ([]*Event, int) {
 
 // TestReport: a trail of every kind (a rule opened to the internet and
 // revoked 20 minutes later, a pipeline change, a refused call, a change on
-// another team's group, an S3 event, tags, an IPv6 rule left open, a
-// record that cannot be read) gives the findings the report promises, in
+// another team's group, an S3 event, tags added and removed, an IPv6 rule
+// left open, a rule modified, descriptions updated by the pipeline, a group
+// created elsewhere, a refused delete, a record that cannot be read) gives the findings the report promises, in
 // order, with principal, address and sgr- id.
 func TestReport(t *testing.T) {
 	data, err := os.ReadFile("testdata/trail.json")
@@ -50,7 +51,13 @@ func TestReport(t *testing.T) {
     by arn:aws:iam::111111111111:user/alice from 198.51.100.7: opened to the whole internet
 2026-11-30T12:00:00Z  outside-pipeline  web (sg-00000000000000001): AuthorizeSecurityGroupIngress ingress tcp/443 from ::/0
     by arn:aws:iam::111111111111:user/alice from 198.51.100.7: a change made outside the pipeline
-activity: 6 security group call(s) on the policy's groups; 4 outside-pipeline, 1 opened-and-closed, 2 open-to-internet, 1 failed; 1 record(s) could not be read
+2026-11-30T12:30:00Z  outside-pipeline  db (sg-00000000000000002): ModifySecurityGroupRules (sgr-00000000000000002)
+    by arn:aws:iam::111111111111:user/alice from 198.51.100.7: a change made outside the pipeline
+2026-11-30T12:55:00Z  failed            db (sg-00000000000000002): DeleteSecurityGroup
+    by arn:aws:iam::111111111111:user/alice from 198.51.100.7: refused: Client.DependencyViolation
+2026-11-30T13:00:00Z  outside-pipeline  web (sg-00000000000000001): DeleteTags
+    by arn:aws:iam::111111111111:user/alice from 198.51.100.7: a change made outside the pipeline
+activity: 10 security group call(s) on the policy's groups; 6 outside-pipeline, 1 opened-and-closed, 2 open-to-internet, 2 failed; 1 record(s) could not be read
 `
 	if b.String() != want {
 		t.Errorf("report:\n%s\nwant:\n%s", b.String(), want)
@@ -74,8 +81,8 @@ func TestReadGzipAndRefuses(t *testing.T) {
 	zw.Close()
 	plain, _ := events(t, data)
 	zipped, _ := events(t, gz.Bytes())
-	if len(plain) != 7 || len(zipped) != len(plain) {
-		t.Errorf("%d events plain, %d gzip; want the 7 readable security group calls", len(plain), len(zipped))
+	if len(plain) != 12 || len(zipped) != len(plain) {
+		t.Errorf("%d events plain, %d gzip; want the 12 readable security group calls", len(plain), len(zipped))
 	}
 	for name, in := range map[string][]byte{
 		"a list":                   []byte(`[{"eventName": "x"}]`),

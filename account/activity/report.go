@@ -102,7 +102,7 @@ func Analyze(events []*Event, opts Options) Report {
 			continue
 		}
 		if !pipeline(f.Principal, opts.Pipeline) {
-			f.Kind, f.Detail = OutsidePipeline, "a change made outside the pipeline"
+			f.Kind, f.Detail, f.RuleID = OutsidePipeline, "a change made outside the pipeline", modifiedRule(e)
 			if len(rules) > 0 {
 				f.Rule = strings.Join(rules.texts(), "; ")
 			}
@@ -232,6 +232,9 @@ type request struct {
 	} `json:"resourcesSet"`
 	Modify *struct {
 		GroupID string `json:"GroupId"`
+		Rule    struct {
+			ID string `json:"SecurityGroupRuleId"`
+		} `json:"SecurityGroupRule"`
 	} `json:"ModifySecurityGroupRulesRequest"`
 }
 
@@ -242,6 +245,15 @@ type response struct {
 			ID string `json:"securityGroupRuleId"`
 		} `json:"items"`
 	} `json:"securityGroupRuleSet"`
+}
+
+// modifiedRule is the sgr- id a ModifySecurityGroupRules call changed, or "".
+func modifiedRule(e *Event) string {
+	var req request
+	if json.Unmarshal(e.Request, &req) != nil || req.Modify == nil {
+		return ""
+	}
+	return req.Modify.Rule.ID
 }
 
 // GroupID returns the id of the group the event acts on.

@@ -21,7 +21,7 @@ func TestActivity(t *testing.T) {
  {"GroupId": "sg-0000000000000000f", "GroupName": "other", "Description": "Another team's", "VpcId": "vpc-01234567", "IpPermissions": [], "IpPermissionsEgress": []}]}`), 0o644)
 	trail := "../../account/activity/testdata"
 	r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export, "--pipeline", "arn:aws:iam::111111111111:role/deploy-*")
-	if r.code != 1 || !strings.Contains(r.stdout, "activity: 6 security group call(s) on the policy's groups; 1 broke-never, 4 outside-pipeline, 1 opened-and-closed, 2 open-to-internet, 1 failed") ||
+	if r.code != 1 || !strings.Contains(r.stdout, "activity: 10 security group call(s) on the policy's groups; 1 broke-never, 6 outside-pipeline, 1 opened-and-closed, 2 open-to-internet, 2 failed") ||
 		!strings.Contains(r.stdout, "breaks never internet -> web (no SSH from the internet); open 20m0s, until revoked by arn:aws:iam::111111111111:user/alice") ||
 		strings.Contains(r.stdout, "sg-0000000000000000f") {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -43,7 +43,7 @@ func TestActivity(t *testing.T) {
 			} `json:"results"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal([]byte(r2.stdout), &sarif); err != nil || r2.code != 1 || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 9 {
+	if err := json.Unmarshal([]byte(r2.stdout), &sarif); err != nil || r2.code != 1 || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 12 {
 		t.Fatalf("sarif (%v): exit %d\n%s", err, r2.code, r2.stdout)
 	}
 	for _, res := range sarif.Runs[0].Results {
@@ -54,7 +54,7 @@ func TestActivity(t *testing.T) {
 	// The pipeline from sgc.hcl, when no flag gives it; without either,
 	// the deploy role's change is outside the pipeline too.
 	withFlag := r.stdout
-	if r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export); !strings.Contains(r.stdout, "5 outside-pipeline") {
+	if r := run(t, "", "activity", dir, "--cloudtrail", trail, "--live", export); !strings.Contains(r.stdout, "8 outside-pipeline") {
 		t.Errorf("without a pipeline:\n%s", r.stdout)
 	}
 	os.WriteFile(filepath.Join(dir, "sgc.hcl"), []byte("activity {\n  pipeline = [\"arn:aws:iam::111111111111:role/deploy-*\"]\n}\n"), 0o644)

@@ -87,7 +87,7 @@ func replace(s, old, new string) func(map[string]string) {
 	}
 }
 
-// TestSafeChanges applies a policy of a few hundred flows to the emulator
+// TestSafeChanges applies a small policy to the emulator
 // with terraform, then makes each change users make for years (add,
 // remove, rename, edit a purpose, change ports, grow and widen a network,
 // expire a flow, move a flow between files, reorder, rename a group, edit the description
@@ -221,12 +221,6 @@ resource "aws_network_interface" "web" {
 			sort.Sort(sort.Reverse(sort.StringSlice(lines)))
 			f["core.intent"] = strings.Join(lines, "\n") + "\n"
 		}, only(), nil},
-		{"edit a purpose; move a flow to another file", func(f map[string]string) {
-			replace("core.intent", "the app reads the database", "the app reads and writes the database")(f)
-			line := "app -> internet tcp/443 because \"calls public APIs\"\n"
-			replace("core.intent", line, "")(f)
-			f["egress.intent"] = line
-		}, only("update"), nil}, // the source file is in the tags; CloudFormation's metadata alone updates nothing
 		{"change ports; widen a network; rename a group", func(f map[string]string) {
 			replace("core.intent", "web-a -> app tcp/8080", "web-a -> app tcp/8090")(f)
 			replace("core.intent", "203.0.113.0/24", "203.0.112.0/23")(f)
@@ -238,10 +232,18 @@ resource "aws_network_interface" "web" {
 		}, only("destroy"), nil},
 		// Both targets keep the AWS description and tag the new one: the
 		// group, its rules and the interface stay.
-		{"edit the description of the attached group and rename it, with formerly", func(f map[string]string) {
+		// The source file is in the tags (CloudFormation's metadata alone
+		// updates nothing); the attached group keeps its AWS description
+		// and gets the new one in a tag; with formerly, only its Name tag
+		// changes: the group, its rules and the interface stay.
+		{"edit a purpose; move a flow to another file; edit the description of the attached group and rename it, with formerly", func(f map[string]string) {
+			replace("core.intent", "the app reads the database", "the app reads and writes the database")(f)
+			line := "app -> internet tcp/443 because \"calls public APIs\"\n"
+			replace("core.intent", line, "")(f)
+			f["egress.intent"] = line
 			f["core.intent"] = strings.NewReplacer("group web-a \"Web tier A\"", "group web-tier-a \"Web tier A (nginx)\" formerly web-a",
 				"web-a ->", "web-tier-a ->", "-> web-a ", "-> web-tier-a ").Replace(f["core.intent"])
-		}, only("update"), nil}, // the tags; the group, its rules and the interface stay
+		}, only("update"), nil},
 	}
 	// moto's ModifySecurityGroupRules changes neither the description nor
 	// the referenced group of a rule that references a group, as

@@ -107,7 +107,7 @@ func apply(ctx context.Context, client *ec2.Client, c Change, dryRun bool) (stri
 	group := aws.String(c.Rule.GroupID)
 	dry := aws.Bool(dryRun)
 	ingress := c.Rule.Direction == model.Ingress
-	perms := []ec2types.IpPermission{sdkPermission(PermissionOf(c.Rule))}
+	perms := permissionsOf(c)
 	var err error
 	switch {
 	case c.Kind == Revoke && ingress:
@@ -142,6 +142,17 @@ func apply(ctx context.Context, client *ec2.Client, c Change, dryRun bool) (stri
 		return "UpdateSecurityGroupRuleDescriptionsEgress", err
 	}
 	return "", fmt.Errorf("unknown change %q", c.Kind)
+}
+
+// permissionsOf is the rule of c as the call takes it: a revoke names a
+// rule by its content alone (AWS matches rules without their
+// descriptions), the others carry the description they set.
+func permissionsOf(c Change) []ec2types.IpPermission {
+	r := c.Rule
+	if c.Kind == Revoke {
+		r.Description = ""
+	}
+	return []ec2types.IpPermission{sdkPermission(PermissionOf(r))}
 }
 
 // sdkPermission writes a permission in the SDK's types.

@@ -1,0 +1,124 @@
+// Package ghcomment keeps one comment of sgc's on a GitHub pull request up
+// to date: the first run posts it, every later run edits that comment in
+// place (found by a hidden marker), so a pull request carries one review
+// of its intent, not one per push. It speaks GitHub's REST API with the
+// standard library (the token and API URL the Actions runner gives).
+package ghcomment
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Marker is the hidden first line that identifies sgc's comment.
+const Marker = "<!-- sgc: pull request review -->"
+
+// MaxBody is GitHub's limit on a comment's body, in characters.
+const MaxBody = 65536
+
+// maxPages bounds the pages of comments read (100 a page).
+const maxPages = 50
+
+// Client posts to one repository's pull requests.
+type Client struct {
+	API   string // https://api.github.com, or GITHUB_API_URL
+	Repo  string // owner/name
+	Token string
+	HTTP  *http.Client
+}
+
+type comment struct {
+	ID   int64  `json:"id"`
+	Body string `json:"body"`
+}
+
+// Upsert makes body sgc's comment on pull request pr: it edits the comment
+// an earlier run posted, or posts one. It returns the comment's id and
+// whether it was created.
+func (c *Client) Upsert(ctx context.Context, pr int, body string) (id int64, created bool, err error) {
+	body = Marker + "\n" + body
+	if n := len([]rune(body)); n > MaxBody {
+		const cut = "\n\n… (cut: the review is longer than a GitHub comment; run sgc diff for all of it)"
+		body = string([]rune(body)[:MaxBody-len([]rune(cut))]) + cut
+	}
+	existing, err := c.find(ctx, pr)
+	if err != nil {
+		return 0, false, err
+	}
+	payload, _ := json.Marshal(map[string]string{"body": body})
+	if existing != 0 {
+		var out comment
+		err := c.do(ctx, http.MethodPatch, fmt.Sprintf("/repos/%s/issues/comments/%d", c.Repo, existing), payload, &out)
+		return existing, false, err
+	}
+	var out comment
+	err = c.do(ctx, http.MethodPost, fmt.Sprintf("/repos/%s/issues/%d/comments", c.Repo, pr), payload, &out)
+	return out.ID, true, err
+}
+
+// find returns the id of sgc's comment on pr, or 0.
+func (c *Client) find(ctx context.Context, pr int) (int64, error) {
+	for page := 1; page <= maxPages; page++ {
+		var comments []comment
+		if err := c.do(ctx, http.MethodGet, fmt.Sprintf("/repos/%s/issues/%d/comments?per_page=100&page=%d", c.Repo, pr, page), nil, &comments); err != nil {
+			return 0, err
+		}
+		for _, cm := range comments {
+			if strings.HasPrefix(cm.Body, Marker) {
+				return cm.ID, nil
+			}
+		}
+		if len(comments) < 100 {
+			return 0, nil
+		}
+	}
+	return 0, nil
+}
+
+// do makes one API call and decodes its answer into out.
+func (c *Client) do(ctx context.Context, method, path string, payload []byte, out any) error {
+	hc := c.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.API, "/")+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/vnd.github+json")
+	req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		msg := strings.TrimSpace(string(data))
+		if len(msg) > 300 {
+			msg = msg[:300]
+		}
+		return fmt.Errorf("GitHub answered %s to %s %s: %s", resp.Status, method, strings.SplitN(path, "?", 2)[0], msg)
+	}
+	if out == nil || len(data) == 0 {
+		return nil
+	}
+	return json.Unmarshal(data, out)
+}

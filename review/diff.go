@@ -41,7 +41,8 @@ type Diff struct {
 	Widened, Narrowed []Access
 	Flows             []FlowChange
 	Groups            []GroupChange
-	Plans             []Plan // one per target, from Predict
+	Plans             []Plan    // one per target, from Predict
+	Findings          []Finding // new lint findings, from AddFindings
 }
 
 // Empty reports whether the policies allow and say the same.

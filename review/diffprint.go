@@ -81,6 +81,12 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 			fmt.Fprintf(&b, "  %-8s %s: %s\n", kind, g.Name, g.Detail)
 		}
 	}
+	if len(d.Findings) > 0 {
+		b.WriteString("\nNew findings:\n")
+		for _, f := range d.Findings {
+			fmt.Fprintf(&b, "  %s %s [%s]  %s\n", f.Severity, f.Message, f.Code, f.Where)
+		}
+	}
 	for _, p := range d.Plans {
 		fmt.Fprintf(&b, "\nPlan, %s: %s\n", p.Target, p.Counts())
 		for _, step := range p.Steps() {
@@ -138,6 +144,12 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 			default:
 				fmt.Fprintf(&b, "- %s %s (%s): %s\n", c.Kind, mdCode(pair(c.New)), mdText(where(c.New)), mdText(strings.Join(c.Details, "; ")))
 			}
+		}
+	}
+	if len(d.Findings) > 0 {
+		b.WriteString("\n### New findings\n\n")
+		for _, f := range d.Findings {
+			fmt.Fprintf(&b, "- %s %s: %s (%s)\n", mdText(f.Severity), mdCode(f.Code), mdText(f.Message), mdText(f.Where))
 		}
 	}
 	for _, p := range d.Plans {
@@ -218,7 +230,11 @@ func (d Diff) WriteJSON(w io.Writer) error {
 		Flows    []change      `json:"flows"`
 		Groups   []GroupChange `json:"groups"`
 		Plans    []Plan        `json:"plans"`
-	}{Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups, Plans: []Plan{}}
+		Findings []Finding     `json:"new_findings"`
+	}{Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups, Plans: []Plan{}, Findings: d.Findings}
+	if doc.Findings == nil {
+		doc.Findings = []Finding{}
+	}
 	for _, p := range d.Plans {
 		for _, s := range []*[]string{&p.Create, &p.Update, &p.Replace, &p.Destroy, &p.Warnings} {
 			if *s == nil {

@@ -126,6 +126,14 @@ func newDiffCmd(e *env) *cobra.Command {
 				plans = append(plans, emit.PredictPlan(t, old.Program, cur.Program, emit.Options{GroupNames: cur.Config.GroupNames, Adopt: cur.Adopt, Split: split}))
 			}
 			d.Predict(plans)
+			if rev != "" {
+				// The revision's files are compiled, not linted: lint them
+				// with the working tree's settings, so that only what the
+				// change brings counts as a new finding.
+				old.Config.Lint = cur.Config.Lint
+				old.RunLint()
+			}
+			d.AddFindings(old.Diags, cur.Diags)
 			switch format {
 			case "markdown":
 				err = d.WriteMarkdown(e.stdout)

@@ -80,15 +80,7 @@ func newActivityCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var ex *live.Export
-			if aws.use {
-				ex, err = aws.fetch(cmd, vpc, p.Program)
-			} else {
-				ex, err = readGroups(e, liveFile)
-				if err == nil && vpc != "" {
-					ex = ex.InVPC(vpc)
-				}
-			}
+			ex, err := readLive(cmd, e, &aws, liveFile, vpc, p.Program)
 			if err != nil {
 				return err
 			}

@@ -56,6 +56,21 @@ func (a *awsFlags) fetch(cmd *cobra.Command, vpc string, p *model.Program) (*liv
 	return ex, nil
 }
 
+// readLive reads the live groups drift and activity compare with: from
+// the account (with the Region's AWS-managed lists when the policy names
+// one, and the groups' VPC associations when it says also-in), or from an
+// export, narrowed to vpc when one is given.
+func readLive(cmd *cobra.Command, e *env, aws *awsFlags, liveFile, vpc string, p *model.Program) (*live.Export, error) {
+	if aws.use {
+		return aws.fetch(cmd, vpc, p)
+	}
+	ex, err := readGroups(e, liveFile)
+	if err == nil && vpc != "" {
+		ex = ex.InVPC(vpc)
+	}
+	return ex, err
+}
+
 // readExport reads an export from a file, or from standard input for "-".
 func readExport(e *env, name string) (*live.Export, error) {
 	var data []byte
@@ -340,18 +355,7 @@ func newDriftCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var ex *live.Export
-			if aws.use {
-				// The Region's AWS-managed lists too when the policy names
-				// one, and the groups' VPC associations when it says
-				// also-in: drift compares those as well.
-				ex, err = aws.fetch(cmd, vpc, p.Program)
-			} else {
-				ex, err = readGroups(e, liveFile)
-				if err == nil && vpc != "" {
-					ex = ex.InVPC(vpc)
-				}
-			}
+			ex, err := readLive(cmd, e, &aws, liveFile, vpc, p.Program)
 			if err != nil {
 				return err
 			}

@@ -180,6 +180,11 @@ const (
 	// Example: `group web "Web" also-in shared, shared`.
 	InvalidAlsoIn = "InvalidAlsoIn"
 
+	// InvalidOwner: a group's owner that is neither a GitHub user nor an
+	// org/team.
+	// Example: `group web "Web" owner acme/platform/web`.
+	InvalidOwner = "InvalidOwner"
+
 	// InvalidLoadBalancer: a load-balancer mark other than network.
 	// Example: `group lb "NLB" load-balancer nlb`.
 	InvalidLoadBalancer = "InvalidLoadBalancer"

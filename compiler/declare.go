@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"net/netip"
+	"regexp"
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -42,6 +43,14 @@ func (c *compiler) declare(s ast.Stmt) {
 		}
 		c.formerly = append(c.formerly, s)
 		g.AlsoIn = c.alsoIn(s)
+		if o := s.Owner; o != nil {
+			if ownerForm.MatchString(o.Text) {
+				g.Owner = o.Text
+			} else {
+				c.diags.Errorf(o.Range(), InvalidOwner, "owner %q is neither a GitHub user nor an org/team", o.Text).
+					WithDetail("An owner approves changes to the group's access in pull requests: a GitHub user (alice) or a team (acme/platform).")
+			}
+		}
 		if lb := s.LoadBalancer; lb != nil {
 			if lb.Text == model.NetworkLoadBalancer {
 				g.LoadBalancer = lb.Text
@@ -334,3 +343,7 @@ func (c *compiler) checkFormerly() {
 		}
 	}
 }
+
+// ownerForm is a GitHub user, or an organization and a team's slug:
+// what a pull request's review can be requested from.
+var ownerForm = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_.-]{1,100})?$`)

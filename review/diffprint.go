@@ -81,6 +81,15 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 			fmt.Fprintf(&b, "  %-8s %s: %s\n", kind, g.Name, g.Detail)
 		}
 	}
+	if as := d.approvals(); len(as) > 0 {
+		b.WriteString("\nApprovals needed:\n")
+		for _, a := range as {
+			fmt.Fprintf(&b, "  @%s\n", a.Owner)
+			for _, c := range a.Changes {
+				fmt.Fprintf(&b, "    %s\n", c)
+			}
+		}
+	}
 	if len(d.Findings) > 0 {
 		b.WriteString("\nNew findings:\n")
 		for _, f := range d.Findings {
@@ -144,6 +153,19 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 			default:
 				fmt.Fprintf(&b, "- %s %s (%s): %s\n", c.Kind, mdCode(pair(c.New)), mdText(where(c.New)), mdText(strings.Join(c.Details, "; ")))
 			}
+		}
+	}
+	if as := d.approvals(); len(as) > 0 {
+		b.WriteString("\n### Approvals needed\n\n")
+		for _, a := range as {
+			fmt.Fprintf(&b, "- %s:", mdText("@"+a.Owner))
+			for i, c := range a.Changes {
+				if i > 0 {
+					b.WriteString(";")
+				}
+				fmt.Fprintf(&b, " %s", mdCode(c))
+			}
+			b.WriteString("\n")
 		}
 	}
 	if len(d.Findings) > 0 {
@@ -224,14 +246,15 @@ func (d Diff) WriteJSON(w io.Writer) error {
 		return out
 	}
 	doc := struct {
-		Summary  string        `json:"summary"`
-		Widened  []access      `json:"widened"`
-		Narrowed []access      `json:"narrowed"`
-		Flows    []change      `json:"flows"`
-		Groups   []GroupChange `json:"groups"`
-		Plans    []Plan        `json:"plans"`
-		Findings []Finding     `json:"new_findings"`
-	}{Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups, Plans: []Plan{}, Findings: d.Findings}
+		Summary   string        `json:"summary"`
+		Widened   []access      `json:"widened"`
+		Narrowed  []access      `json:"narrowed"`
+		Flows     []change      `json:"flows"`
+		Groups    []GroupChange `json:"groups"`
+		Plans     []Plan        `json:"plans"`
+		Findings  []Finding     `json:"new_findings"`
+		Approvals []Approval    `json:"approvals"`
+	}{Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups, Plans: []Plan{}, Findings: d.Findings, Approvals: d.approvals()}
 	if doc.Findings == nil {
 		doc.Findings = []Finding{}
 	}

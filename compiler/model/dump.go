@@ -27,6 +27,9 @@ func (p *Program) Dump(w io.Writer) {
 			}
 			facing += " " + v.Key()
 		}
+		if g.Owner != "" {
+			facing += " owner " + g.Owner
+		}
 		fmt.Fprintf(&b, "group %s %q%s\n", g.Name, g.Description, facing)
 	}
 	for _, n := range p.Networks {

@@ -84,6 +84,9 @@ type Group struct {
 	// AlsoIn are the other VPCs the group serves (security group VPC
 	// associations), in the order written.
 	AlsoIn []VPC
+	// Owner approves changes to the group's access: a GitHub user or
+	// org/team, "" when the policy names none.
+	Owner string
 }
 
 // NetworkLoadBalancer marks the group of a Network Load Balancer.

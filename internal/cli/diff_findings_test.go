@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,5 +41,33 @@ func TestDiffNewFindings(t *testing.T) {
 	write(v1)
 	if r := run(t, "", "diff", "--git", "HEAD", "--format", "markdown", "policy"); strings.Contains(r.stdout, "New findings") {
 		t.Errorf("no change, yet new findings:\n%s", r.stdout)
+	}
+}
+
+// TestDiffApprovals: a flow change needs the approval of the owner of each
+// group it goes into or out of, once per owner; an unowned group needs
+// none; in every format.
+func TestDiffApprovals(t *testing.T) {
+	base := "group web \"Web servers\" owner acme/web-team\ngroup db \"Databases\" owner acme/dba\ngroup batch \"Batch jobs\"\n" +
+		"web -> db tcp/5432 because \"the site reads orders\"\n"
+	dir := t.TempDir()
+	old, cur := filepath.Join(dir, "old"), filepath.Join(dir, "new")
+	os.MkdirAll(old, 0o755)
+	os.MkdirAll(cur, 0o755)
+	os.WriteFile(filepath.Join(old, "p.intent"), []byte(base), 0o644)
+	os.WriteFile(filepath.Join(cur, "p.intent"), []byte(base+"batch -> db tcp/5432 because \"nightly exports\"\nbatch -> batch tcp/7000 because \"workers talk\"\n"), 0o644)
+	r := run(t, "", "diff", old, cur, "--format", "json")
+	var doc struct {
+		Approvals []struct {
+			Owner   string
+			Changes []string
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Approvals) != 1 || doc.Approvals[0].Owner != "acme/dba" ||
+		len(doc.Approvals[0].Changes) != 1 || !strings.Contains(doc.Approvals[0].Changes[0], "batch -> db tcp/5432") {
+		t.Errorf("json (%v):\n%s", err, r.stdout)
+	}
+	if r := run(t, "", "diff", old, cur, "--format", "markdown"); !strings.Contains(r.stdout, "### Approvals needed\n\n- @acme/dba: `added batch -> db tcp/5432") {
+		t.Errorf("markdown:\n%s", r.stdout)
 	}
 }

@@ -78,10 +78,11 @@ type Waiver struct {
 }
 
 // GroupDecl is `group NAME "description" [internet-facing]
-// [load-balancer network] [formerly NAME[, NAME...]] [also-in VPC[, VPC...]]`. Formerly lists the names the
+// [load-balancer network] [formerly NAME[, NAME...]] [also-in VPC[, VPC...]] [owner TEAM]`. Formerly lists the names the
 // group had before, the latest first: a renamed group keeps its AWS group,
 // and only its Name tag changes. AlsoIn lists the other VPCs the group
-// serves (a vpc- id, or a name whose id is an input).
+// serves (a vpc- id, or a name whose id is an input). Owner is who approves
+// changes to the group's access: a GitHub user or org/team.
 type GroupDecl struct {
 	StmtBase
 	Name           *Ident   `parser:"'group' @@"`
@@ -90,6 +91,7 @@ type GroupDecl struct {
 	LoadBalancer   *Word    `parser:"('load-balancer' @@)?"`
 	Formerly       []*Ident `parser:"('formerly' @@ (',' @@)*)?"`
 	AlsoIn         []*Word  `parser:"('also-in' @@ (',' @@)*)?"`
+	Owner          *Word    `parser:"('owner' @@)?"`
 }
 
 // Keyword is the optional `internet-facing` flag of a group.

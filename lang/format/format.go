@@ -150,6 +150,9 @@ func stmtLine(s ast.Stmt) line {
 			}
 			last += " also-in " + strings.Join(vpcs, ", ")
 		}
+		if s.Owner != nil {
+			last += " owner " + s.Owner.Text
+		}
 		return line{class: "group", cells: []string{"group " + s.Name.Name, last}}
 	case *ast.NetworkDecl:
 		addrs := make([]string, len(s.Addresses))

@@ -491,7 +491,7 @@ func (p *fileParser) reportParseError(err error, keyword string, end source.Pos)
 
 var declForms = map[string]string{
 	"sgc:waive":   `# sgc:waive ID[, ID...] until YYYY-MM-DD because "reason"`,
-	"group":       `group NAME "description" [internet-facing] [load-balancer network] [formerly NAME[, NAME...]] [also-in VPC[, VPC...]]`,
+	"group":       `group NAME "description" [internet-facing] [load-balancer network] [formerly NAME[, NAME...]] [also-in VPC[, VPC...]] [owner TEAM]`,
 	"network":     `network NAME CIDR[, CIDR...] "description"`,
 	"prefix-list": `prefix-list NAME pl-... [max-entries N] "description"`,
 	"external":    `external NAME [[ACCOUNT/]sg-...] "description" [account ACCOUNT] [via peering|transit-gateway]`,

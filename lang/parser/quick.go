@@ -173,6 +173,10 @@ func (q *quick) group() ast.Stmt {
 			s.AlsoIn = append(s.AlsoIn, q.word())
 		}
 	}
+	if q.is(tokWord, "owner") {
+		q.i++
+		s.Owner = q.word()
+	}
 	return s
 }
 

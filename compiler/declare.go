@@ -44,7 +44,7 @@ func (c *compiler) declare(s ast.Stmt) {
 		c.formerly = append(c.formerly, s)
 		g.AlsoIn = c.alsoIn(s)
 		if o := s.Owner; o != nil {
-			if ownerForm.MatchString(o.Text) {
+			if ValidOwner(o.Text) {
 				g.Owner = o.Text
 			} else {
 				c.diags.Errorf(o.Range(), InvalidOwner, "owner %q is neither a GitHub user nor an org/team", o.Text).
@@ -344,6 +344,9 @@ func (c *compiler) checkFormerly() {
 	}
 }
 
-// ownerForm is a GitHub user, or an organization and a team's slug:
-// what a pull request's review can be requested from.
+// ValidOwner reports whether s is an owner's form: a GitHub user, or an
+// organization and a team's slug, what a pull request's review can be
+// requested from.
+func ValidOwner(s string) bool { return ownerForm.MatchString(s) }
+
 var ownerForm = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_.-]{1,100})?$`)

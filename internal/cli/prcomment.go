@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/ghcomment"
 	"github.com/sgc-dev/sgc/internal/limits"
@@ -27,8 +30,9 @@ root of sgc's repository runs it after sgc diff.`
 
 func newPRCommentCmd(e *env) *cobra.Command {
 	var (
-		pr   int
-		repo string
+		pr        int
+		repo      string
+		reviewers string
 	)
 	cmd := &cobra.Command{
 		Use:     "pr-comment FILE|- --pr N",
@@ -76,10 +80,49 @@ func newPRCommentCmd(e *env) *cobra.Command {
 				verb = "posted"
 			}
 			fmt.Fprintf(e.stderr, "%s comment %d on %s#%d\n", verb, id, repo, pr)
+			if reviewers == "" {
+				return nil
+			}
+			owners, err := approvalOwners(reviewers)
+			if err != nil {
+				return &exitError{Code: ExitUsage, Err: err}
+			}
+			if err := c.RequestReviewers(cmd.Context(), pr, owners); err != nil {
+				return &exitError{Code: ExitUsage, Err: err}
+			}
+			if len(owners) > 0 {
+				fmt.Fprintf(e.stderr, "asked %s for review\n", strings.Join(owners, ", "))
+			}
 			return nil
 		},
 	}
 	cmd.Flags().IntVar(&pr, "pr", 0, "the pull request's number")
 	cmd.Flags().StringVar(&repo, "repo", "", "owner/name (default: GITHUB_REPOSITORY)")
+	cmd.Flags().StringVar(&reviewers, "request-reviewers", "", "the JSON of sgc diff --format json: ask the owners whose approval it lists for review")
 	return cmd
+}
+
+// approvalOwners reads the owners whose approval a diff's JSON lists,
+// each in the form the language allows (nothing else reaches the API).
+func approvalOwners(path string) ([]string, error) {
+	data, err := fsutil.ReadRegular(path, limits.IntentFile)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Approvals []struct {
+			Owner string `json:"owner"`
+		} `json:"approvals"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: not the JSON of sgc diff: %v", path, err)
+	}
+	var owners []string
+	for _, a := range doc.Approvals {
+		if !compiler.ValidOwner(a.Owner) {
+			return nil, fmt.Errorf("%s: owner %q is neither a GitHub user nor an org/team", path, a.Owner)
+		}
+		owners = append(owners, a.Owner)
+	}
+	return owners, nil
 }

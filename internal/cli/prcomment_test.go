@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,7 +15,7 @@ import (
 // the API the environment names, with the token; without a token, a
 // repository of owner/name form or a number it is bad usage.
 func TestPRComment(t *testing.T) {
-	var posted string
+	var posted, requested string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Header.Get("Authorization") != "Bearer t0ken":
@@ -26,6 +28,11 @@ func TestPRComment(t *testing.T) {
 			posted = in.Body
 			w.WriteHeader(201)
 			io.WriteString(w, `{"id": 7}`)
+		case r.Method == "POST" && r.URL.Path == "/repos/acme/infra/pulls/42/requested_reviewers":
+			data, _ := io.ReadAll(r.Body)
+			requested = string(data)
+			w.WriteHeader(201)
+			io.WriteString(w, "{}")
 		default:
 			http.Error(w, "{}", 404)
 		}
@@ -37,6 +44,17 @@ func TestPRComment(t *testing.T) {
 	r := run(t, "**sgc diff**: web can newly reach db\n", "pr-comment", "-", "--pr", "42")
 	if r.code != 0 || !strings.Contains(r.stderr, "posted comment 7 on acme/infra#42") || !strings.HasSuffix(posted, "**sgc diff**: web can newly reach db\n") {
 		t.Errorf("exit %d: %s; posted %q", r.code, r.stderr, posted)
+	}
+	// The owners a diff's JSON lists are asked for review; an owner not
+	// in the language's form never reaches the API.
+	review := filepath.Join(t.TempDir(), "review.json")
+	os.WriteFile(review, []byte(`{"approvals": [{"owner": "acme/dba", "changes": ["added web -> db tcp/6379"]}, {"owner": "alice", "changes": []}]}`), 0o644)
+	if r := run(t, "x", "pr-comment", "-", "--pr", "42", "--request-reviewers", review); r.code != 0 || requested != `{"reviewers":["alice"],"team_reviewers":["dba"]}` {
+		t.Errorf("reviewers: exit %d %s; requested %s", r.code, r.stderr, requested)
+	}
+	os.WriteFile(review, []byte(`{"approvals": [{"owner": "../../orgs/x"}]}`), 0o644)
+	if r := run(t, "x", "pr-comment", "-", "--pr", "42", "--request-reviewers", review); r.code != 2 || !strings.Contains(r.stderr, "is neither a GitHub user nor an org/team") {
+		t.Errorf("a hostile owner: exit %d %s", r.code, r.stderr)
 	}
 	for _, tc := range []struct {
 		env, value string

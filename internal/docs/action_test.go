@@ -47,13 +47,13 @@ func TestAction(t *testing.T) {
 			line = strings.Trim(strings.TrimSpace(line), "'")
 			if rest, ok := strings.CutPrefix(line, `"$RUNNER_TEMP/sgc" `); ok {
 				commands++
-				words := strings.NewReplacer(`"$RUNNER_TEMP/review.md"`, "FILE", `"$BASE"`, "REV", `"$POLICY"`, "DIR", `"$PR"`, "1").Replace(rest)
+				words := strings.NewReplacer(`"$RUNNER_TEMP/review.md"`, "FILE", `"$RUNNER_TEMP/review.json"`, "FILE", `"$BASE"`, "REV", `"$POLICY"`, "DIR", `"$PR"`, "1").Replace(rest)
 				checkCommand(t, "action.yml", "sgc "+words)
 			}
 		}
 	}
-	if commands != 2 {
-		t.Errorf("%d sgc commands in action.yml, want diff and pr-comment", commands)
+	if commands != 4 {
+		t.Errorf("%d sgc commands in action.yml, want diff twice (markdown, JSON) and pr-comment twice (with and without reviewers)", commands)
 	}
 }
 

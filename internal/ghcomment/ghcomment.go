@@ -122,3 +122,30 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, ou
 	}
 	return json.Unmarshal(data, out)
 }
+
+// RequestReviewers asks the owners (GitHub users, or org/team for a team
+// of the repository's organization) to review pull request pr. GitHub
+// ignores a request to someone already asked, and refuses the author of
+// the pull request, which is said in the error.
+func (c *Client) RequestReviewers(ctx context.Context, pr int, owners []string) error {
+	var users, teams []string
+	for _, o := range owners {
+		if _, team, ok := strings.Cut(o, "/"); ok {
+			teams = append(teams, team)
+		} else {
+			users = append(users, o)
+		}
+	}
+	if len(users)+len(teams) == 0 {
+		return nil
+	}
+	payload, _ := json.Marshal(map[string][]string{"reviewers": nonNil(users), "team_reviewers": nonNil(teams)})
+	return c.do(ctx, http.MethodPost, fmt.Sprintf("/repos/%s/pulls/%d/requested_reviewers", c.Repo, pr), payload, nil)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

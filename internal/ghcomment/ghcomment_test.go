@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,10 +15,11 @@ import (
 // fakeGitHub keeps the comments of one pull request as GitHub's REST API
 // does, a page of 100 at a time.
 type fakeGitHub struct {
-	mu       sync.Mutex
-	comments []comment
-	next     int64
-	calls    []string
+	mu        sync.Mutex
+	comments  []comment
+	next      int64
+	calls     []string
+	requested []map[string][]string
 }
 
 func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -43,6 +45,12 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.comments = append(f.comments, in)
 		w.WriteHeader(201)
 		json.NewEncoder(w).Encode(in)
+	case r.Method == "POST" && r.URL.Path == "/repos/acme/infra/pulls/7/requested_reviewers":
+		var in map[string][]string
+		json.NewDecoder(r.Body).Decode(&in)
+		f.requested = append(f.requested, in)
+		w.WriteHeader(201)
+		io.WriteString(w, "{}")
 	case r.Method == "PATCH" && strings.HasPrefix(r.URL.Path, "/repos/acme/infra/issues/comments/"):
 		var in comment
 		json.NewDecoder(r.Body).Decode(&in)
@@ -104,5 +112,23 @@ func TestUpsertKeepsOneComment(t *testing.T) {
 	bad := &Client{API: srv.URL, Repo: "acme/infra", Token: "wrong"}
 	if _, _, err := bad.Upsert(ctx, 7, "x"); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("bad credentials: %v", err)
+	}
+}
+
+// TestRequestReviewers: owners are asked for review, users as reviewers
+// and org/team owners as the organization's teams.
+func TestRequestReviewers(t *testing.T) {
+	gh := &fakeGitHub{}
+	srv := httptest.NewServer(gh)
+	defer srv.Close()
+	c := &Client{API: srv.URL, Repo: "acme/infra", Token: "t0ken"}
+	if err := c.RequestReviewers(context.Background(), 7, []string{"acme/dba", "alice", "acme/web-team"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(gh.requested) != 1 || fmt.Sprint(gh.requested[0]["reviewers"]) != "[alice]" || fmt.Sprint(gh.requested[0]["team_reviewers"]) != "[dba web-team]" {
+		t.Errorf("requested %v", gh.requested)
+	}
+	if err := c.RequestReviewers(context.Background(), 7, nil); err != nil || len(gh.requested) != 1 {
+		t.Errorf("no owners: %v, %d requests", err, len(gh.requested))
 	}
 }

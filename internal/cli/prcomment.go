@@ -126,3 +126,64 @@ func approvalOwners(path string) ([]string, error) {
 	}
 	return owners, nil
 }
+
+const prApprovedDoc = `pr-approved says whether every owner whose approval a change needs (the
+approvals in the JSON of sgc diff) has approved the pull request: a user by
+their own latest review, an org/team by the latest review of one of its
+members (reading a team's members takes a token with read:org). Exit 0 when
+all have, 1 listing those who have not. It reads GITHUB_TOKEN,
+GITHUB_REPOSITORY and GITHUB_API_URL as pr-comment does.`
+
+func newPRApprovedCmd(e *env) *cobra.Command {
+	var pr int
+	cmd := &cobra.Command{
+		Use:     "pr-approved DIFF.json --pr N",
+		Short:   "Whether the owners a change needs have approved the pull request",
+		Long:    prApprovedDoc,
+		Example: "  sgc diff --git origin/main policy/ --format json > review.json\n  sgc pr-approved review.json --pr 42",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := githubClient(pr)
+			if err != nil {
+				return err
+			}
+			owners, err := approvalOwners(args[0])
+			if err != nil {
+				return &exitError{Code: ExitUsage, Err: err}
+			}
+			missing, err := c.Missing(cmd.Context(), pr, owners)
+			if err != nil {
+				return &exitError{Code: ExitUsage, Err: err}
+			}
+			if len(missing) > 0 {
+				fmt.Fprintf(e.stdout, "not yet approved by: %s\n", strings.Join(missing, ", "))
+				return findings
+			}
+			fmt.Fprintf(e.stdout, "approved by every owner the change needs (%d)\n", len(owners))
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&pr, "pr", 0, "the pull request's number")
+	return cmd
+}
+
+// githubClient is the API client the environment gives (GITHUB_TOKEN,
+// GITHUB_REPOSITORY, GITHUB_API_URL), for pull request pr.
+func githubClient(pr int) (*ghcomment.Client, error) {
+	repo := os.Getenv("GITHUB_REPOSITORY")
+	if !repoName.MatchString(repo) {
+		return nil, usageErrorf("GITHUB_REPOSITORY %q: want owner/name", repo)
+	}
+	if pr <= 0 {
+		return nil, usageErrorf("--pr: want the pull request's number")
+	}
+	token := os.Getenv("GITHUB_TOKEN")
+	if token == "" {
+		return nil, usageErrorf("GITHUB_TOKEN is not set")
+	}
+	api := os.Getenv("GITHUB_API_URL")
+	if api == "" {
+		api = "https://api.github.com"
+	}
+	return &ghcomment.Client{API: api, Repo: repo, Token: token}, nil
+}

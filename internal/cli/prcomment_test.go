@@ -72,3 +72,32 @@ func TestPRComment(t *testing.T) {
 		t.Setenv("GITHUB_TOKEN", "t0ken")
 	}
 }
+
+// TestPRApproved: exit 0 once every owner the diff lists has approved, 1
+// naming those who have not.
+func TestPRApproved(t *testing.T) {
+	reviews := `[{"user": {"login": "alice"}, "state": "APPROVED"}]`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/repos/acme/infra/pulls/42/reviews":
+			io.WriteString(w, reviews)
+		case r.URL.Path == "/orgs/acme/teams/dba/memberships/bob":
+			io.WriteString(w, `{"state": "active"}`)
+		default:
+			http.Error(w, "{}", 404)
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("GITHUB_API_URL", srv.URL)
+	t.Setenv("GITHUB_REPOSITORY", "acme/infra")
+	t.Setenv("GITHUB_TOKEN", "t0ken")
+	review := filepath.Join(t.TempDir(), "review.json")
+	os.WriteFile(review, []byte(`{"approvals": [{"owner": "acme/dba"}, {"owner": "alice"}]}`), 0o644)
+	if r := run(t, "", "pr-approved", review, "--pr", "42"); r.code != 1 || !strings.Contains(r.stdout, "not yet approved by: acme/dba") {
+		t.Errorf("before bob approves: exit %d %s%s", r.code, r.stdout, r.stderr)
+	}
+	reviews = `[{"user": {"login": "alice"}, "state": "APPROVED"}, {"user": {"login": "bob"}, "state": "APPROVED"}]`
+	if r := run(t, "", "pr-approved", review, "--pr", "42"); r.code != 0 {
+		t.Errorf("after bob approves: exit %d %s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -12,9 +12,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 )
+
+// loginForm is a GitHub login.
+var loginForm = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}$`)
 
 // Marker is the hidden first line that identifies sgc's comment.
 const Marker = "<!-- sgc: pull request review -->"
@@ -148,4 +152,60 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// Missing returns the owners of whom no approval of pull request pr is on
+// record: a user's own latest review is not APPROVED, or no member of a
+// team has an APPROVED latest review. Reading a team's members takes a
+// token that may read the organization (read:org).
+func (c *Client) Missing(ctx context.Context, pr int, owners []string) ([]string, error) {
+	type review struct {
+		User struct {
+			Login string `json:"login"`
+		} `json:"user"`
+		State string `json:"state"`
+	}
+	latest := map[string]string{} // login -> state of their latest review
+	for page := 1; page <= maxPages; page++ {
+		var reviews []review
+		if err := c.do(ctx, http.MethodGet, fmt.Sprintf("/repos/%s/pulls/%d/reviews?per_page=100&page=%d", c.Repo, pr, page), nil, &reviews); err != nil {
+			return nil, err
+		}
+		for _, r := range reviews {
+			if r.State == "APPROVED" || r.State == "CHANGES_REQUESTED" || r.State == "DISMISSED" {
+				latest[strings.ToLower(r.User.Login)] = r.State // in order: the last one counts
+			}
+		}
+		if len(reviews) < 100 {
+			break
+		}
+	}
+	var missing []string
+	for _, o := range owners {
+		org, team, isTeam := strings.Cut(o, "/")
+		if !isTeam {
+			if latest[strings.ToLower(o)] != "APPROVED" {
+				missing = append(missing, o)
+			}
+			continue
+		}
+		approved := false
+		for login, state := range latest {
+			if state != "APPROVED" || !loginForm.MatchString(login) {
+				continue // an answer's login goes into a path only in GitHub's form
+			}
+			var m struct {
+				State string `json:"state"`
+			}
+			err := c.do(ctx, http.MethodGet, fmt.Sprintf("/orgs/%s/teams/%s/memberships/%s", org, team, login), nil, &m)
+			if err == nil && m.State == "active" {
+				approved = true
+				break
+			}
+		}
+		if !approved {
+			missing = append(missing, o)
+		}
+	}
+	return missing, nil
 }

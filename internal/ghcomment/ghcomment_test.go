@@ -20,6 +20,8 @@ type fakeGitHub struct {
 	next      int64
 	calls     []string
 	requested []map[string][]string
+	reviews   []map[string]any
+	members   map[string]bool // "team/login"
 }
 
 func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -45,6 +47,15 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.comments = append(f.comments, in)
 		w.WriteHeader(201)
 		json.NewEncoder(w).Encode(in)
+	case r.Method == "GET" && r.URL.Path == "/repos/acme/infra/pulls/7/reviews":
+		json.NewEncoder(w).Encode(f.reviews)
+	case r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/orgs/acme/teams/"):
+		parts := strings.Split(r.URL.Path, "/") // /orgs/acme/teams/TEAM/memberships/LOGIN
+		if len(parts) == 7 && f.members[parts[4]+"/"+parts[6]] {
+			io.WriteString(w, `{"state": "active"}`)
+			return
+		}
+		http.Error(w, `{"message": "Not Found"}`, 404)
 	case r.Method == "POST" && r.URL.Path == "/repos/acme/infra/pulls/7/requested_reviewers":
 		var in map[string][]string
 		json.NewDecoder(r.Body).Decode(&in)
@@ -130,5 +141,27 @@ func TestRequestReviewers(t *testing.T) {
 	}
 	if err := c.RequestReviewers(context.Background(), 7, nil); err != nil || len(gh.requested) != 1 {
 		t.Errorf("no owners: %v, %d requests", err, len(gh.requested))
+	}
+}
+
+// TestMissing: an owner's approval is a user's latest review APPROVED, or
+// an APPROVED latest review by a member of the owning team; a later
+// request for changes takes an approval back.
+func TestMissing(t *testing.T) {
+	review := func(login, state string) map[string]any {
+		return map[string]any{"user": map[string]any{"login": login}, "state": state}
+	}
+	gh := &fakeGitHub{members: map[string]bool{"dba/bob": true}}
+	gh.reviews = []map[string]any{review("alice", "APPROVED"), review("carol", "APPROVED"), review("carol", "CHANGES_REQUESTED"),
+		review("bob", "COMMENTED"), review("bob", "APPROVED"), review("dave", "APPROVED")}
+	srv := httptest.NewServer(gh)
+	defer srv.Close()
+	c := &Client{API: srv.URL, Repo: "acme/infra", Token: "t0ken"}
+	missing, err := c.Missing(context.Background(), 7, []string{"alice", "carol", "acme/dba", "acme/web-team"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(missing) != "[carol acme/web-team]" {
+		t.Errorf("missing %v, want carol (changes requested last) and acme/web-team (no member approved)", missing)
 	}
 }

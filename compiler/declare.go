@@ -2,11 +2,11 @@ package compiler
 
 import (
 	"net/netip"
-	"regexp"
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/awsform"
+	"github.com/sgc-dev/sgc/internal/ghcomment"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/lang/diag"
 )
@@ -44,7 +44,7 @@ func (c *compiler) declare(s ast.Stmt) {
 		c.formerly = append(c.formerly, s)
 		g.AlsoIn = c.alsoIn(s)
 		if o := s.Owner; o != nil {
-			if ValidOwner(o.Text) {
+			if ghcomment.ValidOwner(o.Text) {
 				g.Owner = o.Text
 			} else {
 				c.diags.Errorf(o.Range(), InvalidOwner, "owner %q is neither a GitHub user nor an org/team", o.Text).
@@ -343,10 +343,3 @@ func (c *compiler) checkFormerly() {
 		}
 	}
 }
-
-// ValidOwner reports whether s is an owner's form: a GitHub user, or an
-// organization and a team's slug, what a pull request's review can be
-// requested from.
-func ValidOwner(s string) bool { return ownerForm.MatchString(s) }
-
-var ownerForm = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_.-]{1,100})?$`)

@@ -25,6 +25,10 @@
 //	activity {
 //	  pipeline = ["arn:aws:iam::111111111111:role/deploy-*"]  # see Pipeline
 //	}
+//
+//	owners {
+//	  files = { "payments-*.intent" = "acme/payments" }  # see Owners
+//	}
 package config
 
 import (
@@ -39,6 +43,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/sgc-dev/sgc/compiler/lint"
+	"github.com/sgc-dev/sgc/internal/ghcomment"
 	"github.com/sgc-dev/sgc/internal/hclfile"
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/internal/naming"
@@ -59,6 +64,10 @@ type Config struct {
 	// deployment pipeline's (ARN patterns; * matches within one part):
 	// sgc activity reports everyone else's.
 	Pipeline []string
+	// Owners gives the owner of the groups declared in the files a pattern
+	// matches (path.Match, relative to the policy directory), for groups
+	// that name no owner of their own; the longest matching pattern wins.
+	Owners map[string]string
 }
 
 // Default returns the settings that hold without a file.
@@ -68,10 +77,15 @@ type fileSchema struct {
 	Lint     *lintSchema     `hcl:"lint,block"`
 	Build    *buildSchema    `hcl:"build,block"`
 	Activity *activitySchema `hcl:"activity,block"`
+	Owners   *ownersSchema   `hcl:"owners,block"`
 }
 
 type activitySchema struct {
 	Pipeline []string `hcl:"pipeline"`
+}
+
+type ownersSchema struct {
+	Files map[string]string `hcl:"files"`
 }
 
 type buildSchema struct {
@@ -121,6 +135,18 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 				continue
 			}
 			cfg.Pipeline = append(cfg.Pipeline, p)
+		}
+	}
+	if o := fs.Owners; o != nil {
+		for pattern, owner := range o.Files {
+			if _, err := path.Match(pattern, ""); err != nil || !ghcomment.ValidOwner(owner) {
+				diags.Errorf(blockAttr(f, "owners", "files"), InvalidConfig, "owners: %q = %q: want a file pattern and a GitHub user or org/team", pattern, owner)
+				continue
+			}
+			if cfg.Owners == nil {
+				cfg.Owners = map[string]string{}
+			}
+			cfg.Owners[pattern] = owner
 		}
 	}
 	if b := fs.Build; b != nil && b.GroupNames != nil {

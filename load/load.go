@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -254,6 +255,7 @@ func Read(paths []string, opts compiler.Options) (*Policy, error) {
 	}
 	p.Config = cfg
 	p.Diags = append(p.Diags, cfgDiags...)
+	defaultOwners(p.Program, cfg.Owners, filepath.Dir(cfgPath))
 	if dir := filepath.Dir(cfgPath); dir != "" {
 		m, files, d, err := adopt.Load(dir)
 		if err != nil {
@@ -467,4 +469,27 @@ func git(args ...string) (string, error) {
 		return "", fmt.Errorf("git %s: %s", strings.Join(args, " "), msg)
 	}
 	return string(out), nil
+}
+
+// defaultOwners gives each group that names no owner the owner sgc.hcl
+// gives its file (the longest matching pattern, relative to dir).
+func defaultOwners(p *model.Program, owners map[string]string, dir string) {
+	if len(owners) == 0 || p == nil {
+		return
+	}
+	for _, g := range p.Groups {
+		if g.Owner != "" {
+			continue
+		}
+		rel, err := filepath.Rel(dir, g.Range.Start.Filename)
+		if err != nil {
+			continue
+		}
+		best := ""
+		for pattern, owner := range owners {
+			if ok, _ := path.Match(pattern, filepath.ToSlash(rel)); ok && len(pattern) > len(best) {
+				best, g.Owner = pattern, owner
+			}
+		}
+	}
 }

@@ -70,4 +70,13 @@ func TestDiffApprovals(t *testing.T) {
 	if r := run(t, "", "diff", old, cur, "--format", "markdown"); !strings.Contains(r.stdout, "### Approvals needed\n\n- @acme/dba: `added batch -> db tcp/5432") {
 		t.Errorf("markdown:\n%s", r.stdout)
 	}
+	// sgc.hcl gives the groups of a file that name none an owner.
+	os.WriteFile(filepath.Join(cur, "sgc.hcl"), []byte("owners {\n  files = { \"p*.intent\" = \"acme/batch\" }\n}\n"), 0o644)
+	if r := run(t, "", "diff", old, cur); !strings.Contains(r.stdout, "@acme/batch\n    added batch -> batch tcp/7000") || !strings.Contains(r.stdout, "@acme/dba\n    added batch -> db tcp/5432") {
+		t.Errorf("default owners:\n%s%s", r.stdout, r.stderr)
+	}
+	os.WriteFile(filepath.Join(cur, "sgc.hcl"), []byte("owners {\n  files = { \"p.intent\" = \"@acme\" }\n}\n"), 0o644)
+	if r := run(t, "", "check", cur); r.code != 1 || !strings.Contains(r.stdout+r.stderr, `owners: "p.intent" = "@acme": want a file pattern and a GitHub user or org/team`) {
+		t.Errorf("a bad owner in sgc.hcl: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }

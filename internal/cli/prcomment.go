@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/ghcomment"
 	"github.com/sgc-dev/sgc/internal/limits"
@@ -119,7 +118,7 @@ func approvalOwners(path string) ([]string, error) {
 	}
 	var owners []string
 	for _, a := range doc.Approvals {
-		if !compiler.ValidOwner(a.Owner) {
+		if !ghcomment.ValidOwner(a.Owner) {
 			return nil, fmt.Errorf("%s: owner %q is neither a GitHub user nor an org/team", path, a.Owner)
 		}
 		owners = append(owners, a.Owner)

@@ -20,6 +20,14 @@ import (
 // loginForm is a GitHub login.
 var loginForm = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}$`)
 
+// ownerForm is a GitHub login, or an organization and a team's slug.
+var ownerForm = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_.-]{1,100})?$`)
+
+// ValidOwner reports whether s is an owner's form: a GitHub user, or an
+// organization and a team's slug, what a pull request's review can be
+// requested from (the language's group … owner, sgc.hcl's owners).
+func ValidOwner(s string) bool { return ownerForm.MatchString(s) }
+
 // Marker is the hidden first line that identifies sgc's comment.
 const Marker = "<!-- sgc: pull request review -->"
 

@@ -249,11 +249,8 @@ type response struct {
 
 // modifiedRule is the sgr- id a ModifySecurityGroupRules call changed, or "".
 func modifiedRule(e *Event) string {
-	var req request
-	if json.Unmarshal(e.Request, &req) != nil || req.Modify == nil {
-		return ""
-	}
-	return req.Modify.Rule.ID
+	target(e)
+	return e.parsed.modified
 }
 
 // GroupID returns the id of the group the event acts on.
@@ -262,12 +259,31 @@ func (e *Event) GroupID() string {
 	return g
 }
 
+// parsedEvent is what an event's parameters say, read once (the reader
+// filters on the group, the report reads the rules).
+type parsedEvent struct {
+	group, modified string
+	rules           eventRules
+}
+
 // target returns the group an event acts on and the rules it names.
 func target(e *Event) (string, eventRules) {
+	if e.parsed == nil {
+		e.parsed = parse(e)
+	}
+	return e.parsed.group, e.parsed.rules
+}
+
+// parse reads an event's request and response parameters.
+func parse(e *Event) *parsedEvent {
 	var req request
 	var resp response
 	json.Unmarshal(e.Request, &req)
 	json.Unmarshal(e.Response, &resp)
+	out := &parsedEvent{}
+	if req.Modify != nil {
+		out.modified = req.Modify.Rule.ID
+	}
 	group := req.GroupID
 	switch {
 	case e.Name == "CreateSecurityGroup":
@@ -320,7 +336,8 @@ func target(e *Event) (string, eventRules) {
 			add("prefix list "+l.ID, "pl", l.ID, "", false)
 		}
 	}
-	return group, rules
+	out.group, out.rules = group, rules
+	return out
 }
 
 // ports writes a permission's protocol and ports as sgc writes them.

@@ -36,6 +36,8 @@ type Event struct {
 	} `json:"userIdentity"`
 	Request  json.RawMessage `json:"requestParameters"`
 	Response json.RawMessage `json:"responseElements"`
+
+	parsed *parsedEvent // read once, by target
 }
 
 // Principal is who made the call: the role behind an assumed-role

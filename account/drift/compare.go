@@ -293,8 +293,7 @@ func (c *comparison) liveRules() error {
 func (c *comparison) compareRules() {
 	for k, h := range c.have {
 		w, ok := c.want[k]
-		switch {
-		case !ok:
+		if !ok { // whatever it is, revert revokes it
 			c.rep.changes = append(c.rep.changes, live.Change{Kind: live.Revoke, Rule: *h.live, RuleID: h.id})
 		}
 		switch {

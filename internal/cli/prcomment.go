@@ -40,27 +40,11 @@ func newPRCommentCmd(e *env) *cobra.Command {
 		Example: "  sgc diff --git origin/main policy/ --format markdown > review.md\n  sgc pr-comment review.md --pr 42",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if repo == "" {
-				repo = os.Getenv("GITHUB_REPOSITORY")
+			c, err := githubClient(repo, pr)
+			if err != nil {
+				return err
 			}
-			if !repoName.MatchString(repo) {
-				return usageErrorf("--repo %q: want owner/name (or set GITHUB_REPOSITORY)", repo)
-			}
-			if pr <= 0 {
-				return usageErrorf("--pr: want the pull request's number")
-			}
-			token := os.Getenv("GITHUB_TOKEN")
-			if token == "" {
-				return usageErrorf("GITHUB_TOKEN is not set: the comment needs a token that may write the pull request's comments")
-			}
-			api := os.Getenv("GITHUB_API_URL")
-			if api == "" {
-				api = "https://api.github.com"
-			}
-			var (
-				body []byte
-				err  error
-			)
+			var body []byte
 			if args[0] == "-" {
 				body, err = fsutil.ReadLimited(e.stdin, "standard input", limits.IntentFile)
 			} else {
@@ -69,7 +53,6 @@ func newPRCommentCmd(e *env) *cobra.Command {
 			if err != nil {
 				return &exitError{Code: ExitUsage, Err: err}
 			}
-			c := &ghcomment.Client{API: api, Repo: repo, Token: token}
 			id, created, err := c.Upsert(cmd.Context(), pr, string(body))
 			if err != nil {
 				return &exitError{Code: ExitUsage, Err: err}
@@ -78,7 +61,7 @@ func newPRCommentCmd(e *env) *cobra.Command {
 			if created {
 				verb = "posted"
 			}
-			fmt.Fprintf(e.stderr, "%s comment %d on %s#%d\n", verb, id, repo, pr)
+			fmt.Fprintf(e.stderr, "%s comment %d on %s#%d\n", verb, id, c.Repo, pr)
 			if reviewers == "" {
 				return nil
 			}
@@ -142,7 +125,7 @@ func newPRApprovedCmd(e *env) *cobra.Command {
 		Example: "  sgc diff --git origin/main policy/ --format json > review.json\n  sgc pr-approved review.json --pr 42",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := githubClient(pr)
+			c, err := githubClient("", pr)
 			if err != nil {
 				return err
 			}
@@ -167,18 +150,21 @@ func newPRApprovedCmd(e *env) *cobra.Command {
 }
 
 // githubClient is the API client the environment gives (GITHUB_TOKEN,
-// GITHUB_REPOSITORY, GITHUB_API_URL), for pull request pr.
-func githubClient(pr int) (*ghcomment.Client, error) {
-	repo := os.Getenv("GITHUB_REPOSITORY")
+// GITHUB_REPOSITORY unless repo is given, GITHUB_API_URL), for pull
+// request pr.
+func githubClient(repo string, pr int) (*ghcomment.Client, error) {
+	if repo == "" {
+		repo = os.Getenv("GITHUB_REPOSITORY")
+	}
 	if !repoName.MatchString(repo) {
-		return nil, usageErrorf("GITHUB_REPOSITORY %q: want owner/name", repo)
+		return nil, usageErrorf("--repo %q: want owner/name (or set GITHUB_REPOSITORY)", repo)
 	}
 	if pr <= 0 {
 		return nil, usageErrorf("--pr: want the pull request's number")
 	}
 	token := os.Getenv("GITHUB_TOKEN")
 	if token == "" {
-		return nil, usageErrorf("GITHUB_TOKEN is not set")
+		return nil, usageErrorf("GITHUB_TOKEN is not set: the comment needs a token that may write the pull request's comments")
 	}
 	api := os.Getenv("GITHUB_API_URL")
 	if api == "" {

@@ -153,28 +153,16 @@ func (q *quick) group() ast.Stmt {
 		t := q.next(tokWord)
 		s.InternetFacing = &ast.Keyword{Extent: extent(t), Name: t.Value}
 	}
-	if q.is(tokWord, "load-balancer") {
-		q.i++
+	if q.optional("load-balancer") {
 		s.LoadBalancer = q.word()
 	}
-	if q.is(tokWord, "formerly") {
-		q.i++
-		s.Formerly = append(s.Formerly, q.ident())
-		for q.is(tokComma, "") {
-			q.i++
-			s.Formerly = append(s.Formerly, q.ident())
-		}
+	if q.optional("formerly") {
+		s.Formerly = list(q, q.ident)
 	}
-	if q.is(tokWord, "also-in") {
-		q.i++
-		s.AlsoIn = append(s.AlsoIn, q.word())
-		for q.is(tokComma, "") {
-			q.i++
-			s.AlsoIn = append(s.AlsoIn, q.word())
-		}
+	if q.optional("also-in") {
+		s.AlsoIn = list(q, q.word)
 	}
-	if q.is(tokWord, "owner") {
-		q.i++
+	if q.optional("owner") {
 		s.Owner = q.word()
 	}
 	return s
@@ -184,11 +172,7 @@ func (q *quick) network() ast.Stmt {
 	s := &ast.NetworkDecl{StmtBase: q.base()}
 	q.keyword("network")
 	s.Name = q.ident()
-	s.Addresses = append(s.Addresses, q.address())
-	for q.is(tokComma, "") {
-		q.i++
-		s.Addresses = append(s.Addresses, q.address())
-	}
+	s.Addresses = list(q, q.address)
 	s.Description = q.str()
 	return s
 }
@@ -198,8 +182,7 @@ func (q *quick) prefixList() ast.Stmt {
 	q.keyword("prefix-list")
 	s.Name = q.ident()
 	s.ID = q.word()
-	if q.is(tokWord, "max-entries") {
-		q.i++
+	if q.optional("max-entries") {
 		s.MaxEntries = q.number()
 	}
 	s.Description = q.str()
@@ -214,12 +197,10 @@ func (q *quick) external() ast.Stmt {
 		s.ID = q.word()
 	}
 	s.Description = q.str()
-	if q.is(tokWord, "account") {
-		q.i++
+	if q.optional("account") {
 		s.Account = q.word()
 	}
-	if q.is(tokWord, "via") {
-		q.i++
+	if q.optional("via") {
 		s.Via = q.word()
 	}
 	return s
@@ -229,11 +210,7 @@ func (q *quick) iface() ast.Stmt {
 	s := &ast.InterfaceDecl{StmtBase: q.base()}
 	q.keyword("interface")
 	s.Name = q.ident()
-	s.Groups = append(s.Groups, q.ident())
-	for q.is(tokComma, "") {
-		q.i++
-		s.Groups = append(s.Groups, q.ident())
-	}
+	s.Groups = list(q, q.ident)
 	s.Description = q.str()
 	return s
 }
@@ -259,4 +236,23 @@ func (q *quick) flow() ast.Stmt {
 		s.Until = q.date()
 	}
 	return s
+}
+
+// optional consumes the keyword kw when it comes next, and says so.
+func (q *quick) optional(kw string) bool {
+	if q.is(tokWord, kw) {
+		q.i++
+		return true
+	}
+	return false
+}
+
+// list reads ITEM (, ITEM)*.
+func list[T any](q *quick, item func() T) []T {
+	out := []T{item()}
+	for q.is(tokComma, "") {
+		q.i++
+		out = append(out, item())
+	}
+	return out
 }

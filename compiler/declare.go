@@ -37,7 +37,7 @@ func (c *compiler) declare(s ast.Stmt) {
 	)
 	switch s := s.(type) {
 	case *ast.GroupDecl:
-		g := &model.Group{Decl: declOf(s.Name, s), Description: s.Description.Value, InternetFacing: s.InternetFacing != nil}
+		g := &model.Group{Decl: declOf(s.Name, s), Description: s.Description.Value, InternetFacing: s.InternetFacing != nil, Role: s.Role}
 		for _, f := range s.Formerly {
 			g.Formerly = append(g.Formerly, f.Name)
 		}

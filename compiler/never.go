@@ -72,7 +72,9 @@ func (c *compiler) matchPattern(m *model.Selector) bool {
 		return c.neverBudget >= 0 && g.Match(name)
 	}
 	for _, grp := range c.prog.Groups {
-		if match(grp.Name) {
+		// Patterns are written against role names: "*-db" means the same
+		// groups in every environment.
+		if match(grp.RoleName()) {
 			m.Groups = append(m.Groups, grp)
 		}
 	}

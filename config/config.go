@@ -20,6 +20,7 @@
 //
 //	build {
 //	  group_names = "exact"  # default "prefix": see GroupNames
+//	  environment_group_names = "{name}-{environment}"  # see EnvironmentGroupNames
 //	}
 //
 //	activity {
@@ -60,6 +61,9 @@ type Config struct {
 	// GroupNames is how the targets name groups in AWS: naming.GroupNamesPrefix
 	// (the default) or naming.GroupNamesExact.
 	GroupNames string
+	// EnvironmentGroupNames is the pattern that names an environment's
+	// groups in AWS: {name} the role name, {environment} the environment.
+	EnvironmentGroupNames string
 	// Pipeline are the principals whose changes to the groups are the
 	// deployment pipeline's (ARN patterns; * matches within one part):
 	// sgc activity reports everyone else's.
@@ -71,7 +75,9 @@ type Config struct {
 }
 
 // Default returns the settings that hold without a file.
-func Default() Config { return Config{Lint: lint.DefaultConfig(), GroupNames: naming.GroupNamesPrefix} }
+func Default() Config {
+	return Config{Lint: lint.DefaultConfig(), GroupNames: naming.GroupNamesPrefix, EnvironmentGroupNames: naming.EnvironmentGroupNames}
+}
 
 type fileSchema struct {
 	Lint     *lintSchema     `hcl:"lint,block"`
@@ -89,7 +95,8 @@ type ownersSchema struct {
 }
 
 type buildSchema struct {
-	GroupNames *string `hcl:"group_names,optional"`
+	GroupNames            *string `hcl:"group_names,optional"`
+	EnvironmentGroupNames *string `hcl:"environment_group_names,optional"`
 }
 
 type lintSchema struct {
@@ -147,6 +154,14 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 				cfg.Owners = map[string]string{}
 			}
 			cfg.Owners[pattern] = owner
+		}
+	}
+	if b := fs.Build; b != nil && b.EnvironmentGroupNames != nil {
+		if why := naming.CheckEnvironmentGroupNames(*b.EnvironmentGroupNames); why != "" {
+			diags.Errorf(buildAttr(f, "environment_group_names"), InvalidConfig, "environment_group_names = %q: %s", *b.EnvironmentGroupNames, why).
+				WithDetail("The default is %q: web in staging is web-staging.", naming.EnvironmentGroupNames)
+		} else {
+			cfg.EnvironmentGroupNames = *b.EnvironmentGroupNames
 		}
 	}
 	if b := fs.Build; b != nil && b.GroupNames != nil {

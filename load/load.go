@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/envs"
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/config"
@@ -43,6 +44,25 @@ type Policy struct {
 	Config  config.Config   // from sgc.hcl, or the defaults
 	Adopt   *model.Adoption // from *.adopt.hcl beside the policy, or nil
 	Lint    lint.Result     // findings and waived findings; empty when there were errors
+	// Environments are the environments the policy declares, nil when it
+	// declares none. Then Envs holds each one's program, Program is the
+	// first's (for what needs any), and Diags and Lint are merged: one
+	// diagnostic per finding, saying its environments. ForEnv gives the
+	// policy of one environment.
+	Environments *envs.Policy
+	Envs         []*Env
+	// common are the diagnostics of no one environment: parsing,
+	// environments, settings.
+	common diag.List
+}
+
+// Env is one environment of a policy: its compiled program, its own
+// diagnostics (the common ones included) and lint findings.
+type Env struct {
+	*model.Environment
+	Program *model.Program
+	Diags   diag.List
+	Lint    lint.Result
 }
 
 // UsageError is a problem with the paths given rather than with the
@@ -249,13 +269,17 @@ func Read(paths []string, opts compiler.Options) (*Policy, error) {
 	if opts.ExpiringWithin == 0 {
 		opts.ExpiringWithin = cfg.Lint.ExpiringWithin
 	}
-	p := FromSources(srcs, opts)
+	p := fromSources(srcs, opts, cfg)
 	if len(cfgSrc) > 0 {
 		p.Sources.Add(&source.File{Name: cfgPath, Src: cfgSrc})
 	}
-	p.Config = cfg
-	p.Diags = append(p.Diags, cfgDiags...)
-	defaultOwners(p.Program, cfg.Owners, filepath.Dir(cfgPath))
+	p.addCommon(cfgDiags)
+	for _, e := range p.Envs {
+		defaultOwners(e.Program, cfg.Owners, filepath.Dir(cfgPath))
+	}
+	if p.Envs == nil {
+		defaultOwners(p.Program, cfg.Owners, filepath.Dir(cfgPath))
+	}
 	if dir := filepath.Dir(cfgPath); dir != "" {
 		m, files, d, err := adopt.Load(dir)
 		if err != nil {
@@ -264,18 +288,28 @@ func Read(paths []string, opts compiler.Options) (*Policy, error) {
 		for _, f := range files {
 			p.Sources.Add(f)
 		}
-		p.Diags = append(p.Diags, d...)
-		a, d := adopt.Resolve(m, p.Program)
-		p.Adopt = a
-		p.Diags = append(p.Diags, d...)
+		switch {
+		case p.Environments != nil && len(files) > 0:
+			var w diag.List
+			w.Warnf(source.Range{}, UnreadIntentFiles, "adoption mappings are not read for a policy with environments").
+				WithDetail("Adopt each environment's groups from a policy without environments first, then move to environments.")
+			p.addCommon(w)
+		default:
+			p.addCommon(d)
+			a, d := adopt.Resolve(m, p.Program)
+			p.Adopt = a
+			p.addCommon(d)
+		}
 	}
 	if unread, _ := Unread(paths); len(unread) > 0 {
 		verb := "holds"
 		if len(unread) > 1 {
 			verb = "hold"
 		}
-		p.Diags.Warnf(source.Range{}, UnreadIntentFiles, "%s %s intent files that are not part of this policy", strings.Join(unread, ", "), verb).
+		var w diag.List
+		w.Warnf(source.Range{}, UnreadIntentFiles, "%s %s intent files that are not part of this policy", strings.Join(unread, ", "), verb).
 			WithSuggestion("Give %s/... to read the whole tree as one policy, or each directory as a policy of its own.", strings.TrimSuffix(paths[0], "/"))
+		p.addCommon(w)
 	}
 	return p, nil
 }
@@ -334,6 +368,10 @@ func (p *Policy) RunLint() {
 	if p.Diags.HasErrors() {
 		return
 	}
+	if p.Environments != nil {
+		p.lintEnvs()
+		return
+	}
 	p.Lint = lint.Run(p.Program, lint.Checks, p.Config.Lint)
 	p.Diags = append(p.Diags, p.Lint.Diags...)
 	p.Diags.Sort()
@@ -344,7 +382,11 @@ func (p *Policy) RunLint() {
 // parser keeps the names of bad declarations, so their uses are not
 // reported again, and the user sees every problem of the policy at once.
 func FromSources(srcs map[string][]byte, opts compiler.Options) *Policy {
-	p := &Policy{Sources: source.Files{}, Config: config.Default()}
+	return fromSources(srcs, opts, config.Default())
+}
+
+func fromSources(srcs map[string][]byte, opts compiler.Options, cfg config.Config) *Policy {
+	p := &Policy{Sources: source.Files{}, Config: cfg}
 	names := make([]string, 0, len(srcs))
 	for n := range srcs {
 		names = append(names, n)
@@ -361,10 +403,16 @@ func FromSources(srcs map[string][]byte, opts compiler.Options) *Policy {
 		p.Files = append(p.Files, files[i])
 		p.Diags = append(p.Diags, fileDiags[i]...)
 	}
-	prog, diags := compiler.Compile(p.Files, opts)
-	p.Program = prog
+	ep, diags := envs.Read(p.Files, cfg.EnvironmentGroupNames)
 	p.Diags = append(p.Diags, diags...)
-	p.Diags.Sort()
+	if ep == nil {
+		prog, diags := compiler.Compile(p.Files, opts)
+		p.Program = prog
+		p.Diags = append(p.Diags, diags...)
+		p.Diags.Sort()
+		return p
+	}
+	p.compileEnvs(ep, opts)
 	return p
 }
 

@@ -29,6 +29,17 @@ type Program struct {
 	Rules       []*Rule // the AWS rules of the active flows
 	Nevers      []*Never
 	Now         time.Time
+	// Environment is where the program is deployed when the policy
+	// declares environments (the program is one of them), nil otherwise.
+	Environment *Environment
+}
+
+// Environment is one of the places a policy is deployed to.
+type Environment struct {
+	Name        string
+	Description string
+	Account     string // 12 digits; "" when the policy does not say
+	Region      string // "" when the policy does not say
 }
 
 // Kind says what a declared name is.
@@ -87,6 +98,18 @@ type Group struct {
 	// Owner approves changes to the group's access: a GitHub user or
 	// org/team, "" when the policy names none.
 	Owner string
+	// Role is the name written in the policy when the group is one
+	// environment's copy (web for web-staging), "" otherwise.
+	Role string
+}
+
+// RoleName is the name the policy gives the group: its role, the same in
+// every environment, or its name when the policy has no environments.
+func (g *Group) RoleName() string {
+	if g.Role != "" {
+		return g.Role
+	}
+	return g.Name
 }
 
 // NetworkLoadBalancer marks the group of a Network Load Balancer.

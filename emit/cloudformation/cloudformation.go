@@ -222,6 +222,18 @@ func namesFor(p *model.Program, opts emit.Options) names {
 // description returns the template description: the generated-file notice,
 // which JSON templates can carry nowhere else.
 func description(p *model.Program, what string) string {
+	if env := p.Environment; env != nil {
+		// The template is one environment's: say where it goes.
+		what += " in the environment " + env.Name
+		switch {
+		case env.Account != "" && env.Region != "":
+			what += fmt.Sprintf(" (deploy to account %s, Region %s)", env.Account, env.Region)
+		case env.Account != "":
+			what += fmt.Sprintf(" (deploy to account %s)", env.Account)
+		case env.Region != "":
+			what += fmt.Sprintf(" (deploy to Region %s)", env.Region)
+		}
+	}
 	d := fmt.Sprintf("%s. %s", what, emit.Header(p))
 	if len(d) > maxDescription {
 		d = fmt.Sprintf("%s. %s from %d intent files. DO NOT EDIT.", what, emit.Marker, len(p.Files))

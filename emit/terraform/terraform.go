@@ -150,6 +150,9 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 	if moved := movedFile(header, moves(p, n, opts.Earlier.Addresses)); moved != nil {
 		files = append(files, emit.File{Path: MovedFile, Data: moved})
 	}
+	if env := environment(header, p); env != nil {
+		files = append(files, emit.File{Path: EnvironmentFile, Data: env})
+	}
 	if !opts.Adopt.Empty() {
 		files = append(files, emit.File{Path: ImportsFile, Data: imports(header, p, n, opts.Adopt)})
 	}

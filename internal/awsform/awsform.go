@@ -26,6 +26,8 @@ var (
 	VPCID        = regexp.MustCompile(VPCIDSource)
 	RuleID       = regexp.MustCompile(RuleIDSource)
 	AccountID    = regexp.MustCompile(`^[0-9]{12}$`)
+	// Region is a Region's code: us-east-1, eu-central-2, us-gov-west-1.
+	Region = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	// StackName is a CloudFormation stack's name: a letter, then letters,
 	// digits and hyphens, at most 128 in all.
 	StackName = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,127}$`)

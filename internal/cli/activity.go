@@ -48,6 +48,7 @@ func newActivityCmd(e *env) *cobra.Command {
 		lookup        time.Duration
 		aws           awsFlags
 		now           nowFlag
+		ef            envFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "activity [PATH...] --cloudtrail FILE|DIR...|--lookup DURATION --aws|--live FILE.json",
@@ -76,7 +77,7 @@ func newActivityCmd(e *env) *cobra.Command {
 					return &exitError{Code: ExitUsage, Err: err}
 				}
 			}
-			p, err := loadCompiled(e, args, now)
+			p, err := loadCompiled(e, args, now, ef)
 			if err != nil {
 				return err
 			}
@@ -139,6 +140,7 @@ func newActivityCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
+	ef.register(cmd)
 	cmd.Flags().StringArrayVar(&trails, "cloudtrail", nil, "a CloudTrail log file (.json or .json.gz), or a directory of them (repeatable)")
 	cmd.Flags().StringVar(&liveFile, "live", "", "the live groups, for their ids: describe-security-groups JSON, or - for standard input")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "only the groups of this VPC")

@@ -67,6 +67,7 @@ const buildExamples = `  sgc build examples/game -t terraform -o out/
 func newBuildCmd(e *env) *cobra.Command {
 	var (
 		now         nowFlag
+		ef          envFlag
 		target, dir string
 		earlier     []string
 		opts        emit.Options
@@ -102,76 +103,38 @@ func newBuildCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var (
-				files []emit.File
-				diags diag.List
-			)
-			if !p.Diags.HasErrors() {
-				opts.Adopt = p.Adopt                  // groups and rules taken over, from *.adopt.hcl
-				opts.GroupNames = p.Config.GroupNames // sgc.hcl's build { group_names }
-				opts.Quota, opts.DefaultMaxEntries = p.Config.Lint.Quota, p.Config.Lint.DefaultMaxEntries
-				// What the previous build gave AWS and must keep.
-				if opts.Earlier, err = emit.ReadEarlier(dir, earlier, t); err != nil {
-					return outputError(err)
-				}
-				done := make(chan struct{})
-				go func() {
-					defer close(done)
-					files, diags = t.Emit(p.Program, opts)
-				}()
-				p.RunLint()
-				<-done
-				if len(p.Program.Groups) == 0 && !allowEmpty {
-					diags.Errorf(source.Range{}, load.EmptyPolicy, "the policy declares no group: its output would delete every group of a deployment built from it").
-						WithSuggestion("Check the paths (a tree of directories is read with DIR/...), or pass --allow-empty to build it anyway.")
-				}
+			if p.Environments == nil {
+				return buildInto(e, p, t, dir, earlier, opts, allowEmpty, true)
 			}
+			// Every environment (or the one chosen) into a directory of
+			// its own, each built as the policy of that environment alone.
+			p.RunLint()
 			diag.Fprint(e.stderr, p.Sources, p.Diags)
 			if p.Diags.HasErrors() {
 				fmt.Fprintf(e.stderr, "%s; nothing written\n", p.Diags.Summary())
 				return findings
 			}
-			diag.Fprint(e.stderr, p.Sources, diags)
-			if diags.HasErrors() {
-				fmt.Fprintf(e.stderr, "%s; nothing written\n", diags.Summary())
-				return findings
+			names := p.Environments.Names()
+			if ef.name != "" {
+				names = []string{ef.name}
 			}
-			// What is adopted is said once: a build whose adoption file is
-			// the one already in DIR (applied, or about to be) says so in
-			// a line instead of every note again.
-			sameAdoption := false
-			for _, f := range files {
-				if t.AdoptFile != "" && f.Path == t.AdoptFile {
-					old, err := fsutil.ReadRegular(filepath.Join(dir, f.Path), int64(len(f.Data))+1)
-					sameAdoption = err == nil && bytes.Equal(old, f.Data)
+			for _, name := range names {
+				q, err := ef.pick(p, true)
+				if ef.name == "" {
+					q, err = p.ForEnv(name)
+				}
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				if err := buildInto(e, q, t, filepath.Join(dir, name), earlier, opts, allowEmpty, false); err != nil {
+					return err
 				}
 			}
-			if err := emit.WriteDir(dir, t, files); err != nil {
-				return outputError(err)
-			}
-			if sameAdoption {
-				fmt.Fprintf(e.stderr, "adopt: unchanged since the last build into %s (%s); once applied, the import file in the root module can go\n", dir, t.AdoptFile)
-			} else {
-				for _, n := range adopt.Notes(p.Adopt, p.Program) {
-					fmt.Fprintf(e.stderr, "adopt: %s\n", n)
-				}
-			}
-			expired := 0
-			for _, f := range p.Program.Flows {
-				if f.Status == model.Expired {
-					expired++
-				}
-			}
-			msg := fmt.Sprintf("wrote %s to %s: %s, %s", plural(len(files), "file"), dir,
-				plural(len(p.Program.Groups), "group"), plural(len(p.Program.Rules), "rule"))
-			if expired > 0 {
-				msg += fmt.Sprintf("; left out %s that expired", plural(expired, "flow"))
-			}
-			fmt.Fprintln(e.stderr, msg)
 			return nil
 		},
 	}
 	now.register(cmd)
+	ef.register(cmd)
 	targetVar(cmd, &target, "output target")
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "output directory")
 	cmd.Flags().StringVar(&opts.Format, "format", "", formatUsage())
@@ -180,4 +143,84 @@ func newBuildCmd(e *env) *cobra.Command {
 	cmd.Flags().BoolVar(&allowEmpty, "allow-empty", false, "build a policy that declares no group (its output removes every group)")
 	cmd.Flags().BoolVar(&opts.SourceLines, "source-lines", false, "tag each rule with the file:line of its flow (line numbers change whenever lines are added above)")
 	return cmd
+}
+
+// buildInto builds the policy p (one environment's, or one without
+// environments) into dir. With runLint the lints run while the output is
+// generated; without, p has been linted.
+func buildInto(e *env, p *load.Policy, t *emit.Target, dir string, earlier []string, opts emit.Options, allowEmpty, runLint bool) error {
+	var (
+		files []emit.File
+		diags diag.List
+		err   error
+	)
+	if !p.Diags.HasErrors() {
+		opts.Adopt = p.Adopt                  // groups and rules taken over, from *.adopt.hcl
+		opts.GroupNames = p.Config.GroupNames // sgc.hcl's build { group_names }
+		opts.Quota, opts.DefaultMaxEntries = p.Config.Lint.Quota, p.Config.Lint.DefaultMaxEntries
+		// What the previous build gave AWS and must keep.
+		if opts.Earlier, err = emit.ReadEarlier(dir, earlier, t); err != nil {
+			return outputError(err)
+		}
+		if runLint {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				files, diags = t.Emit(p.Program, opts)
+			}()
+			p.RunLint()
+			<-done
+		} else {
+			files, diags = t.Emit(p.Program, opts)
+		}
+		if len(p.Program.Groups) == 0 && !allowEmpty {
+			diags.Errorf(source.Range{}, load.EmptyPolicy, "the policy declares no group: its output would delete every group of a deployment built from it").
+				WithSuggestion("Check the paths (a tree of directories is read with DIR/...), or pass --allow-empty to build it anyway.")
+		}
+	}
+	if runLint { // else the caller printed the policy's diagnostics
+		diag.Fprint(e.stderr, p.Sources, p.Diags)
+	}
+	if p.Diags.HasErrors() {
+		fmt.Fprintf(e.stderr, "%s; nothing written\n", p.Diags.Summary())
+		return findings
+	}
+	diag.Fprint(e.stderr, p.Sources, diags)
+	if diags.HasErrors() {
+		fmt.Fprintf(e.stderr, "%s; nothing written\n", diags.Summary())
+		return findings
+	}
+	// What is adopted is said once: a build whose adoption file is
+	// the one already in DIR (applied, or about to be) says so in
+	// a line instead of every note again.
+	sameAdoption := false
+	for _, f := range files {
+		if t.AdoptFile != "" && f.Path == t.AdoptFile {
+			old, err := fsutil.ReadRegular(filepath.Join(dir, f.Path), int64(len(f.Data))+1)
+			sameAdoption = err == nil && bytes.Equal(old, f.Data)
+		}
+	}
+	if err := emit.WriteDir(dir, t, files); err != nil {
+		return outputError(err)
+	}
+	if sameAdoption {
+		fmt.Fprintf(e.stderr, "adopt: unchanged since the last build into %s (%s); once applied, the import file in the root module can go\n", dir, t.AdoptFile)
+	} else {
+		for _, n := range adopt.Notes(p.Adopt, p.Program) {
+			fmt.Fprintf(e.stderr, "adopt: %s\n", n)
+		}
+	}
+	expired := 0
+	for _, f := range p.Program.Flows {
+		if f.Status == model.Expired {
+			expired++
+		}
+	}
+	msg := fmt.Sprintf("wrote %s to %s: %s, %s", plural(len(files), "file"), dir,
+		plural(len(p.Program.Groups), "group"), plural(len(p.Program.Rules), "rule"))
+	if expired > 0 {
+		msg += fmt.Sprintf("; left out %s that expired", plural(expired, "flow"))
+	}
+	fmt.Fprintln(e.stderr, msg)
+	return nil
 }

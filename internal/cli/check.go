@@ -2,10 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/load"
 )
 
 const checkDoc = `Check parses and validates a policy: syntax, names, ports, addresses,
@@ -36,6 +39,7 @@ const checkExamples = `  sgc check                          # the policy in the 
 func newCheckCmd(e *env) *cobra.Command {
 	var (
 		now            nowFlag
+		ef             envFlag
 		format, failOn string
 	)
 	cmd := &cobra.Command{
@@ -56,17 +60,19 @@ func newCheckCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// Without --env every environment is checked, each finding said once.
+			if p, err = ef.pick(p, true); err != nil {
+				return err
+			}
 			if err := printDiags(e, p, format); err != nil {
 				return err
 			}
 			if format == "text" {
-				prog := p.Program
 				status := "ok"
 				if s := p.Diags.Summary(); s != "" {
 					status = s
 				}
-				fmt.Fprintf(e.stderr, "%s, %s, %s, %s: %s\n", plural(len(prog.Files), "file"),
-					plural(len(prog.Groups), "group"), plural(len(prog.Flows), "flow"), plural(len(prog.Rules), "rule"), status)
+				fmt.Fprintf(e.stderr, "%s: %s\n", counts(p), status)
 			}
 			for _, d := range p.Diags {
 				if d.Severity <= threshold {
@@ -77,9 +83,30 @@ func newCheckCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
+	ef.register(cmd)
 	choiceVar(cmd, &format, "format", "output format", "text", "json", "sarif")
 	cmd.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error or warning")
 	return cmd
+}
+
+// counts says how much the policy holds: files, groups, flows and rules,
+// per environment when it has several.
+func counts(p *load.Policy) string {
+	count := func(prog *model.Program) string {
+		return fmt.Sprintf("%s, %s, %s", plural(len(prog.Groups), "group"), plural(len(prog.Flows), "flow"), plural(len(prog.Rules), "rule"))
+	}
+	files := plural(len(p.Files), "file")
+	if p.Envs == nil {
+		if env := p.Program.Environment; env != nil {
+			return fmt.Sprintf("%s, environment %s: %s", files, env.Name, count(p.Program))
+		}
+		return files + ", " + count(p.Program)
+	}
+	parts := make([]string, len(p.Envs))
+	for i, e := range p.Envs {
+		parts[i] = e.Name + ": " + count(e.Program)
+	}
+	return fmt.Sprintf("%s, %s (%s)", files, plural(len(p.Envs), "environment"), strings.Join(parts, "; "))
 }
 
 func plural(n int, word string) string {

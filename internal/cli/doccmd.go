@@ -25,6 +25,7 @@ hand-written document) is never overwritten.`
 func newDocCmd(e *env) *cobra.Command {
 	var (
 		now         nowFlag
+		ef          envFlag
 		format, out string
 	)
 	cmd := &cobra.Command{
@@ -33,7 +34,7 @@ func newDocCmd(e *env) *cobra.Command {
 		Long:    docDoc,
 		Example: "  sgc doc examples/game -o report.md\n  sgc doc policy/ --format html -o report.html",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := loadClean(e, args, now)
+			p, err := loadClean(e, args, now, ef)
 			if err != nil {
 				return err
 			}
@@ -60,6 +61,7 @@ func newDocCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
+	ef.register(cmd)
 	choiceVar(cmd, &format, "format", "output format", "markdown", "html")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write the report to this file (default: standard output)")
 	return cmd

@@ -19,6 +19,7 @@ listed; flows already expired are always included, marked as such.`
 func newExpiringCmd(e *env) *cobra.Command {
 	var (
 		now            nowFlag
+		ef             envFlag
 		within, format string
 	)
 	cmd := &cobra.Command{
@@ -39,6 +40,9 @@ func newExpiringCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if p, err = ef.pick(p, false); err != nil {
+				return err
+			}
 			if p.Diags.HasErrors() {
 				diag.Fprint(e.stderr, p.Sources, p.Diags) // stderr: stdout is the command's output
 				return findings
@@ -51,6 +55,7 @@ func newExpiringCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
+	ef.register(cmd)
 	cmd.Flags().StringVar(&within, "within", "", "only flows ending within this time, such as 30d or 2w (default: all)")
 	choiceVar(cmd, &format, "format", "output format", "text", "json")
 	return cmd

@@ -317,6 +317,7 @@ refused.`
 func newDriftCmd(e *env) *cobra.Command {
 	var (
 		now                   nowFlag
+		ef                    envFlag
 		liveFile, format, vpc string
 		failOn, varFile, tag  string
 		paste                 string
@@ -351,7 +352,7 @@ func newDriftCmd(e *env) *cobra.Command {
 			if err := revert.check(aws.use); err != nil {
 				return err
 			}
-			p, err := loadCompiled(e, args, now)
+			p, err := loadCompiled(e, args, now, ef)
 			if err != nil {
 				return err
 			}
@@ -416,6 +417,7 @@ func newDriftCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
+	ef.register(cmd)
 	cmd.Flags().StringVar(&liveFile, "live", "", "the live groups: describe-security-groups JSON, or - for standard input")
 	choiceVar(cmd, &format, "format", "output format", "text", "json", "markdown")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "compare only the groups of this VPC")

@@ -13,13 +13,16 @@ import (
 
 // loadClean loads a policy for a review command, which needs one without
 // errors.
-func loadClean(e *env, paths []string, now nowFlag) (*load.Policy, error) {
+func loadClean(e *env, paths []string, now nowFlag, ef envFlag) (*load.Policy, error) {
 	t, err := now.time()
 	if err != nil {
 		return nil, err
 	}
 	p, err := loadPolicy(paths, t)
 	if err != nil {
+		return nil, err
+	}
+	if p, err = ef.pick(p, false); err != nil {
 		return nil, err
 	}
 	if p.Diags.HasErrors() {
@@ -32,13 +35,16 @@ func loadClean(e *env, paths []string, now nowFlag) (*load.Policy, error) {
 // loadCompiled loads a policy that must compile; lint findings, even
 // errors, do not stop it: drift is most needed on accounts whose policy
 // has findings (SSH open to the world, imported as it is).
-func loadCompiled(e *env, paths []string, now nowFlag) (*load.Policy, error) {
+func loadCompiled(e *env, paths []string, now nowFlag, ef envFlag) (*load.Policy, error) {
 	t, err := now.time()
 	if err != nil {
 		return nil, err
 	}
 	p, err := loadPolicy(paths, t)
 	if err != nil {
+		return nil, err
+	}
+	if p, err = ef.pick(p, false); err != nil {
 		return nil, err
 	}
 	if p.CompileErrors() {
@@ -57,6 +63,7 @@ feeds Graphviz (sgc graph --format dot | dot -Tsvg > policy.svg).`
 func newGraphCmd(e *env) *cobra.Command {
 	var (
 		now           nowFlag
+		ef            envFlag
 		format, group string
 	)
 	cmd := &cobra.Command{
@@ -65,7 +72,7 @@ func newGraphCmd(e *env) *cobra.Command {
 		Long:    graphDoc,
 		Example: "  sgc graph examples/game\n  sgc graph --format dot . | dot -Tsvg > policy.svg\n  sgc graph --group game-servers-production .",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := loadClean(e, args, now)
+			p, err := loadClean(e, args, now, ef)
 			if err != nil {
 				return err
 			}
@@ -82,6 +89,7 @@ func newGraphCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
+	ef.register(cmd)
 	choiceVar(cmd, &format, "format", "diagram format", "mermaid", "dot")
 	cmd.Flags().StringVar(&group, "group", "", "draw only this group's flows and neighbours")
 	return cmd
@@ -99,7 +107,10 @@ other ports, else those from the source or to the destination.
 Exit status: 0 when allowed, 1 when denied, 2 for bad usage.`
 
 func newWhyCmd(e *env) *cobra.Command {
-	var now nowFlag
+	var (
+		now nowFlag
+		ef  envFlag
+	)
 	cmd := &cobra.Command{
 		Use:     "why SOURCE DEST PORT [PATH...]",
 		Short:   "Explain whether and why one party may reach another",
@@ -107,7 +118,7 @@ func newWhyCmd(e *env) *cobra.Command {
 		Example: "  sgc why monitoring game-servers-production tcp/9999 examples/game\n  sgc why 203.0.113.42 game-servers-production tcp/22 examples/game",
 		Args:    cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := loadClean(e, args[3:], now)
+			p, err := loadClean(e, args[3:], now, ef)
 			if err != nil {
 				return err
 			}
@@ -134,11 +145,15 @@ func newWhyCmd(e *env) *cobra.Command {
 		},
 	}
 	now.register(cmd)
+	ef.register(cmd)
 	return cmd
 }
 
 func newReachCmd(e *env, use, short, doc string, flows func(*model.Program, string) []*model.Flow) *cobra.Command {
-	var now nowFlag
+	var (
+		now nowFlag
+		ef  envFlag
+	)
 	cmd := &cobra.Command{
 		Use:     use + " GROUP [PATH...]",
 		Short:   short,
@@ -146,7 +161,7 @@ func newReachCmd(e *env, use, short, doc string, flows func(*model.Program, stri
 		Example: "  sgc " + use + " game-servers-production examples/game",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := loadClean(e, args[1:], now)
+			p, err := loadClean(e, args[1:], now, ef)
 			if err != nil {
 				return err
 			}
@@ -160,6 +175,7 @@ func newReachCmd(e *env, use, short, doc string, flows func(*model.Program, stri
 		},
 	}
 	now.register(cmd)
+	ef.register(cmd)
 	return cmd
 }
 

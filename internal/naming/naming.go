@@ -63,3 +63,28 @@ const (
 	// GroupNamesExact gives each group its role name as its AWS name.
 	GroupNamesExact = "exact"
 )
+
+// EnvironmentGroupNames names an environment's groups in AWS when sgc.hcl
+// does not (build { environment_group_names = "..." }): the role name, a
+// hyphen, the environment.
+const EnvironmentGroupNames = "{name}-{environment}"
+
+// CheckEnvironmentGroupNames says what is wrong with a naming pattern of
+// environments' groups, or "": it must hold {name} and {environment}
+// (without either, two groups or two environments would share a name) and
+// no other placeholder.
+func CheckEnvironmentGroupNames(p string) string {
+	if !strings.Contains(p, "{name}") || !strings.Contains(p, "{environment}") {
+		return "the pattern must hold both {name} and {environment}"
+	}
+	rest := strings.NewReplacer("{name}", "", "{environment}", "").Replace(p)
+	if strings.ContainsAny(rest, "{}") {
+		return "the placeholders are {name} and {environment}"
+	}
+	return ""
+}
+
+// EnvironmentGroupName is a group's AWS name in an environment.
+func EnvironmentGroupName(pattern, name, env string) string {
+	return strings.NewReplacer("{name}", name, "{environment}", env).Replace(pattern)
+}

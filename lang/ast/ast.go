@@ -54,6 +54,23 @@ type StmtBase struct {
 	Inner []*Comment
 	// Trailing is a comment at the end of the statement's last line.
 	Trailing *Comment
+	// In lists the environments the statement holds in, from a trailing
+	// `in ENV[, ENV...]`; nil means every environment.
+	In []*Ident
+}
+
+// HoldsIn reports whether the statement holds in the environment env:
+// it names no environment, or names env.
+func (b *StmtBase) HoldsIn(env string) bool {
+	if len(b.In) == 0 {
+		return true
+	}
+	for _, id := range b.In {
+		if id.Name == env {
+			return true
+		}
+	}
+	return false
 }
 
 // Base returns b itself; it makes every statement a Stmt.
@@ -92,6 +109,23 @@ type GroupDecl struct {
 	Formerly       []*Ident `parser:"('formerly' @@ (',' @@)*)?"`
 	AlsoIn         []*Word  `parser:"('also-in' @@ (',' @@)*)?"`
 	Owner          *Word    `parser:"('owner' @@)?"`
+
+	// Role is the name as written when the environments' projection gave
+	// the group its AWS name (web for web-staging), "" otherwise: never
+	// patterns match role names, whatever the environment.
+	Role string
+}
+
+// EnvironmentDecl is `environment NAME "description" [account ACCOUNT]
+// [region REGION]`: one of the places the policy is deployed to. A policy
+// with environments is compiled once per environment, each statement
+// holding where its `in` clause says.
+type EnvironmentDecl struct {
+	StmtBase
+	Name        *Ident  `parser:"'environment' @@"`
+	Description *String `parser:"@@"`
+	Account     *Word   `parser:"('account' @@)?"`
+	Region      *Word   `parser:"('region' @@)?"`
 }
 
 // Keyword is the optional `internet-facing` flag of a group.

@@ -49,6 +49,13 @@ func File(f *ast.File) []byte {
 			blank = false
 		}
 		l := stmtLine(s)
+		if len(base.In) > 0 {
+			names := make([]string, len(base.In))
+			for i, id := range base.In {
+				names[i] = id.Name
+			}
+			l.cells[len(l.cells)-1] += " in " + strings.Join(names, ", ")
+		}
 		l.blank = blank
 		if base.Trailing != nil {
 			l.trailing = base.Trailing.Text
@@ -185,6 +192,15 @@ func stmtLine(s ast.Stmt) line {
 			names[i] = g.Name
 		}
 		return line{class: "decl", cells: []string{"interface " + s.Name.Name, strings.Join(names, ", "), s.Description.Raw}}
+	case *ast.EnvironmentDecl:
+		last := s.Description.Raw
+		if s.Account != nil {
+			last += " account " + s.Account.Text
+		}
+		if s.Region != nil {
+			last += " region " + s.Region.Text
+		}
+		return line{class: "environment", cells: []string{"environment " + s.Name.Name, last}}
 	case *ast.ServiceDecl:
 		return line{class: "service", cells: []string{"service " + s.Name.Name, Ports(s.Ports)}}
 	case *ast.Never:

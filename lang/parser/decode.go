@@ -57,6 +57,9 @@ func (d *decoder) stmt(s ast.Stmt) {
 	case *ast.ServiceDecl:
 		d.ident(s.Name)
 		d.ports(s.Ports)
+	case *ast.EnvironmentDecl:
+		d.ident(s.Name)
+		d.str(s.Description)
 	case *ast.Never:
 		for _, sel := range []*ast.Selector{s.From, s.To} {
 			if sel.Name != nil {

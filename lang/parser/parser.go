@@ -36,6 +36,7 @@ var (
 	interfaceParser = build[ast.InterfaceDecl]()
 	flowParser      = build[ast.Flow]()
 	waiverParser    = build[ast.Waiver]()
+	envParser       = build[ast.EnvironmentDecl]()
 )
 
 // participleOnly turns off quickParse, so that tests can compare the two.
@@ -310,6 +311,79 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 		}
 	}
 
+	// A trailing `in ENV[, ENV...]` limits any statement to environments:
+	// it is cut off here, so every statement's own grammar stays as it was,
+	// and put back on the statement parsed.
+	sig, raw, in := cutIn(sig, raw)
+	if in != nil {
+		last = sig[len(sig)-1]
+		end = pos(last.Pos).Advance(len(last.Value))
+	}
+	stmt := p.parseBody(sig, raw, end, bad)
+	if in != nil {
+		if _, ok := stmt.(*ast.BadStmt); !ok {
+			base := stmt.Base()
+			base.In = in
+			base.EndPos = in[len(in)-1].EndPos
+			d := decoder{diags: &p.diags}
+			for _, id := range in {
+				d.ident(id)
+			}
+			if d.failed {
+				return p.badDecl(bad, sig, "")
+			}
+		}
+	}
+	return stmt
+}
+
+// cutIn splits a trailing `in NAME[, NAME...]` off a statement's tokens:
+// the last word "in" that follows something other than a comma and is
+// followed only by a comma-separated list of words. No statement of the
+// language ends that way otherwise ("in" is no port, and the lists a
+// statement ends with follow a string or a keyword), so a name "in" used
+// elsewhere is still a name.
+func cutIn(sig, raw []lexer.Token) ([]lexer.Token, []lexer.Token, []*ast.Ident) {
+	for i := len(sig) - 2; i >= 1; i-- {
+		t := sig[i]
+		if t.Type != tokWord || t.Value != "in" {
+			continue
+		}
+		if sig[i-1].Type == tokComma || sig[i-1].Type == tokArrow {
+			return sig, raw, nil
+		}
+		rest := sig[i+1:]
+		if len(rest)%2 != 1 {
+			return sig, raw, nil
+		}
+		var ids []*ast.Ident
+		for j, r := range rest {
+			if j%2 == 1 {
+				if r.Type != tokComma {
+					return sig, raw, nil
+				}
+				continue
+			}
+			if r.Type != tokWord {
+				return sig, raw, nil
+			}
+			rg := tokRange(r)
+			id := &ast.Ident{Name: r.Value}
+			id.Pos, id.EndPos = rg.Start, rg.End
+			ids = append(ids, id)
+		}
+		for k := range raw {
+			if raw[k].Pos.Offset == t.Pos.Offset {
+				return sig[:i], trimWhitespace(raw[:k]), ids
+			}
+		}
+		return sig, raw, nil
+	}
+	return sig, raw, nil
+}
+
+// parseBody parses a statement without its `in` clause.
+func (p *fileParser) parseBody(sig, raw []lexer.Token, end source.Pos, bad *ast.BadStmt) ast.Stmt {
 	var (
 		stmt  ast.Stmt
 		err   error
@@ -333,6 +407,13 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 		return n
 	}
 	switch keyword {
+	case "environment":
+		if len(sig) > 1 && sig[1].Type == tokArrow {
+			// A flow from a group named "environment", as for "interface".
+			parse = func() (ast.Stmt, error) { return parseWith(flowParser, raw, end) }
+			break
+		}
+		parse = func() (ast.Stmt, error) { return parseWith(envParser, raw, end) }
 	case "group":
 		parse = func() (ast.Stmt, error) { return parseWith(groupParser, raw, end) }
 	case "network":
@@ -497,6 +578,7 @@ var declForms = map[string]string{
 	"external":    `external NAME [[ACCOUNT/]sg-...] "description" [account ACCOUNT] [via peering|transit-gateway]`,
 	"service":     `service NAME PORTS`,
 	"interface":   `interface NAME GROUP[, GROUP...] "description"`,
+	"environment": `environment NAME "description" [account ACCOUNT] [region REGION]`,
 }
 
 func describe(t lexer.Token) string {

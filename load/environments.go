@@ -1,0 +1,112 @@
+package load
+
+import (
+	"fmt"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/envs"
+	"github.com/sgc-dev/sgc/compiler/lint"
+	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/parallel"
+	"github.com/sgc-dev/sgc/lang/diag"
+)
+
+// compileEnvs compiles each environment's projection of the policy, proves
+// the guarantees between environments and merges the diagnostics. p.Diags
+// holds the diagnostics of parsing and of the environments so far.
+func (p *Policy) compileEnvs(ep *envs.Policy, opts compiler.Options) {
+	p.Environments = ep
+	p.common = append(diag.List(nil), p.Diags...)
+	p.Envs = make([]*Env, len(ep.Envs))
+	// Environments compile independently: spread them over the cores.
+	parallel.Each(len(ep.Envs), func(i int) {
+		env := ep.Envs[i]
+		prog, diags := compiler.Compile(ep.Project(env.Name), opts)
+		prog.Environment = env
+		kept := diags[:0]
+		for _, d := range diags {
+			if d.Code == compiler.UnknownName && ep.Reported(env.Name, d.Subject.Start) {
+				continue // NotInEnvironment said it, naming the environment
+			}
+			kept = append(kept, d)
+		}
+		p.Envs[i] = &Env{Environment: env, Program: prog, Diags: kept}
+	})
+	progs := map[string]*model.Program{}
+	for _, e := range p.Envs {
+		progs[e.Name] = e.Program
+	}
+	if iso := ep.Isolation(progs); len(iso) > 0 {
+		// Between environments: each side's view has them too.
+		p.common = append(p.common, iso...)
+	}
+	p.Program = &model.Program{Now: opts.Now}
+	if len(p.Envs) > 0 {
+		p.Program = p.Envs[0].Program
+	}
+	p.remerge()
+}
+
+// remerge rebuilds Diags from the common diagnostics and each
+// environment's, merged.
+func (p *Policy) remerge() {
+	lists := make([]diag.List, len(p.Envs))
+	progs := make([]*model.Program, len(p.Envs))
+	for i, e := range p.Envs {
+		lists[i] = append(append(diag.List(nil), e.Diags...), e.Lint.Diags...)
+		progs[i] = e.Program
+	}
+	p.Diags = append(append(diag.List(nil), p.common...), p.Environments.Merge(lists, progs)...)
+	p.Diags.Sort()
+}
+
+// addCommon adds diagnostics of the policy as a whole (settings,
+// adoption, unread files).
+func (p *Policy) addCommon(d diag.List) {
+	if len(d) == 0 {
+		return
+	}
+	if p.Environments == nil {
+		p.Diags = append(p.Diags, d...)
+		return
+	}
+	p.common = append(p.common, d...)
+	p.remerge()
+}
+
+// lintEnvs lints each environment and merges the findings: a finding
+// found in several environments is one, saying where.
+func (p *Policy) lintEnvs() {
+	parallel.Each(len(p.Envs), func(i int) {
+		p.Envs[i].Lint = lint.Run(p.Envs[i].Program, lint.Checks, p.Config.Lint)
+	})
+	lists := make([]diag.List, len(p.Envs))
+	progs := make([]*model.Program, len(p.Envs))
+	for i, e := range p.Envs {
+		lists[i], progs[i] = e.Lint.Diags, e.Program
+		p.Lint.Waived = append(p.Lint.Waived, e.Lint.Waived...)
+	}
+	p.Lint.Diags = p.Environments.Merge(lists, progs)
+	p.remerge()
+}
+
+// ForEnv returns the policy of one environment, as if it had been written
+// for that environment alone: its program, its own diagnostics (AWS names
+// and all) and lint findings. A policy without environments has none.
+func (p *Policy) ForEnv(name string) (*Policy, error) {
+	if p.Environments == nil {
+		return nil, &UsageError{fmt.Errorf("--env %s: the policy declares no environments", name)}
+	}
+	for _, e := range p.Envs {
+		if e.Name != name {
+			continue
+		}
+		q := *p
+		q.Environments, q.Envs, q.common = nil, nil, nil
+		q.Program, q.Lint = e.Program, e.Lint
+		q.Diags = append(append(append(diag.List(nil), p.common...), e.Diags...), e.Lint.Diags...)
+		q.Diags.Sort()
+		return &q, nil
+	}
+	return nil, &UsageError{fmt.Errorf("--env %s: no such environment; the policy declares %s", name, p.Environments)}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/golden"
@@ -54,8 +55,10 @@ func TestExamplesCheckClean(t *testing.T) {
 				diag.Fprint(&b, p.Sources, p.Diags)
 				t.Errorf("example has diagnostics:\n%s", b.String())
 			}
-			if len(p.Program.Rules) == 0 {
-				t.Errorf("example produces no rules")
+			for _, e := range programs(p) {
+				if len(e.prog.Rules) == 0 {
+					t.Errorf("example produces no rules %s", e.name)
+				}
 			}
 		})
 	}
@@ -87,22 +90,29 @@ func TestExamplesOutput(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, target := range targets.All {
-			files, diags := target.Emit(p.Program, emit.Options{})
-			if len(diags) > 0 {
-				t.Fatalf("%s: %s: %v", dir, target.Name, diags)
-			}
-			outDir := filepath.Join(dir, target.Name)
+			// A policy with environments is built as sgc build does it:
+			// a directory per environment.
 			want := map[string]bool{}
-			for _, f := range files {
-				want[f.Path] = true
-				golden.File(t, filepath.Join(outDir, filepath.FromSlash(f.Path)), f.Data)
-			}
-			entries, _ := os.ReadDir(outDir)
-			for _, e := range entries {
-				if !want[e.Name()] {
-					t.Errorf("%s holds %s, which the policy no longer produces", outDir, e.Name())
+			for _, e := range programs(p) {
+				files, diags := target.Emit(e.prog, emit.Options{})
+				if len(diags) > 0 {
+					t.Fatalf("%s: %s: %v", dir, target.Name, diags)
+				}
+				for _, f := range files {
+					path := filepath.Join(e.env, filepath.FromSlash(f.Path))
+					want[path] = true
+					golden.File(t, filepath.Join(dir, target.Name, path), f.Data)
 				}
 			}
+			outDir := filepath.Join(dir, target.Name)
+			filepath.WalkDir(outDir, func(path string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					if rel, _ := filepath.Rel(outDir, path); !want[rel] {
+						t.Errorf("%s holds %s, which the policy no longer produces", outDir, rel)
+					}
+				}
+				return nil
+			})
 		}
 	}
 }
@@ -121,11 +131,18 @@ func TestExamplesREADMEGraph(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, err := review.Mermaid(p.Program, review.GraphOptions{})
-		if err != nil {
-			t.Fatal(err)
+		block := graphStart
+		for i, e := range programs(p) {
+			g, err := review.Mermaid(e.prog, review.GraphOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i > 0 {
+				block += "\n"
+			}
+			block += "```mermaid\n" + g + "```\n"
 		}
-		block := graphStart + "```mermaid\n" + g + "```\n" + graphEnd
+		block += graphEnd
 		path := filepath.Join(dir, "README.md")
 		readme, err := os.ReadFile(path)
 		if err != nil {
@@ -146,4 +163,23 @@ func TestExamplesREADMEGraph(t *testing.T) {
 		}
 		t.Errorf("%s: the diagram is out of date (go test ./examples -update)", path)
 	}
+}
+
+// envProgram is one program of an example: the policy's, or one
+// environment's (env its name, for the output directory).
+type envProgram struct {
+	env, name string
+	prog      *model.Program
+}
+
+// programs lists the programs of p: its own, or each environment's.
+func programs(p *load.Policy) []envProgram {
+	if p.Envs == nil {
+		return []envProgram{{prog: p.Program}}
+	}
+	var out []envProgram
+	for _, e := range p.Envs {
+		out = append(out, envProgram{env: e.Name, name: "in " + e.Name, prog: e.Program})
+	}
+	return out
 }

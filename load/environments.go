@@ -15,7 +15,7 @@ import (
 // the guarantees between environments and merges the diagnostics. p.Diags
 // holds the diagnostics of parsing and of the environments so far.
 func (p *Policy) compileEnvs(ep *envs.Policy, opts compiler.Options) {
-	p.Environments = ep
+	p.Environments, p.opts = ep, opts
 	p.common = append(diag.List(nil), p.Diags...)
 	p.Envs = make([]*Env, len(ep.Envs))
 	// Environments compile independently: spread them over the cores.
@@ -109,4 +109,19 @@ func (p *Policy) ForEnv(name string) (*Policy, error) {
 		return &q, nil
 	}
 	return nil, &UsageError{fmt.Errorf("--env %s: no such environment; the policy declares %s", name, p.Environments)}
+}
+
+// Roles compiles environment env with its groups under their role names
+// (web, not web-staging): two environments' programs compared this way
+// differ only where the environments do.
+func (p *Policy) Roles(env string) (*model.Program, error) {
+	if p.Environments == nil || p.Environments.Name(env) == nil {
+		if p.Environments == nil {
+			return nil, &UsageError{fmt.Errorf("%s: the policy declares no environments", env)}
+		}
+		return nil, &UsageError{fmt.Errorf("%s: no such environment; the policy declares %s", env, p.Environments)}
+	}
+	prog, _ := compiler.Compile(p.Environments.ProjectAs(env, "{name}"), p.opts)
+	prog.Environment = p.Environments.Name(env)
+	return prog, nil
 }

@@ -54,6 +54,7 @@ type Policy struct {
 	// common are the diagnostics of no one environment: parsing,
 	// environments, settings.
 	common diag.List
+	opts   compiler.Options
 }
 
 // Env is one environment of a policy: its compiled program, its own

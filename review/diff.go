@@ -43,6 +43,9 @@ type Diff struct {
 	Groups            []GroupChange
 	Plans             []Plan    // one per target, from Predict
 	Findings          []Finding // new lint findings, from AddFindings
+	// Environment is the environment compared, of a policy with
+	// environments; "a..b" for two environments of one version.
+	Environment string
 }
 
 // Empty reports whether the policies allow and say the same.

@@ -38,6 +38,9 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 		return "\x1b[" + code + "m" + s + "\x1b[0m"
 	}
 	var b strings.Builder
+	if d.Environment != "" {
+		fmt.Fprintf(&b, "%s: ", d.environmentTitle())
+	}
 	fmt.Fprintf(&b, "%s\n", d.Summary())
 	if len(d.Widened) > 0 {
 		b.WriteString("\n" + paint("1;31", "Widened access:") + "\n")
@@ -115,7 +118,11 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 // widened access first, then narrowed access, replaced groups and flows.
 func (d Diff) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**sgc diff**: %s\n", d.Summary())
+	if d.Environment != "" {
+		fmt.Fprintf(&b, "**sgc diff**, %s: %s\n", mdText(d.environmentTitle()), d.Summary())
+	} else {
+		fmt.Fprintf(&b, "**sgc diff**: %s\n", d.Summary())
+	}
 	if len(d.Widened) > 0 {
 		b.WriteString("\n### Widened access\n\n| source | destination | ports | because |\n|---|---|---|---|\n")
 		for _, a := range d.Widened {
@@ -246,6 +253,7 @@ func (d Diff) WriteJSON(w io.Writer) error {
 		return out
 	}
 	doc := struct {
+		Env       string        `json:"environment,omitempty"`
 		Summary   string        `json:"summary"`
 		Widened   []access      `json:"widened"`
 		Narrowed  []access      `json:"narrowed"`
@@ -254,7 +262,7 @@ func (d Diff) WriteJSON(w io.Writer) error {
 		Plans     []Plan        `json:"plans"`
 		Findings  []Finding     `json:"new_findings"`
 		Approvals []Approval    `json:"approvals"`
-	}{Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups, Plans: []Plan{}, Findings: d.Findings, Approvals: d.approvals()}
+	}{Env: d.Environment, Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups, Plans: []Plan{}, Findings: d.Findings, Approvals: d.approvals()}
 	if doc.Findings == nil {
 		doc.Findings = []Finding{}
 	}
@@ -275,4 +283,14 @@ func (d Diff) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+// environmentTitle says which environments the diff compares: one
+// environment of two versions, or two environments of one version (the
+// promotion question: what the second allows that the first does not).
+func (d Diff) environmentTitle() string {
+	if a, b, ok := strings.Cut(d.Environment, ".."); ok {
+		return fmt.Sprintf("from environment %s to %s (widened: what %s allows that %s does not; narrowed: the reverse)", a, b, b, a)
+	}
+	return "environment " + d.Environment
 }

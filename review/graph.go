@@ -89,6 +89,9 @@ func Mermaid(p *model.Program, opts GraphOptions) (string, error) {
 	}
 	eps, id := nodes(flows)
 	var b strings.Builder
+	if env := p.Environment; env != nil {
+		b.WriteString("---\ntitle: environment " + env.Name + "\n---\n")
+	}
 	b.WriteString("flowchart LR\n")
 	for _, e := range eps {
 		name := e.Declared().Name
@@ -129,6 +132,9 @@ func DOT(p *model.Program, opts GraphOptions) (string, error) {
 	eps, _ := nodes(flows)
 	var b strings.Builder
 	b.WriteString("digraph sgc {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n")
+	if env := p.Environment; env != nil {
+		b.WriteString("  labelloc=t;\n  label=\"environment " + env.Name + "\";\n")
+	}
 	for _, e := range eps {
 		attrs := "shape=box"
 		switch v := e.(type) {

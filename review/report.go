@@ -15,6 +15,7 @@ import (
 // report is the audit report's content, shared by its two formats.
 type report struct {
 	Date, Files                    string
+	Title                          string // the report's title, its environment said
 	Groups, Flows, Temporary, Rule int
 	Mermaid                        string
 	GroupDocs                      []groupDoc
@@ -56,7 +57,11 @@ func buildReport(p *model.Program, res lint.Result) report {
 	for _, f := range p.Files {
 		files = append(files, filepath.Base(f))
 	}
-	r := report{Date: p.Now.Format("2006-01-02"), Files: strings.Join(files, ", "), Groups: len(p.Groups), Flows: len(p.Flows), Rule: len(p.Rules)}
+	r := report{Date: p.Now.Format("2006-01-02"), Files: strings.Join(files, ", "), Groups: len(p.Groups), Flows: len(p.Flows), Rule: len(p.Rules),
+		Title: "Security group policy report"}
+	if env := p.Environment; env != nil {
+		r.Title += ", environment " + env.Name
+	}
 	r.Mermaid, _ = Mermaid(p, GraphOptions{})
 	// One pass over the flows, indexed by group: asking Inbound and
 	// Outbound per group would cost groups × flows.
@@ -158,8 +163,8 @@ func cell(s string) string {
 func Markdown(p *model.Program, res lint.Result) string {
 	r := buildReport(p, res)
 	var b strings.Builder
-	fmt.Fprintf(&b, "<!-- %s -->\n# Security group policy report\n\nPolicy files: %s. As of %s: %d groups, %d flows (%d temporary), %d AWS rules.\n",
-		Notice, mdText(r.Files), r.Date, r.Groups, r.Flows, r.Temporary, r.Rule)
+	fmt.Fprintf(&b, "<!-- %s -->\n# %s\n\nPolicy files: %s. As of %s: %d groups, %d flows (%d temporary), %d AWS rules.\n",
+		Notice, mdText(r.Title), mdText(r.Files), r.Date, r.Groups, r.Flows, r.Temporary, r.Rule)
 	b.WriteString("\n## Diagram\n\n```mermaid\n" + r.Mermaid + "```\n\n## Groups\n")
 	table := func(title, peer string, rows []flowRow) {
 		fmt.Fprintf(&b, "\n%s:\n\n", title)
@@ -239,13 +244,13 @@ func Markdown(p *model.Program, res lint.Result) string {
 // replace it and never a file a person wrote.
 const Notice = fsutil.Marker + " doc. DO NOT EDIT."
 
-var htmlReport = template.Must(template.New("report").Parse(`<html lang="en"><head><meta charset="utf-8"><title>Security group policy report</title>
+var htmlReport = template.Must(template.New("report").Parse(`<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}code,pre{background:#f6f6f6}pre{padding:.5rem;overflow:auto}.none{color:#777}
 </style></head><body>
-<h1>Security group policy report</h1>
+<h1>{{.Title}}</h1>
 <p>Policy files: {{.Files}}. As of {{.Date}}: {{.Groups}} groups, {{.Flows}} flows ({{.Temporary}} temporary), {{.Rule}} AWS rules.</p>
 <h2>Diagram</h2><p>Mermaid source (paste into any Mermaid viewer):</p><pre class="mermaid">{{.Mermaid}}</pre>
 <h2>Groups</h2>

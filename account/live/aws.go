@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
 )
@@ -42,6 +43,11 @@ type AWSOptions struct {
 	// (ec2:DescribeSecurityGroupVpcAssociations), for a policy whose
 	// groups say also-in.
 	Associations bool
+	// Account, when set, is the account the credentials must belong to
+	// (an environment's): sts:GetCallerIdentity is asked before anything
+	// else, and any other account is refused, so an environment's policy is
+	// never compared with, or applied to, another environment's account.
+	Account string
 }
 
 // The defaults of AWSOptions' bounds: far above what AWS takes to answer
@@ -101,13 +107,31 @@ func newSession(ctx context.Context, opts AWSOptions) (*session, error) {
 		s.timeout = DefaultTimeout
 	}
 	s.ctx, s.cancel = context.WithTimeout(ctx, s.timeout)
-	client, err := newClient(s.ctx, opts, &s.tripped)
+	client, cfg, err := newClient(s.ctx, opts, &s.tripped)
 	if err != nil {
 		s.cancel()
 		return nil, err
 	}
+	if opts.Account != "" {
+		if err := checkAccount(s.ctx, cfg, opts.Account); err != nil {
+			s.cancel()
+			return nil, err
+		}
+	}
 	s.client = client
 	return s, nil
+}
+
+// checkAccount refuses credentials of another account than want.
+func checkAccount(ctx context.Context, cfg aws.Config, want string) error {
+	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return fmt.Errorf("asking which account the credentials are of (sts:GetCallerIdentity): %w", err)
+	}
+	if got := aws.ToString(out.Account); got != want {
+		return fmt.Errorf("the credentials are of account %s, not %s, the environment's: choose the profile of account %s (--profile or AWS_PROFILE)", got, want, want)
+	}
+	return nil
 }
 
 func maxResponseOf(opts AWSOptions) int64 {
@@ -120,7 +144,7 @@ func maxResponseOf(opts AWSOptions) int64 {
 // newClient makes the EC2 client of opts: the standard credential chain
 // and endpoint settings, retries with backoff, every call and response
 // bounded (tripped says a response was cut).
-func newClient(ctx context.Context, opts AWSOptions, tripped *atomic.Bool) (*ec2.Client, error) {
+func newClient(ctx context.Context, opts AWSOptions, tripped *atomic.Bool) (*ec2.Client, aws.Config, error) {
 	attempts, backoff := opts.MaxAttempts, opts.MaxBackoff
 	if attempts == 0 {
 		attempts = 10
@@ -149,12 +173,12 @@ func newClient(ctx context.Context, opts AWSOptions, tripped *atomic.Bool) (*ec2
 	loadOpts = append(loadOpts, config.WithHTTPClient(boundedClient(callTimeout)))
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("reading the AWS configuration: %w", err)
+		return nil, cfg, fmt.Errorf("reading the AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
-		return nil, errors.New("no AWS region: pass --region, or set AWS_REGION or a profile's region")
+		return nil, cfg, errors.New("no AWS region: pass --region, or set AWS_REGION or a profile's region")
 	}
-	return ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, limitResponses(maxResponse, tripped)) }), nil
+	return ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, limitResponses(maxResponse, tripped)) }), cfg, nil
 }
 
 func fetch(ctx context.Context, client *ec2.Client, opts AWSOptions) (*Export, error) {

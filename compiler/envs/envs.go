@@ -25,8 +25,8 @@ import (
 
 // Policy is a policy's environments and what its statements say of them.
 type Policy struct {
-	// Envs are the declared environments, in the order written (files in
-	// name order).
+	// Envs are the declared environments, sorted by name: nothing about
+	// them may depend on the order of statements or files.
 	Envs []*model.Environment
 	// Pattern names groups in AWS.
 	Pattern   string
@@ -97,6 +97,7 @@ func Read(files []*ast.File, pattern string) (*Policy, diag.List) {
 			}
 		}
 	}
+	slices.SortFunc(p.Envs, func(a, b *model.Environment) int { return strings.Compare(a.Name, b.Name) })
 	declared := make([]string, 0, len(p.decls))
 	for n := range p.decls {
 		declared = append(declared, n)

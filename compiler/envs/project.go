@@ -13,7 +13,11 @@ import (
 // its role name kept (GroupDecl.Role) for never patterns and messages.
 // Positions are the policy's own, so every diagnostic points at what was
 // written. The files given are not changed.
-func (p *Policy) Project(env string) []*ast.File {
+func (p *Policy) Project(env string) []*ast.File { return p.ProjectAs(env, p.Pattern) }
+
+// ProjectAs is Project with another naming pattern: "{name}" keeps the role
+// names, for comparing two environments group by group.
+func (p *Policy) ProjectAs(env, pattern string) []*ast.File {
 	groups := map[string]bool{}
 	for _, f := range p.files {
 		for _, s := range f.Stmts {
@@ -30,7 +34,7 @@ func (p *Policy) Project(env string) []*ast.File {
 			return id
 		}
 		c := *id
-		c.Name = naming.EnvironmentGroupName(p.Pattern, id.Name, env)
+		c.Name = naming.EnvironmentGroupName(pattern, id.Name, env)
 		return &c
 	}
 	renameAll := func(ids []*ast.Ident) []*ast.Ident {
@@ -59,7 +63,7 @@ func (p *Policy) Project(env string) []*ast.File {
 				c.Formerly = make([]*ast.Ident, len(s.Formerly))
 				for j, id := range s.Formerly {
 					r := *id
-					r.Name = naming.EnvironmentGroupName(p.Pattern, id.Name, env)
+					r.Name = naming.EnvironmentGroupName(pattern, id.Name, env)
 					c.Formerly[j] = &r
 				}
 				nf.Stmts = append(nf.Stmts, &c)

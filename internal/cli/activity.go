@@ -81,6 +81,9 @@ func newActivityCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := aws.setEnv(p.Program.Environment); err != nil {
+				return err
+			}
 			ex, err := readLive(cmd, e, &aws, liveFile, vpc, p.Program)
 			if err != nil {
 				return err

@@ -1,13 +1,19 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/lang/diag"
@@ -47,6 +53,7 @@ predicted plan's destroys, as terraform plan will show them; give
 func newDiffCmd(e *env) *cobra.Command {
 	var (
 		now                 nowFlag
+		ef                  envFlag
 		format, rev, colour string
 		failOnWiden, split  bool
 		target, oldNow      string
@@ -60,7 +67,10 @@ func newDiffCmd(e *env) *cobra.Command {
   sgc diff --git origin/main --format markdown policy/ > comment.md
   sgc diff --git origin/main --fail-on-widen policy/     # exit 1 when access widens
   sgc diff --git origin/main -t terraform policy/        # the plan of the Terraform module only
-  sgc diff deployed/ policy/ --old-now 2026-11-20       # deployed/ was built on 2026-11-20`,
+  sgc diff deployed/ policy/ --old-now 2026-11-20       # deployed/ was built on 2026-11-20
+  sgc diff --git origin/main --env production policy/   # one environment of a policy with environments
+  sgc diff --env staging..production policy/            # what production allows that staging does not, and the reverse
+  sgc diff copies/staging/ policy/ --env staging        # a copied policy against the environment replacing it`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, err := now.time()
 			if err != nil {
@@ -83,6 +93,9 @@ func newDiffCmd(e *env) *cobra.Command {
 			if !oldDay.Equal(t) {
 				fmt.Fprintf(e.stderr, "diff: the old version is judged as of %s, the day it was built (--old-now to change), the new as of %s\n",
 					oldDay.Format("2006-01-02"), t.Format("2006-01-02"))
+			}
+			if a, b, ok := strings.Cut(ef.name, ".."); ok {
+				return diffEnvironments(e, args, t, a, b, diffOutput{format: format, colour: colour == "always" || (colour == "auto" && isTerminal(e.stdout))}, failOnWiden)
 			}
 			var old, cur *load.Policy
 			if rev != "" {
@@ -112,20 +125,26 @@ func newDiffCmd(e *env) *cobra.Command {
 					return &exitError{Code: ExitFindings, Err: fmt.Errorf("a version of the policy has errors; diff compares valid policies")}
 				}
 			}
-			d := review.Compare(old.Program, cur.Program)
-			predicted := targets.All
-			if target != "" {
-				t, err := findTarget(target)
-				if err != nil {
-					return err
+			o := diffOutput{format: format, colour: colour == "always" || (colour == "auto" && isTerminal(e.stdout))}
+			one := func(env string, oldProg, curProg *model.Program, oldDiags, curDiags diag.List) error {
+				d := review.Compare(oldProg, curProg)
+				d.Environment = env
+				predicted := targets.All
+				if target != "" {
+					t, err := findTarget(target)
+					if err != nil {
+						return err
+					}
+					predicted = []*emit.Target{t}
 				}
-				predicted = []*emit.Target{t}
+				var plans []review.Plan
+				for _, t := range predicted {
+					plans = append(plans, emit.PredictPlan(t, oldProg, curProg, emit.Options{GroupNames: cur.Config.GroupNames, Adopt: cur.Adopt, Split: split}))
+				}
+				d.Predict(plans)
+				d.AddFindings(oldDiags, curDiags)
+				return o.add(d)
 			}
-			var plans []review.Plan
-			for _, t := range predicted {
-				plans = append(plans, emit.PredictPlan(t, old.Program, cur.Program, emit.Options{GroupNames: cur.Config.GroupNames, Adopt: cur.Adopt, Split: split}))
-			}
-			d.Predict(plans)
 			if rev != "" {
 				// The revision's files are compiled, not linted: lint them
 				// with the working tree's settings, so that only what the
@@ -133,24 +152,42 @@ func newDiffCmd(e *env) *cobra.Command {
 				old.Config.Lint = cur.Config.Lint
 				old.RunLint()
 			}
-			d.AddFindings(old.Diags, cur.Diags)
-			switch format {
-			case "markdown":
-				err = d.WriteMarkdown(e.stdout)
-			case "json":
-				err = d.WriteJSON(e.stdout)
-			default:
-				err = d.WriteText(e.stdout, colour == "always" || (colour == "auto" && isTerminal(e.stdout)))
+			if old.Environments == nil && cur.Environments == nil || ef.name != "" {
+				if ef.name != "" {
+					// A side without environments is the environment's
+					// policy written alone (a copy being moved over).
+					if old, err = ef.side(old); err != nil {
+						return err
+					}
+					if cur, err = ef.side(cur); err != nil {
+						return err
+					}
+				}
+				if err := one(ef.name, old.Program, cur.Program, old.Diags, cur.Diags); err != nil {
+					return err
+				}
+			} else if old.Environments == nil || cur.Environments == nil {
+				return usageErrorf("one version declares environments and the other does not: give --env NAME to compare the one without with that environment")
+			} else {
+				// Every environment of either version, each as its own diff.
+				for _, name := range envNames(old, cur) {
+					oldProg, oldDiags := envSide(old, name)
+					curProg, curDiags := envSide(cur, name)
+					if err := one(name, oldProg, curProg, oldDiags, curDiags); err != nil {
+						return err
+					}
+				}
 			}
-			if err != nil {
+			if err := o.flush(e.stdout); err != nil {
 				return err
 			}
-			if failOnWiden && len(d.Widened) > 0 {
+			if failOnWiden && o.widened {
 				return findings
 			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&ef.name, "env", "", "the environment to compare, of policies that declare environments; A..B compares two environments of one policy")
 	now.register(cmd)
 	cmd.Flags().StringVar(&rev, "git", "", "compare the working tree with the policy at this git revision")
 	cmd.Flags().StringVar(&oldNow, "old-now", "", "judge the old version's expiry dates as of this day, YYYY-MM-DD (default: its commit's day with --git, else --now)")
@@ -169,4 +206,132 @@ func isTerminal(w any) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// diffOutput gathers the diffs of one run: one, or one per environment.
+type diffOutput struct {
+	format  string
+	colour  bool
+	diffs   []review.Diff
+	widened bool
+}
+
+func (o *diffOutput) add(d review.Diff) error {
+	o.diffs = append(o.diffs, d)
+	o.widened = o.widened || len(d.Widened) > 0
+	return nil
+}
+
+// flush writes the diffs: one as always; several (one per environment)
+// one after another, or as a JSON array.
+func (o *diffOutput) flush(w io.Writer) error {
+	if o.format == "json" && len(o.diffs) > 1 {
+		var parts []json.RawMessage
+		for _, d := range o.diffs {
+			var b bytes.Buffer
+			if err := d.WriteJSON(&b); err != nil {
+				return err
+			}
+			parts = append(parts, json.RawMessage(b.Bytes()))
+		}
+		out, err := json.MarshalIndent(parts, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(out, '\n'))
+		return err
+	}
+	for i, d := range o.diffs {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		var err error
+		switch o.format {
+		case "markdown":
+			err = d.WriteMarkdown(w)
+		case "json":
+			err = d.WriteJSON(w)
+		default:
+			err = d.WriteText(w, o.colour)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// side returns the policy of the chosen environment, or the policy itself
+// when it declares no environments.
+func (f envFlag) side(p *load.Policy) (*load.Policy, error) {
+	if p.Environments == nil {
+		return p, nil
+	}
+	return f.pick(p, false)
+}
+
+// envNames lists the environments of either version: the new one's in
+// its order, then those only the old one had.
+func envNames(old, cur *load.Policy) []string {
+	var out []string
+	for _, p := range []*load.Policy{cur, old} {
+		if p.Environments == nil {
+			continue
+		}
+		for _, n := range p.Environments.Names() {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// envSide is one version's program of environment name: the whole policy
+// when that version has no environments (the policy before they came),
+// nothing when it lacks that environment.
+func envSide(p *load.Policy, name string) (*model.Program, diag.List) {
+	if p.Environments == nil {
+		return p.Program, p.Diags
+	}
+	q, err := p.ForEnv(name)
+	if err != nil {
+		return &model.Program{Now: p.Program.Now}, nil
+	}
+	return q.Program, q.Diags
+}
+
+// diffEnvironments answers the promotion question between two
+// environments of one policy, group by group under role names: what b
+// allows that a does not (widened), and the reverse (narrowed).
+func diffEnvironments(e *env, args []string, t time.Time, a, b string, o diffOutput, failOnWiden bool) error {
+	if a == "" || b == "" || a == b {
+		return usageErrorf("--env %s..%s: want two environments, A..B", a, b)
+	}
+	p, err := loadPolicy(args, t)
+	if err != nil {
+		return err
+	}
+	if p.Diags.HasErrors() {
+		diag.Fprint(e.stderr, p.Sources, p.Diags)
+		return &exitError{Code: ExitFindings, Err: fmt.Errorf("the policy has errors; diff compares valid policies")}
+	}
+	from, err := p.Roles(a)
+	if err != nil {
+		return &exitError{Code: ExitUsage, Err: err}
+	}
+	to, err := p.Roles(b)
+	if err != nil {
+		return &exitError{Code: ExitUsage, Err: err}
+	}
+	d := review.Compare(from, to)
+	d.Environment = a + ".." + b
+	o.add(d)
+	if err := o.flush(e.stdout); err != nil {
+		return err
+	}
+	if failOnWiden && o.widened {
+		return findings
+	}
+	return nil
 }

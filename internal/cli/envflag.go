@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,4 +33,26 @@ func (f envFlag) pick(p *load.Policy, all bool) (*load.Policy, error) {
 		return nil, &exitError{Code: ExitUsage, Err: fmt.Errorf("the policy declares environments (%s): give --env NAME", strings.Join(p.Environments.Names(), ", "))}
 	}
 	return p, nil
+}
+
+// inEnv returns the name a group has in the program of p for a name as
+// the policy writes it: in an environment's program web is web-staging.
+// Other names, and names of a policy without environments, are as given.
+func inEnv(p *load.Policy, name string) string {
+	if p.Program.Environment == nil {
+		return name
+	}
+	for _, g := range p.Program.Groups {
+		if g.Role == name {
+			return g.Name
+		}
+	}
+	return name
+}
+
+// sayEnv writes which environment an answer is of, when it is one's.
+func sayEnv(w io.Writer, p *load.Policy) {
+	if env := p.Program.Environment; env != nil {
+		fmt.Fprintf(w, "environment %s\n", env.Name)
+	}
 }

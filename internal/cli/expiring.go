@@ -51,6 +51,7 @@ func newExpiringCmd(e *env) *cobra.Command {
 			if format == "json" {
 				return report.WriteJSON(e.stdout)
 			}
+			sayEnv(e.stdout, p)
 			return report.WriteText(e.stdout)
 		},
 	}

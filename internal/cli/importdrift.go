@@ -26,6 +26,23 @@ type awsFlags struct {
 	use                  bool
 	region, profile      string
 	timeout, callTimeout time.Duration
+	// env is the environment whose account and Region the calls must be
+	// made in, for a policy with environments (setEnv).
+	env *model.Environment
+}
+
+// setEnv makes every call in env's account and Region: the Region is the
+// environment's unless --region says it (then they must agree), and the
+// credentials are checked to be of its account before anything is read.
+func (a *awsFlags) setEnv(env *model.Environment) error {
+	if env == nil {
+		return nil
+	}
+	if a.region != "" && env.Region != "" && a.region != env.Region {
+		return usageErrorf("--region %s: the environment %s is in %s", a.region, env.Name, env.Region)
+	}
+	a.env = env
+	return nil
 }
 
 func (a *awsFlags) register(cmd *cobra.Command) {
@@ -38,7 +55,14 @@ func (a *awsFlags) register(cmd *cobra.Command) {
 
 // options are the flags' AWS options, limited to vpc when one is given.
 func (a *awsFlags) options(vpc string) live.AWSOptions {
-	return live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc, Timeout: a.timeout, CallTimeout: a.callTimeout}
+	opts := live.AWSOptions{Region: a.region, Profile: a.profile, VPC: vpc, Timeout: a.timeout, CallTimeout: a.callTimeout}
+	if env := a.env; env != nil {
+		opts.Account = env.Account
+		if opts.Region == "" {
+			opts.Region = env.Region
+		}
+	}
+	return opts
 }
 
 // fetch reads the account, limited to vpc when one is given.
@@ -354,6 +378,9 @@ func newDriftCmd(e *env) *cobra.Command {
 			}
 			p, err := loadCompiled(e, args, now, ef)
 			if err != nil {
+				return err
+			}
+			if err := aws.setEnv(p.Program.Environment); err != nil {
 				return err
 			}
 			ex, err := readLive(cmd, e, &aws, liveFile, vpc, p.Program)

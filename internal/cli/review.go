@@ -80,6 +80,9 @@ func newGraphCmd(e *env) *cobra.Command {
 			if format == "dot" {
 				draw = review.DOT
 			}
+			if group != "" {
+				group = inEnv(p, group)
+			}
 			out, err := draw(p.Program, review.GraphOptions{Group: group})
 			if err != nil {
 				return usageErrorf("--group: %v", err)
@@ -122,11 +125,11 @@ func newWhyCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			src, err := review.ParseParty(p.Program, args[0])
+			src, err := review.ParseParty(p.Program, inEnv(p, args[0]))
 			if err != nil {
 				return usageErrorf("source: %v", err)
 			}
-			dst, err := review.ParseParty(p.Program, args[1])
+			dst, err := review.ParseParty(p.Program, inEnv(p, args[1]))
 			if err != nil {
 				return usageErrorf("destination: %v", err)
 			}
@@ -135,6 +138,7 @@ func newWhyCmd(e *env) *cobra.Command {
 				return usageErrorf("port %q: write it as in intent files, such as tcp/443 or udp/53", args[2])
 			}
 			ans := review.Why(p.Program, src, dst, ports)
+			sayEnv(e.stdout, p)
 			if err := ans.WriteText(e.stdout); err != nil {
 				return err
 			}
@@ -165,10 +169,12 @@ func newReachCmd(e *env, use, short, doc string, flows func(*model.Program, stri
 			if err != nil {
 				return err
 			}
-			if g := p.Program.Lookup(args[0]); g == nil || g.Kind() != model.KindGroup {
+			name := inEnv(p, args[0])
+			if g := p.Program.Lookup(name); g == nil || g.Kind() != model.KindGroup {
 				return usageErrorf("no group named %q", args[0])
 			}
-			for _, f := range flows(p.Program, args[0]) {
+			sayEnv(e.stdout, p)
+			for _, f := range flows(p.Program, name) {
 				fmt.Fprintln(e.stdout, review.Describe(f))
 			}
 			return nil

@@ -90,6 +90,19 @@ func TestCfnLint(t *testing.T) {
 		build(t, "example-"+name+"-kept", srcs, emit.Options{Earlier: emit.Earlier{Descriptions: kept}})
 		build(t, "example-"+name+"-kept-split-json", srcs, emit.Options{Earlier: emit.Earlier{Descriptions: kept}, Split: true, Format: "json"})
 	}
+	// Each environment's template of the examples with environments.
+	envTemplates, _ := filepath.Glob("../../examples/*/cloudformation/*/template.yaml")
+	if len(envTemplates) == 0 {
+		t.Fatal("no example with environments")
+	}
+	for _, path := range envTemplates {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel("../../examples", path)
+		write("example-"+strings.ReplaceAll(rel, string(filepath.Separator), "-"), data)
+	}
 	// An adoption: the IMPORT template imports a group and its VPC
 	// association (DeletionPolicy Retain on each) beside the update.
 	adopted := map[string][]byte{"p.intent": []byte("group web \"Web servers\" also-in vpc-0123456789abcdef0\ninternet -> web tcp/443 because \"clients\"\n")}

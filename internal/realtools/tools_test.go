@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/testkit"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // now is the fixed "today" of every policy compiled here.
@@ -28,7 +30,9 @@ func needTerraform(t *testing.T) string {
 	return tf
 }
 
-// examples returns the bundled examples' intent files, by example name.
+// examples returns the bundled examples' intent files, by example name:
+// those without environments (TestEnvironments applies a policy with
+// them, and TestCfnLint lints the environment examples' templates).
 func examples(t *testing.T) map[string]map[string][]byte {
 	t.Helper()
 	out := map[string]map[string][]byte{}
@@ -45,6 +49,9 @@ func examples(t *testing.T) map[string]map[string][]byte {
 				t.Fatal(err)
 			}
 			srcs[filepath.Base(f)] = data
+		}
+		if load.FromSources(srcs, compiler.Options{Now: testkit.Now}).Environments != nil {
+			continue
 		}
 		out[filepath.Base(d)] = srcs
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/lang/source"
 )
 
 // compileEnvs compiles each environment's projection of the policy, proves
@@ -47,16 +48,16 @@ func (p *Policy) compileEnvs(ep *envs.Policy, opts compiler.Options) {
 	p.remerge()
 }
 
-// remerge rebuilds Diags from the common diagnostics and each
-// environment's, merged.
+// remerge rebuilds Diags from the common diagnostics, each environment's
+// merged, and the merged lint findings.
 func (p *Policy) remerge() {
 	lists := make([]diag.List, len(p.Envs))
 	progs := make([]*model.Program, len(p.Envs))
 	for i, e := range p.Envs {
-		lists[i] = append(append(diag.List(nil), e.Diags...), e.Lint.Diags...)
-		progs[i] = e.Program
+		lists[i], progs[i] = e.Diags, e.Program
 	}
-	p.Diags = append(append(diag.List(nil), p.common...), p.Environments.Merge(lists, progs)...)
+	// The lint findings are merged already (lintEnvs).
+	p.Diags = append(append(append(diag.List(nil), p.common...), p.Environments.Merge(lists, progs)...), p.Lint.Diags...)
 	p.Diags.Sort()
 }
 
@@ -86,8 +87,53 @@ func (p *Policy) lintEnvs() {
 		lists[i], progs[i] = e.Lint.Diags, e.Program
 		p.Lint.Waived = append(p.Lint.Waived, e.Lint.Waived...)
 	}
+	p.keepUsedWaivers(lists)
 	p.Lint.Diags = p.Environments.Merge(lists, progs)
 	p.remerge()
+}
+
+// keepUsedWaivers drops a waiver's "waives nothing" where it waives
+// something in another environment: a flow in staging and production
+// waived for a finding of production's only is a used waiver. One that
+// waives nothing wherever its flow holds is still reported.
+func (p *Policy) keepUsedWaivers(lists []diag.List) {
+	type key struct {
+		at   source.Range
+		what string
+	}
+	unused := map[key]int{} // a waiver's id -> environments where it waives nothing
+	for _, l := range lists {
+		for _, d := range l {
+			if d.Code == lint.UnusedWaiver.ID {
+				unused[key{d.Subject, d.Summary}]++
+			}
+		}
+	}
+	if len(unused) == 0 {
+		return
+	}
+	holds := map[source.Range]int{} // waiver -> environments its flow holds in
+	for _, e := range p.Envs {
+		seen := map[source.Range]bool{}
+		for _, f := range e.Program.Flows {
+			for _, w := range f.Waivers {
+				if !seen[w.Range] {
+					seen[w.Range] = true
+					holds[w.Range]++
+				}
+			}
+		}
+	}
+	for i, l := range lists {
+		kept := l[:0:0]
+		for _, d := range l {
+			if d.Code == lint.UnusedWaiver.ID && unused[key{d.Subject, d.Summary}] < holds[d.Subject] {
+				continue
+			}
+			kept = append(kept, d)
+		}
+		lists[i] = kept
+	}
 }
 
 // ForEnv returns the policy of one environment, as if it had been written

@@ -204,3 +204,36 @@ func render(files []emit.File) string {
 	}
 	return b.String()
 }
+
+// TestAddingToOneEnvironment: statements added in one environment leave
+// every other environment's output byte for byte as it was (a new
+// environment is TestEnvironments' case, applied with Terraform).
+func TestAddingToOneEnvironment(t *testing.T) {
+	build := func(src string, env string) string {
+		p := load.FromSources(map[string][]byte{"policy.intent": []byte(src)}, compiler.Options{Now: testkit.Now})
+		q, err := p.ForEnv(env)
+		if err != nil || q.Diags.HasErrors() {
+			t.Fatalf("%v %v\n%s", err, q.Diags, src)
+		}
+		var out strings.Builder
+		for _, target := range targets.All {
+			files, _ := target.Emit(q.Program, emit.Options{})
+			out.WriteString(render(files))
+		}
+		return out.String()
+	}
+	for seed := range uint64(20) {
+		r := rand.New(rand.NewPCG(seed, 11))
+		var base strings.Builder
+		for _, s := range randomEnvPolicy(r) {
+			base.WriteString(s.write("") + "\n")
+		}
+		src := base.String()
+		grown := src + "group extra \"Added in staging\" in staging\nextra -> extra tcp/9 because \"added in staging\" in staging\n"
+		for _, env := range []string{"production", "qa"} {
+			if build(src, env) != build(grown, env) {
+				t.Errorf("seed %d: adding to staging changed %s's output", seed, env)
+			}
+		}
+	}
+}

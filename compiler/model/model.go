@@ -377,6 +377,13 @@ type Flow struct {
 	Services []*Service
 }
 
+// Key names the flow as evidence about it does (sgc usage, the lint of
+// unused flows): its two ends and its ports, which say what it allows
+// whatever line it is written on.
+func (f *Flow) Key() string {
+	return f.From.Declared().Name + " -> " + f.To.Declared().Name + " " + PortsString(f.Ports)
+}
+
 // Waiver waives named findings for one flow, for a reason, until a date.
 type Waiver struct {
 	IDs     []string

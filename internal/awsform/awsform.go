@@ -17,6 +17,7 @@ const (
 	PrefixListIDSource = `^pl-([0-9a-f]{8}|[0-9a-f]{17})$`
 	VPCIDSource        = `^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`
 	RuleIDSource       = `^sgr-([0-9a-f]{8}|[0-9a-f]{17})$`
+	InterfaceIDSource  = `^eni-([0-9a-f]{8}|[0-9a-f]{17})$`
 )
 
 // The ids' forms, compiled.
@@ -25,6 +26,7 @@ var (
 	PrefixListID = regexp.MustCompile(PrefixListIDSource)
 	VPCID        = regexp.MustCompile(VPCIDSource)
 	RuleID       = regexp.MustCompile(RuleIDSource)
+	InterfaceID  = regexp.MustCompile(InterfaceIDSource)
 	AccountID    = regexp.MustCompile(`^[0-9]{12}$`)
 	// Region is a Region's code: us-east-1, eu-central-2, us-gov-west-1.
 	Region = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)

@@ -1,0 +1,125 @@
+package usage
+
+import (
+	"bytes"
+	"compress/gzip"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/sgc-dev/sgc/account/live"
+	"github.com/sgc-dev/sgc/internal/golden"
+	"github.com/sgc-dev/sgc/internal/testkit"
+)
+
+// analyze runs an archive: its policy, interfaces (interfaces.json) and
+// groups ("sg-id name" lines), and its logs: *.log files as S3 has them,
+// *.log.gz the same gzipped by the test, *.cw lines of the format in the
+// "format" section (CloudWatch events).
+func analyze(t *testing.T, a *txtar.Archive) (Report, []string) {
+	t.Helper()
+	prog := testkit.Compile(t, golden.Inputs(a, ".intent"))
+	ifs, err := live.ParseInterfaces(golden.Input(a, "interfaces.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(golden.Input(a, "groups"))), "\n") {
+		if f := strings.Fields(l); len(f) == 2 {
+			groups[f[0]] = f[1]
+		}
+	}
+	an := NewAnalyzer(prog, groups, ifs)
+	var (
+		st   Stats
+		errs []string
+	)
+	for _, f := range a.Files {
+		var format *Format
+		data := f.Data
+		switch {
+		case strings.HasSuffix(f.Name, ".log"):
+		case strings.HasSuffix(f.Name, ".log.gz"):
+			var b bytes.Buffer
+			zw := gzip.NewWriter(&b)
+			zw.Write(data)
+			zw.Close()
+			data = b.Bytes()
+			if strings.Contains(f.Name, "truncated") {
+				data = data[:len(data)/2]
+			}
+		case strings.HasSuffix(f.Name, ".cw"):
+			if format, err = ParseFormat(string(golden.Input(a, "format"))); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			continue
+		}
+		s, err := Read(bytes.NewReader(data), format, an.Add)
+		if err != nil {
+			errs = append(errs, f.Name+": "+err.Error())
+		}
+		st.add(s)
+	}
+	opts := Options{}
+	if d := strings.TrimSpace(string(golden.Input(a, "unused-for"))); d != "" {
+		days, _ := time.ParseDuration(d)
+		opts.UnusedFor = days
+	}
+	return an.Report(st, opts), errs
+}
+
+func TestGolden(t *testing.T) {
+	golden.Run(t, "testdata", func(t *testing.T, a *txtar.Archive) map[string]string {
+		rep, errs := analyze(t, a)
+		var text, js bytes.Buffer
+		rep.WriteText(&text)
+		if err := rep.WriteJSON(&js); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{"report.txt": text.String(), "report.json": js.String()}
+		if len(errs) > 0 {
+			out["errors"] = strings.Join(errs, "\n") + "\n"
+		}
+		return out
+	})
+}
+
+// TestFormatsAgree: the same traffic logged in the default format, in a
+// custom format with the fields reordered and more of them (gzip), and as
+// CloudWatch events of a custom format gives the same report.
+func TestFormatsAgree(t *testing.T) {
+	a, err := txtar.ParseFile("testdata/formats.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	only := func(keep string) *txtar.Archive {
+		b := &txtar.Archive{}
+		for _, f := range a.Files {
+			if !strings.Contains(f.Name, ".log") && !strings.HasSuffix(f.Name, ".cw") || strings.HasPrefix(f.Name, keep) {
+				b.Files = append(b.Files, f)
+			}
+		}
+		return b
+	}
+	var texts []string
+	for _, k := range []string{"default", "custom", "cloudwatch"} {
+		rep, errs := analyze(t, only(k))
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", k, errs)
+		}
+		if rep.Stats.Records == 0 {
+			t.Fatalf("%s: no records", k)
+		}
+		var b bytes.Buffer
+		rep.WriteText(&b)
+		texts = append(texts, b.String())
+	}
+	for i := 1; i < len(texts); i++ {
+		if texts[i] != texts[0] {
+			t.Errorf("format %d gives another report:\n%s\nthan the default:\n%s", i, texts[i], texts[0])
+		}
+	}
+}

@@ -16,6 +16,7 @@
 //	  wide_port_range     = 1000
 //	  default_max_entries = 1
 //	  groups_per_interface = 5
+//	  unused_for          = "90d"   # SG121, with sgc check --usage FILE
 //	}
 //
 //	build {
@@ -103,6 +104,7 @@ type lintSchema struct {
 	Severity           map[string]string `hcl:"severity,optional"`
 	WideCIDRPrefix     *int              `hcl:"wide_cidr_prefix,optional"`
 	ExpiringWithin     *string           `hcl:"expiring_within,optional"`
+	UnusedFor          *string           `hcl:"unused_for,optional"`
 	Quota              *int              `hcl:"quota,optional"`
 	AdminPorts         []int             `hcl:"admin_ports,optional"`
 	VagueWords         []string          `hcl:"vague_words,optional"`
@@ -242,6 +244,14 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 			cfg.Lint.ExpiringWithin = d
 		}
 	}
+	if l.UnusedFor != nil {
+		d, err := ParseDuration(*l.UnusedFor)
+		if err != nil {
+			diags.Errorf(at("unused_for"), InvalidConfig, "unused_for: %v", err)
+		} else {
+			cfg.Lint.UnusedFor = d
+		}
+	}
 	if l.AdminPorts != nil {
 		for _, p := range l.AdminPorts {
 			if p < 0 || p > 65535 {
@@ -296,7 +306,7 @@ func blockAttr(f *hcl.File, block, name string) source.Range {
 }
 
 var knownSettings = []string{"severity", "wide_cidr_prefix", "expiring_within", "quota", "admin_ports",
-	"vague_words", "min_purpose_words", "wide_port_range", "default_max_entries", "groups_per_interface"}
+	"vague_words", "min_purpose_words", "wide_port_range", "default_max_entries", "groups_per_interface", "unused_for"}
 
 // MaxDuration is the longest window a setting or flag may give: a
 // century, far past any expiry worth planning, and far short of where a

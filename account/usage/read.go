@@ -24,7 +24,8 @@ type Stats struct {
 	FirstError string
 }
 
-func (s *Stats) add(o Stats) {
+// Add counts o's into s: the stats of several files or sources.
+func (s *Stats) Add(o Stats) {
 	s.Records += o.Records
 	s.NoData += o.NoData
 	s.Malformed += o.Malformed

@@ -61,7 +61,7 @@ func analyze(t *testing.T, a *txtar.Archive) (Report, []string) {
 		if err != nil {
 			errs = append(errs, f.Name+": "+err.Error())
 		}
-		st.add(s)
+		st.Add(s)
 	}
 	opts := Options{}
 	if d := strings.TrimSpace(string(golden.Input(a, "unused-for"))); d != "" {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/sgc-dev/sgc/compiler/lint"
 )
 
 // WriteJSON writes the report as one JSON document: the evidence the lint
@@ -35,6 +37,7 @@ func (r Report) WriteJSON(w io.Writer) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // a flow's key is "a -> b tcp/443", as written
 	return enc.Encode(d)
 }
 
@@ -134,4 +137,35 @@ func span(d time.Duration) string {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.Round(time.Minute).String()
+}
+
+// Evidence reads the JSON WriteJSON wrote back as the lint's evidence of
+// use (sgc check --usage FILE).
+func Evidence(data []byte) (*lint.Usage, error) {
+	var d struct {
+		From  *time.Time `json:"from"`
+		To    *time.Time `json:"to"`
+		Flows *[]struct {
+			Key  string     `json:"key"`
+			Last *time.Time `json:"last_seen"`
+		} `json:"flows"`
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, fmt.Errorf("not the JSON of sgc usage --format json: %v", err)
+	}
+	if d.Flows == nil {
+		return nil, fmt.Errorf("no flows in the document: is it the output of sgc usage --format json?")
+	}
+	u := &lint.Usage{LastSeen: map[string]time.Time{}}
+	if d.From != nil && d.To != nil {
+		u.From, u.To = *d.From, *d.To
+	}
+	for _, f := range *d.Flows {
+		var last time.Time
+		if f.Last != nil {
+			last = *f.Last
+		}
+		u.LastSeen[f.Key] = last
+	}
+	return u, nil
 }

@@ -5,5 +5,5 @@ package lint
 var Checks = []*Check{
 	OpenIngress, AdminPortOpen, OpenEgress, WideSource, AllBetweenGroups, ShadowedFlow,
 	UnusedDeclaration, ExpiringFlow, RuleNamedGroup, OverQuota, OpenAllPorts, ProtocolFromInternet,
-	VaguePurpose, EmptyGroup, WidePortRange, DuplicateDeclaration, ConfusableNames, InterfaceOverQuota, NLBClientIP, NLBHealthCheck, UnusedWaiver,
+	VaguePurpose, EmptyGroup, WidePortRange, DuplicateDeclaration, ConfusableNames, InterfaceOverQuota, NLBClientIP, NLBHealthCheck, UnusedFlow, UnusedWaiver,
 }

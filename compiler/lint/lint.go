@@ -66,6 +66,10 @@ type Config struct {
 	// GroupsPerInterface is how many groups the account attaches to one
 	// network interface (SG118).
 	GroupsPerInterface int
+	// UnusedFor: a flow the flow logs show unused this long is reported
+	// (SG121), given the evidence in Usage (nil: the check says nothing).
+	UnusedFor time.Duration
+	Usage     *Usage
 }
 
 // DefaultConfig returns the settings used without an sgc.hcl.
@@ -82,6 +86,7 @@ func DefaultConfig() Config {
 		WidePortRange:      1000,
 		DefaultMaxEntries:  1,
 		GroupsPerInterface: 5,
+		UnusedFor:          90 * 24 * time.Hour,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/sgc-dev/sgc/account/usage"
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/lint"
 	"github.com/sgc-dev/sgc/config"
@@ -34,6 +35,12 @@ func lintSource(t *testing.T, a *txtar.Archive, name string) (*load.Policy, lint
 			if len(diags) > 0 {
 				t.Fatalf("sgc.hcl: %v", diags)
 			}
+		case "usage.json": // evidence of use, as sgc usage writes it
+			u, err := usage.Evidence(f.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Lint.Usage = u
 		case name:
 			src = f.Data
 		}

@@ -6,7 +6,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sgc-dev/sgc/account/usage"
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 )
@@ -34,13 +37,15 @@ const checkExamples = `  sgc check                          # the policy in the 
   sgc check --format json policy/    # diagnostics as JSON, for editors and scripts
   sgc check --now 2027-01-01 policy/ # what will have expired by then
   sgc check --format sarif . > sgc.sarif   # for GitHub code scanning
-  sgc check --fail-on warning .            # strict CI gate`
+  sgc check --fail-on warning .            # strict CI gate
+  sgc check --usage usage.json policy/     # flows the flow logs show unused (sgc usage)`
 
 func newCheckCmd(e *env) *cobra.Command {
 	var (
 		now            nowFlag
 		ef             envFlag
 		format, failOn string
+		usageFile      string
 	)
 	cmd := &cobra.Command{
 		Use:     "check [PATH...]",
@@ -56,10 +61,21 @@ func newCheckCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := loadPolicy(args, t)
+			// The lints run after the evidence of use, if any, is read.
+			p, err := loadWith(load.Read, args, t)
 			if err != nil {
 				return err
 			}
+			if usageFile != "" {
+				data, err := fsutil.ReadRegular(usageFile, limits.Export)
+				if err != nil {
+					return &exitError{Code: ExitUsage, Err: err}
+				}
+				if p.Config.Lint.Usage, err = usage.Evidence(data); err != nil {
+					return &exitError{Code: ExitUsage, Err: fmt.Errorf("--usage %s: %v", usageFile, err)}
+				}
+			}
+			p.RunLint()
 			// Without --env every environment is checked, each finding said once.
 			if p, err = ef.pick(p, true); err != nil {
 				return err
@@ -84,6 +100,7 @@ func newCheckCmd(e *env) *cobra.Command {
 	}
 	now.register(cmd)
 	ef.register(cmd)
+	cmd.Flags().StringVar(&usageFile, "usage", "", "evidence of use from VPC Flow Logs (sgc usage --format json): report flows unused for unused_for (SG121)")
 	choiceVar(cmd, &format, "format", "output format", "text", "json", "sarif")
 	cmd.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error or warning")
 	return cmd

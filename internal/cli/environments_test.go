@@ -151,3 +151,51 @@ func TestDriftRefusesAnotherAccount(t *testing.T) {
 		t.Errorf("calls made: %v, want only GetCallerIdentity", calls)
 	}
 }
+
+// TestUsageCommand: sgc usage from files (the report, the evidence JSON
+// that sgc check --usage reads back), and its usage errors.
+func TestUsageCommand(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"p.intent": `group web "Web servers"
+network office 10.0.0.0/16 "Head office"
+office -> web tcp/22 because "administrators log in"
+office -> web tcp/443 because "staff use the site"
+`})
+	files := writeFiles(t, map[string]string{
+		"enis.json":   `{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-0b0b0b0b", "Groups": [{"GroupId": "sg-22222222"}], "PrivateIpAddresses": [{"PrivateIpAddress": "10.1.1.10"}]}]}`,
+		"groups.json": `{"SecurityGroups": [{"GroupId": "sg-22222222", "GroupName": "web", "Description": "Web servers", "VpcId": "vpc-12345678", "OwnerId": "123456789012", "IpPermissions": [], "IpPermissionsEgress": []}]}`,
+		"flows.log": "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" +
+			"2 123456789012 eni-0b0b0b0b 10.0.3.7 10.1.1.10 50000 443 6 5 500 1764547200 1764547260 ACCEPT OK\n" +
+			"2 123456789012 eni-0b0b0b0b 10.0.3.7 10.1.1.10 50000 443 6 5 500 1772323200 1772323260 ACCEPT OK\n",
+		"not-a-log.txt": "hello world\n",
+	})
+	path := func(n string) string { return filepath.Join(files, n) }
+	r := run(t, "", "usage", dir, "--flow-logs", path("flows.log"), "--interfaces", path("enis.json"), "--live", path("groups.json"), "--unused-for", "30d", "--format", "json")
+	if r.code != 1 || !strings.Contains(r.stdout, `"key": "office -> web tcp/22"`) {
+		t.Fatalf("usage: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	evidence := filepath.Join(t.TempDir(), "usage.json")
+	os.WriteFile(evidence, []byte(r.stdout), 0o644)
+	c := run(t, "", "check", dir, "--usage", evidence)
+	if c.code != 0 || !strings.Contains(c.stdout, "no traffic in the flow logs from 2025-12-01 to 2026-03-01 (90 days or more) [SG121]") ||
+		strings.Contains(c.stdout, "tcp/443 because") {
+		t.Errorf("check --usage: exit %d\n%s%s", c.code, c.stdout, c.stderr)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"usage", dir, "--interfaces", path("enis.json"), "--live", path("groups.json")}, "give the flow logs"},
+		{[]string{"usage", dir, "--flow-logs", path("flows.log")}, "give --aws to read the interfaces"},
+		{[]string{"usage", dir, "--flow-logs", path("flows.log"), "--aws", "--live", path("groups.json")}, "leave out --interfaces and --live"},
+		{[]string{"usage", dir, "--flow-logs", path("flows.log"), "--interfaces", path("enis.json"), "--live", path("groups.json"), "--unused-for", "soon"}, "--unused-for"},
+		{[]string{"usage", dir, "--flow-logs", path("not-a-log.txt"), "--interfaces", path("enis.json"), "--live", path("groups.json")}, "neither a header naming flow log fields nor a record"},
+		{[]string{"usage", dir, "--flow-logs", path("flows.log"), "--interfaces", path("groups.json"), "--live", path("groups.json")}, "no NetworkInterfaces"},
+		{[]string{"usage", dir, "--flow-logs", path("flows.log"), "--interfaces", path("enis.json"), "--live", path("groups.json"), "--log-format", "${version} ${srcaddr}"}, "the format lacks interface-id"},
+		{[]string{"check", dir, "--usage", path("groups.json")}, "no flows in the document"},
+	} {
+		r := run(t, "", tt.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v: exit %d, want 2 and %q\n%s", tt.args, r.code, tt.want, r.stderr)
+		}
+	}
+}

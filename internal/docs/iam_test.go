@@ -7,6 +7,7 @@ import (
 
 	"github.com/sgc-dev/sgc/account/activity"
 	"github.com/sgc-dev/sgc/account/live"
+	"github.com/sgc-dev/sgc/account/usage"
 )
 
 // TestDriftDocsIAM: docs/drift.md names every IAM action drift, revert and
@@ -17,6 +18,7 @@ func TestDriftDocsIAM(t *testing.T) {
 		t.Fatal(err)
 	}
 	actions := append(append(append([]string{}, live.IAMActions...), live.IAMChangeActions...), activity.IAMLookupActions...)
+	actions = append(append(actions, live.IAMInterfaceActions...), usage.IAMCloudWatchActions...)
 	for _, action := range actions {
 		if !strings.Contains(string(doc), `"`+action+`"`) {
 			t.Errorf("docs/drift.md does not name %s", action)

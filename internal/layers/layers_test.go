@@ -46,7 +46,7 @@ var allowed = map[string][]string{
 	"account/tfstate":     {"account/live"},
 	"account/cfnstack":    {},
 	"account/activity":    {"account/live", "compiler/model"},
-	"account/usage":       {"account/live", "compiler/model"},
+	"account/usage":       {"account/live", "compiler/model", "compiler/lint"},
 	"account/importer":    {"compiler/model", "account/live", "account/tfstate", "account/cfnstack", "config/adopt", "lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format", "compiler"},
 	"internal/ruleset":    {"compiler/model", "account/live", "emit"},
 	"internal/testkit":    {"compiler", "compiler/model", "lang/diag", "load"},

@@ -76,6 +76,7 @@ func Start(tb testing.TB) *Server {
 func (s *Server) Env(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_EC2", s.Endpoint)
 	t.Setenv("AWS_ENDPOINT_URL_STS", s.Endpoint)
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", s.Endpoint)
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
 	t.Setenv("AWS_REGION", "us-east-1")

@@ -31,7 +31,7 @@ type Analyzer struct {
 	// others counts records of interfaces without the policy's groups.
 	others   int
 	credited []*model.Flow // scratch of explain
-	from, to int64 // the window the records cover
+	from, to int64         // the window the records cover
 }
 
 type eni struct {

@@ -26,8 +26,8 @@ edit that narrows them, purpose kept); accepted traffic no flow allows
 port (a forgotten flow, or a scan).
 
 Flow logs are read from files as S3 receives them (--flow-logs FILE or
-DIR, gzip or not, the first line naming the fields: the default format and
-custom formats alike) or from a CloudWatch Logs group (--cloudwatch GROUP
+DIR: text, gzip or not, the first line naming the fields, the default
+format and custom formats alike; or Parquet) or from a CloudWatch Logs group (--cloudwatch GROUP
 --since 7d). CloudWatch events carry no header: give a custom format with
 --log-format '${version} ${interface-id} ...' as the flow log was created.
 Records are matched to the policy through the network interfaces, read
@@ -124,12 +124,7 @@ func newUsageCmd(e *env) *cobra.Command {
 			an := usage.NewAnalyzer(p.Program, rep.GroupIDs(), ifs)
 			var st usage.Stats
 			for _, name := range files {
-				f, err := os.Open(name)
-				if err != nil {
-					return &exitError{Code: ExitUsage, Err: err}
-				}
-				s, err := usage.Read(f, fmtOf, an.Add)
-				f.Close()
+				s, err := usage.ReadFile(name, fmtOf, an.Add)
 				if err != nil {
 					return &exitError{Code: ExitUsage, Err: fmt.Errorf("%s: %v", name, err)}
 				}

@@ -147,7 +147,11 @@ func TestDriftRefusesAnotherAccount(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "the credentials are of account 999999999999, not 222222222222, the environment's") {
 		t.Errorf("drift against another account: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if strings.Join(calls, ",") != "GetCallerIdentity" {
+	r = run(t, "", "import", "--aws", "--env", "staging", "--policy", dir)
+	if r.code != 2 || !strings.Contains(r.stderr, "the credentials are of account 999999999999, not 111111111111, the environment's") {
+		t.Errorf("import of another account: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Join(calls, ",") != "GetCallerIdentity,GetCallerIdentity" {
 		t.Errorf("calls made: %v, want only GetCallerIdentity", calls)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/sgc-dev/sgc/account/importer"
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/account/tfstate"
+	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/awsform"
@@ -174,6 +175,7 @@ func newImportCmd(e *env) *cobra.Command {
 		stackResources      string
 		force               bool
 		aws                 awsFlags
+		envName, envPolicy  string
 	)
 	cmd := &cobra.Command{
 		Use:     "import FILE.json|-|--aws [-o DIR] [--vpc ID] [--from-terraform STATE.json | --from-cloudformation TEMPLATE --stack-resources FILE] [--force]",
@@ -186,6 +188,23 @@ func newImportCmd(e *env) *cobra.Command {
 				ex  *live.Export
 				err error
 			)
+			if envName != "" {
+				// The environment's account and Region, from the policy
+				// that declares it: its credentials are checked first.
+				if !aws.use {
+					return usageErrorf("--env reads the environment's account: give --aws")
+				}
+				p, err := loadPolicy([]string{envPolicy}, compiler.Today())
+				if err != nil {
+					return err
+				}
+				if p, err = (envFlag{name: envName}).pick(p, false); err != nil {
+					return err
+				}
+				if err := aws.setEnv(p.Program.Environment); err != nil {
+					return err
+				}
+			}
 			switch {
 			case aws.use && len(args) == 0:
 				ex, err = aws.fetch(cmd, vpc, nil)
@@ -292,6 +311,8 @@ func newImportCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&dir, "out", "o", "", "write one draft per VPC into this directory")
 	cmd.Flags().StringVar(&vpc, "vpc", "", "import only this VPC")
+	cmd.Flags().StringVar(&envName, "env", "", "with --aws: read the account and Region of this environment of the policy at --policy (its credentials are checked)")
+	cmd.Flags().StringVar(&envPolicy, "policy", ".", "with --env: the policy that declares the environment")
 	cmd.Flags().BoolVar(&force, "force", false, "replace drafts that were edited since sgc import wrote them")
 	cmd.Flags().StringVar(&fromTerraform, "from-terraform", "", "take over the groups a Terraform configuration manages: the JSON of its state or plan (terraform show -json [planfile]); writes removed blocks for it")
 	cmd.Flags().StringVar(&fromCloudFormation, "from-cloudformation", "", "take over the groups a CloudFormation stack manages: its template (aws cloudformation get-template); writes the templates that release them")

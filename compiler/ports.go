@@ -254,3 +254,16 @@ func Ports(l *ast.PortList) ([]model.Port, diag.List) {
 	ports, _, _ := c.ports(l)
 	return ports, c.diags
 }
+
+// ICMPNames lists the ICMP type names a port term may use, for each
+// protocol ("icmp", "icmpv6"), sorted: for an editor's completion.
+func ICMPNames() map[string][]string {
+	out := map[string][]string{}
+	for proto, names := range icmpTypes {
+		for n := range names {
+			out[proto] = append(out[proto], n)
+		}
+		sort.Strings(out[proto])
+	}
+	return out
+}

@@ -386,6 +386,15 @@ func FromSources(srcs map[string][]byte, opts compiler.Options) *Policy {
 	return fromSources(srcs, opts, config.Default())
 }
 
+// FromSourcesConfig is FromSources with the settings of an sgc.hcl: for
+// an editor, whose files are partly on disk and partly in its buffers.
+func FromSourcesConfig(srcs map[string][]byte, opts compiler.Options, cfg config.Config) *Policy {
+	if opts.ExpiringWithin == 0 {
+		opts.ExpiringWithin = cfg.Lint.ExpiringWithin
+	}
+	return fromSources(srcs, opts, cfg)
+}
+
 func fromSources(srcs map[string][]byte, opts compiler.Options, cfg config.Config) *Policy {
 	p := &Policy{Sources: source.Files{}, Config: cfg}
 	names := make([]string, 0, len(srcs))

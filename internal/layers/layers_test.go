@@ -50,6 +50,7 @@ var allowed = map[string][]string{
 	"account/importer":    {"compiler/model", "account/live", "account/tfstate", "account/cfnstack", "config/adopt", "lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format", "compiler"},
 	"internal/ruleset":    {"compiler/model", "account/live", "emit"},
 	"internal/testkit":    {"compiler", "compiler/model", "lang/diag", "load"},
+	"lsp":                 {"load", "compiler", "compiler/model", "config", "lang/ast", "lang/diag", "lang/format", "lang/source"},
 }
 
 // testOnly are the packages only tests may import: what they hold (fixed

@@ -1,8 +1,11 @@
 package review
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
+	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 )
@@ -14,10 +17,10 @@ type Approval struct {
 	Changes []string `json:"changes"` // "added web -> db tcp/5432", in order
 }
 
-// approvals lists, per owner, the flow changes of d that touch a group
+// Approvals lists, per owner, the flow changes of d that touch a group
 // the owner owns: a flow into a group is its owner's to approve, a flow
 // out of one its owner's. A flow between two owned groups needs both.
-func (d Diff) approvals() []Approval {
+func (d Diff) Approvals() []Approval {
 	byOwner := map[string][]string{}
 	for _, c := range d.Flows {
 		f := c.New
@@ -43,4 +46,34 @@ func (d Diff) approvals() []Approval {
 		out = append(out, Approval{Owner: o, Changes: byOwner[o]})
 	}
 	return out
+}
+
+// WriteOwners writes who must approve the change, owner by owner: text
+// for a terminal, or JSON ({"environment", "approvals"}).
+func (d Diff) WriteOwners(w io.Writer, asJSON bool) error {
+	as := d.Approvals()
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
+			Env       string     `json:"environment,omitempty"`
+			Approvals []Approval `json:"approvals"`
+		}{d.Environment, as})
+	}
+	var b strings.Builder
+	if d.Environment != "" {
+		fmt.Fprintf(&b, "%s:\n", d.environmentTitle())
+	}
+	if len(as) == 0 {
+		b.WriteString("no owner's approval needed: no flow of an owned group changes\n")
+	}
+	for _, a := range as {
+		fmt.Fprintf(&b, "%s must approve:\n", a.Owner)
+		for _, c := range a.Changes {
+			fmt.Fprintf(&b, "  %s\n", c)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

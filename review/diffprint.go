@@ -84,7 +84,7 @@ func (d Diff) WriteText(w io.Writer, color bool) error {
 			fmt.Fprintf(&b, "  %-8s %s: %s\n", kind, g.Name, g.Detail)
 		}
 	}
-	if as := d.approvals(); len(as) > 0 {
+	if as := d.Approvals(); len(as) > 0 {
 		b.WriteString("\nApprovals needed:\n")
 		for _, a := range as {
 			fmt.Fprintf(&b, "  @%s\n", a.Owner)
@@ -162,7 +162,7 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 			}
 		}
 	}
-	if as := d.approvals(); len(as) > 0 {
+	if as := d.Approvals(); len(as) > 0 {
 		b.WriteString("\n### Approvals needed\n\n")
 		for _, a := range as {
 			fmt.Fprintf(&b, "- %s:", mdText("@"+a.Owner))
@@ -262,7 +262,7 @@ func (d Diff) WriteJSON(w io.Writer) error {
 		Plans     []Plan        `json:"plans"`
 		Findings  []Finding     `json:"new_findings"`
 		Approvals []Approval    `json:"approvals"`
-	}{Env: d.Environment, Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups, Plans: []Plan{}, Findings: d.Findings, Approvals: d.approvals()}
+	}{Env: d.Environment, Summary: d.Summary(), Widened: conv(d.Widened), Narrowed: conv(d.Narrowed), Flows: []change{}, Groups: d.Groups, Plans: []Plan{}, Findings: d.Findings, Approvals: d.Approvals()}
 	if doc.Findings == nil {
 		doc.Findings = []Finding{}
 	}

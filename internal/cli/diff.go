@@ -50,7 +50,21 @@ expired since the deployed build shows as expired, and its rules in the
 predicted plan's destroys, as terraform plan will show them; give
 --old-now the day of the deployed build when it differs.`
 
-func newDiffCmd(e *env) *cobra.Command {
+func newDiffCmd(e *env) *cobra.Command { return diffCommand(e, false) }
+
+const ownersDoc = `Owners says who must approve a policy change: for each owner (a group's
+owner TEAM, or sgc.hcl's owners { files = {...} }), the flow changes that
+touch its groups — a flow into a group is its owner's to approve, a flow
+out of one its owner's. It compares as sgc diff does (two paths, or --git
+REV), and is what the pull-request action requests reviewers from.
+
+Exit status: 0, or 2 for bad usage.`
+
+func newOwnersCmd(e *env) *cobra.Command { return diffCommand(e, true) }
+
+// diffCommand builds sgc diff, or with owners sgc owners: the same
+// comparison, reporting who must approve it.
+func diffCommand(e *env, owners bool) *cobra.Command {
 	var (
 		now                 nowFlag
 		ef                  envFlag
@@ -95,7 +109,7 @@ func newDiffCmd(e *env) *cobra.Command {
 					oldDay.Format("2006-01-02"), t.Format("2006-01-02"))
 			}
 			if a, b, ok := strings.Cut(ef.name, ".."); ok {
-				return diffEnvironments(e, args, t, a, b, diffOutput{format: format, colour: colour == "always" || (colour == "auto" && isTerminal(e.stdout))}, failOnWiden)
+				return diffEnvironments(e, args, t, a, b, diffOutput{format: format, owners: owners, colour: colour == "always" || (colour == "auto" && isTerminal(e.stdout))}, failOnWiden)
 			}
 			var old, cur *load.Policy
 			if rev != "" {
@@ -125,7 +139,7 @@ func newDiffCmd(e *env) *cobra.Command {
 					return &exitError{Code: ExitFindings, Err: fmt.Errorf("a version of the policy has errors; diff compares valid policies")}
 				}
 			}
-			o := diffOutput{format: format, colour: colour == "always" || (colour == "auto" && isTerminal(e.stdout))}
+			o := diffOutput{format: format, owners: owners, colour: colour == "always" || (colour == "auto" && isTerminal(e.stdout))}
 			one := func(env string, oldProg, curProg *model.Program, oldDiags, curDiags diag.List) error {
 				d := review.Compare(oldProg, curProg)
 				d.Environment = env
@@ -187,15 +201,30 @@ func newDiffCmd(e *env) *cobra.Command {
 			return nil
 		},
 	}
+	if owners {
+		cmd.Use = "owners OLD NEW | owners --git REV [PATH...]"
+		cmd.Short = "Who must approve a policy change"
+		cmd.Long = ownersDoc
+		cmd.Example = "  sgc owners --git origin/main policy/\n  sgc owners old/ new/ --format json"
+	}
 	cmd.Flags().StringVar(&ef.name, "env", "", "the environment to compare, of policies that declare environments; A..B compares two environments of one policy")
 	now.register(cmd)
 	cmd.Flags().StringVar(&rev, "git", "", "compare the working tree with the policy at this git revision")
 	cmd.Flags().StringVar(&oldNow, "old-now", "", "judge the old version's expiry dates as of this day, YYYY-MM-DD (default: its commit's day with --git, else --now)")
-	choiceVar(cmd, &format, "format", "output format (markdown: a pull-request comment)", "text", "markdown", "json")
+	if owners {
+		choiceVar(cmd, &format, "format", "output format", "text", "json")
+	} else {
+		choiceVar(cmd, &format, "format", "output format (markdown: a pull-request comment)", "text", "markdown", "json")
+	}
 	choiceVar(cmd, &colour, "color", "colour the text output", "auto", "always", "never")
 	cmd.Flags().BoolVar(&failOnWiden, "fail-on-widen", false, "exit 1 when access widens (a gate for approvals)")
 	targetVar(cmd, &target, "predict the plan of this target only")
 	splitVar(cmd, &split, "predict the plan of split stacks, as build --split writes them")
+	if owners { // what only the diff's report uses
+		for _, f := range []string{"color", "fail-on-widen", "target", "split"} {
+			cmd.Flags().MarkHidden(f)
+		}
+	}
 	return cmd
 }
 
@@ -211,6 +240,7 @@ func isTerminal(w any) bool {
 // diffOutput gathers the diffs of one run: one, or one per environment.
 type diffOutput struct {
 	format  string
+	owners  bool // sgc owners: who must approve, not the diff
 	colour  bool
 	diffs   []review.Diff
 	widened bool
@@ -225,6 +255,14 @@ func (o *diffOutput) add(d review.Diff) error {
 // flush writes the diffs: one as always; several (one per environment)
 // one after another, or as a JSON array.
 func (o *diffOutput) flush(w io.Writer) error {
+	if o.owners {
+		for _, d := range o.diffs {
+			if err := d.WriteOwners(w, o.format == "json"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if o.format == "json" && len(o.diffs) > 1 {
 		var parts []json.RawMessage
 		for _, d := range o.diffs {

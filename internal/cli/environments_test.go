@@ -203,3 +203,25 @@ office -> web tcp/443 because "staff use the site"
 		}
 	}
 }
+
+// TestOwnersCommand: sgc owners says, owner by owner, the flow changes
+// each must approve, in text and JSON.
+func TestOwnersCommand(t *testing.T) {
+	old := writeFiles(t, map[string]string{"p.intent": "group web \"Web servers\" owner acme/web\ngroup db \"Order database\" owner acme/data\n"})
+	cur := writeFiles(t, map[string]string{"p.intent": "group web \"Web servers\" owner acme/web\ngroup db \"Order database\" owner acme/data\nweb -> db tcp/5432 because \"the web servers store orders\"\n"})
+	r := run(t, "", "owners", old, cur)
+	want := "acme/data must approve:\n  added web -> db tcp/5432 because \"the web servers store orders\"\nacme/web must approve:\n  added web -> db tcp/5432 because \"the web servers store orders\"\n"
+	if r.code != 0 || r.stdout != want {
+		t.Errorf("owners: exit %d\n%s\nwant\n%s%s", r.code, r.stdout, want, r.stderr)
+	}
+	r = run(t, "", "owners", old, cur, "--format", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"owner": "acme/data"`) || !strings.Contains(r.stdout, `"added web -> db tcp/5432 because \"the web servers store orders\""`) {
+		t.Errorf("owners --format json: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "owners", old, old); r.code != 0 || !strings.Contains(r.stdout, "no owner's approval needed") {
+		t.Errorf("owners of no change: %+v", r)
+	}
+	if r := run(t, "", "owners", old, cur, "--format", "markdown"); r.code != 2 {
+		t.Errorf("owners --format markdown: exit %d", r.code)
+	}
+}

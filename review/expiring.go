@@ -14,13 +14,18 @@ import (
 // for a weekly job, or a ticket.
 type Expiring struct {
 	now   time.Time
+	env   string // the environment, of a policy with environments
 	Flows []*model.Flow
 }
 
 // ExpiringFlows reports p's temporary flows; with a positive within, only
 // those ending no later than p.Now+within (expired ones included).
 func ExpiringFlows(p *model.Program, within time.Duration) Expiring {
-	return Expiring{now: p.Now, Flows: p.TemporaryFlows(within)}
+	x := Expiring{now: p.Now, Flows: p.TemporaryFlows(within)}
+	if p.Environment != nil {
+		x.env = p.Environment.Name
+	}
+	return x
 }
 
 // daysLeft counts whole days from the report's day to f's end.
@@ -62,11 +67,12 @@ func (x Expiring) WriteJSON(w io.Writer) error {
 		Purpose  string `json:"purpose"`
 		File     string `json:"file"`
 		Line     int    `json:"line"`
+		Env      string `json:"environment,omitempty"`
 	}
 	out := []item{}
 	for _, f := range x.Flows {
 		out = append(out, item{f.Until.Format("2006-01-02"), x.daysLeft(f), f.Status.String(), f.From.Declared().Name,
-			f.To.Declared().Name, model.PortsString(f.Ports), f.Purpose, f.Range.Start.Filename, f.Range.Start.Line})
+			f.To.Declared().Name, model.PortsString(f.Ports), f.Purpose, f.Range.Start.Filename, f.Range.Start.Line, x.env})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

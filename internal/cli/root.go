@@ -90,7 +90,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return &exitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
 	root.AddCommand(newCheckCmd(e), newBuildCmd(e), newFmtCmd(e), newLintsCmd(e), newExpiringCmd(e),
-		newDiffCmd(e), newOwnersCmd(e), newDocCmd(e), newImportCmd(e), newDriftCmd(e), newActivityCmd(e), newUsageCmd(e), newLSPCmd(e), newPRCommentCmd(e), newPRApprovedCmd(e), newGraphCmd(e), newWhyCmd(e), newWhoCanReachCmd(e), newReachesCmd(e), newVersionCmd(e))
+		newDiffCmd(e), newOwnersCmd(e), newDocCmd(e), newImportCmd(e), newDriftCmd(e), newActivityCmd(e), newUsageCmd(e), newLSPCmd(e), newPlaygroundCmd(e), newPRCommentCmd(e), newPRApprovedCmd(e), newGraphCmd(e), newWhyCmd(e), newWhoCanReachCmd(e), newReachesCmd(e), newVersionCmd(e))
 
 	wrapErrors(root)
 	err := root.Execute()

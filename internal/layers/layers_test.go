@@ -50,6 +50,8 @@ var allowed = map[string][]string{
 	"account/importer":    {"compiler/model", "account/live", "account/tfstate", "account/cfnstack", "config/adopt", "lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format", "compiler"},
 	"internal/ruleset":    {"compiler/model", "account/live", "emit"},
 	"internal/testkit":    {"compiler", "compiler/model", "lang/diag", "load"},
+	"playground/api":      {"load", "compiler", "emit", "emit/targets", "review", "lang/diag"},
+	"playground/site":     {},
 	"lsp":                 {"load", "compiler", "compiler/model", "config", "lang/ast", "lang/diag", "lang/format", "lang/source"},
 }
 

@@ -51,52 +51,24 @@ func (s *Server) at(p TextDocumentPositionParams) *at {
 	return a
 }
 
-// idents lists the names a statement writes: what it declares and what
-// it uses.
+// idents lists the names a statement writes: what it declares (former
+// names and an interface's or environment's name included) and what it
+// uses.
 func idents(st ast.Stmt) []*ast.Ident {
 	var out []*ast.Ident
-	ports := func(l *ast.PortList) {
-		if l == nil {
-			return
-		}
-		for _, t := range l.Terms {
-			if t.Kind == ast.PortService && t.Name != nil {
-				out = append(out, t.Name)
-			}
-		}
+	if d := ast.Declared(st); d != nil {
+		out = append(out, d)
 	}
 	switch st := st.(type) {
 	case *ast.GroupDecl:
-		out = append(append(out, st.Name), st.Formerly...)
-	case *ast.NetworkDecl:
-		out = append(out, st.Name)
-	case *ast.PrefixListDecl:
-		out = append(out, st.Name)
-	case *ast.ExternalDecl:
-		out = append(out, st.Name)
-	case *ast.ServiceDecl:
-		out = append(out, st.Name)
-		ports(st.Ports)
+		out = append(out, st.Formerly...)
 	case *ast.InterfaceDecl:
-		out = append(append(out, st.Name), st.Groups...)
-	case *ast.Flow:
-		out = append(out, st.From, st.To)
-		ports(st.Ports)
-	case *ast.Never:
-		for _, sel := range []*ast.Selector{st.From, st.To} {
-			if sel.Name != nil {
-				out = append(out, sel.Name)
-			}
-		}
-		out = append(out, st.Except...)
-		ports(st.Ports)
+		out = append(out, st.Name)
 	case *ast.EnvironmentDecl:
 		out = append(out, st.Name)
 	}
-	if st != nil {
-		out = append(out, st.Base().In...)
-	}
-	return out
+	out = append(out, ast.Uses(st)...)
+	return append(out, st.Base().In...)
 }
 
 // lookup finds what a name declares, by its name in the program or, for an

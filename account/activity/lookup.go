@@ -7,9 +7,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+
+	"github.com/sgc-dev/sgc/account/live"
 )
 
 // LookupOptions say where and how far back LookupAWS reads.
@@ -30,16 +31,9 @@ var IAMLookupActions = []string{"cloudtrail:LookupEvents"}
 // settings: AWS_ENDPOINT_URL_CLOUDTRAIL points it elsewhere) and calls
 // each for every security group call, as Read does for a log file.
 func LookupAWS(ctx context.Context, opts LookupOptions, each func(*Event)) (skipped int, err error) {
-	var loadOpts []func(*config.LoadOptions) error
-	if opts.Region != "" {
-		loadOpts = append(loadOpts, config.WithRegion(opts.Region))
-	}
-	if opts.Profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opts.Profile))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	cfg, err := live.LoadConfig(ctx, opts.Region, opts.Profile)
 	if err != nil {
-		return 0, fmt.Errorf("reading the AWS configuration: %w", err)
+		return 0, err
 	}
 	end := opts.Now
 	if end.IsZero() {

@@ -393,3 +393,22 @@ func ruleOf(r ec2types.SecurityGroupRule) SecurityGroupRule {
 	}
 	return out
 }
+
+// LoadConfig reads the AWS configuration of the standard chain, with the
+// Region and shared-config profile given (each "" for the chain's): for
+// the clients of other services than EC2 that the live-account family
+// reads (CloudTrail, CloudWatch Logs).
+func LoadConfig(ctx context.Context, region, profile string) (aws.Config, error) {
+	var loadOpts []func(*config.LoadOptions) error
+	if region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(region))
+	}
+	if profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return cfg, fmt.Errorf("reading the AWS configuration: %w", err)
+	}
+	return cfg, nil
+}

@@ -7,8 +7,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+
+	"github.com/sgc-dev/sgc/account/live"
 )
 
 // CloudWatchOptions say which log group ReadCloudWatch reads, and how far
@@ -41,16 +42,9 @@ func ReadCloudWatch(ctx context.Context, opts CloudWatchOptions, fn func(*Record
 	if format == nil {
 		format = DefaultFormat
 	}
-	var loadOpts []func(*config.LoadOptions) error
-	if opts.Region != "" {
-		loadOpts = append(loadOpts, config.WithRegion(opts.Region))
-	}
-	if opts.Profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opts.Profile))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	cfg, err := live.LoadConfig(ctx, opts.Region, opts.Profile)
 	if err != nil {
-		return st, fmt.Errorf("reading the AWS configuration: %w", err)
+		return st, err
 	}
 	end := opts.End
 	if end.IsZero() {
@@ -85,18 +79,7 @@ func ReadCloudWatch(ctx context.Context, opts CloudWatchOptions, fn func(*Record
 				st.Malformed++
 				continue
 			}
-			switch err := format.parse(msg, cols, &rec); {
-			case err == nil:
-				st.Records++
-				fn(&rec)
-			case errors.Is(err, errNoData):
-				st.NoData++
-			default:
-				st.Malformed++
-				if st.FirstError == "" {
-					st.FirstError = fmt.Sprintf("event %s: %v", aws.ToString(ev.EventId), err)
-				}
-			}
+			st.feed(format, msg, cols, &rec, fn, func() string { return "event " + aws.ToString(ev.EventId) })
 		}
 	}
 	return st, nil

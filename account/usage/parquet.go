@@ -1,7 +1,6 @@
 package usage
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -98,18 +97,8 @@ func ReadParquet(r io.ReaderAt, size int64, fn func(*Record)) (st Stats, err err
 					}
 					line.WriteString(s)
 				}
-				switch err := format.parse(line.String(), cols, &rec); {
-				case err == nil:
-					st.Records++
-					fn(&rec)
-				case errors.Is(err, errNoData):
-					st.NoData++
-				default:
-					st.Malformed++
-					if st.FirstError == "" {
-						st.FirstError = fmt.Sprintf("row %d: %v", st.Records+st.NoData+st.Malformed, err)
-					}
-				}
+				row := st.Records + st.NoData + st.Malformed + 1
+				st.feed(format, line.String(), cols, &rec, fn, func() string { return fmt.Sprintf("row %d", row) })
 			}
 			if err == io.EOF {
 				break

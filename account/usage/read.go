@@ -34,6 +34,24 @@ func (s *Stats) Add(o Stats) {
 	}
 }
 
+// feed parses one line of format into rec and passes it to fn, counting
+// what it was: a record, a record without data, or a line that is none
+// (where says where, for the first such line's message).
+func (st *Stats) feed(format *Format, line string, cols []string, rec *Record, fn func(*Record), where func() string) {
+	switch err := format.parse(line, cols, rec); {
+	case err == nil:
+		st.Records++
+		fn(rec)
+	case errors.Is(err, errNoData):
+		st.NoData++
+	default:
+		st.Malformed++
+		if st.FirstError == "" {
+			st.FirstError = fmt.Sprintf("%s: %v", where(), err)
+		}
+	}
+}
+
 // Read streams the flow log records of r to fn, one at a time (the
 // Record is reused: fn keeps nothing of it but values). r is a file as S3
 // receives it, gzip or not (told by its first bytes), whose first line
@@ -81,18 +99,7 @@ func Read(r io.Reader, format *Format, fn func(*Record)) (Stats, error) {
 				continue
 			}
 		}
-		switch err := format.parse(text, cols, &rec); {
-		case err == nil:
-			st.Records++
-			fn(&rec)
-		case errors.Is(err, errNoData):
-			st.NoData++
-		default:
-			st.Malformed++
-			if st.FirstError == "" {
-				st.FirstError = fmt.Sprintf("line %d: %v", line, err)
-			}
-		}
+		st.feed(format, text, cols, &rec, fn, func() string { return fmt.Sprintf("line %d", line) })
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {

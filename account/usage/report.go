@@ -119,7 +119,7 @@ func (a *Analyzer) Report(st Stats, opts Options) Report {
 		t := a.flows[f]
 		if t != nil {
 			u.Records, u.Bytes, u.Responses = t.Records, t.Bytes, t.Responses
-			u.First, u.Last = stamp(t.First), stamp(t.End())
+			u.First, u.Last = stamp(t.First), stamp(t.Last)
 			u.TopPeers = t.top(opts.Top)
 		}
 		rep.Flows = append(rep.Flows, u)
@@ -136,9 +136,6 @@ func (a *Analyzer) Report(st Stats, opts Options) Report {
 	rep.Rejected = traffic(a.rejected, opts.Top)
 	return rep
 }
-
-// End is the last time the tally saw traffic.
-func (t *Tally) End() int64 { return t.Last }
 
 func stamp(sec int64) *time.Time {
 	if sec == 0 {

@@ -12,7 +12,6 @@
 package envs
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -47,7 +46,7 @@ func Read(files []*ast.File, pattern string) (*Policy, diag.List) {
 	names := map[string]bool{} // every name declared, in any environment
 	for _, f := range files {
 		for _, s := range f.Stmts {
-			if n := declName(s); n != nil {
+			if n := ast.Declared(s); n != nil {
 				names[n.Name] = true
 			}
 		}
@@ -183,59 +182,6 @@ func (p *Policy) Names() []string {
 // pos in env: the environment's compile reports it again as unknown.
 func (p *Policy) Reported(env string, pos source.Pos) bool { return p.dropped[env][pos] }
 
-// declName is the name a statement declares in the namespaces flows look
-// in, or nil.
-func declName(s ast.Stmt) *ast.Ident {
-	switch s := s.(type) {
-	case *ast.GroupDecl:
-		return s.Name
-	case *ast.NetworkDecl:
-		return s.Name
-	case *ast.PrefixListDecl:
-		return s.Name
-	case *ast.ExternalDecl:
-		return s.Name
-	case *ast.ServiceDecl:
-		return s.Name
-	case *ast.BadStmt:
-		return s.Name
-	}
-	return nil
-}
-
-// uses lists the names a statement uses.
-func uses(s ast.Stmt) []*ast.Ident {
-	var out []*ast.Ident
-	ports := func(l *ast.PortList) {
-		if l == nil {
-			return
-		}
-		for _, t := range l.Terms {
-			if t.Kind == ast.PortService && t.Name != nil {
-				out = append(out, t.Name)
-			}
-		}
-	}
-	switch s := s.(type) {
-	case *ast.Flow:
-		out = append(out, s.From, s.To)
-		ports(s.Ports)
-	case *ast.ServiceDecl:
-		ports(s.Ports)
-	case *ast.InterfaceDecl:
-		out = append(out, s.Groups...)
-	case *ast.Never:
-		for _, sel := range []*ast.Selector{s.From, s.To} {
-			if sel.Name != nil {
-				out = append(out, sel.Name)
-			}
-		}
-		out = append(out, s.Except...)
-		ports(s.Ports)
-	}
-	return out
-}
-
 // checkUses reports every use of a name in an environment where it is not
 // declared but another environment declares it; a name no environment
 // declares is left to the compiler's UnknownName.
@@ -246,7 +192,7 @@ func (p *Policy) checkUses() diag.List {
 		seen := map[string]bool{}
 		for _, f := range p.files {
 			for _, s := range f.Stmts {
-				if n := declName(s); n != nil && s.Base().HoldsIn(env.Name) && !seen[n.Name] {
+				if n := ast.Declared(s); n != nil && s.Base().HoldsIn(env.Name) && !seen[n.Name] {
 					seen[n.Name] = true
 					where[n.Name] = append(where[n.Name], env.Name)
 				}
@@ -258,7 +204,7 @@ func (p *Policy) checkUses() diag.List {
 			if n, ok := s.(*ast.Never); ok && slices.Contains(p.isolation, n) {
 				continue
 			}
-			for _, id := range uses(s) {
+			for _, id := range ast.Uses(s) {
 				in := where[id.Name]
 				if len(in) == 0 || id.Name == "internet" {
 					continue
@@ -315,4 +261,4 @@ func list(names []string) string {
 }
 
 // String describes the environments for messages: "staging, production".
-func (p *Policy) String() string { return fmt.Sprint(strings.Join(p.Names(), ", ")) }
+func (p *Policy) String() string { return strings.Join(p.Names(), ", ") }

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sgc-dev/sgc/account/activity"
-	"github.com/sgc-dev/sgc/account/drift"
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/limits"
@@ -77,20 +76,9 @@ func newActivityCmd(e *env) *cobra.Command {
 					return &exitError{Code: ExitUsage, Err: err}
 				}
 			}
-			p, err := loadCompiled(e, args, now, ef)
+			p, rep, err := policyAndLive(cmd, e, args, now, ef, &aws, liveFile, vpc)
 			if err != nil {
 				return err
-			}
-			if err := aws.setEnv(p.Program.Environment); err != nil {
-				return err
-			}
-			ex, err := readLive(cmd, e, &aws, liveFile, vpc, p.Program)
-			if err != nil {
-				return err
-			}
-			rep, err := drift.Compare(p.Program, ex)
-			if err != nil {
-				return &exitError{Code: ExitUsage, Err: err}
 			}
 			groups := rep.GroupIDs()
 			var events []*activity.Event

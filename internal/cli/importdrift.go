@@ -20,6 +20,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/limits"
 	"github.com/sgc-dev/sgc/internal/outdir"
 	"github.com/sgc-dev/sgc/lang/diag"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // awsFlags are the flags of the commands that read the account itself.
@@ -79,6 +80,29 @@ func (a *awsFlags) fetch(cmd *cobra.Command, vpc string, p *model.Program) (*liv
 		return nil, &exitError{Code: ExitUsage, Err: err}
 	}
 	return ex, nil
+}
+
+// policyAndLive loads a policy that must compile (of the environment
+// chosen) and the live groups, matched to it as drift matches them: the
+// start of the commands that read evidence about the policy's groups
+// (activity, usage).
+func policyAndLive(cmd *cobra.Command, e *env, args []string, now nowFlag, ef envFlag, aws *awsFlags, liveFile, vpc string) (*load.Policy, drift.Report, error) {
+	p, err := loadCompiled(e, args, now, ef)
+	if err != nil {
+		return nil, drift.Report{}, err
+	}
+	if err := aws.setEnv(p.Program.Environment); err != nil {
+		return nil, drift.Report{}, err
+	}
+	ex, err := readLive(cmd, e, aws, liveFile, vpc, p.Program)
+	if err != nil {
+		return nil, drift.Report{}, err
+	}
+	rep, err := drift.Compare(p.Program, ex)
+	if err != nil {
+		return nil, drift.Report{}, &exitError{Code: ExitUsage, Err: err}
+	}
+	return p, rep, nil
 }
 
 // readLive reads the live groups drift and activity compare with: from

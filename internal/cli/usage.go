@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sgc-dev/sgc/account/drift"
 	"github.com/sgc-dev/sgc/account/live"
 	"github.com/sgc-dev/sgc/account/usage"
 	"github.com/sgc-dev/sgc/internal/fsutil"
@@ -92,20 +91,9 @@ func newUsageCmd(e *env) *cobra.Command {
 			if err != nil {
 				return &exitError{Code: ExitUsage, Err: err}
 			}
-			p, err := loadCompiled(e, args, now, ef)
+			p, rep, err := policyAndLive(cmd, e, args, now, ef, &aws, liveFile, vpc)
 			if err != nil {
 				return err
-			}
-			if err := aws.setEnv(p.Program.Environment); err != nil {
-				return err
-			}
-			ex, err := readLive(cmd, e, &aws, liveFile, vpc, p.Program)
-			if err != nil {
-				return err
-			}
-			rep, err := drift.Compare(p.Program, ex)
-			if err != nil {
-				return &exitError{Code: ExitUsage, Err: err}
 			}
 			var ifs []live.Interface
 			if aws.use {

@@ -86,20 +86,12 @@ func startProvider(t *testing.T) {
 }
 
 // reattachEnv is the environment entry that attaches t's terraform
-// commands to the provider of its test, or of the nearest test above it
-// that started one (a subtest that runs a deployment of its own starts
-// its own: one provider serves one configuration at a time), or "".
+// commands to its test's provider, or "".
 func reattachEnv(t *testing.T) string {
 	providersMu.Lock()
 	defer providersMu.Unlock()
-	for name := t.Name(); ; {
-		if v, ok := providers[name]; ok {
-			return "TF_REATTACH_PROVIDERS=" + v
-		}
-		i := strings.LastIndexByte(name, '/')
-		if i < 0 {
-			return ""
-		}
-		name = name[:i]
+	if v, ok := providers[strings.SplitN(t.Name(), "/", 2)[0]]; ok {
+		return "TF_REATTACH_PROVIDERS=" + v
 	}
+	return ""
 }

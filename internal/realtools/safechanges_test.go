@@ -108,23 +108,6 @@ func TestSafeChanges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: runs terraform plan and apply a dozen times")
 	}
-	// Two chains of changes that do not build on each other, each on a
-	// deployment of its own, run at once: the suite takes as long as its
-	// longest test, and this was it.
-	steps := safeSteps()
-	for _, chain := range []struct {
-		name  string
-		steps []step
-	}{{"additions and renames", steps[:2]}, {"replacements, removals and updates", steps[2:]}} {
-		t.Run(chain.name, func(t *testing.T) {
-			t.Parallel()
-			safeChanges(t, chain.steps)
-		})
-	}
-}
-
-// safeChanges applies the base policy, then each step in turn.
-func safeChanges(t *testing.T, steps []step) {
 	tf := needTerraform(t)
 	m := motoserver.Start(t)
 	c := m.Client()
@@ -218,6 +201,50 @@ resource "aws_network_interface" "web" {
 	terraformRun(t, tf, root, "init", "-input=false", "-no-color")
 	terraformRun(t, tf, root, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=20")
 
+	// Changes whose plans have the same shape are made together (one plan
+	// and apply each): renames and reordering change nothing; a purpose
+	// edited and a flow moved to another file update in place; ports
+	// changed and a network widened replace rules; a flow expired and
+	// another removed destroy rules. A change that breaks its step's shape
+	// fails the step all the same.
+	steps := []step{
+		{"add web_a beside web-a; add a second block to a network of one", func(f map[string]string) {
+			f["core.intent"] += "group web_a \"Web tier A, spelled the other way\"\nweb_a -> app tcp/8082 because \"the other web tier calls the app\"\n"
+			replace("core.intent", "198.51.100.0/25 ", "198.51.100.0/25, 198.51.100.128/26 ")(f)
+		}, only("create"), nil},
+		{"rename a network, a prefix list, an external and a service; reorder lines and files", func(f map[string]string) {
+			f["core.intent"] = strings.NewReplacer("network office", "network hq", "office ->", "hq ->",
+				"prefix-list s3 ", "prefix-list objects ", "-> s3 ", "-> objects ",
+				"external partner ", "external vendor ", "partner -> app", "vendor -> app",
+				"service https", "service tls", "web-a https", "web-a tls").Replace(f["core.intent"])
+			lines := strings.Split(strings.TrimSuffix(f["core.intent"], "\n"), "\n")
+			sort.Sort(sort.Reverse(sort.StringSlice(lines)))
+			f["core.intent"] = strings.Join(lines, "\n") + "\n"
+		}, only(), nil},
+		{"change ports; widen a network; rename a group", func(f map[string]string) {
+			replace("core.intent", "web-a -> app tcp/8080", "web-a -> app tcp/8090")(f)
+			replace("core.intent", "203.0.113.0/24", "203.0.112.0/23")(f)
+			f["core.intent"] = strings.NewReplacer("group db ", "group database ", "-> db ", "-> database ").Replace(f["core.intent"])
+		}, only("create", "destroy"), nil},
+		{"expire a flow; remove a flow", func(f map[string]string) {
+			replace("core.intent", "until 2027-06-30", "until 2026-05-15")(f)
+			replace("core.intent", "vendor -> app tcp/9443 because \"partner callbacks\"\n", "")(f)
+		}, only("destroy"), nil},
+		// Both targets keep the AWS description and tag the new one: the
+		// group, its rules and the interface stay.
+		// The source file is in the tags (CloudFormation's metadata alone
+		// updates nothing); the attached group keeps its AWS description
+		// and gets the new one in a tag; with formerly, only its Name tag
+		// changes: the group, its rules and the interface stay.
+		{"edit a purpose; move a flow to another file; edit the description of the attached group and rename it, with formerly", func(f map[string]string) {
+			replace("core.intent", "the app reads the database", "the app reads and writes the database")(f)
+			line := "app -> internet tcp/443 because \"calls public APIs\"\n"
+			replace("core.intent", line, "")(f)
+			f["egress.intent"] = line
+			f["core.intent"] = strings.NewReplacer("group web-a \"Web tier A\"", "group web-tier-a \"Web tier A (nginx)\" formerly web-a",
+				"web-a ->", "web-tier-a ->", "-> web-a ", "-> web-tier-a ").Replace(f["core.intent"])
+		}, only("update"), nil},
+	}
 	// moto's ModifySecurityGroupRules changes neither the description nor
 	// the referenced group of a rule that references a group, as
 	// DescribeSecurityGroups shows it (AWS changes both): such rules,
@@ -456,57 +483,4 @@ func attached(p *model.Program) string {
 		}
 	}
 	return "web-a"
-}
-
-// safeSteps are the changes TestSafeChanges makes.
-func safeSteps() []step {
-	// Changes whose plans have the same shape are made together (one plan
-	// and apply each): renames and reordering change nothing; a purpose
-	// edited and a flow moved to another file update in place; ports
-	// changed and a network widened replace rules; a flow expired and
-	// another removed destroy rules. A change that breaks its step's shape
-	// fails the step all the same.
-	return []step{
-		{"add web_a beside web-a; add a second block to a network of one", func(f map[string]string) {
-			f["core.intent"] += "group web_a \"Web tier A, spelled the other way\"\nweb_a -> app tcp/8082 because \"the other web tier calls the app\"\n"
-			replace("core.intent", "198.51.100.0/25 ", "198.51.100.0/25, 198.51.100.128/26 ")(f)
-		}, only("create"), nil},
-		{"rename a network, a prefix list, an external and a service; reorder lines and files", func(f map[string]string) {
-			f["core.intent"] = strings.NewReplacer("network office", "network hq", "office ->", "hq ->",
-				"prefix-list s3 ", "prefix-list objects ", "-> s3 ", "-> objects ",
-				"external partner ", "external vendor ", "partner -> app", "vendor -> app",
-				"service https", "service tls", "web-a https", "web-a tls").Replace(f["core.intent"])
-			lines := strings.Split(strings.TrimSuffix(f["core.intent"], "\n"), "\n")
-			sort.Sort(sort.Reverse(sort.StringSlice(lines)))
-			f["core.intent"] = strings.Join(lines, "\n") + "\n"
-		}, only(), nil},
-		{"change ports; widen a network; rename a group", func(f map[string]string) {
-			replace("core.intent", "web-a -> app tcp/8080", "web-a -> app tcp/8090")(f)
-			replace("core.intent", "203.0.113.0/24", "203.0.112.0/23")(f)
-			f["core.intent"] = strings.NewReplacer("group db ", "group database ", "-> db ", "-> database ").Replace(f["core.intent"])
-		}, only("create", "destroy"), nil},
-		{"expire a flow; remove a flow", func(f map[string]string) {
-			replace("core.intent", "until 2027-06-30", "until 2026-05-15")(f)
-			// The partner is the vendor once the renames ran before.
-			for _, who := range []string{"vendor", "partner"} {
-				if line := who + " -> app tcp/9443 because \"partner callbacks\"\n"; strings.Contains(f["core.intent"], line) {
-					replace("core.intent", line, "")(f)
-				}
-			}
-		}, only("destroy"), nil},
-		// Both targets keep the AWS description and tag the new one: the
-		// group, its rules and the interface stay.
-		// The source file is in the tags (CloudFormation's metadata alone
-		// updates nothing); the attached group keeps its AWS description
-		// and gets the new one in a tag; with formerly, only its Name tag
-		// changes: the group, its rules and the interface stay.
-		{"edit a purpose; move a flow to another file; edit the description of the attached group and rename it, with formerly", func(f map[string]string) {
-			replace("core.intent", "the app reads the database", "the app reads and writes the database")(f)
-			line := "app -> internet tcp/443 because \"calls public APIs\"\n"
-			replace("core.intent", line, "")(f)
-			f["egress.intent"] = line
-			f["core.intent"] = strings.NewReplacer("group web-a \"Web tier A\"", "group web-tier-a \"Web tier A (nginx)\" formerly web-a",
-				"web-a ->", "web-tier-a ->", "-> web-a ", "-> web-tier-a ").Replace(f["core.intent"])
-		}, only("update"), nil},
-	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sgc-dev/sgc/account/drift"
 	"github.com/sgc-dev/sgc/account/live"
+	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/terraform"
@@ -20,6 +21,7 @@ import (
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/internal/testproc"
+	"github.com/sgc-dev/sgc/load"
 )
 
 // managedListsPolicy is the applied policy that names AWS-managed prefix
@@ -52,6 +54,7 @@ provider "aws" {
 // applied is one policy as the test applies it.
 type applied struct {
 	name      string
+	env       string // the environment of srcs this is, for a policy with environments
 	srcs      map[string][]byte
 	prog      *model.Program
 	vpc       string
@@ -92,13 +95,19 @@ prefix-list s3 aws:s3 "S3 in this Region"
 cdn -> web tcp/443 because "CloudFront reaches the origin"
 web -> s3 tcp/443 because "reads objects"
 `)}})
+	// A policy with two environments, each applied as its own module
+	// instance through its own aliased provider, as docs/environments.md
+	// wires a root module.
+	for _, env := range []string{"staging", "production"} {
+		policies = append(policies, &applied{name: "env_" + env, env: env, srcs: map[string][]byte{"policy.intent": []byte(envPolicy)}})
+	}
 	sort.Slice(policies, func(i, j int) bool { return policies[i].name < policies[j].name })
 
 	// A VPC per policy, and stand-ins for its externals.
 	spec := map[string][]string{}
 	for _, a := range policies {
 		spec[a.name] = []string{}
-		for _, e := range compile(t, a.srcs).Externals {
+		for _, e := range a.compile(t).Externals {
 			spec[a.name] = append(spec[a.name], e.Name)
 		}
 	}
@@ -109,11 +118,11 @@ web -> s3 tcp/443 because "reads objects"
 	m.python(t, "setup", spec, &made)
 
 	root := t.TempDir()
-	var main strings.Builder
+	var main, envProviders strings.Builder
 	fmt.Fprintf(&main, provider, m.endpoint, m.endpoint)
 	for _, a := range policies {
 		a.vpc, a.externals = made[a.name].VPC, made[a.name].Externals
-		prog := compile(t, a.srcs)
+		prog := a.compile(t)
 		// The policy with its externals' ids replaced by the stand-ins'.
 		for _, e := range prog.Externals {
 			if e.ID == "" {
@@ -123,7 +132,7 @@ web -> s3 tcp/443 because "reads objects"
 				a.srcs[f] = []byte(strings.ReplaceAll(string(src), e.ID, a.externals[e.Name]))
 			}
 		}
-		a.prog = compile(t, a.srcs)
+		a.prog = a.compile(t)
 		files, diags := terraform.Emit(a.prog, emit.Options{})
 		if diags.HasErrors() {
 			t.Fatal(diags)
@@ -132,17 +141,23 @@ web -> s3 tcp/443 because "reads objects"
 			t.Fatal(err)
 		}
 		fmt.Fprintf(&main, "\nmodule %q {\n  source = \"./%s\"\n  vpc_id = %q\n", a.name, a.name, a.vpc)
+		if a.env != "" {
+			fmt.Fprintf(&main, "  providers = { aws = aws.%s }\n", a.env)
+			fmt.Fprintf(&envProviders, envProvider, a.env, m.endpoint, m.endpoint)
+		}
 		inputs := terraform.InputNames(a.prog)
 		for _, e := range a.prog.Inputs() {
 			fmt.Fprintf(&main, "  %s = %q\n", inputs[e], a.externals[e.Name])
 		}
 		main.WriteString("}\n")
 	}
+	main.WriteString("\n" + envProviders.String())
 	if err := os.WriteFile(filepath.Join(root, "main.tf"), []byte(main.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	terraformRun(t, tf, root, "init", "-input=false", "-no-color")
 	terraformRun(t, tf, root, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=20")
+	defer thirdEnvironment(t, tf, root, policies)
 
 	var export live.Export
 	m.python(t, "describe", nil, &export)
@@ -204,6 +219,54 @@ web -> s3 tcp/443 because "reads objects"
 				t.Errorf("drift after apply:\n%s", b.String())
 			}
 		})
+	}
+}
+
+// compile compiles the policy, or its environment's program.
+func (a *applied) compile(t *testing.T) *model.Program {
+	t.Helper()
+	if a.env == "" {
+		return compile(t, a.srcs)
+	}
+	p, err := load.FromSources(a.srcs, compiler.Options{Now: testkit.Now}).ForEnv(a.env)
+	if err != nil || p.Diags.HasErrors() {
+		t.Fatalf("%s: %v %v", a.name, err, p.Diags)
+	}
+	return p.Program
+}
+
+// thirdEnvironment adds an environment to the policy with environments
+// (a group of its own, a flow, a network): the modules of the other two
+// come out byte for byte as they were, and the plan of the root, which
+// does not call the new one yet, changes nothing.
+func thirdEnvironment(t *testing.T, tf, root string, policies []*applied) {
+	if t.Failed() {
+		return
+	}
+	grown := strings.Replace(envPolicy, "\ngroup web", "\nenvironment qa \"QA\" account 123456789012 region us-east-1\n\ngroup web", 1)
+	grown = strings.Replace(grown, "group bastion \"Bastion hosts\" in staging", "group bastion \"Bastion hosts\" in staging, qa", 1)
+	grown += "network vpc 10.83.0.0/16 \"QA VPC\" in qa\noffice -> web tcp/8080 because \"testers try the site\" in qa\n"
+	for _, a := range policies {
+		if a.env == "" {
+			continue
+		}
+		grownApplied := &applied{name: a.name, env: a.env, srcs: map[string][]byte{"policy.intent": []byte(grown)}}
+		files, diags := terraform.Emit(grownApplied.compile(t), emit.Options{})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		for _, f := range files {
+			was, _ := os.ReadFile(filepath.Join(root, a.name, f.Path))
+			if string(was) != string(f.Data) {
+				t.Errorf("adding an environment changed %s/%s", a.name, f.Path)
+			}
+		}
+		if err := emit.WriteDir(filepath.Join(root, a.name), terraform.Target, files); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out := terraformOutput(t, tf, root, "plan", "-input=false", "-no-color", "-refresh=false"); !strings.Contains(string(out), "No changes") {
+		t.Errorf("adding an environment changes the plan of the others:\n%s", tail(string(out), 40))
 	}
 }
 

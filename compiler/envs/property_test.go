@@ -207,7 +207,7 @@ func render(files []emit.File) string {
 
 // TestAddingToOneEnvironment: statements added in one environment leave
 // every other environment's output byte for byte as it was (a new
-// environment is TestEnvironments' case, applied with Terraform).
+// environment is TestTerraformApply's case, applied with Terraform).
 func TestAddingToOneEnvironment(t *testing.T) {
 	build := func(src string, env string) string {
 		p := load.FromSources(map[string][]byte{"policy.intent": []byte(src)}, compiler.Options{Now: testkit.Now})

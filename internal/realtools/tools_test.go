@@ -31,7 +31,7 @@ func needTerraform(t *testing.T) string {
 }
 
 // examples returns the bundled examples' intent files, by example name:
-// those without environments (TestEnvironments applies a policy with
+// those without environments (TestTerraformApply applies a policy with
 // them, and TestCfnLint lints the environment examples' templates).
 func examples(t *testing.T) map[string]map[string][]byte {
 	t.Helper()

@@ -236,22 +236,19 @@ func Parse(filename string, src []byte) (Config, diag.List) {
 		diags.Errorf(at(name), InvalidConfig, "quota %d times groups_per_interface %d is %d; AWS allows at most %d", q, g, q*g, lint.MaxRulesTimesGroups).
 			WithDetail("AWS bounds the rules-per-group quota times the groups-per-interface quota: raising one lowers what the other can be. Set both as the account has them (Service Quotas, Amazon VPC).")
 	}
-	if l.ExpiringWithin != nil {
-		d, err := ParseDuration(*l.ExpiringWithin)
-		if err != nil {
-			diags.Errorf(at("expiring_within"), InvalidConfig, "expiring_within: %v", err)
-		} else {
-			cfg.Lint.ExpiringWithin = d
+	duration := func(name string, v *string, dst *time.Duration) {
+		if v == nil {
+			return
 		}
-	}
-	if l.UnusedFor != nil {
-		d, err := ParseDuration(*l.UnusedFor)
+		d, err := ParseDuration(*v)
 		if err != nil {
-			diags.Errorf(at("unused_for"), InvalidConfig, "unused_for: %v", err)
-		} else {
-			cfg.Lint.UnusedFor = d
+			diags.Errorf(at(name), InvalidConfig, "%s: %v", name, err)
+			return
 		}
+		*dst = d
 	}
+	duration("expiring_within", l.ExpiringWithin, &cfg.Lint.ExpiringWithin)
+	duration("unused_for", l.UnusedFor, &cfg.Lint.UnusedFor)
 	if l.AdminPorts != nil {
 		for _, p := range l.AdminPorts {
 			if p < 0 || p > 65535 {

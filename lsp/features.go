@@ -71,16 +71,11 @@ func idents(st ast.Stmt) []*ast.Ident {
 	return append(out, st.Base().In...)
 }
 
-// lookup finds what a name declares, by its name in the program or, for an
-// environment's group, its role name.
+// lookup finds what a name declares: an endpoint (an environment's group
+// by its role name too), or a service.
 func lookup(p *model.Program, name string) model.Endpoint {
-	if e := p.Lookup(name); e != nil {
+	if e := p.LookupRole(name); e != nil {
 		return e
-	}
-	for _, g := range p.Groups {
-		if g.Role == name {
-			return g
-		}
 	}
 	for _, svc := range p.Services {
 		if svc.Name == name {

@@ -56,7 +56,6 @@ type Server struct {
 	snapshots map[string]*snapshot // by directory
 	timers    map[string]*time.Timer
 	published map[string]bool // paths that were last published with diagnostics
-	shutdown  bool
 }
 
 // document is a buffer the editor has open.
@@ -117,10 +116,7 @@ func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 	case "initialized", "$/cancelRequest", "workspace/didChangeConfiguration", "$/setTrace":
 		return nil, nil
 	case "shutdown":
-		s.mu.Lock()
-		s.shutdown = true
-		s.mu.Unlock()
-		return nil, nil
+		return nil, nil // nothing to flush: exit ends the session
 	case "exit":
 		conn.Close()
 		return nil, nil

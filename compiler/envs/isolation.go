@@ -9,9 +9,6 @@ import (
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
-// Isolated reports whether the policy keeps any two environments apart.
-func (p *Policy) Isolated() bool { return len(p.isolation) > 0 }
-
 // Isolation proves every `never A -> B` between environments on the
 // compiled programs (progs by environment name): no rule of A may have a
 // peer that is B's and not A's (an address block overlapping one of B's

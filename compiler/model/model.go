@@ -673,3 +673,17 @@ func (p *Program) Lookup(name string) Endpoint {
 	}
 	return nil
 }
+
+// LookupRole is Lookup, and for an environment's program also finds a
+// group by its role name (web for web-staging): the name a person writes.
+func (p *Program) LookupRole(name string) Endpoint {
+	if e := p.Lookup(name); e != nil {
+		return e
+	}
+	for _, g := range p.Groups {
+		if g.Role == name {
+			return g
+		}
+	}
+	return nil
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -169,34 +168,6 @@ func activitySARIF(e *env, rep activity.Report, p *model.Program) error {
 // trailFiles expands the --cloudtrail arguments: files as given, and the
 // *.json and *.json.gz files under each directory, sorted.
 func trailFiles(args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		info, err := os.Stat(a)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			out = append(out, a)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(a, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.Type().IsRegular() && (filepath.Ext(path) == ".json" || filepath.Ext(path) == ".gz") {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(found) == 0 {
-			return nil, fmt.Errorf("%s holds no CloudTrail log files (*.json, *.json.gz)", a)
-		}
-		sort.Strings(found)
-		out = append(out, found...)
-	}
-	return out, nil
+	return logFiles(args, func(path string) bool { return filepath.Ext(path) == ".json" || filepath.Ext(path) == ".gz" },
+		false, "holds no CloudTrail log files (*.json, *.json.gz)")
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/load"
 )
 
@@ -39,13 +40,8 @@ func (f envFlag) pick(p *load.Policy, all bool) (*load.Policy, error) {
 // the policy writes it: in an environment's program web is web-staging.
 // Other names, and names of a policy without environments, are as given.
 func inEnv(p *load.Policy, name string) string {
-	if p.Program.Environment == nil {
-		return name
-	}
-	for _, g := range p.Program.Groups {
-		if g.Role == name {
-			return g.Name
-		}
+	if g, ok := p.Program.LookupRole(name).(*model.Group); ok {
+		return g.Name
 	}
 	return name
 }

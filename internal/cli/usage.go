@@ -2,9 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -159,39 +157,8 @@ func newUsageCmd(e *env) *cobra.Command {
 }
 
 // flowLogFiles lists the files named: a file stands for itself, a
-// directory for every regular file under it (S3's date directories).
+// directory for every regular file under it (S3's date directories),
+// hidden ones left out.
 func flowLogFiles(args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		info, err := os.Stat(a)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			out = append(out, a)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(a, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() && path != a && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			if d.Type().IsRegular() && !strings.HasPrefix(d.Name(), ".") {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(found) == 0 {
-			return nil, fmt.Errorf("%s holds no files", a)
-		}
-		sort.Strings(found)
-		out = append(out, found...)
-	}
-	return out, nil
+	return logFiles(args, func(path string) bool { return !strings.HasPrefix(filepath.Base(path), ".") }, true, "holds no files")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/terraform"
+	"github.com/sgc-dev/sgc/internal/cli"
 	"github.com/sgc-dev/sgc/internal/ruleset"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/internal/testkit"
@@ -217,6 +218,17 @@ web -> s3 tcp/443 because "reads objects"
 				var b strings.Builder
 				rep.WriteText(&b)
 				t.Errorf("drift after apply:\n%s", b.String())
+			}
+			if a.env != "" {
+				// And as a user runs it: sgc drift --env on the policy.
+				dir := t.TempDir()
+				os.WriteFile(filepath.Join(dir, "policy.intent"), a.srcs["policy.intent"], 0o644)
+				export := filepath.Join(dir, "groups.json")
+				os.WriteFile(export, data, 0o644)
+				var stdout, stderr strings.Builder
+				if code := cli.Main([]string{"drift", dir, "--env", a.env, "--live", export, "--vpc", a.vpc}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+					t.Errorf("sgc drift --env %s: exit %d\n%s%s", a.env, code, stdout.String(), stderr.String())
+				}
 			}
 		})
 	}

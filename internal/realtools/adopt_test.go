@@ -126,7 +126,8 @@ func TestAdoptExistingGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(root, "imports.tf"), imports, 0o644)
-	main := fmt.Sprintf(provider, m.Endpoint, m.Endpoint) + fmt.Sprintf("\nmodule \"sg\" {\n  source = \"./sg\"\n  vpc_id = %q\n}\n", vpc)
+	useEndpoint(t, m.Endpoint)
+	main := provider + fmt.Sprintf("\nmodule \"sg\" {\n  source = \"./sg\"\n  vpc_id = %q\n}\n", vpc)
 	os.WriteFile(filepath.Join(root, "main.tf"), []byte(main), 0o644)
 
 	terraformRun(t, tf, root, "init", "-input=false", "-no-color")

@@ -45,10 +45,6 @@ provider "aws" {
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
-  endpoints {
-    ec2 = %q
-    sts = %q
-  }
 }
 `
 
@@ -120,7 +116,8 @@ web -> s3 tcp/443 because "reads objects"
 
 	root := t.TempDir()
 	var main, envProviders strings.Builder
-	fmt.Fprintf(&main, provider, m.endpoint, m.endpoint)
+	main.WriteString(provider)
+	useEndpoint(t, m.endpoint)
 	for _, a := range policies {
 		a.vpc, a.externals = made[a.name].VPC, made[a.name].Externals
 		prog := a.compile(t)
@@ -144,7 +141,7 @@ web -> s3 tcp/443 because "reads objects"
 		fmt.Fprintf(&main, "\nmodule %q {\n  source = \"./%s\"\n  vpc_id = %q\n", a.name, a.name, a.vpc)
 		if a.env != "" {
 			fmt.Fprintf(&main, "  providers = { aws = aws.%s }\n", a.env)
-			fmt.Fprintf(&envProviders, envProvider, a.env, m.endpoint, m.endpoint)
+			fmt.Fprintf(&envProviders, envProvider, a.env)
 		}
 		inputs := terraform.InputNames(a.prog)
 		for _, e := range a.prog.Inputs() {
@@ -357,9 +354,7 @@ func terraformTry(t *testing.T, tf, dir string, args ...string) ([]byte, string,
 	cmd := testproc.Command(t, tf, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-	if env := reattachEnv(t); env != "" {
-		cmd.Env = append(cmd.Env, env)
-	}
+	cmd.Env = append(cmd.Env, providerEnv(t)...)
 	out, err := cmd.Output()
 	stderr := ""
 	if ee, ok := err.(*exec.ExitError); ok {

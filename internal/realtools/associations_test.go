@@ -30,6 +30,7 @@ func TestAdoptAssociationImportID(t *testing.T) {
 	}
 	t.Parallel()
 	m := motoserver.Start(t)
+	useEndpoint(t, m.Endpoint)
 	c := m.Client() // no environment: the test runs in parallel
 	vpc := motoserver.VPC(t, c, "10.8.0.0/16")
 	other := motoserver.VPC(t, c, "10.9.0.0/16")
@@ -76,7 +77,7 @@ func TestAdoptAssociationImportID(t *testing.T) {
 	os.WriteFile(filepath.Join(root, "imports.tf"), imports, 0o644)
 	// moto answers the association API with HTTP 500, which the SDK
 	// retries for minutes unless told not to.
-	withRetries := strings.Replace(fmt.Sprintf(provider, m.Endpoint, m.Endpoint), "  skip_metadata_api_check     = true\n", "  skip_metadata_api_check     = true\n  max_retries                 = 1\n", 1)
+	withRetries := strings.Replace(provider, "  skip_metadata_api_check     = true\n", "  skip_metadata_api_check     = true\n  max_retries                 = 1\n", 1)
 	main := withRetries + fmt.Sprintf("\nmodule \"sg\" {\n  source = \"./sg\"\n  vpc_id = %q\n}\n", vpc)
 	os.WriteFile(filepath.Join(root, "main.tf"), []byte(main), 0o644)
 	terraformRun(t, tf, root, "init", "-input=false", "-no-color")

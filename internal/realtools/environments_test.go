@@ -37,9 +37,5 @@ const envProvider = `provider "aws" {
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
-  endpoints {
-    ec2 = %q
-    sts = %q
-  }
 }
 `

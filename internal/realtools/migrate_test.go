@@ -34,10 +34,11 @@ func TestMigrateFromTerraform(t *testing.T) {
 	}
 	t.Parallel()
 	m := motoserver.Start(t)
+	useEndpoint(t, m.Endpoint)
 	vpc := motoserver.VPC(t, m.Client(), "10.40.0.0/16")
 	root := t.TempDir()
 	copyTree(t, "testdata/migrate/before", root)
-	os.WriteFile(filepath.Join(root, "provider.tf"), []byte(fmt.Sprintf(provider, m.Endpoint, m.Endpoint)), 0o644)
+	os.WriteFile(filepath.Join(root, "provider.tf"), []byte(provider), 0o644)
 	os.WriteFile(filepath.Join(root, "terraform.tfvars"), []byte(fmt.Sprintf("vpc_id = %q\n", vpc)), 0o644)
 	terraformRun(t, tf, root, "init", "-input=false", "-no-color")
 	terraformRun(t, tf, root, "apply", "-input=false", "-no-color", "-auto-approve")

@@ -20,17 +20,47 @@ import (
 // provider developers run theirs. One provider per test: a provider holds
 // one configuration at a time, and tests run side by side with their own
 // emulators. It is stopped when its test ends.
+//
+// The provider finds the emulator through AWS_ENDPOINT_URL_EC2 and
+// AWS_ENDPOINT_URL_STS in its environment, not an `endpoints` block in
+// the provider configuration: the provider validates that block, with
+// its entry for every AWS service, for two seconds of CPU each time
+// terraform validates the configuration (twice a plan, three times an
+// apply), which made a plan of one group cost eleven seconds of CPU; with
+// the variables it costs two.
 
 var (
 	providersMu sync.Mutex
 	providers   = map[string]string{} // top-level test name -> TF_REATTACH_PROVIDERS
+	endpoints   = map[string]string{} // top-level test name -> the emulator's endpoint
 )
+
+// useEndpoint points t's terraform commands at the emulator at endpoint,
+// and starts the provider they attach to.
+func useEndpoint(t *testing.T, endpoint string) {
+	t.Helper()
+	providersMu.Lock()
+	endpoints[t.Name()] = endpoint
+	providersMu.Unlock()
+	t.Cleanup(func() {
+		providersMu.Lock()
+		delete(endpoints, t.Name())
+		providersMu.Unlock()
+	})
+	startProvider(t, endpoint)
+}
+
+// endpointEnv is the environment that points the provider at endpoint.
+func endpointEnv(endpoint string) []string {
+	return []string{"AWS_ENDPOINT_URL_EC2=" + endpoint, "AWS_ENDPOINT_URL_STS=" + endpoint}
+}
 
 var reattachLine = regexp.MustCompile(`TF_REATTACH_PROVIDERS='([^']+)'`)
 
-// startProvider starts the provider for the top-level test t, or returns
-// "" (and terraform starts its own) when it cannot.
-func startProvider(t *testing.T) {
+// startProvider starts the provider for the top-level test t, pointed at
+// the emulator at endpoint, or returns (and terraform starts its own)
+// when it cannot.
+func startProvider(t *testing.T, endpoint string) {
 	t.Helper()
 	bins, _ := filepath.Glob(filepath.Join(pluginDir(), "registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws_*"))
 	if len(bins) == 0 {
@@ -44,6 +74,7 @@ func startProvider(t *testing.T) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
+	cmd.Env = append(cmd.Env, endpointEnv(endpoint)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -85,13 +116,19 @@ func startProvider(t *testing.T) {
 	}
 }
 
-// reattachEnv is the environment entry that attaches t's terraform
-// commands to its test's provider, or "".
-func reattachEnv(t *testing.T) string {
+// providerEnv is the environment that points t's terraform commands at
+// its test's emulator and attaches them to its test's provider, when
+// it has them.
+func providerEnv(t *testing.T) []string {
 	providersMu.Lock()
 	defer providersMu.Unlock()
-	if v, ok := providers[strings.SplitN(t.Name(), "/", 2)[0]]; ok {
-		return "TF_REATTACH_PROVIDERS=" + v
+	top := strings.SplitN(t.Name(), "/", 2)[0]
+	var env []string
+	if e, ok := endpoints[top]; ok {
+		env = endpointEnv(e) // for a provider terraform starts itself
 	}
-	return ""
+	if v, ok := providers[top]; ok {
+		env = append(env, "TF_REATTACH_PROVIDERS="+v)
+	}
+	return env
 }

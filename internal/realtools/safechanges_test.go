@@ -110,6 +110,7 @@ func TestSafeChanges(t *testing.T) {
 	}
 	tf := needTerraform(t)
 	m := motoserver.Start(t)
+	useEndpoint(t, m.Endpoint)
 	c := m.Client()
 	vpc := motoserver.VPC(t, c, "10.0.0.0/16")
 
@@ -142,7 +143,7 @@ func TestSafeChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		var main strings.Builder
-		fmt.Fprintf(&main, provider, m.Endpoint, m.Endpoint)
+		main.WriteString(provider)
 		fmt.Fprintf(&main, "\nmodule \"sg\" {\n  source = \"./sg\"\n  vpc_id = %q\n", vpc)
 		inputs := terraform.InputNames(p)
 		for _, e := range p.Inputs() {

@@ -22,12 +22,11 @@ func need(t *testing.T, tool string) string {
 }
 
 // needTerraform returns the path of terraform, and requires the provider
-// mirror beside it as need requires a tool.
+// mirror beside it as need requires a tool. The test then names its
+// emulator with useEndpoint before its first terraform command.
 func needTerraform(t *testing.T) string {
 	t.Helper()
-	tf := testkit.NeedTerraform(t, "SGC_REQUIRE_REALTOOLS")
-	startProvider(t)
-	return tf
+	return testkit.NeedTerraform(t, "SGC_REQUIRE_REALTOOLS")
 }
 
 // examples returns the bundled examples' intent files, by example name:

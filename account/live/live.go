@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -360,12 +359,25 @@ type Rule struct {
 // tokenPattern is what any id must look like to be carried at all: a
 // group id that is not in AWS's form (as in hand-made or anonymised
 // exports) still ties rules to groups, but is never written where only
-// a real id may go.
-var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+// a real id may go. Written out rather than a regular expression
+// compiled at start-up, which every command paid for.
+func tokenPattern(s string) bool {
+	if len(s) == 0 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '_', c == ':', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // ValidToken reports whether s can serve as an identifier of an export's
 // object: short, printable, no spaces or quotes.
-func ValidToken(s string) bool { return tokenPattern.MatchString(s) }
+func ValidToken(s string) bool { return tokenPattern(s) }
 
 // Rules expands a group's permissions into single-peer rules, sorted. A
 // rule that AWS could not have described (ports out of range, a peer that

@@ -13,7 +13,6 @@ package cloudformation
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -104,11 +103,35 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // style names resources as logical IDs: words in CamelCase.
 var style = emit.Style{Join: camel, Sep: "", Ident: ident}
 
-// plainName matches the names whose logical ID is their words in
-// CamelCase: lower-case words between single dashes, each starting with a
-// letter. Splitting such an ID before its capitals gives the words back,
-// so two plain names never share an ID.
-var plainName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z][a-z0-9]*)*$`)
+// plainName reports whether name's logical ID is its words in CamelCase:
+// lower-case words between single dashes, each starting with a letter
+// (^[a-z][a-z0-9]*(-[a-z][a-z0-9]*)*$). Splitting such an ID before its
+// capitals gives the words back, so two plain names never share an ID.
+// Written out, not a regular expression: it runs for every name of a
+// build, and compiling one at start-up cost every command a share of its
+// start (TestFormsMatchTheirExpressions holds it to the expression).
+func plainName(name string) bool {
+	wordStart := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			wordStart = false
+		case c >= '0' && c <= '9':
+			if wordStart {
+				return false
+			}
+		case c == '-':
+			if wordStart {
+				return false
+			}
+			wordStart = true
+		default:
+			return false
+		}
+	}
+	return !wordStart
+}
 
 // maxIdent bounds the ID of a name, leaving room in a rule's ID for the
 // peer and the ports.
@@ -121,7 +144,7 @@ const maxIdent = 100
 // plain names start with a capital, so the two kinds never meet.
 func ident(name string) string {
 	c := camel(naming.Words(name))
-	if plainName.MatchString(name) && len(c) <= maxIdent {
+	if plainName(name) && len(c) <= maxIdent {
 		return c
 	}
 	c = c[:min(len(c), maxIdent-8)]
@@ -134,7 +157,7 @@ func concat(name, suffix string) string { return name + suffix }
 // this): a plain name as it is; any other, its words between dashes and a
 // hash of the name.
 func exportName(name string) string {
-	if plainName.MatchString(name) {
+	if plainName(name) {
 		return name
 	}
 	return strings.Join(naming.Words(name), "-") + "-" + naming.Hash(name)

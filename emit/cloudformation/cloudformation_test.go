@@ -342,7 +342,7 @@ func TestDenyAllEgress(t *testing.T) {
 	}
 }
 
-var logicalID = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+var logicalIDForm = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
 
 // TestLogicalIDs: alphanumeric, at most 255 characters, unique, stable
 // under reordering (the shuffled policy gives byte-identical output).
@@ -359,7 +359,7 @@ n -> ` + strings.Repeat("very-long-name-", 16) + `x tcp/2-3 because "two"
 	for name, tpl := range templates(t, files) {
 		for _, section := range []string{"Parameters", "Resources", "Outputs"} {
 			for id := range tpl.Section(section) {
-				if !logicalID.MatchString(id) {
+				if !logicalIDForm.MatchString(id) {
 					t.Errorf("%s: %s logical ID %q is not alphanumeric, at most 255", name, section, id)
 				}
 			}

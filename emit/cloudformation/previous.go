@@ -3,7 +3,6 @@ package cloudformation
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -67,7 +66,7 @@ func earlierIn(f emit.File) emit.Earlier {
 	}
 	for i, res := range mappingValues(resources) {
 		id := resources.Content[2*i].Value
-		if !logicalID.MatchString(id) {
+		if !logicalID(id) {
 			continue
 		}
 		if typeOf(res) == "AWS::EC2::SecurityGroup" {
@@ -91,8 +90,19 @@ func earlierReads(name string) bool {
 		(strings.HasPrefix(name, "template.") || strings.HasPrefix(name, "groups-"))
 }
 
-// logicalID is the form of a logical ID CloudFormation takes.
-var logicalID = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+// logicalID reports whether id has the form of a logical ID
+// CloudFormation takes: ^[A-Za-z0-9]{1,255}$.
+func logicalID(id string) bool {
+	if len(id) == 0 || len(id) > 255 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if !isAlnum(id[i]) {
+			return false
+		}
+	}
+	return true
+}
 
 func typeOf(res *yaml.Node) string {
 	if t := field(res, "Type"); t != nil && t.Kind == yaml.ScalarNode {
@@ -222,7 +232,7 @@ func (n names) keepAddresses(p *model.Program, addrs map[string]string) {
 	}
 	keep := func(key, current string) string {
 		id, ok := addrs[key]
-		if !ok || id == current || taken[id] || !logicalID.MatchString(id) || strings.HasPrefix(id, "Never") {
+		if !ok || id == current || taken[id] || !logicalID(id) || strings.HasPrefix(id, "Never") {
 			return current
 		}
 		taken[id] = true

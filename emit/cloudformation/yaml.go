@@ -6,18 +6,23 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
 
 // yaml11Special matches plain scalars that a YAML 1.1 reader, such as
 // CloudFormation's, would take for something other than a string:
-// booleans, null, numbers, sexagesimals and dates.
-var yaml11Special = regexp.MustCompile(`^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|` +
-	`[-+]?(?:0|[1-9][0-9_]*|0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+)|` +
-	`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
-	`[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|` + // a sexagesimal float, 1:20.5
-	`[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$`)
+// booleans, null, numbers, sexagesimals and dates. It is compiled on
+// first use: most builds never ask it, and every command paid for it at
+// start-up.
+var yaml11Special = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|` +
+		`[-+]?(?:0|[1-9][0-9_]*|0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+)|` +
+		`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
+		`[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|` + // a sexagesimal float, 1:20.5
+		`[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$`)
+})
 
 // yaml11Words are the plain scalars a YAML 1.1 reader takes for booleans,
 // null, or one of its special types.
@@ -39,7 +44,7 @@ func yaml11Ambiguous(s string) bool {
 	}
 	switch c := s[0]; {
 	case c >= '0' && c <= '9', c == '-', c == '+', c == '.':
-		return !strings.Contains(s, "/") && (yaml11Special.MatchString(s) || goNumber(s))
+		return !strings.Contains(s, "/") && (yaml11Special().MatchString(s) || goNumber(s))
 	}
 	return false
 }

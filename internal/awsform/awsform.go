@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -20,20 +21,38 @@ const (
 	InterfaceIDSource  = `^eni-([0-9a-f]{8}|[0-9a-f]{17})$`
 )
 
-// The ids' forms, compiled.
+// The ids' forms. Each is compiled when first matched: most commands
+// match few of them, and compiling all eight cost every command a share of
+// its start-up.
 var (
-	GroupID      = regexp.MustCompile(GroupIDSource)
-	PrefixListID = regexp.MustCompile(PrefixListIDSource)
-	VPCID        = regexp.MustCompile(VPCIDSource)
-	RuleID       = regexp.MustCompile(RuleIDSource)
-	InterfaceID  = regexp.MustCompile(InterfaceIDSource)
-	AccountID    = regexp.MustCompile(`^[0-9]{12}$`)
+	GroupID      = newForm(GroupIDSource)
+	PrefixListID = newForm(PrefixListIDSource)
+	VPCID        = newForm(VPCIDSource)
+	RuleID       = newForm(RuleIDSource)
+	InterfaceID  = newForm(InterfaceIDSource)
+	AccountID    = newForm(`^[0-9]{12}$`)
 	// Region is a Region's code: us-east-1, eu-central-2, us-gov-west-1.
-	Region = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	Region = newForm(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	// StackName is a CloudFormation stack's name: a letter, then letters,
 	// digits and hyphens, at most 128 in all.
-	StackName = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,127}$`)
+	StackName = newForm(`^[A-Za-z][-A-Za-z0-9]{0,127}$`)
 )
+
+// A Form is a regular expression compiled on first use.
+type Form struct {
+	source string
+	re     func() *regexp.Regexp
+}
+
+func newForm(source string) *Form {
+	return &Form{source: source, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(source) })}
+}
+
+// MatchString reports whether s has the form.
+func (f *Form) MatchString(s string) bool { return f.re().MatchString(s) }
+
+// String returns the form's regular expression.
+func (f *Form) String() string { return f.source }
 
 // AWS's constraint on security group and rule descriptions.
 const (

@@ -14,19 +14,26 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
-// loginForm is a GitHub login.
-var loginForm = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}$`)
+// loginForm is a GitHub login. Both forms are compiled on first use:
+// their bounded repetitions compile to large programs, which every
+// command paid for at start-up.
+var loginForm = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}$`)
+})
 
 // ownerForm is a GitHub login, or an organization and a team's slug.
-var ownerForm = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_.-]{1,100})?$`)
+var ownerForm = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_.-]{1,100})?$`)
+})
 
 // ValidOwner reports whether s is an owner's form: a GitHub user, or an
 // organization and a team's slug, what a pull request's review can be
 // requested from (the language's group … owner, sgc.hcl's owners).
-func ValidOwner(s string) bool { return ownerForm.MatchString(s) }
+func ValidOwner(s string) bool { return ownerForm().MatchString(s) }
 
 // Marker is the hidden first line that identifies sgc's comment.
 const Marker = "<!-- sgc: pull request review -->"
@@ -199,7 +206,7 @@ func (c *Client) Missing(ctx context.Context, pr int, owners []string) ([]string
 		}
 		approved := false
 		for login, state := range latest {
-			if state != "APPROVED" || !loginForm.MatchString(login) {
+			if state != "APPROVED" || !loginForm().MatchString(login) {
 				continue // an answer's login goes into a path only in GitHub's form
 			}
 			var m struct {

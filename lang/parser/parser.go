@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
@@ -27,16 +28,20 @@ func build[T any]() *participle.Parser[T] {
 	return participle.MustBuild[T](participle.Lexer(lexDef), participle.UseLookahead(2))
 }
 
+// The participle parsers are built on first use: the hand-written fast
+// path (quickParse) reads well-formed statements without them, and
+// building all nine cost a millisecond and half a megabyte of every
+// process's start-up, which every command paid.
 var (
-	groupParser     = build[ast.GroupDecl]()
-	networkParser   = build[ast.NetworkDecl]()
-	prefixParser    = build[ast.PrefixListDecl]()
-	externalParser  = build[ast.ExternalDecl]()
-	serviceParser   = build[ast.ServiceDecl]()
-	interfaceParser = build[ast.InterfaceDecl]()
-	flowParser      = build[ast.Flow]()
-	waiverParser    = build[ast.Waiver]()
-	envParser       = build[ast.EnvironmentDecl]()
+	groupParser     = sync.OnceValue(build[ast.GroupDecl])
+	networkParser   = sync.OnceValue(build[ast.NetworkDecl])
+	prefixParser    = sync.OnceValue(build[ast.PrefixListDecl])
+	externalParser  = sync.OnceValue(build[ast.ExternalDecl])
+	serviceParser   = sync.OnceValue(build[ast.ServiceDecl])
+	interfaceParser = sync.OnceValue(build[ast.InterfaceDecl])
+	flowParser      = sync.OnceValue(build[ast.Flow])
+	waiverParser    = sync.OnceValue(build[ast.Waiver])
+	envParser       = sync.OnceValue(build[ast.EnvironmentDecl])
 )
 
 // participleOnly turns off quickParse, so that tests can compare the two.
@@ -224,7 +229,7 @@ func (p *fileParser) directive(c *ast.Comment) ast.Stmt {
 		raw = append(raw, t)
 	}
 	end := c.EndPos
-	parsed, err := parseWith(waiverParser, trimWhitespace(raw), end)
+	parsed, err := parseWith(waiverParser(), trimWhitespace(raw), end)
 	if err != nil {
 		p.reportParseError(err, "sgc:waive", end)
 		return w
@@ -410,29 +415,29 @@ func (p *fileParser) parseBody(sig, raw []lexer.Token, end source.Pos, bad *ast.
 	case "environment":
 		if len(sig) > 1 && sig[1].Type == tokArrow {
 			// A flow from a group named "environment", as for "interface".
-			parse = func() (ast.Stmt, error) { return parseWith(flowParser, raw, end) }
+			parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw, end) }
 			break
 		}
-		parse = func() (ast.Stmt, error) { return parseWith(envParser, raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(envParser(), raw, end) }
 	case "group":
-		parse = func() (ast.Stmt, error) { return parseWith(groupParser, raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(groupParser(), raw, end) }
 	case "network":
-		parse = func() (ast.Stmt, error) { return parseWith(networkParser, raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(networkParser(), raw, end) }
 	case "prefix-list":
-		parse = func() (ast.Stmt, error) { return parseWith(prefixParser, raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(prefixParser(), raw, end) }
 	case "external":
-		parse = func() (ast.Stmt, error) { return parseWith(externalParser, raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(externalParser(), raw, end) }
 	case "service":
-		parse = func() (ast.Stmt, error) { return parseWith(serviceParser, raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(serviceParser(), raw, end) }
 	case "interface":
 		if len(sig) > 1 && sig[1].Type == tokArrow {
 			// A flow from a group named "interface", which a policy
 			// written before the keyword may have: the word is a keyword
 			// only where a declaration can begin.
-			parse = func() (ast.Stmt, error) { return parseWith(flowParser, raw, end) }
+			parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw, end) }
 			break
 		}
-		parse = func() (ast.Stmt, error) { return parseWith(interfaceParser, raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(interfaceParser(), raw, end) }
 	default:
 		if len(sig) > 1 && sig[1].Type != tokArrow && first.Type == tokWord {
 			// Not a flow: most likely a misspelled keyword.
@@ -457,7 +462,7 @@ func (p *fileParser) parseBody(sig, raw []lexer.Token, end source.Pos, bad *ast.
 				return p.badDecl(bad, sig, "")
 			}
 		}
-		parse = func() (ast.Stmt, error) { return parseWith(flowParser, raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw, end) }
 	}
 	if stmt = quickParse(sig); stmt == nil || participleOnly {
 		stmt, err = parse()

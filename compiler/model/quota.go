@@ -25,12 +25,17 @@ type QuotaCount struct {
 // placeholder egress) count with it.
 func (p *Program) QuotaCounts(defaultMaxEntries int) map[QuotaKey]*QuotaCount {
 	counts := map[QuotaKey]*QuotaCount{}
+	// The rules of a group and direction are next to each other in a
+	// compiled program: the map is asked once per run of them.
+	var last QuotaKey
+	var c *QuotaCount
 	for _, r := range p.Rules {
-		k := QuotaKey{r.Group, r.Direction}
-		c := counts[k]
-		if c == nil {
-			c = &QuotaCount{}
-			counts[k] = c
+		if k := (QuotaKey{r.Group, r.Direction}); c == nil || k != last {
+			last = k
+			if c = counts[k]; c == nil {
+				c = &QuotaCount{}
+				counts[k] = c
+			}
 		}
 		switch r.Peer.Kind {
 		case PeerCIDR:

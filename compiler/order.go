@@ -29,13 +29,7 @@ func (c *compiler) sortProgram() {
 	sort.Slice(p.Externals, func(i, j int) bool { return p.Externals[i].Name < p.Externals[j].Name })
 	sort.Slice(p.Interfaces, func(i, j int) bool { return p.Interfaces[i].Name < p.Interfaces[j].Name })
 	sort.Slice(p.Services, func(i, j int) bool { return p.Services[i].Name < p.Services[j].Name })
-	// Flows equal by content are told apart by position, which is unique.
-	slices.SortFunc(p.Flows, func(a, b *model.Flow) int {
-		if c := CompareFlows(a, b); c != 0 {
-			return c
-		}
-		return compareRanges(a.Range, b.Range)
-	})
+	sortFlows(p.Flows)
 	// p.Rules are in rule order already: deriveRules sorts them.
 }
 
@@ -55,4 +49,55 @@ func CompareFlows(a, b *model.Flow) int {
 		return c
 	}
 	return a.Until.Compare(b.Until)
+}
+
+// sortFlows sorts flows as CompareFlows orders them, telling flows equal
+// by content apart by position, which is unique. The two ends' names are
+// ranked first, so that most comparisons are of two integers: a large
+// policy's flow sort was a fifth of its compile while each comparison
+// called both ends' Declared and compared their names.
+// TestSortFlowsIsCompareFlows holds it to CompareFlows.
+func sortFlows(flows []*model.Flow) {
+	rank := map[string]int32{}
+	for _, f := range flows {
+		rank[f.From.Declared().Name] = 0
+		rank[f.To.Declared().Name] = 0
+	}
+	names := make([]string, 0, len(rank))
+	for n := range rank {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for i, n := range names {
+		rank[n] = int32(i)
+	}
+	type keyed struct {
+		from, to int32
+		f        *model.Flow
+	}
+	keys := make([]keyed, len(flows))
+	for i, f := range flows {
+		keys[i] = keyed{rank[f.From.Declared().Name], rank[f.To.Declared().Name], f}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		switch {
+		case a.from != b.from:
+			return int(a.from - b.from)
+		case a.to != b.to:
+			return int(a.to - b.to)
+		}
+		if c := comparePorts(a.f.Ports, b.f.Ports); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.f.Purpose, b.f.Purpose); c != 0 {
+			return c
+		}
+		if c := a.f.Until.Compare(b.f.Until); c != 0 {
+			return c
+		}
+		return compareRanges(a.f.Range, b.f.Range)
+	})
+	for i, k := range keys {
+		flows[i] = k.f
+	}
 }

@@ -1,0 +1,4 @@
+package compiler
+
+// SortFlows is sortFlows, for TestSortFlowsIsCompareFlows.
+var SortFlows = sortFlows

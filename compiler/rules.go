@@ -21,6 +21,7 @@ func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 	var all []keyedRule
 	slices.SortFunc(groups, func(a, b *model.Group) int { return strings.Compare(a.Name, b.Name) })
 	rank := make(map[*model.Group]int, len(groups))
+	peerRank := map[model.PeerID]int{}
 	for i, g := range groups {
 		rank[g] = i
 	}
@@ -35,8 +36,26 @@ func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 			return
 		}
 		for _, r := range Rules(f) {
-			all = append(all, keyedRule{r, rank[r.Group], r.Peer.Key(), len(all)})
+			all = append(all, keyedRule{r, rank[r.Group], 0, len(all)})
+			peerRank[r.Peer.ID()] = 0
 		}
+	}
+	// Peers are ranked in the order of their keys once, not compared as
+	// keys: a large policy spelled out 87,000 keys to sort its rules.
+	type keyed struct {
+		id  model.PeerID
+		key string
+	}
+	ids := make([]keyed, 0, len(peerRank))
+	for id := range peerRank {
+		ids = append(ids, keyed{id, id.String()})
+	}
+	slices.SortFunc(ids, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i, k := range ids {
+		peerRank[k.id] = i
+	}
+	for i := range all {
+		all[i].peer = peerRank[all[i].Peer.ID()]
 	}
 	slices.SortFunc(all, func(a, b keyedRule) int {
 		if c := compareKeyedRules(a, b); c != 0 {
@@ -72,12 +91,12 @@ func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 	}
 }
 
-// keyedRule is a rule with its peer's key, computed once for sorting, and
-// its place in source order.
+// keyedRule is a rule with its group's and its peer's ranks, computed once
+// for sorting, and its place in source order.
 type keyedRule struct {
 	*model.Rule
 	group int // the group's place in name order
-	peer  string
+	peer  int // the peer's place in the order of peer keys (model.Peer.Key)
 	seq   int
 }
 
@@ -96,7 +115,7 @@ func compareKeyedRules(a, b keyedRule) int {
 		}
 		return 1
 	}
-	return strings.Compare(a.peer, b.peer)
+	return a.peer - b.peer
 }
 
 func describeRule(r *model.Rule) string {

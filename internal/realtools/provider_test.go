@@ -23,11 +23,12 @@ import (
 //
 // The provider finds the emulator through AWS_ENDPOINT_URL_EC2 and
 // AWS_ENDPOINT_URL_STS in its environment, not an `endpoints` block in
-// the provider configuration: the provider validates that block, with
-// its entry for every AWS service, for two seconds of CPU each time
-// terraform validates the configuration (twice a plan, three times an
-// apply), which made a plan of one group cost eleven seconds of CPU; with
-// the variables it costs two.
+// the provider configuration: the provider spends about two seconds of
+// CPU (and allocates gigabytes) on that block, with its entry for every
+// AWS service, each time terraform validates the configuration, twice in
+// a plan. A plan of one group took 11 s of CPU with the block and 3.8 s
+// without (terraform and the provider it started; 2026-12-02), and the
+// real-tool package 149 s alone instead of 59 s.
 
 var (
 	providersMu sync.Mutex

@@ -74,6 +74,9 @@ type fileParser struct {
 }
 
 func (p *fileParser) checkUTF8(filename string, src []byte) {
+	if utf8.Valid(src) { // nearly always: then nothing is counted
+		return
+	}
 	line, col := 1, 1
 	for i := 0; i < len(src); {
 		r, size := utf8.DecodeRune(src[i:])

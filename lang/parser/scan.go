@@ -157,6 +157,8 @@ func scanString(src []byte, i int) (lexer.TokenType, int) {
 			}
 			_, size := utf8.DecodeRune(src[i+1:])
 			i += 1 + size
+		case c < utf8.RuneSelf: // most of a purpose: no rune to decode
+			i++
 		default:
 			_, size := utf8.DecodeRune(src[i:])
 			i += size

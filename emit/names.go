@@ -33,11 +33,16 @@ type RuleNamer struct {
 	ident  func(name string) string
 	groups map[*model.Group]string
 	peers  map[model.PeerID]string
+	// The directions' and the ports' words, joined once: most rules of a
+	// policy share a handful of ports.
+	ingress, egress string
+	ports           map[model.Port]string
 }
 
 // NewRuleNamer returns a RuleNamer in style t.
 func NewRuleNamer(t Style) *RuleNamer {
-	return &RuleNamer{join: t.Join, sep: t.Sep, ident: t.Ident, groups: map[*model.Group]string{}, peers: map[model.PeerID]string{}}
+	return &RuleNamer{join: t.Join, sep: t.Sep, ident: t.Ident, groups: map[*model.Group]string{}, peers: map[model.PeerID]string{},
+		ingress: t.Join(ingressWords), egress: t.Join(egressWords), ports: map[model.Port]string{}}
 }
 
 var (
@@ -58,12 +63,17 @@ func (n *RuleNamer) Name(r *model.Rule) string {
 		p = n.peer(r.Peer)
 		n.peers[id] = p
 	}
-	dir := ingressWords
+	dir := n.ingress
 	if r.Direction == model.Egress {
-		dir = egressWords
+		dir = n.egress
 	}
-	var port [5]string
-	return g + n.sep + n.join(dir) + n.sep + p + n.sep + n.join(appendPortWords(port[:0], r.Port))
+	ports, ok := n.ports[r.Port]
+	if !ok {
+		var words [5]string
+		ports = n.join(appendPortWords(words[:0], r.Port))
+		n.ports[r.Port] = ports
+	}
+	return g + n.sep + dir + n.sep + p + n.sep + ports
 }
 
 // peer names a rule's peer by its value.

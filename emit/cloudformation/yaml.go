@@ -39,14 +39,47 @@ var yaml11Words = map[string]bool{"y": true, "Y": true, "yes": true, "Yes": true
 // a date, and hold no "/", can be numbers or dates, so the regular
 // expression runs on those alone.
 func yaml11Ambiguous(s string) bool {
-	if s == "" || yaml11Words[s] {
+	if s == "" || len(s) <= yaml11WordsLongest && yaml11Words[s] {
 		return true
 	}
 	switch c := s[0]; {
 	case c >= '0' && c <= '9', c == '-', c == '+', c == '.':
+		if integerOrDate(s) {
+			return true // the regular expression's commonest yes ("-1", a date), without it
+		}
 		return !strings.Contains(s, "/") && (yaml11Special().MatchString(s) || goNumber(s))
 	}
 	return false
+}
+
+// yaml11WordsLongest is the length of the longest of yaml11Words: longer
+// strings (nearly all) are not looked up.
+var yaml11WordsLongest = func() (n int) {
+	for w := range yaml11Words {
+		n = max(n, len(w))
+	}
+	return n
+}()
+
+// integerOrDate reports whether s is [-+]?[0-9]+ or [0-9]{4}-[0-9]{2}-[0-9]{2},
+// which yaml11Special matches: a protocol number ("-1" is all of them) or
+// a flow's expiry date in every rule.
+func integerOrDate(s string) bool {
+	digits := func(t string) bool {
+		for i := 0; i < len(t); i++ {
+			if t[i] < '0' || t[i] > '9' {
+				return false
+			}
+		}
+		return t != ""
+	}
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		return digits(s[:4]) && digits(s[5:7]) && digits(s[8:])
+	}
+	if s[0] == '-' || s[0] == '+' {
+		s = s[1:]
+	}
+	return digits(s)
 }
 
 // goNumber reports whether yaml.v3 reads s as a number: it drops

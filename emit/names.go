@@ -57,11 +57,20 @@ func (n *RuleNamer) Name(r *model.Rule) string {
 		g = n.ident(r.Group.Name)
 		n.groups[r.Group] = g
 	}
-	id := r.Peer.ID()
-	p, ok := n.peers[id]
-	if !ok {
-		p = n.peer(r.Peer)
-		n.peers[id] = p
+	var p string
+	if r.Peer.Kind == model.PeerGroup {
+		// A group peer is named as its group is: looked up by the
+		// pointer, not by the PeerID, whose hash costs more.
+		if p, ok = n.groups[r.Peer.Group]; !ok {
+			p = n.ident(r.Peer.Group.Name)
+			n.groups[r.Peer.Group] = p
+		}
+	} else {
+		id := r.Peer.ID()
+		if p, ok = n.peers[id]; !ok {
+			p = n.peer(r.Peer)
+			n.peers[id] = p
+		}
 	}
 	dir := n.ingress
 	if r.Direction == model.Egress {

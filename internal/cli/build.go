@@ -111,7 +111,9 @@ func newBuildCmd(e *env) *cobra.Command {
 				return buildInto(e, p, t, dir, readEarlier, opts, allowEmpty, true)
 			}
 			// Every environment (or the one chosen) into a directory of
-			// its own, each built as the policy of that environment alone.
+			// its own, each built as the policy of that environment alone
+			// (and keeping what its own directory holds: the read begun
+			// for DIR itself goes unused).
 			p.RunLint()
 			diag.Fprint(e.stderr, p.Sources, p.Diags)
 			if p.Diags.HasErrors() {

@@ -57,7 +57,8 @@ func compareFlows(old, new []*model.Flow, rename map[string]string) []FlowChange
 		byKey := map[string][]*model.Flow{}
 		for _, f := range new {
 			if !used[f] {
-				byKey[key(f)] = append(byKey[key(f)], f)
+				k := key(f)
+				byKey[k] = append(byKey[k], f)
 			}
 		}
 		for _, o := range old {
@@ -110,8 +111,22 @@ func compareFlows(old, new []*model.Flow, rename map[string]string) []FlowChange
 			out = append(out, FlowChange{Kind: "added", New: n})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return changeKey(out[i]) < changeKey(out[j]) })
-	return out
+	// Each change's key is made once, not in every comparison: a diff of
+	// two unrelated large policies has 100,000 changes to sort.
+	keys := make([]string, len(out))
+	for i, c := range out {
+		keys[i] = changeKey(c)
+	}
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return keys[order[i]] < keys[order[j]] })
+	sorted := make([]FlowChange, len(out))
+	for i, k := range order {
+		sorted[i] = out[k]
+	}
+	return sorted
 }
 
 func changeKey(c FlowChange) string {

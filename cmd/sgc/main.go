@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 
@@ -22,18 +23,46 @@ func main() {
 		debug.SetGCPercent(400)
 	}
 	// SGC_CPUPROFILE=FILE profiles a whole process, start-up and output
-	// included, which the per-stage benchmarks of perf/bench do not see.
-	if path := os.Getenv("SGC_CPUPROFILE"); path != "" {
-		stop, err := startProfile(path)
-		if err != nil {
+	// included, which the per-stage benchmarks of perf/bench do not see;
+	// SGC_MEMPROFILE=FILE writes what it allocated (go tool pprof
+	// -sample_index=alloc_space).
+	cpu, mem := os.Getenv("SGC_CPUPROFILE"), os.Getenv("SGC_MEMPROFILE")
+	if cpu == "" && mem == "" {
+		os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	stop := func() {}
+	if cpu != "" {
+		var err error
+		if stop, err = startProfile(cpu); err != nil {
 			fmt.Fprintln(os.Stderr, "sgc:", err)
 			os.Exit(cli.ExitUsage)
 		}
-		code := cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-		stop()
-		os.Exit(code)
 	}
-	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	if mem != "" {
+		runtime.MemProfileRate = 16 << 10
+	}
+	code := cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if mem != "" {
+		if err := writeMemProfile(mem); err != nil {
+			fmt.Fprintln(os.Stderr, "sgc:", err)
+			os.Exit(cli.ExitUsage)
+		}
+	}
+	os.Exit(code)
+}
+
+// writeMemProfile writes the allocations of the whole run to path.
+func writeMemProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("SGC_MEMPROFILE: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		return fmt.Errorf("SGC_MEMPROFILE: %w", err)
+	}
+	return f.Close()
 }
 
 // startProfile starts a CPU profile written to path and returns what

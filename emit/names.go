@@ -52,26 +52,6 @@ var (
 
 // Name returns the name of r.
 func (n *RuleNamer) Name(r *model.Rule) string {
-	g, ok := n.groups[r.Group]
-	if !ok {
-		g = n.ident(r.Group.Name)
-		n.groups[r.Group] = g
-	}
-	var p string
-	if r.Peer.Kind == model.PeerGroup {
-		// A group peer is named as its group is: looked up by the
-		// pointer, not by the PeerID, whose hash costs more.
-		if p, ok = n.groups[r.Peer.Group]; !ok {
-			p = n.ident(r.Peer.Group.Name)
-			n.groups[r.Peer.Group] = p
-		}
-	} else {
-		id := r.Peer.ID()
-		if p, ok = n.peers[id]; !ok {
-			p = n.peer(r.Peer)
-			n.peers[id] = p
-		}
-	}
 	dir := n.ingress
 	if r.Direction == model.Egress {
 		dir = n.egress
@@ -82,18 +62,41 @@ func (n *RuleNamer) Name(r *model.Rule) string {
 		ports = n.join(appendPortWords(words[:0], r.Port))
 		n.ports[r.Port] = ports
 	}
-	return g + n.sep + dir + n.sep + p + n.sep + ports
+	return n.group(r.Group) + n.sep + dir + n.sep + n.peer(r.Peer) + n.sep + ports
+}
+
+// group names a group, as a rule's own group or as its peer: looked up by
+// the pointer, whose hash costs less than a PeerID's.
+func (n *RuleNamer) group(g *model.Group) string {
+	name, ok := n.groups[g]
+	if !ok {
+		name = n.ident(g.Name)
+		n.groups[g] = name
+	}
+	return name
 }
 
 // peer names a rule's peer by its value.
 func (n *RuleNamer) peer(p model.Peer) string {
+	if p.Kind == model.PeerGroup {
+		return n.group(p.Group)
+	}
+	id := p.ID()
+	if name, ok := n.peers[id]; ok {
+		return name
+	}
+	name := n.peerWords(p)
+	n.peers[id] = name
+	return name
+}
+
+// peerWords joins the words of a peer that is not a group.
+func (n *RuleNamer) peerWords(p model.Peer) string {
 	switch p.Kind {
 	case model.PeerCIDR:
 		return n.join(CIDRWords(p.CIDR))
 	case model.PeerPrefixList:
 		return n.join(idWords(p.PrefixList.ID))
-	case model.PeerGroup:
-		return n.ident(p.Group.Name)
 	case model.PeerExternal:
 		if p.External.ID != "" {
 			return n.join(idWords(p.External.ID))

@@ -19,6 +19,8 @@ func main() {
 	// memory (50k flows, split CloudFormation: 0.87 s and 380 MB, against
 	// 0.92 s and 390 MB at 200, 0.95 s and 350 MB at the default 100;
 	// medians of 7 interleaved runs, 2026-12-02). GOGC still overrides.
+	// A comparison (diff, owners) drops most of what it makes and goes
+	// back to the default pace (internal/cli's collectOften).
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}

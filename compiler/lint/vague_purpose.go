@@ -7,20 +7,11 @@ import (
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
-// purposeWords returns the words of a purpose: the matches of
+// eachWord yields the words of a purpose: the matches of
 // [A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*, found by hand because a regexp made
 // this check the slowest of all on large policies (TestPurposeWords holds
-// the two to the same result).
-func purposeWords(s string) []string {
-	var words []string
-	for w := range eachWord(s) {
-		words = append(words, w)
-	}
-	return words
-}
-
-// eachWord yields the words of purposeWords one by one, without
-// gathering them: the check reads 50,000 purposes in a large policy.
+// the two to the same result), and one by one, without gathering them:
+// the check reads 50,000 purposes in a large policy.
 func eachWord(s string) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		for i := 0; i < len(s); {

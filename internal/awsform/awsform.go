@@ -40,19 +40,15 @@ var (
 
 // A Form is a regular expression compiled on first use.
 type Form struct {
-	source string
-	re     func() *regexp.Regexp
+	re func() *regexp.Regexp
 }
 
 func newForm(source string) *Form {
-	return &Form{source: source, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(source) })}
+	return &Form{re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(source) })}
 }
 
 // MatchString reports whether s has the form.
 func (f *Form) MatchString(s string) bool { return f.re().MatchString(s) }
-
-// String returns the form's regular expression.
-func (f *Form) String() string { return f.source }
 
 // AWS's constraint on security group and rule descriptions.
 const (

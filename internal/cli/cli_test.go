@@ -49,13 +49,7 @@ func TestExitCodes(t *testing.T) {
 	cleanDir := writeFiles(t, map[string]string{"a.intent": clean})
 	badDir := writeFiles(t, map[string]string{"a.intent": threeMistakes})
 	emptyDir := t.TempDir()
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stdout []string // substrings
-		stderr []string
-	}{
+	runCases(t, []cliCase{
 		{"clean example", []string{"check", "../../examples/game", "--now", "2026-11-21"}, 0, nil, []string{"3 groups, 7 flows, 11 rules: ok"}},
 		{"clean dir", []string{"check", cleanDir}, 0, nil, []string{"ok"}},
 		{"three mistakes", []string{"check", badDir}, 1,
@@ -73,8 +67,22 @@ func TestExitCodes(t *testing.T) {
 			[]string{"warning: flow expired on 2020-01-01 [ExpiredFlow]"}, []string{"1 warning"}},
 		{"version", []string{"version"}, 0, []string{"sgc "}, nil},
 		{"completion", []string{"completion", "bash"}, 0, []string{"bash completion"}, nil},
-	}
-	for _, tt := range tests {
+	})
+}
+
+// cliCase is a command line, the exit status it must end with, and
+// substrings its standard output and error must hold.
+type cliCase struct {
+	name           string
+	args           []string
+	code           int
+	stdout, stderr []string
+}
+
+// runCases runs each case as a subtest.
+func runCases(t *testing.T, cases []cliCase) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			r := run(t, "", tt.args...)
 			if r.code != tt.code {

@@ -39,12 +39,7 @@ office -> bastion-staging tcp/22 because "engineers reach the bastion"
 vpc -> web-staging tcp/443 because "internal clients"
 `})
 	now := "--now=2026-12-01"
-	tests := []struct {
-		name           string
-		args           []string
-		code           int
-		stdout, stderr []string
-	}{
+	runCases(t, []cliCase{
 		{"check all", []string{"check", dir, now}, 0, nil, []string{"2 environments (production: 1 group, 2 flows, 2 rules; staging: 2 groups, 2 flows, 2 rules): ok"}},
 		{"check one", []string{"check", dir, now, "--env", "staging"}, 0, nil, []string{"environment staging: 2 groups"}},
 		{"check unknown env", []string{"check", dir, now, "--env", "qa"}, 2, nil, []string{"--env qa: no such environment; the policy declares production, staging"}},
@@ -64,25 +59,7 @@ vpc -> web-staging tcp/443 because "internal clients"
 		{"promotion gate", []string{"diff", "--env", "staging..production", dir, now, "--fail-on-widen"}, 1, nil, nil},
 		{"promotion bad", []string{"diff", "--env", "staging..", dir, now}, 2, nil, []string{"want two environments"}},
 		{"promotion unknown", []string{"diff", "--env", "staging..qa", dir, now}, 2, nil, []string{"qa: no such environment"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := run(t, "", tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.code, r.stdout, r.stderr)
-			}
-			for _, s := range tt.stdout {
-				if !strings.Contains(r.stdout, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
-				}
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(r.stderr, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
-				}
-			}
-		})
-	}
+	})
 }
 
 // TestBuildEnvironments: build writes a directory per environment, --env

@@ -32,6 +32,17 @@ const managedListsPolicy = "managed_lists"
 // pluginDir holds the hashicorp/aws provider for offline runs.
 func pluginDir() string { return testkit.PluginDir() }
 
+// providerSettings are the settings of every provider block the tests
+// write: dummy keys, no account lookups. The emulator's address reaches
+// the provider through its environment (useEndpoint).
+const providerSettings = `  region                      = "us-east-1"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+`
+
 const provider = `terraform {
   required_providers {
     aws = { source = "hashicorp/aws" }
@@ -39,13 +50,7 @@ const provider = `terraform {
 }
 
 provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-}
+` + providerSettings + `}
 `
 
 // applied is one policy as the test applies it.

@@ -31,11 +31,5 @@ never staging -> production because "an environment never reaches another"
 // envProvider is one environment's aliased provider.
 const envProvider = `provider "aws" {
   alias                       = %q
-  region                      = "us-east-1"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-}
+` + providerSettings + `}
 `

@@ -6,24 +6,18 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/sgc-dev/sgc/internal/cli"
+	"github.com/sgc-dev/sgc/internal/gcpace"
 )
 
 func main() {
-	// sgc runs for a moment and exits, and most of what it allocates stays
-	// live until the output is written: collecting garbage a quarter as
-	// often saves a tenth of a large build for less than a tenth more peak
-	// memory (50k flows, split CloudFormation: 0.87 s and 380 MB, against
-	// 0.92 s and 390 MB at 200, 0.95 s and 350 MB at the default 100;
-	// medians of 7 interleaved runs, 2026-12-02). GOGC still overrides.
-	// A comparison (diff, owners) drops most of what it makes and goes
-	// back to the default pace (internal/cli's collectOften).
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
+	// A build collects no garbage until its heap reaches
+	// gcpace.FirstAt, then once per fourfold growth of what is live;
+	// a comparison (diff, owners) goes back to Go's default pace
+	// (gcpace.Often). GOGC and GOMEMLIMIT still override.
+	gcpace.Start()
 	// SGC_CPUPROFILE=FILE profiles a whole process, start-up and output
 	// included, which the per-stage benchmarks of perf/bench do not see;
 	// SGC_MEMPROFILE=FILE writes what it allocated (go tool pprof

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
+	"github.com/sgc-dev/sgc/internal/gcpace"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
@@ -377,14 +377,11 @@ func diffEnvironments(e *env, args []string, t time.Time, a, b string, o diffOut
 }
 
 // collectOften sets the collector back to Go's default pace for a
-// comparison, unless GOGC says otherwise. sgc runs it at 400% (cmd/sgc)
-// because a build keeps most of what it allocates until it writes; a
-// comparison makes and drops a great deal (both policies' access, keys,
-// plans, the report), and at 400% its heap grew to five times what it
-// kept: 1.4 GB for two unrelated 50,000-flow policies against 0.9 GB at
-// 100%, for a tenth more time (2026-12-02).
-func collectOften() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(100)
-	}
-}
+// comparison (gcpace.Often). A build collects nothing below
+// gcpace.FirstAt and then at 400% because it keeps most of what it
+// allocates until it writes; a comparison makes and drops a great deal
+// (both policies' access, keys, plans, the report), and at 400% its heap
+// grew to five times what it kept: 1.4 GB for two unrelated
+// 50,000-flow policies against 0.9 GB at 100%, for a tenth more time
+// (2026-12-02).
+func collectOften() { gcpace.Often() }

@@ -14,7 +14,7 @@ const module = "github.com/sgc-dev/sgc/"
 // leaves are the internal packages anything may use: they import no
 // package of sgc's but each other's (hclfile: lang's diagnostics).
 var leaves = []string{"internal/awsform", "internal/fsutil", "internal/limits", "internal/markdown",
-	"internal/naming", "internal/parallel", "internal/hclfile", "internal/testproc", "internal/plan", "internal/outdir", "internal/ghcomment"}
+	"internal/naming", "internal/parallel", "internal/hclfile", "internal/testproc", "internal/plan", "internal/outdir", "internal/ghcomment", "internal/gcpace"}
 
 var lang = []string{"lang/source", "lang/diag", "lang/ast", "lang/parser", "lang/format"}
 

@@ -447,21 +447,25 @@ type PeerID struct {
 
 // String writes the peer's identity: cidr:BLOCK, pl:ID, group:NAME,
 // sg:ID, or external:NAME for an external without an id.
-func (id PeerID) String() string {
+func (id PeerID) String() string { return string(id.AppendTo(nil)) }
+
+// AppendTo appends String's form to b: a rule's identity is hashed once
+// per rule in a build, and needs no string of its own for that.
+func (id PeerID) AppendTo(b []byte) []byte {
 	switch id.Kind {
 	case PeerCIDR:
-		return "cidr:" + id.CIDR.String()
+		return id.CIDR.AppendTo(append(b, "cidr:"...))
 	case PeerPrefixList:
-		return "pl:" + id.Name
+		return append(append(b, "pl:"...), id.Name...)
 	case PeerGroup:
-		return "group:" + id.Name
+		return append(append(b, "group:"...), id.Name...)
 	case PeerExternal:
 		if id.ByID {
-			return "sg:" + id.Name
+			return append(append(b, "sg:"...), id.Name...)
 		}
-		return "external:" + id.Name
+		return append(append(b, "external:"...), id.Name...)
 	}
-	return ""
+	return b
 }
 
 // ID returns the peer's PeerID.
@@ -527,8 +531,11 @@ func (id RuleID) String() string {
 	// Written out rather than with fmt.Sprintf: every rule's identity is
 	// made several times in a build (names, stacks, plans).
 	// TestRuleIDString holds it to the Sprintf form.
-	peer := id.Peer.String()
-	b := make([]byte, 0, len(id.Group)+len(peer)+40)
+	return string(id.AppendTo(make([]byte, 0, len(id.Group)+len(id.Peer.Name)+64)))
+}
+
+// AppendTo appends String's form to b.
+func (id RuleID) AppendTo(b []byte) []byte {
 	b = append(b, id.Group...)
 	b = append(b, '|')
 	b = append(b, id.Direction.String()...)
@@ -539,8 +546,7 @@ func (id RuleID) String() string {
 	b = append(b, '|')
 	b = strconv.AppendInt(b, int64(id.Port.To), 10)
 	b = append(b, '|')
-	b = append(b, peer...)
-	return string(b)
+	return id.Peer.AppendTo(b)
 }
 
 // ID returns the rule's RuleID.
@@ -554,13 +560,16 @@ func (r *Rule) Key() string { return r.ID().String() }
 // IdentityKey is Key with each group named by its Identity: the same for
 // a rule before and after its group (or the group it references) is
 // renamed with formerly, as the AWS rule is the same.
-func (r *Rule) IdentityKey() string {
+func (r *Rule) IdentityKey() string { return string(r.AppendIdentityKey(nil)) }
+
+// AppendIdentityKey appends IdentityKey to b.
+func (r *Rule) AppendIdentityKey(b []byte) []byte {
 	id := r.ID()
 	id.Group = r.Group.Identity()
 	if r.Peer.Kind == PeerGroup {
 		id.Peer.Name = r.Peer.Group.Identity()
 	}
-	return id.String()
+	return id.AppendTo(b)
 }
 
 // Inputs returns the externals declared without an id, in declaration

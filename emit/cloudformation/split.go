@@ -64,6 +64,14 @@ func hashKey(identity string) uint64 {
 	return binary.BigEndian.Uint64(sum[:8])
 }
 
+// ruleHash is hashKey(r.IdentityKey()), without making the string: it is
+// taken of every rule in a split build.
+func ruleHash(r *model.Rule) uint64 {
+	var buf [192]byte
+	sum := sha256.Sum256(r.AppendIdentityKey(buf[:0]))
+	return binary.BigEndian.Uint64(sum[:8])
+}
+
 // bucket spreads items over the fewest buckets, at least need, for which
 // fits holds of each bucket of more than one item; bucket i's items keep
 // their order. fits judges a bucket by its count and the sum of its items'
@@ -197,7 +205,7 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 		}
 		return skeleton+sizes <= MaxBytes || len(renderJSON(ruleStack(p, n, rules(), stackOf, 1, opts).root)) <= MaxBytes
 	}
-	ruleBuckets := bucket(p.Rules, func(r *model.Rule) uint64 { return hashKey(r.IdentityKey()) },
+	ruleBuckets := bucket(p.Rules, ruleHash,
 		(len(p.Rules)+rulesPerStack-1)/rulesPerStack, ruleSize, fits)
 	var (
 		chunks  [][]*model.Rule

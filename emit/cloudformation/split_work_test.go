@@ -73,3 +73,40 @@ func TestRuleSizeBound(t *testing.T) {
 		t.Fatalf("only %d rules checked", checked)
 	}
 }
+
+// TestRuleHashIsHashOfIdentityKey holds the bucket key a split build
+// takes of every rule, written without making the identity's string, to
+// the hash of the identity (which decides the stack a rule lives in and
+// so must never change), over random policies with every kind of peer
+// and a policy whose groups were renamed with formerly.
+func TestRuleHashIsHashOfIdentityKey(t *testing.T) {
+	var progs []*model.Program
+	for seed := int64(1); seed <= 10; seed++ {
+		p := load.FromSources(synth.Generate(synth.Config{Groups: 12, Flows: 120, Seed: seed, GroupsPerFile: 4}), compiler.Options{Now: testkit.Now})
+		if p.Diags.HasErrors() {
+			t.Fatal(p.Diags)
+		}
+		progs = append(progs, p.Program)
+	}
+	renamed := load.FromSources(map[string][]byte{"p.intent": []byte(`group redis "Payment session cache" formerly cache, older-cache
+group app "Application servers" formerly web
+app -> redis tcp/6379 because "the app keeps sessions in the cache"
+redis -> app udp/1000-2000 because "the cache calls back"
+`)}, compiler.Options{Now: testkit.Now})
+	if renamed.Diags.HasErrors() {
+		t.Fatal(renamed.Diags)
+	}
+	progs = append(progs, renamed.Program)
+	kinds := map[model.PeerKind]int{}
+	for _, p := range progs {
+		for _, r := range p.Rules {
+			if got, want := ruleHash(r), hashKey(r.IdentityKey()); got != want {
+				t.Fatalf("rule %s: ruleHash %x, hash of its identity %x", r.IdentityKey(), got, want)
+			}
+			kinds[r.Peer.Kind]++
+		}
+	}
+	if len(kinds) < 3 || !strings.Contains(renamed.Program.Rules[0].IdentityKey(), "cache") {
+		t.Fatalf("the policies cover too little: peers %v, renamed rule %s", kinds, renamed.Program.Rules[0].IdentityKey())
+	}
+}

@@ -34,7 +34,7 @@ func Hash(s string) string {
 // where a suffix is needed: they can be costly to build, and most names
 // do not collide.
 func Unique(names []string, key func(i int) string, maxLen int, join func(name, suffix string) string) []string {
-	count := map[string]int{}
+	count := make(map[string]int, len(names))
 	for _, n := range names {
 		count[n]++
 	}

@@ -70,6 +70,11 @@ type compiler struct {
 	formerly []*ast.GroupDecl
 	// interfaces are resolved once every group is declared.
 	interfaces []*ast.InterfaceDecl
+	// speculative is set in the copies that resolve flows side by side
+	// (flowsAndNevers): an unknown name sets missed instead of being
+	// reported, and the flow is resolved again in order, where the
+	// did-you-mean budget is spent as it always was.
+	speculative, missed bool
 }
 
 // Compile resolves and checks the parsed files of one policy and returns
@@ -118,16 +123,7 @@ func Compile(files []*ast.File, opts Options) (*model.Program, diag.List) {
 			}
 		}
 	}
-	for _, f := range sorted {
-		for _, s := range f.Stmts {
-			switch s := s.(type) {
-			case *ast.Flow:
-				c.flow(s)
-			case *ast.Never:
-				c.never(s)
-			}
-		}
-	}
+	c.flowsAndNevers(sorted)
 	// Deriving the rules and sorting the program are the two big steps
 	// left, and independent: rules are derived from copies of the lists
 	// that the sort reorders. Side by side they pay: BenchmarkCompile at

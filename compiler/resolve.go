@@ -48,6 +48,10 @@ const suggestionWork = 20_000_000
 // kind, or declared by a bad statement.
 func (c *compiler) lookup(id *ast.Ident, want ...model.Kind) *symbol {
 	sym, ok := c.symbols[id.Name]
+	if !ok && c.speculative {
+		c.missed = true
+		return nil
+	}
 	if !ok {
 		d := c.diags.Errorf(id.Range(), UnknownName, "unknown name %q", id.Name)
 		switch strings.ToLower(id.Name) {

@@ -37,6 +37,13 @@ type RuleNamer struct {
 	// policy share a handful of ports.
 	ingress, egress string
 	ports           map[model.Port]string
+	// The last rule's group and ports, with their words: rules come
+	// sorted by group, direction and port, so most rules share them with
+	// the rule before, and a comparison costs less than a lookup.
+	lastGroup     *model.Group
+	lastGroupName string
+	lastPort      model.Port
+	lastPorts     string
 }
 
 // NewRuleNamer returns a RuleNamer in style t.
@@ -56,13 +63,19 @@ func (n *RuleNamer) Name(r *model.Rule) string {
 	if r.Direction == model.Egress {
 		dir = n.egress
 	}
-	ports, ok := n.ports[r.Port]
-	if !ok {
-		var words [5]string
-		ports = n.join(appendPortWords(words[:0], r.Port))
-		n.ports[r.Port] = ports
+	if r.Port != n.lastPort || n.lastPorts == "" {
+		ports, ok := n.ports[r.Port]
+		if !ok {
+			var words [5]string
+			ports = n.join(appendPortWords(words[:0], r.Port))
+			n.ports[r.Port] = ports
+		}
+		n.lastPort, n.lastPorts = r.Port, ports
 	}
-	return n.group(r.Group) + n.sep + dir + n.sep + n.peer(r.Peer) + n.sep + ports
+	if r.Group != n.lastGroup {
+		n.lastGroup, n.lastGroupName = r.Group, n.group(r.Group)
+	}
+	return n.lastGroupName + n.sep + dir + n.sep + n.peer(r.Peer) + n.sep + n.lastPorts
 }
 
 // group names a group, as a rule's own group or as its peer: looked up by

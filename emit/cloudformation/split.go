@@ -162,20 +162,35 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 	stackOf := groupStacks{}
 	groupBuckets := bucket(p.Groups, func(g *model.Group) uint64 { return hashKey("group:" + g.Identity()) },
 		(len(p.Groups)+groupsPerStack-1)/groupsPerStack, nil, func(count, _ int, _ func() []*model.Group) bool { return count <= groupsPerStack })
-	for i, groups := range groupBuckets {
+	// The group stacks are independent of each other: built side by side,
+	// each into its own slot.
+	groupTemplates := make([]*template, len(groupBuckets))
+	ids := make([][]groupStack, len(groupBuckets))
+	parallel.Each(len(groupBuckets), func(i int) {
+		groups := groupBuckets[i]
 		if len(groups) == 0 {
-			continue
+			return
 		}
 		t := newTemplate(fmt.Sprintf("groups-%d", i+1),
 			description(p, fmt.Sprintf("Security groups, part %d of %d; their ids are exported for the rule stacks", i+1, len(groupBuckets))))
 		t.params.set("VpcId", vpcParam())
-		for _, g := range groups {
-			stackOf[g] = groupStack{i + 1, importVal{sub{fmt.Sprintf("${%s}-%s", groupsStackParam(i+1), n.export[g])}}}
+		ids[i] = make([]groupStack, len(groups))
+		param := groupsStackParam(i + 1)
+		for j, g := range groups {
+			ids[i][j] = groupStack{i + 1, importVal{sub{"${" + param + "}-" + n.export[g]}}}
 			t.resources.set(n.group[g], groupResource(g, opts))
 			associate(t, g, getAtt{n.group[g], "GroupId"}, n, nil) // a split build adopts nothing
 			t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
 		}
-		out = append(out, t)
+		groupTemplates[i] = t
+	})
+	for i, groups := range groupBuckets {
+		for j, g := range groups {
+			stackOf[g] = ids[i][j]
+		}
+		if groupTemplates[i] != nil {
+			out = append(out, groupTemplates[i])
+		}
 	}
 	// A rule stack fits when it has at most rulesPerStack resources and its
 	// JSON rendering (never smaller than the YAML) is within the size

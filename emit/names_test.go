@@ -1,0 +1,37 @@
+package emit_test
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/sgc-dev/sgc/compiler"
+	"github.com/sgc-dev/sgc/emit"
+	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
+	"github.com/sgc-dev/sgc/load"
+)
+
+// TestRuleNamesDependOnTheRuleAlone holds the namer's memory of the rule
+// before (its group and ports) to naming each rule afresh: rules named in
+// the program's order, in a shuffled order, and one by one with a new
+// namer each get the same names.
+func TestRuleNamesDependOnTheRuleAlone(t *testing.T) {
+	style := emit.Style{Join: func(w []string) string { return strings.Join(w, "_") }, Sep: "_",
+		Ident: func(s string) string { return "g_" + s }}
+	for seed := int64(1); seed <= 5; seed++ {
+		p := load.FromSources(synth.Generate(synth.Config{Groups: 20, Flows: 600, Seed: seed, GroupsPerFile: 5}), compiler.Options{Now: testkit.Now})
+		if p.Diags.HasErrors() {
+			t.Fatal(p.Diags)
+		}
+		rules := p.Program.Rules
+		inOrder := emit.RuleNames(style, rules)
+		shuffled := rand.New(rand.NewSource(seed)).Perm(len(rules))
+		n := emit.NewRuleNamer(style)
+		for _, i := range shuffled {
+			if got, want := n.Name(rules[i]), emit.NewRuleNamer(style).Name(rules[i]); got != want || got != inOrder[i] {
+				t.Fatalf("seed %d, rule %s: %q shuffled, %q alone, %q in order", seed, rules[i].Key(), got, want, inOrder[i])
+			}
+		}
+	}
+}

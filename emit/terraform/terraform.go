@@ -22,6 +22,7 @@ import (
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/awsform"
 	"github.com/sgc-dev/sgc/internal/naming"
+	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
 )
@@ -141,11 +142,21 @@ func Emit(p *model.Program, opts emit.Options) ([]emit.File, diag.List) {
 	diags = append(diags, emit.NamingNote(opts)...)
 	n := nameAll(p)
 	header := "# " + emit.Header(p) + "\n"
+	// The files are independent: the small ones are made while the rules
+	// are laid out.
+	var vars, outs []byte
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		vars, outs = variables(header, p, n).bytes(), outputs(header, p, n).bytes()
+	}()
+	main := mainFile(header, p, n, opts).bytes()
+	<-done
 	files := []emit.File{
 		{Path: VersionsFile, Data: versions(header).bytes()},
-		{Path: VariablesFile, Data: variables(header, p, n).bytes()},
-		{Path: MainFile, Data: mainFile(header, p, n, opts).bytes()},
-		{Path: OutputsFile, Data: outputs(header, p, n).bytes()},
+		{Path: VariablesFile, Data: vars},
+		{Path: MainFile, Data: main},
+		{Path: OutputsFile, Data: outs},
 	}
 	if moved := movedFile(header, moves(p, n, opts.Earlier.Addresses)); moved != nil {
 		files = append(files, emit.File{Path: MovedFile, Data: moved})
@@ -348,8 +359,8 @@ func hclsyntaxValidIdentifier(s string) bool {
 func groupRef(n names, g *model.Group) string { return "aws_security_group." + n.group[g] + ".id" }
 
 func mainFile(header string, p *model.Program, n names, opts emit.Options) *blocks {
-	bs := newBlocks(header, 400*len(p.Groups)+600*len(p.Rules))
-	managedPrefixLists(bs, p, n)
+	head := newBlocks(header, 1024)
+	managedPrefixLists(head, p, n)
 	rulesOf := make(map[*model.Group][]int, len(p.Groups))
 	for i, r := range p.Rules {
 		rulesOf[r.Group] = append(rulesOf[r.Group], i)
@@ -358,36 +369,62 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 	for _, g := range p.Groups {
 		refs[g] = groupRef(n, g)
 	}
-	var attrs [8]attribute // a block's attributes, reused: none of them outlives it
-	var entries [3]attribute
-	for _, g := range p.Groups {
-		entries[0] = attribute{name: nameKey, value: quoted(g.Name)}
-		// The policy's description rides in a tag: AWS changes a group's
-		// own only by replacing the group, so the module ignores changes
-		// to it (groupLifecycle) and an edited description is this tag's
-		// update in place.
-		entries[1] = attribute{name: descKey, value: quoted(g.Description)}
-		groupEntries := entries[:2]
-		if a := opts.Adopt.Group(g.Name); a != nil && len(a.Tags) > 0 {
-			groupEntries = append([]attribute(nil), entries[:2]...)
-			for _, k := range sortedKeys(a.Tags) { // its other tags in AWS, kept
-				groupEntries = append(groupEntries, attribute{name: string(keyTokens(k).Bytes()), value: quoted(a.Tags[k])})
+	// Each group's blocks (the group, its associations, its rules) depend
+	// on it alone: runs of groups are laid out side by side, each into its
+	// own buffer, and joined in order. A run is small enough that the
+	// cores share the work evenly while the lints take one of them.
+	runs := make([][]byte, (len(p.Groups)+groupsPerRun-1)/groupsPerRun)
+	parallel.Each(len(runs), func(k int) {
+		groups := p.Groups[k*groupsPerRun : min(len(p.Groups), (k+1)*groupsPerRun)]
+		rules := 0
+		for _, g := range groups {
+			rules += len(rulesOf[g])
+		}
+		bs := &blocks{buf: make([]byte, 0, 400*len(groups)+600*rules)}
+		var attrs [8]attribute // a block's attributes, reused: none of them outlives it
+		var entries [3]attribute
+		for _, g := range groups {
+			entries[0] = attribute{name: nameKey, value: quoted(g.Name)}
+			// The policy's description rides in a tag: AWS changes a group's
+			// own only by replacing the group, so the module ignores changes
+			// to it (groupLifecycle) and an edited description is this tag's
+			// update in place.
+			entries[1] = attribute{name: descKey, value: quoted(g.Description)}
+			groupEntries := entries[:2]
+			if a := opts.Adopt.Group(g.Name); a != nil && len(a.Tags) > 0 {
+				groupEntries = append([]attribute(nil), entries[:2]...)
+				for _, k := range sortedKeys(a.Tags) { // its other tags in AWS, kept
+					groupEntries = append(groupEntries, attribute{name: string(keyTokens(k).Bytes()), value: quoted(a.Tags[k])})
+				}
+			}
+			bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, groupAttrs(attrs[:0], groupEntries, g, opts))
+			for _, v := range g.AlsoIn {
+				bs.addLaidOut("resource", []string{AssociationType, associationName(n, g, v)}, []attribute{
+					{name: "security_group_id", value: expr(refs[g])},
+					{name: "vpc_id", value: vpcValue(v)},
+				})
+			}
+			for _, i := range rulesOf[g] {
+				r := p.Rules[i]
+				bs.addLaidOut("resource", []string{ruleType(r), n.rule[i]}, rule(attrs[:0], entries[:0], r, n, refs, opts))
 			}
 		}
-		bs.addLaidOut("resource", []string{"aws_security_group", n.group[g]}, groupAttrs(attrs[:0], groupEntries, g, opts))
-		for _, v := range g.AlsoIn {
-			bs.addLaidOut("resource", []string{AssociationType, associationName(n, g, v)}, []attribute{
-				{name: "security_group_id", value: expr(refs[g])},
-				{name: "vpc_id", value: vpcValue(v)},
-			})
-		}
-		for _, i := range rulesOf[g] {
-			r := p.Rules[i]
-			bs.addLaidOut("resource", []string{ruleType(r), n.rule[i]}, rule(attrs[:0], entries[:0], r, n, refs, opts))
-		}
+		runs[k] = bs.buf
+	})
+	size := len(head.buf)
+	for _, r := range runs {
+		size += len(r)
 	}
-	return bs
+	out := &blocks{buf: append(make([]byte, 0, size), head.buf...)}
+	for _, r := range runs {
+		out.buf = append(out.buf, r...)
+	}
+	return out
 }
+
+// groupsPerRun is how many groups' blocks mainFile lays out in one run.
+// A variable for TestMainFileRunsJoinAsOne, which lays out one run.
+var groupsPerRun = 64
 
 // AssociationType is the resource that serves a group in another VPC
 // (security group VPC associations, 2024).

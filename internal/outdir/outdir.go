@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/parallel"
 )
 
 // StateDir is the directory, inside a directory sgc writes, where it keeps
@@ -212,14 +213,29 @@ func check(dir string, s Set) (Rule, map[string]found, error) {
 	if err != nil {
 		return Rule{}, nil, err
 	}
+	// Each file in the way is read and hashed: a rebuild's whole previous
+	// output, which is read a few files at a time (most of it is waiting
+	// on the disk or hashing); the rule is applied in order after.
+	type look struct {
+		info os.FileInfo
+		e    Existing
+		err  error
+	}
+	looks := make([]look, len(s.Files))
+	parallel.EachAtMost(len(s.Files), 4, func(i int) {
+		path := filepath.Join(dir, s.Files[i].Name)
+		if info, err := os.Lstat(path); err == nil {
+			e, err := Inspect(path)
+			looks[i] = look{info, e, err}
+		}
+	})
 	existing := map[string]found{}
-	for _, f := range s.Files {
+	for i, f := range s.Files {
 		path := filepath.Join(dir, f.Name)
-		info, err := os.Lstat(path)
-		if err != nil {
+		info, e, err := looks[i].info, looks[i].e, looks[i].err
+		if info == nil {
 			continue
 		}
-		e, err := Inspect(path)
 		if err != nil {
 			return Rule{}, nil, err
 		}

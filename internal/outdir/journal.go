@@ -145,12 +145,19 @@ func stageFiles(stage string, files []File, existing map[string]found) ([]string
 	errs := make([]error, len(files))
 	sums := make([]string, len(files))
 	// Each write ends in an fsync, which waits on the disk rather than a
-	// core: four at a time overlap those waits even on one core. The sum
-	// the journal records is taken on the way, side by side too.
+	// core: four at a time overlap those waits even on one core. The sums
+	// the journal records are taken meanwhile, on the cores: a module's
+	// main.tf is most of its bytes, and hashing it before writing it kept
+	// the disk waiting.
+	summed := make(chan struct{})
+	go func() {
+		defer close(summed)
+		parallel.Each(len(files), func(i int) { sums[i] = fsutil.SumOf(files[i].Data) })
+	}()
 	parallel.EachAtMost(len(files), 4, func(i int) {
-		sums[i] = fsutil.SumOf(files[i].Data)
 		errs[i] = writeSynced(filepath.Join(stage, files[i].Name), files[i].Data, existing[files[i].Name].info)
 	})
+	<-summed
 	return sums, errors.Join(errs...)
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/limits"
+	"github.com/sgc-dev/sgc/internal/parallel"
 )
 
 // deriveRules expands each active flow into AWS rules and reports flows
@@ -15,13 +16,17 @@ import (
 // not depend on layout; the diagnostic goes to the flow written later.
 // flows and groups are copies of the program's, which it may reorder.
 func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
-	slices.SortStableFunc(flows, func(a, b *model.Flow) int { return compareRanges(a.Range, b.Range) })
+	// Flows come in source order (flowsAndNevers): sorting is needed only
+	// when they do not.
+	byRange := func(a, b *model.Flow) int { return compareRanges(a.Range, b.Range) }
+	if !slices.IsSortedFunc(flows, byRange) {
+		slices.SortStableFunc(flows, byRange)
+	}
 	// Every rule of every active flow, sorted into rule order; rules with
 	// the same key (the same AWS rule) end up side by side, in source order.
 	var all []keyedRule
 	slices.SortFunc(groups, func(a, b *model.Group) int { return strings.Compare(a.Name, b.Name) })
 	rank := make(map[*model.Group]int, len(groups))
-	peerRank := map[model.PeerID]int{}
 	for i, g := range groups {
 		rank[g] = i
 	}
@@ -37,32 +42,10 @@ func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 		}
 		for _, r := range Rules(f) {
 			all = append(all, keyedRule{r, rank[r.Group], 0, len(all)})
-			peerRank[r.Peer.ID()] = 0
 		}
 	}
-	// Peers are ranked in the order of their keys once, not compared as
-	// keys: a large policy spelled out 87,000 keys to sort its rules.
-	type keyed struct {
-		id  model.PeerID
-		key string
-	}
-	ids := make([]keyed, 0, len(peerRank))
-	for id := range peerRank {
-		ids = append(ids, keyed{id, id.String()})
-	}
-	slices.SortFunc(ids, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
-	for i, k := range ids {
-		peerRank[k.id] = i
-	}
-	for i := range all {
-		all[i].peer = peerRank[all[i].Peer.ID()]
-	}
-	slices.SortFunc(all, func(a, b keyedRule) int {
-		if c := compareKeyedRules(a, b); c != 0 {
-			return c
-		}
-		return a.seq - b.seq
-	})
+	rankPeers(all, rank)
+	sortKeyedRules(all, len(groups))
 	reported := map[[2]*model.Flow]bool{}
 	c.prog.Rules = make([]*model.Rule, 0, len(all))
 	for i := 0; i < len(all); {
@@ -89,6 +72,117 @@ func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 		c.prog.Rules = append(c.prog.Rules, kept)
 		i = j
 	}
+}
+
+// rankPeers gives each rule its peer's place in the order of peer keys
+// (model.PeerID.String), computed once, not compared as keys: a large
+// policy spelled out 87,000 keys to sort its rules. Only the order of the
+// ranks matters. A group's key is "group:" and its name, and every other
+// kind's key sorts before all of those ("cidr:", "external:") or after
+// ("pl:", "sg:"); so a group peer is ranked by its group's rank (rank, in
+// name order) between the two, without a key or a lookup by PeerID, and
+// only the other peers by their keys. TestRuleOrder holds the order to
+// the keys.
+func rankPeers(all []keyedRule, rank map[*model.Group]int) {
+	others := map[model.PeerID]int{}
+	for _, k := range all {
+		if k.Peer.Kind != model.PeerGroup {
+			others[k.Peer.ID()] = 0
+		}
+	}
+	keys := rankByKey(others)
+	before := 0 // the keys before every group's
+	for _, k := range keys {
+		if k < groupKeyPrefix {
+			before++
+		}
+	}
+	for i := range all {
+		p := all[i].Peer
+		if p.Kind != model.PeerGroup {
+			r := others[p.ID()]
+			if r >= before {
+				r += len(rank) // after every group's
+			}
+			all[i].peer = r
+			continue
+		}
+		r, ok := rank[p.Group]
+		if !ok {
+			// A group the program does not list (never, from the
+			// compiler): every peer by its key.
+			rankPeersByKey(all)
+			return
+		}
+		all[i].peer = before + r
+	}
+}
+
+// rankPeersByKey ranks every rule's peer by its key.
+func rankPeersByKey(all []keyedRule) {
+	ranks := map[model.PeerID]int{}
+	for _, k := range all {
+		ranks[k.Peer.ID()] = 0
+	}
+	rankByKey(ranks)
+	for i := range all {
+		all[i].peer = ranks[all[i].Peer.ID()]
+	}
+}
+
+// rankByKey sets each peer's place in the order of the keys and returns
+// the keys in that order.
+func rankByKey(ranks map[model.PeerID]int) []string {
+	type keyed struct {
+		id  model.PeerID
+		key string
+	}
+	ids := make([]keyed, 0, len(ranks))
+	for id := range ranks {
+		ids = append(ids, keyed{id, id.String()})
+	}
+	slices.SortFunc(ids, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	keys := make([]string, len(ids))
+	for i, k := range ids {
+		ranks[k.id], keys[i] = i, k.key
+	}
+	return keys
+}
+
+// groupKeyPrefix begins every group peer's key (model.PeerID.String).
+const groupKeyPrefix = "group:"
+
+// sortKeyedRules sorts rules into rule order (compareKeyedRules, then
+// source order). Their group's rank comes first: the rules are spread by
+// it (stable, in one pass), and each group's few rules sorted on their
+// own, side by side, where sorting all at once compared every rule
+// seventeen times.
+func sortKeyedRules(all []keyedRule, groups int) {
+	start := make([]int, groups+2)
+	for _, k := range all {
+		start[k.group+1]++
+	}
+	for g := 1; g < len(start); g++ {
+		start[g] += start[g-1]
+	}
+	sorted := make([]keyedRule, len(all))
+	next := slices.Clone(start)
+	for _, k := range all {
+		sorted[next[k.group]] = k
+		next[k.group]++
+	}
+	copy(all, sorted)
+	const groupsPerPart = 256
+	parallel.Each((groups+groupsPerPart-1)/groupsPerPart, func(part int) {
+		for g := part * groupsPerPart; g < min(groups, (part+1)*groupsPerPart); g++ {
+			slices.SortFunc(all[start[g]:start[g+1]], func(a, b keyedRule) int {
+				if c := compareKeyedRules(a, b); c != 0 {
+					return c
+				}
+				return a.seq - b.seq
+			})
+		}
+	})
 }
 
 // keyedRule is a rule with its group's and its peer's ranks, computed once

@@ -217,3 +217,42 @@ func printable(s string) bool {
 	}
 	return true
 }
+
+// doubleAsYAMLv3 checks the promise of bareDoubleQuoted: yaml.v3 writes
+// such a string, double-quoted by style, between double quotes as it is.
+func doubleAsYAMLv3(t *testing.T, s string) {
+	if !bareDoubleQuoted(s) {
+		return
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}); err != nil {
+		t.Fatal(err)
+	}
+	enc.Close()
+	if got := strings.TrimSuffix(b.String(), "\n"); got != `"`+s+`"` {
+		t.Errorf("bareDoubleQuoted(%q), but yaml.v3 writes %s", s, got)
+	}
+}
+
+func TestBareDoubleQuoted(t *testing.T) {
+	long := strings.Repeat("0123456789-", 30)
+	for _, s := range []string{"", "-1", "50", "2027-12-27", "::/0", ":a", "y", "NO", "~", "0x1F", "1:20", ".inf", "+.5e3", "=", "<<", long, "2027-12-27" + long} {
+		if !bareDoubleQuoted(s) {
+			t.Errorf("bareDoubleQuoted(%q) is false", s)
+		}
+		doubleAsYAMLv3(t, s)
+	}
+	for _, s := range []string{"a b", `a"b`, `a\b`, "a\tb", "é", "a\x7f"} {
+		if bareDoubleQuoted(s) {
+			t.Errorf("bareDoubleQuoted(%q) is true", s)
+		}
+	}
+}
+
+func FuzzBareDoubleQuoted(f *testing.F) {
+	for _, s := range []string{"", "-1", "2027-12-27", "::/0", "a b", `"`, strings.Repeat("x", 200)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { doubleAsYAMLv3(t, s) })
+}

@@ -119,7 +119,14 @@ func looksLikeAddress(s string) bool {
 // backslash.
 func (d *decoder) str(s *ast.String) {
 	raw := s.Raw[1 : len(s.Raw)-1]
+	if strings.IndexByte(raw, '\\') < 0 {
+		// Nearly every string: its value is its text, shared with the
+		// source rather than copied a byte at a time.
+		s.Value = raw
+		return
+	}
 	var b strings.Builder
+	b.Grow(len(raw))
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		if c != '\\' {

@@ -37,7 +37,7 @@ func toJSON(b *bytes.Buffer, v any, indent string) {
 		b.WriteString("{\n")
 		for i, k := range v.keys {
 			b.WriteString(indent + "  " + jsonQuote(k) + ": ")
-			toJSON(b, v.vals[i], indent+"  ")
+			toJSON(b, v.vals[i], indentBy(indent, 2))
 			if i < len(v.keys)-1 {
 				b.WriteByte(',')
 			}
@@ -52,7 +52,7 @@ func toJSON(b *bytes.Buffer, v any, indent string) {
 		b.WriteString("[\n")
 		for i, e := range v {
 			b.WriteString(indent + "  ")
-			toJSON(b, e, indent+"  ")
+			toJSON(b, e, indentBy(indent, 2))
 			if i < len(v)-1 {
 				b.WriteByte(',')
 			}

@@ -320,7 +320,7 @@ func (w *yamlWriter) node(v any, indent string, inline bool) {
 				w.buf = append(w.buf, indent...)
 			}
 			w.buf = append(w.buf, "- "...)
-			w.itemValue(item, indent+"  ")
+			w.itemValue(item, indentBy(indent, 2))
 		}
 	default:
 		w.leaf(v)
@@ -340,17 +340,17 @@ func (w *yamlWriter) value(v any, indent string) {
 			return
 		}
 		w.buf = append(w.buf, '\n')
-		w.node(v, indent+"  ", false)
+		w.node(v, indentBy(indent, 2), false)
 	case importVal:
 		w.buf = append(w.buf, '\n')
-		w.node(v, indent+"  ", false)
+		w.node(v, indentBy(indent, 2), false)
 	case []any:
 		if len(v) == 0 {
 			w.buf = append(w.buf, " []\n"...)
 			return
 		}
 		w.buf = append(w.buf, '\n')
-		w.node(v, indent+"  ", false)
+		w.node(v, indentBy(indent, 2), false)
 	default:
 		w.buf = append(w.buf, ' ')
 		w.leaf(v)

@@ -370,17 +370,45 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 		refs[g] = groupRef(n, g)
 	}
 	// Each group's blocks (the group, its associations, its rules) depend
-	// on it alone: runs of groups are laid out side by side, each into its
-	// own buffer, and joined in order. A run is small enough that the
-	// cores share the work evenly while the lints take one of them.
-	runs := make([][]byte, (len(p.Groups)+groupsPerRun-1)/groupsPerRun)
-	parallel.Each(len(runs), func(k int) {
-		groups := p.Groups[k*groupsPerRun : min(len(p.Groups), (k+1)*groupsPerRun)]
-		rules := 0
-		for _, g := range groups {
-			rules += len(rulesOf[g])
+	// on it alone: runs of groups are laid out side by side, each into a
+	// buffer of its own, and appended to the file in order as they come,
+	// their buffers then reused. A run is small enough that the cores
+	// share the work evenly while the lints take one of them, and the
+	// file is not held twice.
+	nRuns := (len(p.Groups) + groupsPerRun - 1) / groupsPerRun
+	laidOut := make([]chan []byte, nRuns)
+	for k := range laidOut {
+		laidOut[k] = make(chan []byte, 1)
+	}
+	free := make(chan []byte, 4)
+	// About 600 bytes a rule with a purpose of common length: room for
+	// more, which costs only address space where it is not written.
+	out := &blocks{buf: append(make([]byte, 0, len(head.buf)+500*len(p.Groups)+800*len(p.Rules)), head.buf...)}
+	joined := make(chan struct{})
+	go func() {
+		defer close(joined)
+		for _, c := range laidOut {
+			b := <-c
+			out.buf = append(out.buf, b...)
+			select {
+			case free <- b[:0]:
+			default:
+			}
 		}
-		bs := &blocks{buf: make([]byte, 0, 400*len(groups)+600*rules)}
+	}()
+	parallel.Each(nRuns, func(k int) {
+		groups := p.Groups[k*groupsPerRun : min(len(p.Groups), (k+1)*groupsPerRun)]
+		var buf []byte
+		select {
+		case buf = <-free:
+		default:
+			rules := 0
+			for _, g := range groups {
+				rules += len(rulesOf[g])
+			}
+			buf = make([]byte, 0, 500*len(groups)+800*rules)
+		}
+		bs := &blocks{buf: buf}
 		var attrs [8]attribute // a block's attributes, reused: none of them outlives it
 		var entries [3]attribute
 		for _, g := range groups {
@@ -409,16 +437,9 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 				bs.addLaidOut("resource", []string{ruleType(r), n.rule[i]}, rule(attrs[:0], entries[:0], r, n, refs, opts))
 			}
 		}
-		runs[k] = bs.buf
+		laidOut[k] <- bs.buf
 	})
-	size := len(head.buf)
-	for _, r := range runs {
-		size += len(r)
-	}
-	out := &blocks{buf: append(make([]byte, 0, size), head.buf...)}
-	for _, r := range runs {
-		out.buf = append(out.buf, r...)
-	}
+	<-joined
 	return out
 }
 

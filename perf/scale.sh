@@ -73,12 +73,15 @@ done
 # synthesizing the same groups and rules (perf/cdk/app.js, the workload
 # written by perf/gen -rules) at 1k, 10k and 50k flows.
 if [ -d perf/cdk/node_modules/aws-cdk-lib ] && command -v node >/dev/null; then
+  # CPU to the millisecond from bash's own time (GNU time prints
+  # hundredths, too coarse for sgc at 1k flows, where 0.02 s could be
+  # anything from 15 to 25 ms).
   cpu() {
-    local times=()
+    local times=() t
     for _ in $(seq "$RUNS"); do
       rm -rf "$work/out"
-      /usr/bin/time -f "%U %S" -o "$work/t" "$@" >/dev/null 2>&1 || true
-      times+=("$(awk '{ printf "%.2f", $1 + $2 }' "$work/t")")
+      t=$( { TIMEFORMAT='%3U %3S'; time "$@" >/dev/null 2>&1 || true; } 2>&1 )
+      times+=("$(awk '{ printf "%.3f", $1 + $2 }' <<<"$t")")
     done
     printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p"
   }

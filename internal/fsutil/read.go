@@ -1,6 +1,7 @@
 package fsutil
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -33,7 +34,18 @@ func ReadRegular(path string, max int64) ([]byte, error) {
 	if info.Size() > max {
 		return nil, fmt.Errorf("%s is %s; sgc reads at most %s", path, size(info.Size()), size(max))
 	}
-	return ReadLimited(f, path, max)
+	// The file is read into one buffer of the size it has (io.ReadAll
+	// doubles its way up, allocating about twice the file), still bounded
+	// by max should it grow meanwhile.
+	var b bytes.Buffer
+	b.Grow(int(info.Size()) + bytes.MinRead)
+	if _, err := b.ReadFrom(io.LimitReader(f, max+1)); err != nil {
+		return nil, err
+	}
+	if int64(b.Len()) > max {
+		return nil, fmt.Errorf("%s is larger than %s, the most sgc reads", path, size(max))
+	}
+	return b.Bytes(), nil
 }
 
 // ReadLimited reads r to its end, refusing more than max bytes (a file

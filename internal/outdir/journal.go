@@ -78,15 +78,17 @@ func commit(dir string, s Set, rule Rule, existing map[string]found) (err error)
 			os.RemoveAll(stage)
 		}
 	}()
-	sums, err := stageFiles(stage, s.Files, existing)
+	sums, staged, err := stageFiles(stage, s.Files, existing)
 	if err != nil {
 		return err
 	}
 	j := journal{Kind: s.Kind, Stage: filepath.Base(stage)}
-	sumOf := map[string]string{} // the staged files' sums, by name
+	sumOf := map[string]string{} // the set's sums, by name
 	for i, f := range s.Files {
-		j.Files = append(j.Files, entry{Name: f.Name, Sum: sums[i], Replaces: existing[f.Name].Sum})
 		sumOf[f.Name] = sums[i]
+		if staged[i] { // else the file in place holds these bytes already
+			j.Files = append(j.Files, entry{Name: f.Name, Sum: sums[i], Replaces: existing[f.Name].Sum})
+		}
 	}
 	for _, name := range rule.Remove {
 		path := filepath.Join(dir, name)
@@ -139,26 +141,47 @@ func recordName(name string) bool {
 // stageFiles writes files into the staging directory, a few at a time (a
 // big split template set is hundreds of files), each synced to disk so
 // that the journal never points at data the kernel has not written, and
-// returns their sums. A file that replaces one keeps that file's mode
-// and, where the system allows, its owner (a 0600 file stays 0600).
-func stageFiles(stage string, files []File, existing map[string]found) ([]string, error) {
+// returns their sums and which it staged. A file in place that holds the
+// same bytes, as the check hashed it under the lock, is left as it is: a
+// rebuild writes, syncs and moves only what changed (one added flow
+// changes at most three stacks of a split build), and an unchanged file
+// keeps its inode and its time. A file that replaces one keeps that
+// file's mode and, where the system allows, its owner (a 0600 file stays
+// 0600).
+func stageFiles(stage string, files []File, existing map[string]found) (sums []string, staged []bool, err error) {
 	errs := make([]error, len(files))
-	sums := make([]string, len(files))
+	sums, staged = make([]string, len(files)), make([]bool, len(files))
+	inPlace := func(i int) (found, bool) {
+		e, ok := existing[files[i].Name]
+		return e, ok && e.Regular
+	}
 	// Each write ends in an fsync, which waits on the disk rather than a
 	// core: four at a time overlap those waits even on one core. The sums
-	// the journal records are taken meanwhile, on the cores: a module's
-	// main.tf is most of its bytes, and hashing it before writing it kept
-	// the disk waiting.
+	// of new files are taken meanwhile, on the cores (a module's main.tf is
+	// most of its bytes, and hashing it before writing it kept the disk
+	// waiting); a file in the way is hashed first, to see whether it
+	// changed at all.
 	summed := make(chan struct{})
 	go func() {
 		defer close(summed)
-		parallel.Each(len(files), func(i int) { sums[i] = fsutil.SumOf(files[i].Data) })
+		parallel.Each(len(files), func(i int) {
+			if _, ok := inPlace(i); !ok {
+				sums[i] = fsutil.SumOf(files[i].Data)
+			}
+		})
 	}()
 	parallel.EachAtMost(len(files), 4, func(i int) {
-		errs[i] = writeSynced(filepath.Join(stage, files[i].Name), files[i].Data, existing[files[i].Name].info)
+		e, ok := inPlace(i)
+		if ok {
+			if sums[i] = fsutil.SumOf(files[i].Data); sums[i] == e.Sum {
+				return
+			}
+		}
+		staged[i] = true
+		errs[i] = writeSynced(filepath.Join(stage, files[i].Name), files[i].Data, e.info)
 	})
 	<-summed
-	return sums, errors.Join(errs...)
+	return sums, staged, errors.Join(errs...)
 }
 
 func writeSynced(path string, data []byte, existing os.FileInfo) error {

@@ -179,3 +179,60 @@ func TestRecords(t *testing.T) {
 		t.Error("a record named like the journal was accepted")
 	}
 }
+
+// TestUnchangedFilesStayInPlace: a write leaves a file that already holds
+// its bytes as it is (the same inode, not rewritten), replaces the ones
+// that changed, and records the sums of all; a write that changes nothing
+// moves nothing and leaves no stage behind.
+func TestUnchangedFilesStayInPlace(t *testing.T) {
+	dir := t.TempDir()
+	recorded := map[string]string{}
+	withRecord := func(s Set) Set {
+		s.Record = func(sums map[string]string) ([]File, error) {
+			clear(recorded)
+			for k, v := range sums {
+				recorded[k] = v
+			}
+			return []File{{Name: "manifest", Data: []byte("ours\n")}}, nil
+		}
+		return s
+	}
+	if err := Write(dir, withRecord(set("v1", "a", "b", "c"))); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]os.FileInfo{}
+	for _, n := range []string{"a", "b", "c"} {
+		before[n], _ = os.Stat(filepath.Join(dir, n))
+	}
+	next := set("v1", "a", "b", "c")
+	next.Files[1].Data = []byte("ours b v2\n")
+	if err := Write(dir, withRecord(next)); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a", "b", "c"} {
+		after, err := os.Stat(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if same := os.SameFile(before[n], after); same != (n != "b") {
+			t.Errorf("%s: the same file after the write: %v", n, same)
+		}
+	}
+	if got := read(t, filepath.Join(dir, "b")); got != "ours b v2\n" {
+		t.Errorf("b = %q", got)
+	}
+	for _, f := range next.Files {
+		if recorded[f.Name] != fsutil.SumOf(f.Data) {
+			t.Errorf("the record of %s has sum %q, want the file's", f.Name, recorded[f.Name])
+		}
+	}
+	if err := Write(dir, withRecord(next)); err != nil {
+		t.Fatal(err)
+	}
+	_, state := list(t, dir)
+	for _, s := range state {
+		if strings.HasPrefix(s, stagePrefix) || s == journalName {
+			t.Errorf("a write that changed nothing left %s", s)
+		}
+	}
+}

@@ -60,16 +60,17 @@ func manifestName(target string) string { return target + ".json" }
 //   - The files are written as one set by internal/outdir (staged, a
 //     journal, a lock): a run killed before its commit point leaves the
 //     old output, one killed after it is finished by the next run into
-//     dir; the manifest is recorded with the set.
-func WriteDir(dir string, t *Target, files []File) error {
+//     dir; the manifest is recorded with the set. A file that holds its
+//     bytes already is left in place; WriteDir returns how many were.
+func WriteDir(dir string, t *Target, files []File) (unchanged int, err error) {
 	set := outdir.Set{Hint: outputHint, KeepState: true}
 	want := map[string]bool{}
 	for _, f := range files {
 		if !f.NoNotice && !IsGenerated(f.Data) {
-			return fmt.Errorf("emit: %s lacks the generated-file notice", f.Path) // a bug in a target
+			return 0, fmt.Errorf("emit: %s lacks the generated-file notice", f.Path) // a bug in a target
 		}
 		if !outdir.PlainName(f.Path) {
-			return fmt.Errorf("emit: %q is not a plain file name", f.Path) // a bug in a target
+			return 0, fmt.Errorf("emit: %q is not a plain file name", f.Path) // a bug in a target
 		}
 		set.Files = append(set.Files, outdir.File{Name: f.Path, Data: f.Data})
 		want[f.Path] = true
@@ -85,11 +86,12 @@ func WriteDir(dir string, t *Target, files []File) error {
 		data, err := json.MarshalIndent(m, "", "  ")
 		return []outdir.File{{Name: manifestName(t.Name), Data: append(data, '\n')}}, err
 	}
+	set.Unchanged = &unchanged
 	if err := outdir.Write(dir, set); err != nil {
-		return err
+		return 0, err
 	}
 	removeOldTemporaries(dir)
-	return nil
+	return unchanged, nil
 }
 
 // buildKind begins the outdir.Set kind of a build: "build:" and the

@@ -38,7 +38,7 @@ func TestDescriptionKept(t *testing.T) {
 			dir := t.TempDir()
 			write := func(files []emit.File) {
 				t.Helper()
-				if err := emit.WriteDir(dir, cloudformation.Target, files); err != nil {
+				if _, err := emit.WriteDir(dir, cloudformation.Target, files); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -157,7 +157,7 @@ func TestPreviousReadsOnlyOwnOutput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			if err := emit.WriteDir(dir, cloudformation.Target, build(t, p, emit.Options{})); err != nil {
+			if _, err := emit.WriteDir(dir, cloudformation.Target, build(t, p, emit.Options{})); err != nil {
 				t.Fatal(err)
 			}
 			if tc.edit != nil {
@@ -245,7 +245,7 @@ func sameFiles(a, b []emit.File) bool {
 func TestLogicalIDsKept(t *testing.T) {
 	p := compile(t, map[string][]byte{"p.intent": []byte(keptPolicy)})
 	dir := t.TempDir()
-	if err := emit.WriteDir(dir, cloudformation.Target, build(t, p, emit.Options{})); err != nil {
+	if _, err := emit.WriteDir(dir, cloudformation.Target, build(t, p, emit.Options{})); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "template.yaml")
@@ -313,7 +313,7 @@ func TestEarlierReads(t *testing.T) {
 // (TestEditedOutputIsNotRead).
 func record(t *testing.T, dir, name string, data []byte) {
 	t.Helper()
-	if err := emit.WriteDir(dir, cloudformation.Target, []emit.File{{Path: name, Data: data, NoNotice: !emit.IsGenerated(data)}}); err != nil {
+	if _, err := emit.WriteDir(dir, cloudformation.Target, []emit.File{{Path: name, Data: data, NoNotice: !emit.IsGenerated(data)}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -325,7 +325,7 @@ func TestEditedOutputIsNotRead(t *testing.T) {
 	p := compile(t, map[string][]byte{"p.intent": []byte(keptPolicy)})
 	dir := t.TempDir()
 	files := build(t, p, emit.Options{})
-	if err := emit.WriteDir(dir, cloudformation.Target, files); err != nil {
+	if _, err := emit.WriteDir(dir, cloudformation.Target, files); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "template.yaml")
@@ -336,7 +336,7 @@ func TestEditedOutputIsNotRead(t *testing.T) {
 		t.Errorf("read %v, %v from an edited template", prev.Descriptions, err)
 	}
 	var fe *fsutil.NotOursError
-	if err := emit.WriteDir(dir, cloudformation.Target, files); !errors.As(err, &fe) {
+	if _, err := emit.WriteDir(dir, cloudformation.Target, files); !errors.As(err, &fe) {
 		t.Errorf("overwriting the edited template: %v", err)
 	}
 }

@@ -60,7 +60,7 @@ func TestTerraform(t *testing.T) {
 			// emulator in internal/realtools (TestTerraformApply) instead.
 			continue
 		}
-		if err := emit.WriteDir(filepath.Join(dir, name), terraform.Target, files); err != nil {
+		if _, err := emit.WriteDir(filepath.Join(dir, name), terraform.Target, files); err != nil {
 			t.Fatal(err)
 		}
 		root += fmt.Sprintf("\nmodule %q {\n  source = \"./%s\"\n  vpc_id = \"vpc-0123456789abcdef0\"\n", strings.ReplaceAll(name, "-", "_"), name)

@@ -227,7 +227,8 @@ func buildInto(e *env, p *load.Policy, t *emit.Target, dir string, readEarlier f
 			sameAdoption = err == nil && bytes.Equal(old, f.Data)
 		}
 	}
-	if err := emit.WriteDir(dir, t, files); err != nil {
+	unchanged, err := emit.WriteDir(dir, t, files)
+	if err != nil {
 		return outputError(err)
 	}
 	if sameAdoption {
@@ -243,7 +244,11 @@ func buildInto(e *env, p *load.Policy, t *emit.Target, dir string, readEarlier f
 			expired++
 		}
 	}
-	msg := fmt.Sprintf("wrote %s to %s: %s, %s", plural(len(files), "file"), dir,
+	written := plural(len(files), "file") + " to " + dir
+	if unchanged > 0 { // a rebuild: say what it changed
+		written = plural(len(files)-unchanged, "file") + " to " + dir + ", " + fmt.Sprint(unchanged) + " unchanged"
+	}
+	msg := fmt.Sprintf("wrote %s: %s, %s", written,
 		plural(len(p.Program.Groups), "group"), plural(len(p.Program.Rules), "rule"))
 	if expired > 0 {
 		msg += fmt.Sprintf("; left out %s that expired", plural(expired, "flow"))

@@ -218,8 +218,8 @@ func TestBuild(t *testing.T) {
 	if !strings.Contains(string(first), `resource "aws_vpc_security_group_ingress_rule" "db_ingress_from_web_tcp_5432"`) {
 		t.Errorf("main.tf lacks the rule:\n%s", first)
 	}
-	// Building again changes nothing.
-	if r := run(t, "", "build", src, "-t", "terraform", "-o", out); r.code != 0 {
+	// Building again changes nothing, and says so.
+	if r := run(t, "", "build", src, "-t", "terraform", "-o", out); r.code != 0 || !strings.Contains(r.stderr, "wrote 0 files to "+out+", 4 unchanged:") {
 		t.Fatalf("second build: exit %d: %s", r.code, r.stderr)
 	}
 	if again, _ := os.ReadFile(filepath.Join(out, "main.tf")); string(again) != string(first) {

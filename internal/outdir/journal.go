@@ -84,11 +84,17 @@ func commit(dir string, s Set, rule Rule, existing map[string]found) (err error)
 	}
 	j := journal{Kind: s.Kind, Stage: filepath.Base(stage)}
 	sumOf := map[string]string{} // the set's sums, by name
+	unchanged := 0
 	for i, f := range s.Files {
 		sumOf[f.Name] = sums[i]
 		if staged[i] { // else the file in place holds these bytes already
 			j.Files = append(j.Files, entry{Name: f.Name, Sum: sums[i], Replaces: existing[f.Name].Sum})
+		} else {
+			unchanged++
 		}
+	}
+	if s.Unchanged != nil {
+		*s.Unchanged = unchanged
 	}
 	for _, name := range rule.Remove {
 		path := filepath.Join(dir, name)

@@ -102,6 +102,9 @@ type Set struct {
 	// manifests there). Without it, the state directory is removed when
 	// the write is done and it holds nothing else.
 	KeepState bool
+	// Unchanged, when not nil, is set to how many of Files the write
+	// left in place because they held their bytes already.
+	Unchanged *int
 }
 
 // PlainName reports whether name is a file name at the top level of a

@@ -140,7 +140,7 @@ web -> s3 tcp/443 because "reads objects"
 		if diags.HasErrors() {
 			t.Fatal(diags)
 		}
-		if err := emit.WriteDir(filepath.Join(root, a.name), terraform.Target, files); err != nil {
+		if _, err := emit.WriteDir(filepath.Join(root, a.name), terraform.Target, files); err != nil {
 			t.Fatal(err)
 		}
 		fmt.Fprintf(&main, "\nmodule %q {\n  source = \"./%s\"\n  vpc_id = %q\n", a.name, a.name, a.vpc)
@@ -275,7 +275,7 @@ func thirdEnvironment(t *testing.T, tf, root string, policies []*applied) {
 				t.Errorf("adding an environment changed %s/%s", a.name, f.Path)
 			}
 		}
-		if err := emit.WriteDir(filepath.Join(root, a.name), terraform.Target, files); err != nil {
+		if _, err := emit.WriteDir(filepath.Join(root, a.name), terraform.Target, files); err != nil {
 			t.Fatal(err)
 		}
 	}

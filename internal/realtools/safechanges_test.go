@@ -139,7 +139,7 @@ func TestSafeChanges(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatal(diags)
 		}
-		if err := emit.WriteDir(filepath.Join(root, "sg"), terraform.Target, out); err != nil {
+		if _, err := emit.WriteDir(filepath.Join(root, "sg"), terraform.Target, out); err != nil {
 			t.Fatal(err)
 		}
 		var main strings.Builder
@@ -185,7 +185,7 @@ resource "aws_network_interface" "web" {
 		if diags.HasErrors() {
 			t.Fatal(diags)
 		}
-		if err := emit.WriteDir(dir, cloudformation.Target, out); err != nil {
+		if _, err := emit.WriteDir(dir, cloudformation.Target, out); err != nil {
 			t.Fatal(err)
 		}
 		return readStacks(t, out, split)

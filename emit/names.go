@@ -33,13 +33,13 @@ type RuleNamer struct {
 	ident  func(name string) string
 	groups map[*model.Group]string
 	peers  map[model.PeerID]string
-	// The directions' and the ports' words, joined once: most rules of a
-	// policy share a handful of ports.
+	// The directions' words, joined once.
 	ingress, egress string
-	ports           map[model.Port]string
 	// The last rule's group and ports, with their words: rules come
 	// sorted by group, direction and port, so most rules share them with
-	// the rule before, and a comparison costs less than a lookup.
+	// the rule before. Other ports' words are joined again: a map of
+	// them cost more than joining (a large policy has thousands of
+	// ports, each rule a lookup).
 	lastGroup     *model.Group
 	lastGroupName string
 	lastPort      model.Port
@@ -49,7 +49,7 @@ type RuleNamer struct {
 // NewRuleNamer returns a RuleNamer in style t.
 func NewRuleNamer(t Style) *RuleNamer {
 	return &RuleNamer{join: t.Join, sep: t.Sep, ident: t.Ident, groups: map[*model.Group]string{}, peers: map[model.PeerID]string{},
-		ingress: t.Join(ingressWords), egress: t.Join(egressWords), ports: map[model.Port]string{}}
+		ingress: t.Join(ingressWords), egress: t.Join(egressWords)}
 }
 
 var (
@@ -64,13 +64,8 @@ func (n *RuleNamer) Name(r *model.Rule) string {
 		dir = n.egress
 	}
 	if r.Port != n.lastPort || n.lastPorts == "" {
-		ports, ok := n.ports[r.Port]
-		if !ok {
-			var words [5]string
-			ports = n.join(appendPortWords(words[:0], r.Port))
-			n.ports[r.Port] = ports
-		}
-		n.lastPort, n.lastPorts = r.Port, ports
+		var words [5]string
+		n.lastPort, n.lastPorts = r.Port, n.join(appendPortWords(words[:0], r.Port))
 	}
 	if r.Group != n.lastGroup {
 		n.lastGroup, n.lastGroupName = r.Group, n.group(r.Group)

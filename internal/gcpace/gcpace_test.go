@@ -15,12 +15,21 @@ func percent() int {
 	return p
 }
 
-func TestNoCollectionUntilFirstAtThenFourfold(t *testing.T) {
+// unset clears GOGC and GOMEMLIMIT for a test, and puts the collector's
+// pace and limit back after it.
+func unset(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	defer debug.SetMemoryLimit(math.MaxInt64)
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	t.Cleanup(func() {
+		debug.SetGCPercent(p)
+		debug.SetMemoryLimit(math.MaxInt64)
+	})
+}
 
+func TestNoCollectionUntilFirstAtThenFourfold(t *testing.T) {
+	unset(t)
 	start(FirstAt)
 	if p := percent(); p != -1 {
 		t.Fatalf("after Start the collector runs at %d%%, want off (-1) until the first collection", p)
@@ -44,11 +53,7 @@ func TestNoCollectionUntilFirstAtThenFourfold(t *testing.T) {
 }
 
 func TestOftenWinsOverTheFirstCollection(t *testing.T) {
-	t.Setenv("GOGC", "")
-	t.Setenv("GOMEMLIMIT", "")
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	defer debug.SetMemoryLimit(math.MaxInt64)
-
+	unset(t)
 	start(FirstAt)
 	Often()
 	for range 3 {

@@ -24,9 +24,9 @@ type flowResult struct {
 // a copy of c with diagnostics of its own; then, in statement order, each
 // flow's result and diagnostics are taken and each never is resolved.
 // The program and the diagnostics are those of resolving every statement
-// in order (TestParallelFlowsAreSequential holds them to it), and the
-// biggest sequential step of compiling a large policy is halved on two
-// cores.
+// in order (TestParallelFlowsAreSequential holds them to it), and what
+// was the biggest sequential step of compiling a large policy is spread
+// over the cores (BenchmarkCompile/flows=50000: 222 -> 196 ms).
 func (c *compiler) flowsAndNevers(files []*ast.File) {
 	var flows []*ast.Flow
 	for _, f := range files {

@@ -67,7 +67,7 @@ func (v ruleRes) writeYAML(w *yamlWriter, indent string) {
 	w.key(indent, "Properties")
 	w.buf = append(w.buf, '\n')
 	w.key(in1, "GroupId")
-	w.idValue(v.group, in1)
+	w.value(v.group, in1)
 	w.key(in1, "IpProtocol")
 	w.strValue(string(r.Port.Protocol))
 	if r.Port.HasPorts() {
@@ -89,7 +89,7 @@ func (v ruleRes) writeYAML(w *yamlWriter, indent string) {
 		}
 	case model.PeerGroup, model.PeerExternal:
 		w.key(in1, peerGroup)
-		w.idValue(v.peer, in1)
+		w.value(v.peer, in1)
 		if owner := ownerOf(r); owner != "" {
 			w.key(in1, ownerKey)
 			w.strValue(owner)
@@ -101,23 +101,6 @@ func (v ruleRes) writeYAML(w *yamlWriter, indent string) {
 	} else {
 		w.strValue(r.Flow.Purpose) // literal's value for it
 	}
-}
-
-// idValue writes a group's id as value writes it. Nearly every rule of a
-// split build imports its group's id from a group stack, and many their
-// peer's: such an import is written without value's walk of the tree.
-func (w *yamlWriter) idValue(v any, indent string) {
-	if iv, ok := v.(importVal); ok {
-		if s, ok := iv.name.(sub); ok && isPlainSafe(s.text) && !yaml11Ambiguous(s.text) {
-			w.buf = append(w.buf, '\n')
-			w.buf = append(w.buf, indentBy(indent, 2)...)
-			w.buf = append(w.buf, importKey+": !Sub "...)
-			w.buf = append(w.buf, s.text...)
-			w.buf = append(w.buf, '\n')
-			return
-		}
-	}
-	w.value(v, indent)
 }
 
 // key writes "key:" at indent, for a key that is plain in YAML.

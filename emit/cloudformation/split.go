@@ -59,16 +59,18 @@ func jumpStep(key uint64, b int64) (uint64, int64) {
 }
 
 // hashKey is the 64-bit hash of an identity.
-func hashKey(identity string) uint64 {
-	sum := sha256.Sum256([]byte(identity))
-	return binary.BigEndian.Uint64(sum[:8])
-}
+func hashKey(identity string) uint64 { return hashBytes([]byte(identity)) }
 
 // ruleHash is hashKey(r.IdentityKey()), without making the string: it is
 // taken of every rule in a split build.
 func ruleHash(r *model.Rule) uint64 {
 	var buf [192]byte
-	sum := sha256.Sum256(r.AppendIdentityKey(buf[:0]))
+	return hashBytes(r.AppendIdentityKey(buf[:0]))
+}
+
+// hashBytes is hashKey of an identity's bytes.
+func hashBytes(identity []byte) uint64 {
+	sum := sha256.Sum256(identity)
 	return binary.BigEndian.Uint64(sum[:8])
 }
 

@@ -381,9 +381,7 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 		laidOut[k] = make(chan []byte, 1)
 	}
 	free := make(chan []byte, 4)
-	// About 600 bytes a rule with a purpose of common length: room for
-	// more, which costs only address space where it is not written.
-	out := &blocks{buf: append(make([]byte, 0, len(head.buf)+500*len(p.Groups)+800*len(p.Rules)), head.buf...)}
+	out := &blocks{buf: append(make([]byte, 0, len(head.buf)+roomFor(len(p.Groups), len(p.Rules))), head.buf...)}
 	joined := make(chan struct{})
 	go func() {
 		defer close(joined)
@@ -406,7 +404,7 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 			for _, g := range groups {
 				rules += len(rulesOf[g])
 			}
-			buf = make([]byte, 0, 500*len(groups)+800*rules)
+			buf = make([]byte, 0, roomFor(len(groups), rules))
 		}
 		bs := &blocks{buf: buf}
 		var attrs [8]attribute // a block's attributes, reused: none of them outlives it
@@ -442,6 +440,11 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 	<-joined
 	return out
 }
+
+// roomFor is the room main.tf's blocks of groups and rules take: about
+// 600 bytes a rule with a purpose of common length, with room for more,
+// which costs only address space where it is not written.
+func roomFor(groups, rules int) int { return 500*groups + 800*rules }
 
 // groupsPerRun is how many groups' blocks mainFile lays out in one run.
 // A variable for TestMainFileRunsJoinAsOne, which lays out one run.

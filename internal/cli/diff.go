@@ -87,7 +87,7 @@ func diffCommand(e *env, owners bool) *cobra.Command {
   sgc diff --env staging..production policy/            # what production allows that staging does not, and the reverse
   sgc diff copies/staging/ policy/ --env staging        # a copied policy against the environment replacing it`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			collectOften()
+			gcpace.Often() // a comparison drops most of what it makes
 			t, err := now.time()
 			if err != nil {
 				return err
@@ -375,13 +375,3 @@ func diffEnvironments(e *env, args []string, t time.Time, a, b string, o diffOut
 	}
 	return nil
 }
-
-// collectOften sets the collector back to Go's default pace for a
-// comparison (gcpace.Often). A build collects nothing below
-// gcpace.FirstAt and then at 400% because it keeps most of what it
-// allocates until it writes; a comparison makes and drops a great deal
-// (both policies' access, keys, plans, the report), and at 400% its heap
-// grew to five times what it kept: 1.4 GB for two unrelated
-// 50,000-flow policies against 0.9 GB at 100%, for a tenth more time
-// (2026-12-02).
-func collectOften() { gcpace.Often() }

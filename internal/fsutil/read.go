@@ -34,31 +34,28 @@ func ReadRegular(path string, max int64) ([]byte, error) {
 	if info.Size() > max {
 		return nil, fmt.Errorf("%s is %s; sgc reads at most %s", path, size(info.Size()), size(max))
 	}
-	// The file is read into one buffer of the size it has (io.ReadAll
-	// doubles its way up, allocating about twice the file), still bounded
-	// by max should it grow meanwhile.
-	var b bytes.Buffer
-	b.Grow(int(info.Size()) + bytes.MinRead)
-	if _, err := b.ReadFrom(io.LimitReader(f, max+1)); err != nil {
-		return nil, err
-	}
-	if int64(b.Len()) > max {
-		return nil, fmt.Errorf("%s is larger than %s, the most sgc reads", path, size(max))
-	}
-	return b.Bytes(), nil
+	// The file is read into one buffer of the size it has: io.ReadAll
+	// doubles its way up, allocating about twice the file.
+	return readLimited(f, path, max, info.Size())
 }
 
 // ReadLimited reads r to its end, refusing more than max bytes (a file
 // that grows while it is read, standard input).
 func ReadLimited(r io.Reader, name string, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
+	return readLimited(r, name, max, 0)
+}
+
+// readLimited is ReadLimited into a buffer with room for hint bytes.
+func readLimited(r io.Reader, name string, max, hint int64) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(int(min(hint, max)) + bytes.MinRead)
+	if _, err := b.ReadFrom(io.LimitReader(r, max+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > max {
+	if int64(b.Len()) > max {
 		return nil, fmt.Errorf("%s is larger than %s, the most sgc reads", name, size(max))
 	}
-	return data, nil
+	return b.Bytes(), nil
 }
 
 func kind(m os.FileMode) string {

@@ -20,8 +20,7 @@ func percent() int {
 func unset(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	p := debug.SetGCPercent(100)
-	debug.SetGCPercent(p)
+	p := percent()
 	t.Cleanup(func() {
 		debug.SetGCPercent(p)
 		debug.SetMemoryLimit(math.MaxInt64)

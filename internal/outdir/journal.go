@@ -150,7 +150,7 @@ func recordName(name string) bool {
 // returns their sums and which it staged. A file in place that holds the
 // same bytes, as the check hashed it under the lock, is left as it is: a
 // rebuild writes, syncs and moves only what changed (one added flow
-// changes at most three stacks of a split build), and an unchanged file
+// changes at most two rule stacks of a split build), and an unchanged file
 // keeps its inode and its time. A file that replaces one keeps that
 // file's mode and, where the system allows, its owner (a 0600 file stays
 // 0600).

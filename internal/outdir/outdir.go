@@ -220,7 +220,7 @@ func check(dir string, s Set) (Rule, map[string]found, error) {
 	// output, which is read a few files at a time (most of it is waiting
 	// on the disk or hashing); the rule is applied in order after.
 	type look struct {
-		info os.FileInfo
+		info os.FileInfo // nil: nothing in the way
 		e    Existing
 		err  error
 	}
@@ -234,11 +234,11 @@ func check(dir string, s Set) (Rule, map[string]found, error) {
 	})
 	existing := map[string]found{}
 	for i, f := range s.Files {
-		path := filepath.Join(dir, f.Name)
 		info, e, err := looks[i].info, looks[i].e, looks[i].err
 		if info == nil {
 			continue
 		}
+		path := filepath.Join(dir, f.Name)
 		if err != nil {
 			return Rule{}, nil, err
 		}

@@ -26,16 +26,49 @@ var lexDef = lexer.MustSimple([]lexer.SimpleRule{
 
 var (
 	symbols       = lexDef.Symbols()
-	tokComment    = symbols["Comment"]
-	tokString     = symbols["String"]
-	tokBadString  = symbols["BadString"]
-	tokArrow      = symbols["Arrow"]
-	tokComma      = symbols["Comma"]
-	tokWord       = symbols["Word"]
-	tokNewline    = symbols["Newline"]
-	tokWhitespace = symbols["Whitespace"]
-	tokChar       = symbols["Char"]
+	tokComment    = symbol("Comment")
+	tokString     = symbol("String")
+	tokBadString  = symbol("BadString")
+	tokArrow      = symbol("Arrow")
+	tokComma      = symbol("Comma")
+	tokWord       = symbol("Word")
+	tokNewline    = symbol("Newline")
+	tokWhitespace = symbol("Whitespace")
+	tokChar       = symbol("Char")
+	tokEOF        = tokType(lexer.EOF)
 )
+
+// tokType is a token's type, one of lexDef's symbols, in the width a
+// token keeps it.
+type tokType int32
+
+func symbol(name string) tokType { return tokType(symbols[name]) }
+
+// token is a token of an intent file: its type, its text (a slice of the
+// file's text) and where it starts in its file, which the parser knows.
+// It is half the size of participle's lexer.Token, which carries the
+// file's name in every token: moving tokens about was a third of a large
+// policy's parse. Offsets fit in 32 bits because ParseFile refuses larger
+// files.
+type token struct {
+	Value                string
+	Type                 tokType
+	Offset, Line, Column int32
+}
+
+// EOF reports whether t ends the input.
+func (t token) EOF() bool { return t.Type == tokEOF }
+
+// lexerTokens converts tokens for participle, which parses the few
+// statements the hand-written parser declines.
+func lexerTokens(filename string, toks []token) []lexer.Token {
+	out := make([]lexer.Token, len(toks))
+	for i, t := range toks {
+		out[i] = lexer.Token{Type: lexer.TokenType(t.Type), Value: t.Value, Pos: lexer.Position{
+			Filename: filename, Offset: int(t.Offset), Line: int(t.Line), Column: int(t.Column)}}
+	}
+	return out
+}
 
 // sliceLexer replays the tokens of one statement to participle, ending with
 // an EOF token placed right after the last one so that EndPos fields of the

@@ -1,14 +1,12 @@
 package parser
 
 import (
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/sgc-dev/sgc/lang/ast"
 )
 
 // isNever reports whether a statement is a never: the word "never" and
 // then anything but the arrow of a flow from a group called never.
-func isNever(sig []lexer.Token) bool {
+func isNever(sig []token) bool {
 	return sig[0].Type == tokWord && sig[0].Value == "never" && (len(sig) < 2 || sig[1].Type != tokArrow)
 }
 
@@ -17,16 +15,16 @@ const neverForm = `never SOURCE -> DESTINATION [PORTS] [except NAME, ...] becaus
 
 // parseNever reads a never statement, reporting the first token that does
 // not fit its form; nil when it did not parse.
-func (p *fileParser) parseNever(sig []lexer.Token) *ast.Never {
-	q := quick{toks: sig}
+func (p *fileParser) parseNever(sig []token) *ast.Never {
+	q := quick{file: p.file.Name, toks: sig}
 	s := &ast.Never{StmtBase: q.base()}
 	fail := func(what string) *ast.Never {
 		at := sig[len(sig)-1]
 		found := "the end of the statement"
 		if q.i < len(sig) {
-			at, found = sig[q.i], describe(sig[q.i])
+			at, found = sig[q.i], describe(sig[q.i].Type, sig[q.i].Value)
 		}
-		r := tokRange(at)
+		r := p.tokRange(at)
 		if q.i >= len(sig) {
 			r.Start = r.End
 		}

@@ -11,6 +11,7 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -55,9 +56,15 @@ const directivePrefix = "sgc:"
 // diagnostics say why.
 func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
 	src = StripBOM(src)
-	p := &fileParser{file: &ast.File{Name: filename}}
+	p := &fileParser{file: &ast.File{Name: filename}, src: string(src)}
+	if len(src) > math.MaxInt32 {
+		// Tokens keep 32-bit offsets; limits.Policy is far below this.
+		pos := source.Pos{Filename: filename, Line: 1, Column: 1}
+		p.diags.Errorf(source.Range{Start: pos, End: pos}, InvalidCharacter, "file is larger than 2 GiB")
+		return p.file, p.diags
+	}
 	p.checkUTF8(filename, src)
-	p.split(&dashJoiner{s: newScanner(filename, src)})
+	p.split(&dashJoiner{s: newScanner(p.src, true)})
 	return p.file, p.diags
 }
 
@@ -70,6 +77,7 @@ func StripBOM(src []byte) []byte { return bytes.TrimPrefix(src, bom) }
 
 type fileParser struct {
 	file  *ast.File
+	src   string // the file's text, which tokens' values are slices of
 	diags diag.List
 }
 
@@ -97,8 +105,7 @@ func (p *fileParser) checkUTF8(filename string, src []byte) {
 
 // pending is a statement being gathered over one or more lines.
 type pending struct {
-	toks     []lexer.Token // the statement's tokens, whitespace included, newlines not
-	sig      []lexer.Token // the same without whitespace
+	sig      []token // the statement's tokens, without whitespace and newlines
 	comments []*ast.Comment
 }
 
@@ -110,22 +117,22 @@ func (p *fileParser) split(toks *dashJoiner) {
 		if len(sig) == 0 {
 			return
 		}
-		stmt := p.parseStmt(sig, trimWhitespace(cur.toks))
+		stmt := p.parseStmt(sig)
 		base := stmt.Base()
 		// A comment on the statement's last line trails it; others were inside it.
-		if n := len(cur.comments); n > 0 && cur.comments[n-1].Pos.Line == sig[len(sig)-1].Pos.Line {
+		if n := len(cur.comments); n > 0 && cur.comments[n-1].Pos.Line == int(sig[len(sig)-1].Line) {
 			base.Trailing = cur.comments[n-1]
 			cur.comments = cur.comments[:n-1]
 		}
 		base.Inner = cur.comments
 		p.file.Stmts = append(p.file.Stmts, stmt)
-		// The token slices are reused: nothing parsed keeps them.
-		cur = pending{toks: cur.toks[:0], sig: cur.sig[:0]}
+		// The token slice is reused: nothing parsed keeps it.
+		cur = pending{sig: cur.sig[:0]}
 	}
 	for {
 		t := toks.next()
 		switch t.Type {
-		case lexer.EOF:
+		case tokEOF:
 			finish()
 			p.attachWaivers()
 			return
@@ -138,7 +145,7 @@ func (p *fileParser) split(toks *dashJoiner) {
 			finish()
 		case tokComment:
 			c := &ast.Comment{Text: strings.TrimRight(t.Value, " \t\r")}
-			c.Pos = pos(t.Pos)
+			c.Pos = p.pos(t)
 			c.EndPos = c.Pos.Advance(len(c.Text))
 			isDirective := strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(c.Text, "#")), directivePrefix)
 			switch {
@@ -154,10 +161,7 @@ func (p *fileParser) split(toks *dashJoiner) {
 				cur.comments = append(cur.comments, c)
 			}
 		default:
-			cur.toks = append(cur.toks, t)
-			if t.Type != tokWhitespace {
-				cur.sig = append(cur.sig, t)
-			}
+			cur.sig = append(cur.sig, t)
 		}
 	}
 }
@@ -220,19 +224,18 @@ func (p *fileParser) directive(c *ast.Comment) ast.Stmt {
 	}
 	// Lex the comment's text at its own position, and parse it like a statement.
 	start := c.Pos.Advance(offset)
-	var raw []lexer.Token
-	toks := scan(start.Filename, []byte(trimmed))
-	for _, t := range toks {
+	var raw []token
+	for _, t := range scan(trimmed) {
 		if t.EOF() {
 			continue
 		}
-		t.Pos.Offset += start.Offset
-		t.Pos.Line = start.Line
-		t.Pos.Column += start.Column - 1
+		t.Offset += int32(start.Offset)
+		t.Line = int32(start.Line)
+		t.Column += int32(start.Column - 1)
 		raw = append(raw, t)
 	}
 	end := c.EndPos
-	parsed, err := parseWith(waiverParser(), trimWhitespace(raw), end)
+	parsed, err := parseWith(waiverParser(), lexerTokens(p.file.Name, trimWhitespace(raw)), end)
 	if err != nil {
 		p.reportParseError(err, "sgc:waive", end)
 		return w
@@ -266,7 +269,7 @@ func (p *fileParser) directive(c *ast.Comment) ast.Stmt {
 	return pw
 }
 
-func trimWhitespace(toks []lexer.Token) []lexer.Token {
+func trimWhitespace(toks []token) []token {
 	for len(toks) > 0 && toks[0].Type == tokWhitespace {
 		toks = toks[1:]
 	}
@@ -276,35 +279,56 @@ func trimWhitespace(toks []lexer.Token) []lexer.Token {
 	return toks
 }
 
-func pos(p lexer.Position) source.Pos { return source.Pos(p) }
+// pos is where the token t of the file starts.
+func (p *fileParser) pos(t token) source.Pos { return tokPos(p.file.Name, t) }
 
-func tokRange(t lexer.Token) source.Range {
-	start := pos(t.Pos)
+func tokPos(filename string, t token) source.Pos {
+	return source.Pos{Filename: filename, Offset: int(t.Offset), Line: int(t.Line), Column: int(t.Column)}
+}
+
+func (p *fileParser) tokRange(t token) source.Range {
+	start := p.pos(t)
 	return source.Range{Start: start, End: start.Advance(len(t.Value))}
 }
 
-// parseStmt parses one statement. sig holds its significant tokens and raw
-// all of them, whitespace included, which participle needs to compute exact
-// end positions.
-func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
+// rawTokens scans the statement whose significant tokens are sig again,
+// whitespace included, as participle needs them to compute exact end
+// positions; comments and newlines within it are left out, as the
+// splitter leaves them out of the statement.
+func (p *fileParser) rawTokens(sig []token) []lexer.Token {
+	first, last := sig[0], sig[len(sig)-1]
+	end := int(last.Offset) + len(last.Value)
+	s := &scanner{src: p.src[:end], i: int(first.Offset), line: first.Line, col: first.Column}
+	d := &dashJoiner{s: s}
+	var raw []token
+	for t := d.next(); !t.EOF(); t = d.next() {
+		if t.Type != tokNewline && t.Type != tokComment {
+			raw = append(raw, t)
+		}
+	}
+	return lexerTokens(p.file.Name, raw)
+}
+
+// parseStmt parses one statement, whose significant tokens are sig.
+func (p *fileParser) parseStmt(sig []token) ast.Stmt {
 	last := sig[len(sig)-1]
-	end := pos(last.Pos).Advance(len(last.Value))
+	end := p.pos(last).Advance(len(last.Value))
 	bad := &ast.BadStmt{}
-	bad.Pos, bad.EndPos = pos(sig[0].Pos), end
+	bad.Pos, bad.EndPos = p.pos(sig[0]), end
 
 	// Lexical problems first: they explain a failed parse better than the
 	// grammar's "unexpected token" would.
 	for _, t := range sig {
 		switch t.Type {
 		case tokBadString:
-			p.diags.Errorf(tokRange(t), UnterminatedString, "string not terminated").
+			p.diags.Errorf(p.tokRange(t), UnterminatedString, "string not terminated").
 				WithDetail("Strings are written on one line, between double quotes.")
 			return p.badDecl(bad, sig, "")
 		case tokChar:
 			if t.Value == "\"" {
 				continue // covered by BadString
 			}
-			d := p.diags.Errorf(tokRange(t), InvalidCharacter, "unexpected character %q", t.Value)
+			d := p.diags.Errorf(p.tokRange(t), InvalidCharacter, "unexpected character %q", t.Value)
 			switch {
 			case t.Value == "*" && isNever(sig):
 				d.WithSuggestion("Patterns are quoted: write \"*\" or \"*-prod\".")
@@ -322,12 +346,12 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 	// A trailing `in ENV[, ENV...]` limits any statement to environments:
 	// it is cut off here, so every statement's own grammar stays as it was,
 	// and put back on the statement parsed.
-	sig, raw, in := cutIn(sig, raw)
+	sig, in := p.cutIn(sig)
 	if in != nil {
 		last = sig[len(sig)-1]
-		end = pos(last.Pos).Advance(len(last.Value))
+		end = p.pos(last).Advance(len(last.Value))
 	}
-	stmt := p.parseBody(sig, raw, end, bad)
+	stmt := p.parseBody(sig, end, bad)
 	if in != nil {
 		if _, ok := stmt.(*ast.BadStmt); !ok {
 			base := stmt.Base()
@@ -351,52 +375,48 @@ func (p *fileParser) parseStmt(sig, raw []lexer.Token) ast.Stmt {
 // language ends that way otherwise ("in" is no port, and the lists a
 // statement ends with follow a string or a keyword), so a name "in" used
 // elsewhere is still a name.
-func cutIn(sig, raw []lexer.Token) ([]lexer.Token, []lexer.Token, []*ast.Ident) {
+func (p *fileParser) cutIn(sig []token) ([]token, []*ast.Ident) {
 	for i := len(sig) - 2; i >= 1; i-- {
 		t := sig[i]
 		if t.Type != tokWord || t.Value != "in" {
 			continue
 		}
 		if sig[i-1].Type == tokComma || sig[i-1].Type == tokArrow {
-			return sig, raw, nil
+			return sig, nil
 		}
 		rest := sig[i+1:]
 		if len(rest)%2 != 1 {
-			return sig, raw, nil
+			return sig, nil
 		}
 		var ids []*ast.Ident
 		for j, r := range rest {
 			if j%2 == 1 {
 				if r.Type != tokComma {
-					return sig, raw, nil
+					return sig, nil
 				}
 				continue
 			}
 			if r.Type != tokWord {
-				return sig, raw, nil
+				return sig, nil
 			}
-			rg := tokRange(r)
+			rg := p.tokRange(r)
 			id := &ast.Ident{Name: r.Value}
 			id.Pos, id.EndPos = rg.Start, rg.End
 			ids = append(ids, id)
 		}
-		for k := range raw {
-			if raw[k].Pos.Offset == t.Pos.Offset {
-				return sig[:i], trimWhitespace(raw[:k]), ids
-			}
-		}
-		return sig, raw, nil
+		return sig[:i], ids
 	}
-	return sig, raw, nil
+	return sig, nil
 }
 
 // parseBody parses a statement without its `in` clause.
-func (p *fileParser) parseBody(sig, raw []lexer.Token, end source.Pos, bad *ast.BadStmt) ast.Stmt {
+func (p *fileParser) parseBody(sig []token, end source.Pos, bad *ast.BadStmt) ast.Stmt {
 	var (
 		stmt  ast.Stmt
 		err   error
 		parse func() (ast.Stmt, error)
 	)
+	raw := func() []lexer.Token { return p.rawTokens(sig) }
 	first := sig[0]
 	keyword := ""
 	if first.Type == tokWord {
@@ -418,33 +438,33 @@ func (p *fileParser) parseBody(sig, raw []lexer.Token, end source.Pos, bad *ast.
 	case "environment":
 		if len(sig) > 1 && sig[1].Type == tokArrow {
 			// A flow from a group named "environment", as for "interface".
-			parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw, end) }
+			parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw(), end) }
 			break
 		}
-		parse = func() (ast.Stmt, error) { return parseWith(envParser(), raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(envParser(), raw(), end) }
 	case "group":
-		parse = func() (ast.Stmt, error) { return parseWith(groupParser(), raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(groupParser(), raw(), end) }
 	case "network":
-		parse = func() (ast.Stmt, error) { return parseWith(networkParser(), raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(networkParser(), raw(), end) }
 	case "prefix-list":
-		parse = func() (ast.Stmt, error) { return parseWith(prefixParser(), raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(prefixParser(), raw(), end) }
 	case "external":
-		parse = func() (ast.Stmt, error) { return parseWith(externalParser(), raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(externalParser(), raw(), end) }
 	case "service":
-		parse = func() (ast.Stmt, error) { return parseWith(serviceParser(), raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(serviceParser(), raw(), end) }
 	case "interface":
 		if len(sig) > 1 && sig[1].Type == tokArrow {
 			// A flow from a group named "interface", which a policy
 			// written before the keyword may have: the word is a keyword
 			// only where a declaration can begin.
-			parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw, end) }
+			parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw(), end) }
 			break
 		}
-		parse = func() (ast.Stmt, error) { return parseWith(interfaceParser(), raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(interfaceParser(), raw(), end) }
 	default:
 		if len(sig) > 1 && sig[1].Type != tokArrow && first.Type == tokWord {
 			// Not a flow: most likely a misspelled keyword.
-			d := p.diags.Errorf(tokRange(first), SyntaxError, "unknown statement %q", first.Value).
+			d := p.diags.Errorf(p.tokRange(first), SyntaxError, "unknown statement %q", first.Value).
 				WithDetail("A statement is a declaration (%s), a flow (SOURCE -> DESTINATION PORTS because \"purpose\") or a guarantee (%s).",
 					strings.Join(ast.Decls, ", "), neverForm)
 			if first.Value == "because" {
@@ -460,14 +480,14 @@ func (p *fileParser) parseBody(sig, raw []lexer.Token, end source.Pos, bad *ast.
 		}
 		for i := 1; i < len(sig); i++ {
 			if sig[i].Type == tokWord && sig[i].Value == "because" && sig[i-1].Type == tokComma {
-				p.diags.Errorf(tokRange(sig[i-1]), SyntaxError, "port list ends with a comma").
+				p.diags.Errorf(p.tokRange(sig[i-1]), SyntaxError, "port list ends with a comma").
 					WithSuggestion("Remove the comma before \"because\".")
 				return p.badDecl(bad, sig, "")
 			}
 		}
-		parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw, end) }
+		parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw(), end) }
 	}
-	if stmt = quickParse(sig); stmt == nil || participleOnly {
+	if stmt = quickParse(p.file.Name, sig); stmt == nil || participleOnly {
 		stmt, err = parse()
 	}
 	if err != nil {
@@ -484,7 +504,7 @@ func (p *fileParser) parseBody(sig, raw []lexer.Token, end source.Pos, bad *ast.
 
 // badDecl fills in the keyword and name of a bad declaration when they can
 // be read, so the compiler knows the name exists.
-func (p *fileParser) badDecl(bad *ast.BadStmt, sig []lexer.Token, keyword string) ast.Stmt {
+func (p *fileParser) badDecl(bad *ast.BadStmt, sig []token, keyword string) ast.Stmt {
 	if len(sig) < 2 || sig[0].Type != tokWord || sig[1].Type != tokWord {
 		return bad
 	}
@@ -496,7 +516,7 @@ func (p *fileParser) badDecl(bad *ast.BadStmt, sig []lexer.Token, keyword string
 		if keyword == k && k != "interface" {
 			bad.Keyword = k
 			id := &ast.Ident{Name: sig[1].Value}
-			r := tokRange(sig[1])
+			r := p.tokRange(sig[1])
 			id.Pos, id.EndPos = r.Start, r.End
 			if validName(id.Name) {
 				bad.Name = id
@@ -512,7 +532,7 @@ func parseWith[T any, PT interface {
 	*T
 	ast.Stmt
 }](parser *participle.Parser[T], raw []lexer.Token, end source.Pos) (ast.Stmt, error) {
-	pl, err := lexer.Upgrade(&sliceLexer{toks: raw, end: lexer.Position(end)}, tokWhitespace)
+	pl, err := lexer.Upgrade(&sliceLexer{toks: raw, end: lexer.Position(end)}, lexer.TokenType(tokWhitespace))
 	if err != nil {
 		return nil, err
 	}
@@ -540,11 +560,12 @@ func (p *fileParser) reportParseError(err error, keyword string, end source.Pos)
 			r = source.Range{Start: end, End: end.Advance(1)}
 			found = "end of statement"
 		} else {
-			r = tokRange(t)
-			found = describe(t)
+			start := source.Pos(t.Pos)
+			r = source.Range{Start: start, End: start.Advance(len(t.Value))}
+			found = describe(tokType(t.Type), t.Value)
 		}
 	case participle.Error:
-		start := pos(e.Position())
+		start := source.Pos(e.Position())
 		r = source.Range{Start: start, End: start.Advance(1)}
 		found = e.Message()
 	default:
@@ -562,17 +583,17 @@ func (p *fileParser) reportParseError(err error, keyword string, end source.Pos)
 		WithDetail("The form is: %s", form)
 	if t, ok := err.(*participle.UnexpectedTokenError); ok {
 		switch {
-		case t.Unexpected.Type == tokWord && keyword == "group":
+		case tokType(t.Unexpected.Type) == tokWord && keyword == "group":
 			if s := diag.Suggest(t.Unexpected.Value, []string{"internet-facing", "formerly"}); s != "" {
 				d.WithSuggestion("Did you mean %q?", s)
 			}
-		case t.Unexpected.Type == tokWord && what == "flow":
+		case tokType(t.Unexpected.Type) == tokWord && what == "flow":
 			if s := diag.Suggest(t.Unexpected.Value, []string{"because", "until"}); s != "" {
 				d.WithSuggestion("Did you mean %q?", s)
 			} else if startsPort(t.Unexpected.Value) {
 				d.WithSuggestion("Ports are separated by commas: tcp/80, 443.")
 			}
-		case t.Unexpected.Type == tokString && what == "flow":
+		case tokType(t.Unexpected.Type) == tokString && what == "flow":
 			d.WithSuggestion("Write the keyword \"because\" before the purpose.")
 		}
 	}
@@ -589,18 +610,16 @@ var declForms = map[string]string{
 	"environment": `environment NAME "description" [account ACCOUNT] [region REGION]`,
 }
 
-func describe(t lexer.Token) string {
-	switch t.Type {
+func describe(typ tokType, value string) string {
+	switch typ {
 	case tokString:
-		return "string " + t.Value
+		return "string " + value
 	case tokComma:
 		return `","`
 	case tokArrow:
 		return `"->"`
-	case tokWord:
-		return fmt.Sprintf("%q", t.Value)
 	}
-	return fmt.Sprintf("%q", t.Value)
+	return fmt.Sprintf("%q", value)
 }
 
 // startsPort reports whether a word reads as a port term (443, tcp/443).

@@ -1,10 +1,7 @@
 package parser
 
 import (
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/sgc-dev/sgc/lang/ast"
-	"github.com/sgc-dev/sgc/lang/source"
 )
 
 // quickParse reads a statement of the grammar by hand when its tokens have
@@ -19,8 +16,8 @@ import (
 //
 // Positions follow participle's: a node starts at its first token and ends
 // where its last token ends. sig holds the statement's significant tokens.
-func quickParse(sig []lexer.Token) ast.Stmt {
-	q := quick{toks: sig}
+func quickParse(filename string, sig []token) ast.Stmt {
+	q := quick{file: filename, toks: sig}
 	var s ast.Stmt
 	switch first := sig[0]; {
 	case first.Type != tokWord:
@@ -50,25 +47,26 @@ func quickParse(sig []lexer.Token) ast.Stmt {
 // stays set and every further match fails too, so the statement methods
 // read as the grammar does, without error checks at every step.
 type quick struct {
-	toks   []lexer.Token
+	file   string
+	toks   []token
 	i      int
 	failed bool
 }
 
 // peek returns the next token, or ok false at the end or after a failure.
-func (q *quick) peek() (t lexer.Token, ok bool) {
+func (q *quick) peek() (t token, ok bool) {
 	if q.failed || q.i >= len(q.toks) {
-		return lexer.Token{}, false
+		return token{}, false
 	}
 	return q.toks[q.i], true
 }
 
 // next consumes a token of type typ, and fails if the next one is not.
-func (q *quick) next(typ lexer.TokenType) lexer.Token {
+func (q *quick) next(typ tokType) token {
 	t, ok := q.peek()
 	if !ok || t.Type != typ {
 		q.failed = true
-		return lexer.Token{}
+		return token{}
 	}
 	q.i++
 	return t
@@ -76,7 +74,7 @@ func (q *quick) next(typ lexer.TokenType) lexer.Token {
 
 // is reports whether the next token is of type typ and, unless value is
 // "", has that value; it consumes nothing.
-func (q *quick) is(typ lexer.TokenType, value string) bool {
+func (q *quick) is(typ tokType, value string) bool {
 	t, ok := q.peek()
 	return ok && t.Type == typ && (value == "" || t.Value == value)
 }
@@ -90,51 +88,52 @@ func (q *quick) keyword(kw string) {
 	q.i++
 }
 
-func extent(t lexer.Token) ast.Extent {
-	start := source.Pos(t.Pos)
+// extent is where the token t stands.
+func (q *quick) extent(t token) ast.Extent {
+	start := tokPos(q.file, t)
 	return ast.Extent{Pos: start, EndPos: start.Advance(len(t.Value))}
 }
 
 func (q *quick) base() ast.StmtBase {
 	first, last := q.toks[0], q.toks[len(q.toks)-1]
-	return ast.StmtBase{Extent: ast.Extent{Pos: source.Pos(first.Pos), EndPos: extent(last).EndPos}}
+	return ast.StmtBase{Extent: ast.Extent{Pos: tokPos(q.file, first), EndPos: q.extent(last).EndPos}}
 }
 
 func (q *quick) ident() *ast.Ident {
 	t := q.next(tokWord)
-	return &ast.Ident{Extent: extent(t), Name: t.Value}
+	return &ast.Ident{Extent: q.extent(t), Name: t.Value}
 }
 
 func (q *quick) word() *ast.Word {
 	t := q.next(tokWord)
-	return &ast.Word{Extent: extent(t), Text: t.Value}
+	return &ast.Word{Extent: q.extent(t), Text: t.Value}
 }
 
 func (q *quick) number() *ast.Number {
 	t := q.next(tokWord)
-	return &ast.Number{Extent: extent(t), Text: t.Value}
+	return &ast.Number{Extent: q.extent(t), Text: t.Value}
 }
 
 func (q *quick) date() *ast.Date {
 	t := q.next(tokWord)
-	return &ast.Date{Extent: extent(t), Text: t.Value}
+	return &ast.Date{Extent: q.extent(t), Text: t.Value}
 }
 
 func (q *quick) str() *ast.String {
 	t := q.next(tokString)
-	return &ast.String{Extent: extent(t), Raw: t.Value}
+	return &ast.String{Extent: q.extent(t), Raw: t.Value}
 }
 
 func (q *quick) address() *ast.Address {
 	t := q.next(tokWord)
-	return &ast.Address{Extent: extent(t), Text: t.Value}
+	return &ast.Address{Extent: q.extent(t), Text: t.Value}
 }
 
 func (q *quick) ports() *ast.PortList {
 	l := &ast.PortList{}
 	for {
 		t := q.next(tokWord)
-		l.Terms = append(l.Terms, &ast.PortTerm{Extent: extent(t), Text: t.Value})
+		l.Terms = append(l.Terms, &ast.PortTerm{Extent: q.extent(t), Text: t.Value})
 		if !q.is(tokComma, "") {
 			break
 		}
@@ -151,7 +150,7 @@ func (q *quick) group() ast.Stmt {
 	s.Description = q.str()
 	if q.is(tokWord, "internet-facing") {
 		t := q.next(tokWord)
-		s.InternetFacing = &ast.Keyword{Extent: extent(t), Name: t.Value}
+		s.InternetFacing = &ast.Keyword{Extent: q.extent(t), Name: t.Value}
 	}
 	if q.optional("load-balancer") {
 		s.LoadBalancer = q.word()

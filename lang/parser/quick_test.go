@@ -1,8 +1,6 @@
 package parser
 
 import (
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"fmt"
 	"reflect"
 	"strings"
@@ -53,8 +51,8 @@ func TestQuickParseAgrees(t *testing.T) {
 	lines := 0
 	for _, src := range synth.Generate(synth.Config{Groups: 30, Flows: 300, Seed: 1, GroupsPerFile: 10}) {
 		for _, line := range strings.Split(string(src), "\n") {
-			var sig []lexer.Token
-			for _, tok := range scan("f", []byte(line)) {
+			var sig []token
+			for _, tok := range scan(line) {
 				if tok.Type != tokWhitespace && tok.Type != tokComment && !tok.EOF() {
 					sig = append(sig, tok)
 				}
@@ -63,7 +61,7 @@ func TestQuickParseAgrees(t *testing.T) {
 				continue
 			}
 			lines++
-			if quickParse(sig) == nil {
+			if quickParse("f", sig) == nil {
 				t.Errorf("quickParse declines %q", line)
 			}
 		}

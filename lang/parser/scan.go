@@ -1,20 +1,19 @@
 package parser
 
 import (
+	"strings"
 	"unicode/utf8"
-
-	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// scan splits src into tokens. It produces exactly what lexDef's rules
-// would (a test checks this token for token), but without running a
-// regular expression per token, which made lexing most of the parse time
-// of large policies. Columns count bytes, as go/token's do, so that
-// sub-token positions computed by byte offsets stay exact on lines with
-// non-ASCII text.
-func scan(filename string, src []byte) []lexer.Token {
-	s := newScanner(filename, src)
-	var toks []lexer.Token
+// scan splits src into tokens, whitespace included. It produces exactly
+// what lexDef's rules would (a test checks this token for token), but
+// without running a regular expression per token, which made lexing most
+// of the parse time of large policies. Columns count bytes, as go/token's
+// do, so that sub-token positions computed by byte offsets stay exact on
+// lines with non-ASCII text.
+func scan(src string) []token {
+	s := newScanner(src, false)
+	var toks []token
 	for {
 		t := s.next()
 		toks = append(toks, t)
@@ -25,31 +24,38 @@ func scan(filename string, src []byte) []lexer.Token {
 }
 
 // scanner yields the tokens of scan one at a time, so that a large file's
-// tokens are never all held at once.
+// tokens are never all held at once. One that skips whitespace yields the
+// rest: the statement splitter wants only what is significant, and a
+// statement's whitespace is scanned again (rawTokens) in the rare case that
+// participle parses it.
 type scanner struct {
-	src  []byte
-	text string // src as a string, copied once; token values are slices of it
-	i    int
-	pos  lexer.Position
+	src       string // token values are slices of it
+	i         int
+	line, col int32
+	skipSpace bool
 }
 
-func newScanner(filename string, src []byte) *scanner {
-	return &scanner{src: src, text: string(src), pos: lexer.Position{Filename: filename, Line: 1, Column: 1}}
+func newScanner(src string, skipSpace bool) *scanner {
+	return &scanner{src: src, line: 1, col: 1, skipSpace: skipSpace}
 }
 
 // next returns the next token, and EOF tokens once src is used up.
-func (s *scanner) next() lexer.Token {
+func (s *scanner) next() token {
 	src, i := s.src, s.i
+again:
 	if i >= len(src) {
-		return lexer.EOFToken(s.pos)
+		s.i = i
+		return token{Type: tokEOF, Offset: int32(i), Line: s.line, Column: s.col}
 	}
 	start := i
 	typ := tokChar
 	c := src[i]
 	switch {
 	case c == '#':
-		for i < len(src) && src[i] != '\n' {
-			i++
+		if j := strings.IndexByte(src[i:], '\n'); j >= 0 {
+			i += j
+		} else {
+			i = len(src)
 		}
 		typ = tokComment
 	case c == '"':
@@ -67,18 +73,21 @@ func (s *scanner) next() lexer.Token {
 		for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r') {
 			i++
 		}
+		if s.skipSpace {
+			s.col += int32(i - start)
+			goto again
+		}
 		typ = tokWhitespace
 	default:
-		_, size := utf8.DecodeRune(src[i:])
+		_, size := utf8.DecodeRuneInString(src[i:])
 		i += size
 	}
-	t := lexer.Token{Type: typ, Value: s.text[start:i], Pos: s.pos}
+	t := token{Type: typ, Value: src[start:i], Offset: int32(start), Line: s.line, Column: s.col}
 	if typ == tokNewline {
-		s.pos.Line, s.pos.Column = s.pos.Line+1, 1
+		s.line, s.col = s.line+1, 1
 	} else {
-		s.pos.Column += i - start
+		s.col += int32(i - start)
 	}
-	s.pos.Offset = i
 	s.i = i
 	return t
 }
@@ -89,11 +98,11 @@ func (s *scanner) next() lexer.Token {
 // which say what is wrong with them.
 type dashJoiner struct {
 	s         *scanner
-	peeked    lexer.Token
+	peeked    token
 	hasPeeked bool
 }
 
-func (d *dashJoiner) get() lexer.Token {
+func (d *dashJoiner) get() token {
 	if d.hasPeeked {
 		d.hasPeeked = false
 		return d.peeked
@@ -101,18 +110,20 @@ func (d *dashJoiner) get() lexer.Token {
 	return d.s.next()
 }
 
-func (d *dashJoiner) next() lexer.Token {
+func (d *dashJoiner) next() token {
 	t := d.get()
 	if t.Type != tokWord {
 		return t
 	}
 	for {
 		n := d.get()
-		if n.Type != tokChar || n.Value != "-" || t.Pos.Offset+len(t.Value) != n.Pos.Offset {
+		if n.Type != tokChar || n.Value != "-" || int(t.Offset)+len(t.Value) != int(n.Offset) {
 			d.peeked, d.hasPeeked = n, true
 			return t
 		}
-		t.Value += "-"
+		// The dash follows the word in the source, so the joined text
+		// is a slice of it too.
+		t.Value = d.s.src[t.Offset : int(t.Offset)+len(t.Value)+1]
 	}
 }
 
@@ -121,7 +132,7 @@ func isWordByte(c byte) bool {
 }
 
 // scanWord scans [A-Za-z0-9_.:/]+(?:-+[A-Za-z0-9_.:/]+)* from i.
-func scanWord(src []byte, i int) int {
+func scanWord(src string, i int) int {
 	for i < len(src) && isWordByte(src[i]) {
 		i++
 	}
@@ -143,7 +154,7 @@ func scanWord(src []byte, i int) int {
 
 // scanString scans "(?:\\.|[^"\\\n])*" and its unterminated variant from
 // the opening quote at i.
-func scanString(src []byte, i int) (lexer.TokenType, int) {
+func scanString(src string, i int) (tokType, int) {
 	i++
 	for i < len(src) {
 		switch c := src[i]; {
@@ -155,12 +166,12 @@ func scanString(src []byte, i int) (lexer.TokenType, int) {
 			if i+1 >= len(src) || src[i+1] == '\n' {
 				return tokBadString, i
 			}
-			_, size := utf8.DecodeRune(src[i+1:])
+			_, size := utf8.DecodeRuneInString(src[i+1:])
 			i += 1 + size
 		case c < utf8.RuneSelf: // most of a purpose: no rune to decode
 			i++
 		default:
-			_, size := utf8.DecodeRune(src[i:])
+			_, size := utf8.DecodeRuneInString(src[i:])
 			i += size
 		}
 	}

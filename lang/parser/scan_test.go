@@ -37,7 +37,7 @@ func lineStart(src []byte, off int) int {
 
 func sameTokens(t testing.TB, name string, src []byte) {
 	want := regexpTokens(t, src)
-	got := scan("f", src)
+	got := lexerTokens("f", scan(string(src)))
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d tokens, the rules give %d\n%q", name, len(got), len(want), src)
 	}
@@ -45,6 +45,19 @@ func sameTokens(t testing.TB, name string, src []byte) {
 		w, g := want[i], got[i]
 		if w.Type != g.Type || w.Value != g.Value || w.Pos != g.Pos {
 			t.Fatalf("%s: token %d is %v %q at %v, the rules give %v %q at %v", name, i, g.Type, g.Value, g.Pos, w.Type, w.Value, w.Pos)
+		}
+	}
+	// The splitter's scanner skips whitespace and yields the rest as they are.
+	var sig []token
+	for _, tok := range scan(string(src)) {
+		if tok.Type != tokWhitespace {
+			sig = append(sig, tok)
+		}
+	}
+	s := newScanner(string(src), true)
+	for i, w := range sig {
+		if g := s.next(); g != w {
+			t.Fatalf("%s: skipping whitespace, token %d is %+v, not %+v", name, i, g, w)
 		}
 	}
 }

@@ -7,14 +7,15 @@ package emit
 
 import (
 	"fmt"
-	"github.com/sgc-dev/sgc/internal/naming"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/naming"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
 )
@@ -223,10 +224,34 @@ func SourceNames(p *model.Program) []string {
 }
 
 // SourceOf returns where a flow was written: "file" or "file:line".
+// Every rule of a build carries it, so it is joined without fmt.
 func SourceOf(f *model.Flow, withLine bool) string {
 	name := filepath.Base(f.Range.Start.Filename)
 	if withLine {
-		return fmt.Sprintf("%s:%d", name, f.Range.Start.Line)
+		return name + ":" + strconv.Itoa(f.Range.Start.Line)
 	}
 	return name
+}
+
+// SourceLen is len(SourceOf(f, withLine)), without making the string:
+// a split build bounds every rule's size by it.
+func SourceLen(f *model.Flow, withLine bool) int {
+	n := len(filepath.Base(f.Range.Start.Filename))
+	if withLine {
+		n += 1 + decimalLen(f.Range.Start.Line)
+	}
+	return n
+}
+
+// decimalLen is the length of strconv.Itoa(i).
+func decimalLen(i int) int {
+	n := 1
+	if i < 0 {
+		n++
+	}
+	for i <= -10 || i >= 10 {
+		i /= 10
+		n++
+	}
+	return n
 }

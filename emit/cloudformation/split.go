@@ -333,7 +333,7 @@ func ruleSizeBound(r *model.Rule, n names, opts emit.Options) int {
 		size += 64
 	}
 	size += 3*len(r.Flow.Purpose) + 80
-	size += 6*len(emit.SourceOf(r.Flow, opts.SourceLines)) + 16
+	size += 6*emit.SourceLen(r.Flow, opts.SourceLines) + 16
 	return size
 }
 

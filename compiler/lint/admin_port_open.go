@@ -19,7 +19,7 @@ bastion, a VPN or a named network. The list of ports is configurable (admin_port
 	Good:    "group db \"Databases\"\nnetwork office 203.0.113.0/28 \"Analysts' office\"\noffice -> db tcp/5432 because \"analysts connect\"",
 	Checkov: []string{"CKV_AWS_24", "CKV_AWS_25"}, Trivy: []string{"AVD-AWS-0107"}, CfnNag: []string{"W2"},
 	Run: func(p *Pass) {
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			if !fromInternet(f) {
 				continue
 			}

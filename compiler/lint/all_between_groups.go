@@ -16,7 +16,7 @@ need it: waive the finding with the reason.)`,
 	Good:   "group web \"Web\"\ngroup db \"DB\"\nweb -> db tcp/5432 because \"web talks to the database\"",
 	CfnNag: []string{"W40", "W42"},
 	Run: func(p *Pass) {
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			if !betweenGroups(f) {
 				continue
 			}

@@ -16,7 +16,7 @@ delete it. Expired flows are reported by the compiler (ExpiredFlow).`,
 	Bad:  "office -> db tcp/5432 because \"incident INC-2211\" until 2026-06-03",
 	Good: "office -> db tcp/5432 because \"incident INC-2211\" until 2026-09-30",
 	Run: func(p *Pass) {
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			if !f.Temporary() {
 				continue
 			}

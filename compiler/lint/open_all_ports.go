@@ -16,7 +16,7 @@ next deploy, is exposed. Even an internet-facing group takes only the ports it s
 	Good:    "group lb \"Load balancer\" internet-facing\ninternet -> lb tcp/443 because \"public HTTPS\"",
 	Checkov: []string{"CKV_AWS_277"}, Trivy: []string{"AVD-AWS-0107"}, CfnNag: []string{"W2", "W42"},
 	Run: func(p *Pass) {
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			if !fromInternet(f) {
 				continue
 			}

@@ -15,7 +15,7 @@ out unhindered. Name the ports (and, where possible, the destinations) the group
 	Good:    "group app \"App servers\"\napp -> internet tcp/443 because \"call the payment provider API\"",
 	Checkov: []string{"CKV_AWS_382"}, Trivy: []string{"AVD-AWS-0104"}, CfnNag: []string{"W5", "W40"},
 	Run: func(p *Pass) {
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			if _, ok := f.From.(*model.Group); !ok || !openToWorld(f.To) {
 				continue
 			}

@@ -18,7 +18,7 @@ the networks that need it. A temporary flow (with "until") is not reported: it e
 	Good:    "group app \"App servers\"\nnetwork partner 198.51.100.0/24 \"Partner API senders\"\npartner -> app tcp/8443 because \"partner callbacks\"",
 	Checkov: []string{"CKV_AWS_260", "CKV_AWS_24", "CKV_AWS_25"}, Trivy: []string{"AVD-AWS-0107"}, CfnNag: []string{"W2"},
 	Run: func(p *Pass) {
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			g, ok := f.To.(*model.Group)
 			if ok && openToWorld(f.From) && !g.InternetFacing && !f.Temporary() {
 				p.Report(f, f.FromRange, "%q is open to the internet but not marked internet-facing", g.Name).

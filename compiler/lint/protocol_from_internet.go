@@ -15,7 +15,7 @@ from anywhere. VPN and tunnel endpoints should take it from their peers' address
 	Good:    "group vpn \"VPN gateways\" internet-facing\nnetwork peer 198.51.100.7 \"Branch office gateway\"\npeer -> vpn proto/50 because \"IPsec from the branch\"",
 	Checkov: []string{"CKV_AWS_277"}, Trivy: []string{"AVD-AWS-0107"},
 	Run: func(p *Pass) {
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			if !fromInternet(f) {
 				continue
 			}

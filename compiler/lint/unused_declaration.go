@@ -17,8 +17,14 @@ a sign that a flow was deleted or misspelled. Groups without flows are SG114.`,
 	Run: func(p *Pass) {
 		used := map[string]bool{}
 		for _, f := range p.Program.Flows {
-			used[f.From.Declared().Name] = true
-			used[f.To.Declared().Name] = true
+			// Groups are not this check's (SG114 is), and nearly every
+			// end of a flow is one: passed over by their type, their
+			// names are neither read nor hashed.
+			for _, e := range [2]model.Endpoint{f.From, f.To} {
+				if _, group := e.(*model.Group); !group {
+					used[e.Declared().Name] = true
+				}
+			}
 		}
 		// A never uses the names it guards and excepts.
 		for _, n := range p.Program.Nevers {

@@ -32,7 +32,7 @@ kept on purpose (a disaster-recovery path) is waived with its reason and an end 
 			return
 		}
 		days := int(window.Hours() / 24)
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			last, known := u.LastSeen[f.Key()]
 			switch {
 			case !known:

@@ -69,7 +69,7 @@ min_purpose_words).`,
 				marks = append(marks, m)
 			}
 		}
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			if t := strings.TrimSpace(f.Purpose); len(t) <= 3*longest && vague[strings.ToLower(t)] {
 				p.Report(f, f.PurposeRange, "purpose %q does not say why the flow exists", f.Purpose)
 				continue

@@ -16,7 +16,7 @@ the design (ephemeral ports, cluster internals).`,
 	Good:   "web -> app tcp/8080-8089 because \"app instances on ten ports\"",
 	CfnNag: []string{"W27", "W29"},
 	Run: func(p *Pass) {
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			if !betweenGroups(f) {
 				continue
 			}

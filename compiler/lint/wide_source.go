@@ -16,7 +16,7 @@ itself is reported by SG101. The threshold is configurable (wide_cidr_prefix).`,
 	Good:   "group app \"App servers\"\nnetwork corp 10.20.0.0/20 \"Office VPN pool\"\ncorp -> app tcp/443 because \"internal users\"",
 	CfnNag: []string{"W9"},
 	Run: func(p *Pass) {
-		for _, f := range p.Program.ActiveFlows() {
+		for f := range p.Program.Active() {
 			n, ok := f.From.(*model.Network)
 			if _, toGroup := f.To.(*model.Group); !ok || !toGroup || n.Predeclared {
 				continue

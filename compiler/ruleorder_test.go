@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -65,5 +66,25 @@ func TestRuleOrder(t *testing.T) {
 	}
 	if len(kinds) < 4 {
 		t.Fatalf("the policies have only peers of kinds %v", kinds)
+	}
+}
+
+// TestRulesLaidOutInOrder holds the program's rules to one array in their
+// order, which every later pass over them relies on to read them ahead
+// instead of missing the cache on each (layOut).
+func TestRulesLaidOutInOrder(t *testing.T) {
+	p := load.FromSources(synth.Generate(synth.Config{Groups: 40, Flows: 800, Seed: 3, GroupsPerFile: 10}), compiler.Options{Now: testNow})
+	if p.Diags.HasErrors() {
+		t.Fatal(p.Diags)
+	}
+	rules := p.Program.Rules
+	if len(rules) < 100 {
+		t.Fatalf("only %d rules", len(rules))
+	}
+	size := unsafe.Sizeof(model.Rule{})
+	for i := 1; i < len(rules); i++ {
+		if d := uintptr(unsafe.Pointer(rules[i])) - uintptr(unsafe.Pointer(rules[i-1])); d != size {
+			t.Fatalf("rule %d is %d bytes after rule %d, want %d: the rules are not one array in order", i, d, i-1, size)
+		}
 	}
 }

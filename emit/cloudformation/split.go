@@ -249,11 +249,12 @@ func renderAll(templates []*template, render func(*template) []byte) [][]byte {
 var warmed atomic.Int64
 
 // warm reads, rule by rule, what writing a rule stack will read of its
-// rules, their flows and their logical IDs, and returns a sum of it. A stack's rules are a random
-// sample of the policy's (jump hashing), so each purpose and each flow is
-// a cache miss; writing stalls on them one at a time, while this loop's
-// loads are independent of each other and the processor overlaps them.
-// The stack's few hundred rules then fit in the core's cache.
+// rules, their flows and their logical IDs, and returns a sum of it. A
+// stack's rules are a random sample of the policy's (jump hashing), so
+// each purpose and each flow is a cache miss; writing stalls on them one
+// at a time, while this loop's loads are independent of each other and
+// the processor overlaps them. The stack's few hundred rules then fit in
+// the core's cache.
 func warm(rules []*model.Rule, n names) int64 {
 	var sum int
 	for _, r := range rules {

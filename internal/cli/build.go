@@ -108,7 +108,7 @@ func newBuildCmd(e *env) *cobra.Command {
 				return err
 			}
 			if p.Environments == nil {
-				p.DropSyntax() // nothing from here on reads them
+				p.DropSyntax() // nothing from here on reads the syntax trees
 				return buildInto(e, p, t, dir, readEarlier, opts, allowEmpty, true)
 			}
 			// Every environment (or the one chosen) into a directory of

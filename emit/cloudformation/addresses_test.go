@@ -34,8 +34,8 @@ func TestAddressesReadBack(t *testing.T) {
 			for _, g := range p.Program.Groups {
 				want["group|"+g.Name] = n.group[g]
 			}
-			for _, r := range p.Program.Rules {
-				want[ruleKey(r, n)] = n.rule[r]
+			for i, r := range p.Program.Rules {
+				want[ruleKey(r, n)] = n.rule[i]
 			}
 			if len(got) != len(want) {
 				t.Errorf("seed %d %s: read %d addresses, want %d", seed, format, len(got), len(want))

@@ -68,8 +68,8 @@ type names struct {
 	group  map[*model.Group]string
 	input  map[*model.External]string   // the parameter of an external without id
 	list   map[*model.PrefixList]string // the parameter of an AWS-managed prefix list's id
-	rule   map[*model.Rule]string
-	export map[*model.Group]string // the role name made safe for an export name
+	rule   []string                     // the logical ID of each of the program's rules, by its index in Program.Rules
+	export map[*model.Group]string      // the role name made safe for an export name
 }
 
 // camel joins words in CamelCase; adjacent numbers (the parts of a CIDR
@@ -169,7 +169,7 @@ func exportName(name string) string {
 // (model.Group.Identity): only its Name tag follows the role.
 func nameAll(p *model.Program) names {
 	n := names{group: make(map[*model.Group]string, len(p.Groups)), input: map[*model.External]string{},
-		rule: make(map[*model.Rule]string, len(p.Rules)), export: make(map[*model.Group]string, len(p.Groups))}
+		rule: make([]string, len(p.Rules)), export: make(map[*model.Group]string, len(p.Groups))}
 	view := p
 	if emit.Renames(p) {
 		view = emit.Renamed(p, (*model.Group).Identity)
@@ -227,7 +227,7 @@ func nameAll(p *model.Program) names {
 		if taken[id] {
 			id = id[:min(len(id), maxLogicalID-8)] + naming.Hash(key(i))
 		}
-		n.rule[p.Rules[i]] = id
+		n.rule[i] = id
 	}
 	return n
 }
@@ -617,9 +617,9 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	for _, e := range p.Inputs() {
 		t.params.set(n.input[e], inputParam(e))
 	}
-	rulesOf := map[*model.Group][]*model.Rule{}
-	for _, r := range p.Rules {
-		rulesOf[r.Group] = append(rulesOf[r.Group], r)
+	rulesOf := map[*model.Group][]int{} // indexes in p.Rules
+	for i, r := range p.Rules {
+		rulesOf[r.Group] = append(rulesOf[r.Group], i)
 	}
 	groupID := func(g *model.Group) any { return getAtt{n.group[g], "GroupId"} }
 	inputID := func(e *model.External) any { return ref{n.input[e]} }
@@ -631,12 +631,13 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 	for _, g := range p.Groups {
 		t.resources.set(n.group[g], t.adoptGroup(n.group[g], groupResource(g, opts), opts.Adopt.Group(g.Name)))
 		associate(t, g, groupID(g), n, opts.Adopt)
-		for _, r := range rulesOf[g] {
+		for _, i := range rulesOf[g] {
+			r := p.Rules[i]
 			group, peer := groupID(r.Group), peerValue(r, groupID, inputID, listID)
 			if id := opts.Adopt.RuleID(r); id != "" {
-				t.resources.set(n.rule[r], t.adopt(n.rule[r], ruleResource(r, group, peer, opts.SourceLines), id))
+				t.resources.set(n.rule[i], t.adopt(n.rule[i], ruleResource(r, group, peer, opts.SourceLines), id))
 			} else {
-				t.resources.set(n.rule[r], ruleRes{r, group, peer, opts.SourceLines})
+				t.resources.set(n.rule[i], ruleRes{r, group, peer, opts.SourceLines})
 			}
 		}
 		t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
@@ -752,8 +753,8 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 			out = append(out, emit.Resource{Address: stack(id) + id, Identity: emit.AssociationIdentity(g, v), ReplacedWith: []string{addr[g]}})
 		}
 	}
-	for _, r := range p.Rules {
-		res := emit.Resource{Address: stack(n.rule[r]) + n.rule[r], Identity: r.IdentityKey(), Group: r.Group, Rule: r,
+	for i, r := range p.Rules {
+		res := emit.Resource{Address: stack(n.rule[i]) + n.rule[i], Identity: r.IdentityKey(), Group: r.Group, Rule: r,
 			Replace: r.IdentityKey(), Update: r.Flow.Purpose, ReplacedWith: []string{addr[r.Group]}}
 		if owner := ownerOf(r); owner != "" {
 			res.Replace += "\x00" + owner // every property of a rule but its description replaces it

@@ -244,8 +244,8 @@ func (n names) keepAddresses(p *model.Program, addrs map[string]string) {
 	for _, g := range p.Groups {
 		n.group[g] = keep("group|"+g.Name, n.group[g])
 	}
-	for _, r := range p.Rules {
-		n.rule[r] = keep(ruleKey(r, n), n.rule[r])
+	for i, r := range p.Rules {
+		n.rule[i] = keep(ruleKey(r, n), n.rule[i])
 	}
 }
 

@@ -207,9 +207,13 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 	// Only a stack that bound does not clear is rendered, which is what
 	// deciding by rendering each trial stack cost (half of a big build):
 	// the decisions are the same, so is the output.
+	//
+	// Rules are bucketed by their indexes in p.Rules, by which their
+	// logical IDs are kept (names.rule): a map from the rule cost a
+	// cache miss at each of a rule's three lookups.
 	var skeleton int
-	ruleSize := func(r *model.Rule) int { return ruleSizeBound(r, n, opts) }
-	fits := func(count, sizes int, rules func() []*model.Rule) bool {
+	ruleSize := func(i int) int { return ruleSizeBound(p.Rules[i], n.rule[i], n, opts) }
+	fits := func(count, sizes int, rules func() []int) bool {
 		if count > rulesPerStack {
 			return false
 		}
@@ -222,10 +226,14 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 		}
 		return skeleton+sizes <= MaxBytes || len(renderJSON(ruleStack(p, n, rules(), stackOf, 1, opts).root)) <= MaxBytes
 	}
-	ruleBuckets := bucket(p.Rules, ruleHash,
+	all := make([]int, len(p.Rules))
+	for i := range all {
+		all[i] = i
+	}
+	ruleBuckets := bucket(all, func(i int) uint64 { return ruleHash(p.Rules[i]) },
 		(len(p.Rules)+rulesPerStack-1)/rulesPerStack, ruleSize, fits)
 	var (
-		chunks  [][]*model.Rule
+		chunks  [][]int
 		indexes []int
 	)
 	for i, rules := range ruleBuckets {
@@ -234,8 +242,7 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 		}
 	}
 	rules, data := ruleStacks(p, n, chunks, indexes, len(ruleBuckets), stackOf, opts, render)
-	all := append(out, rules...)
-	return all, append(renderAll(out, render), data...)
+	return append(out, rules...), append(renderAll(out, render), data...)
 }
 
 // renderAll renders templates side by side.
@@ -255,12 +262,13 @@ var warmed atomic.Int64
 // at a time, while this loop's loads are independent of each other and
 // the processor overlaps them. The stack's few hundred rules then fit in
 // the core's cache.
-func warm(rules []*model.Rule, n names) int64 {
+func warm(p *model.Program, rules []int, n names) int64 {
 	var sum int
-	for _, r := range rules {
+	for _, i := range rules {
+		r := p.Rules[i]
 		f := r.Flow
 		sum += len(f.Purpose) + f.Range.Start.Line + len(r.Group.Name)
-		if id := n.rule[r]; len(id) > 0 { // the resource's key
+		if id := n.rule[i]; len(id) > 0 { // the resource's key
 			sum += int(id[0])
 		}
 		if len(f.Purpose) > 0 {
@@ -273,15 +281,15 @@ func warm(rules []*model.Rule, n names) int64 {
 	return int64(sum)
 }
 
-// ruleStacks builds and renders a rule stack per chunk, numbered by
-// indexes. The stacks are independent, so they are made side by side; each
-// lands in its own slot, so the result does not depend on the order they
-// finish in.
-func ruleStacks(p *model.Program, n names, chunks [][]*model.Rule, indexes []int, of int, stackOf groupStacks, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
+// ruleStacks builds and renders a rule stack per chunk of rules (their
+// indexes in p.Rules), numbered by indexes. The stacks are independent, so
+// they are made side by side; each lands in its own slot, so the result
+// does not depend on the order they finish in.
+func ruleStacks(p *model.Program, n names, chunks [][]int, indexes []int, of int, stackOf groupStacks, opts emit.Options, render func(*template) []byte) ([]*template, [][]byte) {
 	rules := make([]*template, len(chunks))
 	data := make([][]byte, len(chunks))
 	parallel.Each(len(chunks), func(i int) {
-		warmed.Add(warm(chunks[i], n))
+		warmed.Add(warm(p, chunks[i], n))
 		t := ruleStack(p, n, chunks[i], stackOf, indexes[i], opts)
 		t.root.set("Description", description(p, fmt.Sprintf("Security group rules, part %d of %d", indexes[i], of)))
 		rules[i], data[i] = t, render(t)
@@ -297,7 +305,8 @@ type groupStack struct {
 	id    any // the group's id, imported from that stack
 }
 
-func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStacks, index int, opts emit.Options) *template {
+// ruleStack builds the rule stack of rules, their indexes in p.Rules.
+func ruleStack(p *model.Program, n names, rules []int, stackOf groupStacks, index int, opts emit.Options) *template {
 	ruleStacksBuilt.Add(1)
 	t := newTemplate(fmt.Sprintf("rules-%d", index), "")
 	t.resources.keys, t.resources.vals = make([]string, 0, len(rules)), make([]any, 0, len(rules))
@@ -316,8 +325,9 @@ func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStac
 		lists[l] = true
 		return ref{n.list[l]}
 	}
-	for _, r := range rules {
-		t.resources.add(n.rule[r], ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID, listID), opts.SourceLines})
+	for _, i := range rules {
+		r := p.Rules[i]
+		t.resources.add(n.rule[i], ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID, listID), opts.SourceLines})
 	}
 	var stacks []int
 	for s := range used {
@@ -342,14 +352,15 @@ func ruleStack(p *model.Program, n names, rules []*model.Rule, stackOf groupStac
 	return t
 }
 
-// ruleSizeBound is at least the bytes rule r adds to a rule stack's JSON
+// ruleSizeBound is at least the bytes rule r, of logical ID id, adds to a
+// rule stack's JSON
 // (its resource at the stack's indentation, key and separator):
 // structure and fixed texts within a generous constant, and each text of
 // variable length at the most its rendering can take (a purpose with
 // "${" becomes an Fn::Join of parts; a file name may need escapes).
 // TestRuleSizeBound holds it to the rendering over random policies.
-func ruleSizeBound(r *model.Rule, n names, opts emit.Options) int {
-	size := 900 + 2*len(n.rule[r])
+func ruleSizeBound(r *model.Rule, id string, n names, opts emit.Options) int {
+	size := 900 + 2*len(id)
 	size += 2 * (len(n.export[r.Group]) + 64)
 	switch r.Peer.Kind {
 	case model.PeerGroup:

@@ -59,11 +59,11 @@ func TestRuleSizeBound(t *testing.T) {
 		for _, g := range p.Program.Groups {
 			stackOf[g] = groupStack{1, importVal{sub{"${GroupsStack1}-" + n.export[g]}}}
 		}
-		for _, r := range p.Program.Rules {
+		for i, r := range p.Program.Rules {
 			var b bytes.Buffer
 			toJSON(&b, ruleResource(r, stackOf[r.Group].id, peerValue(r, func(g *model.Group) any { return stackOf[g].id }, func(e *model.External) any { return ref{n.input[e]} }, func(l *model.PrefixList) any { return ref{n.list[l]} }), opts.SourceLines), "    ")
-			real := len("    ") + len(jsonQuote(n.rule[r])) + len(": ") + b.Len() + len(",\n")
-			if bound := ruleSizeBound(r, n, opts); bound < real {
+			real := len("    ") + len(jsonQuote(n.rule[i])) + len(": ") + b.Len() + len(",\n")
+			if bound := ruleSizeBound(r, n.rule[i], n, opts); bound < real {
 				t.Fatalf("seed %d: rule %s renders in %d bytes, over its bound %d", seed, r.Key(), real, bound)
 			}
 			checked++

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/sgc-dev/sgc/compiler/model"
-
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/synth"
@@ -91,14 +89,18 @@ func TestSplitBySize(t *testing.T) {
 	for i, g := range prog.Groups {
 		stackOf[g] = groupStack{1 + i/groupsPerStack, ref{g.Name}}
 	}
-	if size := len(renderJSON(ruleStack(prog, n, prog.Rules, stackOf, 1, emit.Options{}).root)); size <= MaxBytes {
+	all := make([]int, len(prog.Rules))
+	for i := range all {
+		all[i] = i
+	}
+	if size := len(renderJSON(ruleStack(prog, n, all, stackOf, 1, emit.Options{}).root)); size <= MaxBytes {
 		t.Fatalf("the test needs a chunk over the limit; it is %d bytes", size)
 	}
-	fits := func(rules []*model.Rule) bool {
+	fits := func(rules []int) bool {
 		return len(renderJSON(ruleStack(prog, n, rules, stackOf, 1, emit.Options{}).root)) <= MaxBytes
 	}
-	key := func(r *model.Rule) uint64 { return hashKey(r.Key()) }
-	buckets := bucket(prog.Rules, key, 1, nil, func(_, _ int, rules func() []*model.Rule) bool { return fits(rules()) })
+	key := func(i int) uint64 { return hashKey(prog.Rules[i].Key()) }
+	buckets := bucket(all, key, 1, nil, func(_, _ int, rules func() []int) bool { return fits(rules()) })
 	if len(buckets) < 2 {
 		t.Fatalf("%d buckets", len(buckets))
 	}
@@ -109,7 +111,7 @@ func TestSplitBySize(t *testing.T) {
 		}
 		for _, r := range b {
 			if jump(key(r), len(buckets)) != i {
-				t.Fatalf("rule %s in bucket %d, hashes elsewhere", r.Key(), i)
+				t.Fatalf("rule %s in bucket %d, hashes elsewhere", prog.Rules[r].Key(), i)
 			}
 		}
 		count += len(b)

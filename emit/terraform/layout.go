@@ -52,6 +52,7 @@ type attribute struct {
 	entries []attribute // the object's entries (single-line values)
 	close   string      // "}" or "})"
 	block   bool        // a nested block (name { entries }) after a blank line
+	tight   bool        // a nested block right after the line before
 }
 
 func (a *attribute) multiline() bool { return len(a.entries) > 0 || a.block }
@@ -77,7 +78,9 @@ func appendAttributes(buf []byte, depth int, attrs []attribute) []byte {
 	indent := spaces[:2*depth]
 	for i := 0; i < len(attrs); {
 		if a := &attrs[i]; a.block {
-			buf = append(buf, '\n')
+			if !a.tight {
+				buf = append(buf, '\n')
+			}
 			buf = append(buf, indent...)
 			buf = append(buf, a.name...)
 			buf = append(buf, " {\n"...)

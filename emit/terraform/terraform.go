@@ -282,16 +282,18 @@ func variables(header string, p *model.Program, n names) *blocks {
 }
 
 // idVariable adds the required string variable name, an AWS id of the
-// form source (a regular expression), checked by a validation block.
+// form source (a regular expression), checked by a validation block. It is
+// laid out as main.tf's blocks are: a module has one per input, and making
+// each with hclwrite and formatting it was a twentieth of a large module's
+// emit.
 func idVariable(bs *blocks, name, desc, source, what string) {
-	bs.add("variable", []string{name}, func(v *hclwrite.Body) {
-		v.SetAttributeValue("description", cty.StringVal(desc))
-		v.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
-		val := v.AppendNewBlock("validation", nil).Body()
-		val.SetAttributeRaw("condition", hclwrite.TokensForFunctionCall("can",
-			hclwrite.TokensForFunctionCall("regex", hclwrite.TokensForValue(cty.StringVal(source)),
-				hclwrite.TokensForTraversal(traversal("var", name)))))
-		val.SetAttributeValue("error_message", cty.StringVal(fmt.Sprintf("%s must be %s.", name, what)))
+	bs.addLaidOut("variable", []string{name}, []attribute{
+		{name: "description", value: quoted(desc)},
+		{name: "type", value: expr("string")},
+		{name: "validation", block: true, tight: true, entries: []attribute{
+			{name: "condition", value: expr("can(regex(" + string(appendStr(nil, source)) + ", var." + name + "))")},
+			{name: "error_message", value: quoted(name + " must be " + what + ".")},
+		}},
 	})
 }
 

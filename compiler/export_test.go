@@ -29,7 +29,7 @@ func PeerRanks(rules []*model.Rule, groups []*model.Group) (ranked, byKey []int)
 	}
 	all := make([]keyedRule, len(rules))
 	for i, r := range rules {
-		all[i] = keyedRule{Rule: r, seq: i}
+		all[i] = keyedRule{Rule: r, seq: int32(i)}
 	}
 	rankPeers(all, rank)
 	for _, k := range all {
@@ -41,3 +41,6 @@ func PeerRanks(rules []*model.Rule, groups []*model.Group) (ranked, byKey []int)
 	}
 	return ranked, byKey
 }
+
+// PortOrder is portOrder, for TestPortOrder.
+var PortOrder = portOrder

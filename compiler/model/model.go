@@ -324,7 +324,7 @@ func (p Port) AppliesTo(peer Peer) bool {
 // Less orders ports by protocol, then range.
 func (p Port) Less(o Port) bool {
 	if p.Protocol != o.Protocol {
-		return protoOrder(p.Protocol) < protoOrder(o.Protocol)
+		return ProtocolOrder(p.Protocol) < ProtocolOrder(o.Protocol)
 	}
 	if p.From != o.From {
 		return p.From < o.From
@@ -332,8 +332,9 @@ func (p Port) Less(o Port) bool {
 	return p.To < o.To
 }
 
-// protoOrder sorts named protocols first, then protocol numbers numerically.
-func protoOrder(p Protocol) int {
+// ProtocolOrder is a protocol's place in Port.Less's order: named protocols
+// first, then protocol numbers numerically.
+func ProtocolOrder(p Protocol) int {
 	switch p {
 	case All:
 		return 0

@@ -9,7 +9,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/internal/synth"
-	"github.com/sgc-dev/sgc/load"
+	"github.com/sgc-dev/sgc/internal/testkit"
 )
 
 // compareRuleKeys is the order of Program.Rules spelled out: group name,
@@ -36,11 +36,8 @@ func compareRuleKeys(a, b *model.Rule) int {
 func TestRuleOrder(t *testing.T) {
 	kinds := map[model.PeerKind]bool{}
 	for seed := int64(1); seed <= 12; seed++ {
-		p := load.FromSources(synth.Generate(synth.Config{Groups: 30 + int(seed)*20, Flows: 1500, Seed: seed, GroupsPerFile: 25}), compiler.Options{Now: testNow})
-		if p.Diags.HasErrors() {
-			t.Fatal(p.Diags)
-		}
-		rules := p.Program.Rules
+		prog := testkit.Compile(t, synth.Generate(synth.Config{Groups: 30 + int(seed)*20, Flows: 1500, Seed: seed, GroupsPerFile: 25}))
+		rules := prog.Rules
 		for i := 1; i < len(rules); i++ {
 			if compareRuleKeys(rules[i-1], rules[i]) >= 0 {
 				t.Fatalf("seed %d: rule %d %s sorts after rule %d %s", seed, i-1, rules[i-1].Key(), i, rules[i].Key())
@@ -49,7 +46,7 @@ func TestRuleOrder(t *testing.T) {
 		for _, r := range rules {
 			kinds[r.Peer.Kind] = true
 		}
-		for _, groups := range [][]*model.Group{p.Program.Groups, p.Program.Groups[1:]} {
+		for _, groups := range [][]*model.Group{prog.Groups, prog.Groups[1:]} {
 			ranked, byKey := compiler.PeerRanks(rules, groups)
 			order := func(ranks []int) []int {
 				idx := make([]int, len(ranks))
@@ -60,7 +57,7 @@ func TestRuleOrder(t *testing.T) {
 				return idx
 			}
 			if a, b := order(ranked), order(byKey); !slices.Equal(a, b) {
-				t.Fatalf("seed %d (%d of %d groups listed): the peers' ranks order them unlike their keys", seed, len(groups), len(p.Program.Groups))
+				t.Fatalf("seed %d (%d of %d groups listed): the peers' ranks order them unlike their keys", seed, len(groups), len(prog.Groups))
 			}
 		}
 	}
@@ -73,11 +70,7 @@ func TestRuleOrder(t *testing.T) {
 // order, which every later pass over them relies on to read them ahead
 // instead of missing the cache on each (layOut).
 func TestRulesLaidOutInOrder(t *testing.T) {
-	p := load.FromSources(synth.Generate(synth.Config{Groups: 40, Flows: 800, Seed: 3, GroupsPerFile: 10}), compiler.Options{Now: testNow})
-	if p.Diags.HasErrors() {
-		t.Fatal(p.Diags)
-	}
-	rules := p.Program.Rules
+	rules := testkit.Compile(t, synth.Generate(synth.Config{Groups: 40, Flows: 800, Seed: 3, GroupsPerFile: 10})).Rules
 	if len(rules) < 100 {
 		t.Fatalf("only %d rules", len(rules))
 	}

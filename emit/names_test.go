@@ -5,11 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/internal/testkit"
-	"github.com/sgc-dev/sgc/load"
 )
 
 // TestRuleNamesDependOnTheRuleAlone holds the namer's memory of the rule
@@ -20,11 +18,7 @@ func TestRuleNamesDependOnTheRuleAlone(t *testing.T) {
 	style := emit.Style{Join: func(w []string) string { return strings.Join(w, "_") }, Sep: "_",
 		Ident: func(s string) string { return "g_" + s }}
 	for seed := int64(1); seed <= 5; seed++ {
-		p := load.FromSources(synth.Generate(synth.Config{Groups: 20, Flows: 600, Seed: seed, GroupsPerFile: 5}), compiler.Options{Now: testkit.Now})
-		if p.Diags.HasErrors() {
-			t.Fatal(p.Diags)
-		}
-		rules := p.Program.Rules
+		rules := testkit.Compile(t, synth.Generate(synth.Config{Groups: 20, Flows: 600, Seed: seed, GroupsPerFile: 5})).Rules
 		inOrder := emit.RuleNames(style, rules)
 		shuffled := rand.New(rand.NewSource(seed)).Perm(len(rules))
 		n := emit.NewRuleNamer(style)

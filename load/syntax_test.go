@@ -8,6 +8,7 @@ import (
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/internal/synth"
+	"github.com/sgc-dev/sgc/internal/testkit"
 	"github.com/sgc-dev/sgc/lang/ast"
 	"github.com/sgc-dev/sgc/load"
 )
@@ -17,7 +18,7 @@ import (
 // syntax tree, so a collection frees every statement. A model that kept
 // a pointer into the trees would fail here.
 func TestDropSyntaxFreesTheTrees(t *testing.T) {
-	p := load.FromSources(synth.Generate(synth.Config{Groups: 20, Flows: 300, Seed: 1, GroupsPerFile: 5}), compiler.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	p := load.FromSources(synth.Generate(synth.Config{Groups: 20, Flows: 300, Seed: 1, GroupsPerFile: 5}), compiler.Options{Now: testkit.Now})
 	if p.Diags.HasErrors() {
 		t.Fatal(p.Diags)
 	}

@@ -18,13 +18,9 @@ import (
 // by building and rendering it for each trial count of stacks cost half
 // of a big build; a return of that loop fails here, not on a stopwatch.
 func TestSplitBuildsEachStackOnce(t *testing.T) {
-	p := load.FromSources(synth.Generate(synth.Config{Groups: 120, Flows: 3000, Seed: 11, GroupsPerFile: 40}),
-		compiler.Options{Now: testkit.Now})
-	if p.Diags.HasErrors() {
-		t.Fatal(p.Diags)
-	}
+	prog := testkit.Compile(t, synth.Generate(synth.Config{Groups: 120, Flows: 3000, Seed: 11, GroupsPerFile: 40}))
 	before := ruleStacksBuilt.Load()
-	files, diags := Emit(p.Program, emit.Options{Split: true})
+	files, diags := Emit(prog, emit.Options{Split: true})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -82,11 +78,7 @@ func TestRuleSizeBound(t *testing.T) {
 func TestRuleHashIsHashOfIdentityKey(t *testing.T) {
 	var progs []*model.Program
 	for seed := int64(1); seed <= 10; seed++ {
-		p := load.FromSources(synth.Generate(synth.Config{Groups: 12, Flows: 120, Seed: seed, GroupsPerFile: 4}), compiler.Options{Now: testkit.Now})
-		if p.Diags.HasErrors() {
-			t.Fatal(p.Diags)
-		}
-		progs = append(progs, p.Program)
+		progs = append(progs, testkit.Compile(t, synth.Generate(synth.Config{Groups: 12, Flows: 120, Seed: seed, GroupsPerFile: 4})))
 	}
 	renamed := load.FromSources(map[string][]byte{"p.intent": []byte(`group redis "Payment session cache" formerly cache, older-cache
 group app "Application servers" formerly web

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/internal/testkit"
-	"github.com/sgc-dev/sgc/load"
 )
 
 // TestMainFileRunsJoinAsOne holds main.tf laid out in runs of groups side
@@ -17,21 +15,18 @@ import (
 // externals (synth's) and source lines.
 func TestMainFileRunsJoinAsOne(t *testing.T) {
 	for seed := int64(1); seed <= 4; seed++ {
-		p := load.FromSources(synth.Generate(synth.Config{Groups: 300, Flows: 2000, Seed: seed, GroupsPerFile: 50}), compiler.Options{Now: testkit.Now})
-		if p.Diags.HasErrors() {
-			t.Fatal(p.Diags)
-		}
+		prog := testkit.Compile(t, synth.Generate(synth.Config{Groups: 300, Flows: 2000, Seed: seed, GroupsPerFile: 50}))
 		opts := emit.Options{SourceLines: seed%2 == 0}
-		runs := mainFile("# header\n", p.Program, nameAll(p.Program), opts).bytes()
+		runs := mainFile("# header\n", prog, nameAll(prog), opts).bytes()
 		saved := groupsPerRun
 		groupsPerRun = 1 << 30
-		one := mainFile("# header\n", p.Program, nameAll(p.Program), opts).bytes()
+		one := mainFile("# header\n", prog, nameAll(prog), opts).bytes()
 		groupsPerRun = saved
 		if !bytes.Equal(runs, one) {
 			t.Fatalf("seed %d: main.tf in runs of %d groups differs from main.tf in one run (%d and %d bytes)", seed, groupsPerRun, len(runs), len(one))
 		}
-		if len(p.Program.Groups) < 3*groupsPerRun {
-			t.Fatalf("seed %d: %d groups make too few runs", seed, len(p.Program.Groups))
+		if len(prog.Groups) < 3*groupsPerRun {
+			t.Fatalf("seed %d: %d groups make too few runs", seed, len(prog.Groups))
 		}
 	}
 }

@@ -637,7 +637,7 @@ func single(p *model.Program, n names, opts emit.Options) *template {
 			if id := opts.Adopt.RuleID(r); id != "" {
 				t.resources.set(n.rule[i], t.adopt(n.rule[i], ruleResource(r, group, peer, opts.SourceLines), id))
 			} else {
-				t.resources.set(n.rule[i], ruleRes{r, group, peer, opts.SourceLines})
+				t.resources.set(n.rule[i], ruleRes{r: r, group: group, peer: peer, sourceLines: opts.SourceLines})
 			}
 		}
 		t.outputs.set(n.group[g]+"Id", groupOutput(g, n))

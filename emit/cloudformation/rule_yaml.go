@@ -20,6 +20,9 @@ type ruleRes struct {
 	r           *model.Rule
 	group, peer any // as ruleResource takes them
 	sourceLines bool
+	// groupLine and peerLine are group's and peer's importLine, where the
+	// caller made one (a split build, once per group): "" when not.
+	groupLine, peerLine string
 }
 
 // object builds the resource's tree.
@@ -67,9 +70,9 @@ func (v ruleRes) writeYAML(w *yamlWriter, indent string) {
 	w.key(indent, "Properties")
 	w.buf = append(w.buf, '\n')
 	w.key(in1, "GroupId")
-	w.value(v.group, in1)
+	w.id(v.group, v.groupLine, in1)
 	w.key(in1, "IpProtocol")
-	w.strValue(string(r.Port.Protocol))
+	w.protocol(r.Port.Protocol)
 	if r.Port.HasPorts() {
 		w.key(in1, "FromPort")
 		w.intValue(r.Port.From)
@@ -89,7 +92,7 @@ func (v ruleRes) writeYAML(w *yamlWriter, indent string) {
 		}
 	case model.PeerGroup, model.PeerExternal:
 		w.key(in1, peerGroup)
-		w.value(v.peer, in1)
+		w.id(v.peer, v.peerLine, in1)
 		if owner := ownerOf(r); owner != "" {
 			w.key(in1, ownerKey)
 			w.strValue(owner)
@@ -97,7 +100,7 @@ func (v ruleRes) writeYAML(w *yamlWriter, indent string) {
 	}
 	w.key(in1, "Description")
 	if strings.Contains(r.Flow.Purpose, "${") {
-		w.value(literal(r.Flow.Purpose), in1) // an Fn::Join of its parts
+		w.join(r.Flow.Purpose, in1)
 	} else {
 		w.strValue(r.Flow.Purpose) // literal's value for it
 	}
@@ -122,4 +125,83 @@ func (w *yamlWriter) intValue(i int) {
 	w.buf = append(w.buf, ' ')
 	w.buf = strconv.AppendInt(w.buf, int64(i), 10)
 	w.buf = append(w.buf, '\n')
+}
+
+// id writes a group's or a peer's id v after "key:", from its importLine
+// line when the caller made one, as value writes v.
+func (w *yamlWriter) id(v any, line, indent string) {
+	if line == "" {
+		w.value(v, indent)
+		return
+	}
+	w.buf = append(w.buf, '\n')
+	w.buf = append(w.buf, indentBy(indent, 2)...)
+	w.buf = append(w.buf, line...)
+}
+
+// importLine is the one line, without its indentation, that value writes
+// for an imported id when its !Sub text is plain, and "" when it is not
+// or v is something else. A split build makes it once per group, not
+// once per rule that names the group.
+func importLine(v any) string {
+	if s, ok := plainImport(v); ok {
+		return importKey + ": !Sub " + s + "\n"
+	}
+	return ""
+}
+
+// plainImport returns the !Sub text of v, an imported id, when value
+// writes it on one line: when the text is plain in YAML.
+func plainImport(v any) (string, bool) {
+	if iv, ok := v.(importVal); ok {
+		if s, ok := iv.name.(sub); ok && isPlainSafe(s.text) && !yaml11Ambiguous(s.text) {
+			return s.text, true
+		}
+	}
+	return "", false
+}
+
+// protocol writes a rule's IpProtocol value, as strValue writes it: the
+// named protocols are plain and "-1" is quoted, without asking.
+func (w *yamlWriter) protocol(p model.Protocol) {
+	switch p {
+	case model.TCP, model.UDP, model.ICMP, model.ICMPv6:
+		w.buf = append(w.buf, ' ')
+		w.buf = append(w.buf, p...)
+		w.buf = append(w.buf, '\n')
+	case model.All:
+		w.buf = append(w.buf, ` "-1"`+"\n"...)
+	default:
+		w.strValue(string(p))
+	}
+}
+
+// join writes literal(s), for s holding "${", after "key:" as value
+// writes it: an Fn::Join of s's parts, split between "$" and "{". Each
+// part is a piece of s (the "$" that ends one and the "{" that starts the
+// next are s's own), so it is written without building the list.
+func (w *yamlWriter) join(s, indent string) {
+	items, nested := indentBy(indent, 4), indentBy(indent, 6)
+	w.buf = append(w.buf, '\n')
+	w.buf = append(w.buf, indentBy(indent, 2)...)
+	w.buf = append(w.buf, "Fn::Join:\n"...)
+	w.buf = append(w.buf, items...)
+	w.buf = append(w.buf, "- \"\"\n"...)
+	w.buf = append(w.buf, items...)
+	w.buf = append(w.buf, "- - "...)
+	// As strings.Split(s, "${") cuts: left to right, without overlaps.
+	from, search := 0, 0
+	for {
+		k := strings.Index(s[search:], "${")
+		if k < 0 {
+			w.str(s[from:])
+			w.buf = append(w.buf, '\n')
+			return
+		}
+		w.str(s[from : search+k+1])
+		w.buf = append(w.buf, '\n')
+		w.buf = append(w.buf, nested...)
+		w.buf = append(w.buf, "- "...)
+		from, search = search+k+1, search+k+2
+	}
 }

@@ -51,7 +51,13 @@ zz-extra -> zz-partner icmpv6/1 because "unreachable to the partner"
 		listID := func(l *model.PrefixList) any { return ref{n.list[l]} }
 		cache := new(scalarCache)
 		for _, r := range p.Program.Rules {
-			v := ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID, listID), opts.SourceLines}
+			// As a split build makes it: with the lines of imported ids
+			// (importLine is "" for any other id).
+			v := ruleRes{r: r, group: groupID(r.Group), peer: peerValue(r, groupID, inputID, listID), sourceLines: opts.SourceLines,
+				groupLine: importLine(groupID(r.Group))}
+			if r.Peer.Kind == model.PeerGroup {
+				v.peerLine = importLine(groupID(r.Peer.Group))
+			}
 			fast := yamlWriter{scalars: cache}
 			fast.value(v, "  ")
 			tree := yamlWriter{scalars: cache}

@@ -179,7 +179,8 @@ func splitTemplates(p *model.Program, n names, opts emit.Options, render func(*t
 		ids[i] = make([]groupStack, len(groups))
 		param := groupsStackParam(i + 1)
 		for j, g := range groups {
-			ids[i][j] = groupStack{i + 1, importVal{sub{"${" + param + "}-" + n.export[g]}}}
+			id := importVal{sub{"${" + param + "}-" + n.export[g]}}
+			ids[i][j] = groupStack{i + 1, id, importLine(id)}
 			t.resources.set(n.group[g], groupResource(g, opts))
 			associate(t, g, getAtt{n.group[g], "GroupId"}, n, nil) // a split build adopts nothing
 			t.outputs.set(n.group[g]+"Id", groupOutput(g, n))
@@ -301,8 +302,9 @@ func ruleStacks(p *model.Program, n names, chunks [][]int, indexes []int, of int
 type groupStacks map[*model.Group]groupStack
 
 type groupStack struct {
-	index int // of the groups-N stack
-	id    any // the group's id, imported from that stack
+	index int    // of the groups-N stack
+	id    any    // the group's id, imported from that stack
+	line  string // id's importLine
 }
 
 // ruleStack builds the rule stack of rules, their indexes in p.Rules.
@@ -327,7 +329,12 @@ func ruleStack(p *model.Program, n names, rules []int, stackOf groupStacks, inde
 	}
 	for _, i := range rules {
 		r := p.Rules[i]
-		t.resources.add(n.rule[i], ruleRes{r, groupID(r.Group), peerValue(r, groupID, inputID, listID), opts.SourceLines})
+		res := ruleRes{r: r, group: groupID(r.Group), peer: peerValue(r, groupID, inputID, listID), sourceLines: opts.SourceLines,
+			groupLine: stackOf[r.Group].line}
+		if r.Peer.Kind == model.PeerGroup {
+			res.peerLine = stackOf[r.Peer.Group].line
+		}
+		t.resources.add(n.rule[i], res)
 	}
 	var stacks []int
 	for s := range used {

@@ -53,7 +53,7 @@ func TestRuleSizeBound(t *testing.T) {
 		n := namesFor(p.Program, opts)
 		stackOf := groupStacks{}
 		for _, g := range p.Program.Groups {
-			stackOf[g] = groupStack{1, importVal{sub{"${GroupsStack1}-" + n.export[g]}}}
+			stackOf[g] = groupStack{index: 1, id: importVal{sub{"${GroupsStack1}-" + n.export[g]}}}
 		}
 		for i, r := range p.Program.Rules {
 			var b bytes.Buffer

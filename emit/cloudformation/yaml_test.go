@@ -87,7 +87,7 @@ func TestSplitBySize(t *testing.T) {
 	n := nameAll(prog)
 	stackOf := groupStacks{}
 	for i, g := range prog.Groups {
-		stackOf[g] = groupStack{1 + i/groupsPerStack, ref{g.Name}}
+		stackOf[g] = groupStack{index: 1 + i/groupsPerStack, id: ref{g.Name}}
 	}
 	all := make([]int, len(prog.Rules))
 	for i := range all {

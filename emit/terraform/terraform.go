@@ -320,31 +320,43 @@ func keyTokens(k string) hclwrite.Tokens {
 }
 
 // str renders a string as hclwrite.TokensForValue does. Nearly every
-// string sgc writes is printable ASCII with nothing to escape, which comes
-// out between quotes as it is; only the others go through hclwrite, whose
-// Unicode normalisation and escaping cost most of a large build.
-// TestQuotedMatchesHCLWrite holds the shortcut to hclwrite's result.
+// string sgc writes is printable ASCII, which comes out between quotes
+// with the few escapes HCL has (quotes, backslashes, and the "$" or "%"
+// that would start a template); only the others go through hclwrite,
+// whose Unicode normalisation and escaping cost most of a large build.
+// TestQuotedMatchesHCLWrite and FuzzQuoted hold the shortcut to
+// hclwrite's result.
 func str(s string) []byte { return appendStr(nil, s) }
 
 // appendStr appends str(s) to buf.
 func appendStr(buf []byte, s string) []byte {
-	if !plainString(s) {
-		return append(buf, hclwrite.TokensForValue(cty.StringVal(s)).Bytes()...)
-	}
-	buf = append(buf, '"')
-	buf = append(buf, s...)
-	return append(buf, '"')
-}
-
-// plainString reports whether s is printable ASCII without the characters
-// HCL escapes: quotes, backslashes, and the "$" and "%" of templates.
-func plainString(s string) bool {
+	plain := true
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '$' || c == '%' {
-			return false
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return append(buf, hclwrite.TokensForValue(cty.StringVal(s)).Bytes()...)
+		} else if c == '"' || c == '\\' || c == '$' || c == '%' {
+			plain = false
 		}
 	}
-	return true
+	buf = append(buf, '"')
+	if plain {
+		buf = append(buf, s...)
+		return append(buf, '"')
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"', '\\':
+			buf = append(buf, '\\', c)
+		case '$', '%':
+			buf = append(buf, c)
+			if i+1 < len(s) && s[i+1] == '{' {
+				buf = append(buf, c) // "$${" is a literal "${"
+			}
+		default:
+			buf = append(buf, c)
+		}
+	}
+	return append(buf, '"')
 }
 
 func hclsyntaxValidIdentifier(s string) bool {

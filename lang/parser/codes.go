@@ -34,4 +34,8 @@ const (
 	// InvalidNumber: a word where a decimal number must stand.
 	// Example: `prefix-list s3 pl-63a5400a max-entries ten "S3"`
 	InvalidNumber = "InvalidNumber"
+	// FileTooLarge: a file larger than the parser reads (2 GiB; sgc's
+	// commands stop at a far smaller policy size before parsing).
+	// Example: a 3 GiB intent file given to parser.ParseFile.
+	FileTooLarge = "FileTooLarge"
 )

@@ -51,16 +51,20 @@ var participleOnly = false
 // directivePrefix starts a comment that sgc reads.
 const directivePrefix = "sgc:"
 
+// maxSource is the largest file ParseFile reads: tokens keep 32-bit
+// offsets. limits.Policy, where sgc's commands stop, is far below it; a
+// test lowers it.
+var maxSource = math.MaxInt32
+
 // ParseFile parses the intent file src, reported as filename. It always
 // returns a File; statements that could not be parsed are BadStmts, and the
 // diagnostics say why.
 func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
 	src = StripBOM(src)
 	p := &fileParser{file: &ast.File{Name: filename}, src: string(src)}
-	if len(src) > math.MaxInt32 {
-		// Tokens keep 32-bit offsets; limits.Policy is far below this.
+	if len(src) > maxSource {
 		pos := source.Pos{Filename: filename, Line: 1, Column: 1}
-		p.diags.Errorf(source.Range{Start: pos, End: pos}, InvalidCharacter, "file is larger than 2 GiB")
+		p.diags.Errorf(source.Range{Start: pos, End: pos}, FileTooLarge, "file is %d bytes; the parser reads at most %d", len(src), maxSource)
 		return p.file, p.diags
 	}
 	p.checkUTF8(filename, src)

@@ -314,10 +314,13 @@ func ruleStack(p *model.Program, n names, rules []int, stackOf groupStacks, inde
 	t.resources.keys, t.resources.vals = make([]string, 0, len(rules)), make([]any, 0, len(rules))
 	used := map[int]bool{}
 	inputs := map[*model.External]bool{}
-	groupID := func(g *model.Group) any {
-		used[stackOf[g].index] = true
-		return stackOf[g].id
+	// A group is looked up once for its stack, its id and the id's line.
+	group := func(g *model.Group) groupStack {
+		gs := stackOf[g]
+		used[gs.index] = true
+		return gs
 	}
+	groupID := func(g *model.Group) any { return group(g).id }
 	inputID := func(e *model.External) any {
 		inputs[e] = true
 		return ref{n.input[e]}
@@ -329,10 +332,13 @@ func ruleStack(p *model.Program, n names, rules []int, stackOf groupStacks, inde
 	}
 	for _, i := range rules {
 		r := p.Rules[i]
-		res := ruleRes{r: r, group: groupID(r.Group), peer: peerValue(r, groupID, inputID, listID), sourceLines: opts.SourceLines,
-			groupLine: stackOf[r.Group].line}
+		gs := group(r.Group)
+		res := ruleRes{r: r, group: gs.id, groupLine: gs.line, sourceLines: opts.SourceLines}
 		if r.Peer.Kind == model.PeerGroup {
-			res.peerLine = stackOf[r.Peer.Group].line
+			ps := group(r.Peer.Group)
+			res.peer, res.peerLine = ps.id, ps.line
+		} else {
+			res.peer = peerValue(r, groupID, inputID, listID)
 		}
 		t.resources.add(n.rule[i], res)
 	}

@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sgc-dev/sgc/compiler"
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -110,4 +111,43 @@ func kindOf(r *model.Rule) string {
 		return "external-input"
 	}
 	return "group"
+}
+
+// TestJoinMatchesLiteral holds join, which writes a purpose's Fn::Join
+// from pieces of the purpose, to value writing literal's tree, on the
+// edges of the cut: "${" first, last, doubled, after "$", and parts that
+// YAML must quote.
+func TestJoinMatchesLiteral(t *testing.T) {
+	cases := []string{"${x}", "a${", "${", "$${x}", "${${", "x${y}z${w}", "${}", "{${", "${$",
+		`"${a}" b`, "${a}: b", "- ${x}", "#${x}", "${x} #y", "yes${no}", "1${2}", " ${x} ", "a\tb${c}", "é${ü}"}
+	for _, s := range cases {
+		var cache scalarCache
+		fast := yamlWriter{scalars: &cache}
+		fast.join(s, "      ")
+		tree := yamlWriter{scalars: &cache}
+		tree.value(literal(s), "      ")
+		if string(fast.buf) != string(tree.buf) {
+			t.Errorf("%q:\njoin:\n%s\nliteral:\n%s", s, fast.buf, tree.buf)
+		}
+	}
+}
+
+// FuzzJoin is TestJoinMatchesLiteral on any purpose holding "${" (a
+// purpose is UTF-8: the parser refuses a file that is not).
+func FuzzJoin(f *testing.F) {
+	f.Add("bills ${ops-42} for api")
+	f.Add("$${${x}: #")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !strings.Contains(s, "${") || !utf8.ValidString(s) {
+			t.Skip()
+		}
+		var cache scalarCache
+		fast := yamlWriter{scalars: &cache}
+		fast.join(s, "  ")
+		tree := yamlWriter{scalars: &cache}
+		tree.value(literal(s), "  ")
+		if string(fast.buf) != string(tree.buf) {
+			t.Fatalf("%q:\njoin:\n%s\nliteral:\n%s", s, fast.buf, tree.buf)
+		}
+	})
 }

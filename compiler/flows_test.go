@@ -99,7 +99,7 @@ func flowsOf(p *model.Program) []string {
 		for _, s := range f.Services {
 			svcs = append(svcs, s.Name)
 		}
-		out = append(out, fmt.Sprintf("%s %q %v %v %v %v %v %v %v %v %+v %v", f.Key(), f.Purpose, f.Until, f.Status, f.Range, f.FromRange, f.ToRange, f.PortsRange, f.UntilRange, f.PurposeRange, f.Waivers, svcs))
+		out = append(out, fmt.Sprintf("%s %q %v %v %v %v %v %v %v %v %+v %v", f.Key(), f.Purpose, f.Until, f.Status, f.Range, f.FromRange(), f.ToRange(), f.PortsRange(), f.UntilRange(), f.PurposeRange(), f.Waivers, svcs))
 	}
 	for _, r := range p.Rules {
 		out = append(out, r.Key()+" "+r.Flow.Key())

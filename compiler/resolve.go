@@ -142,14 +142,14 @@ func (c *compiler) flow(f *ast.Flow) {
 	}
 	fl := &model.Flow{
 		From: from.entity, To: to.entity,
-		Ports:        ports,
-		Services:     services,
-		Purpose:      f.Purpose.Value,
-		Range:        f.Range(),
-		FromRange:    f.From.Range(),
-		ToRange:      f.To.Range(),
-		PortsRange:   f.Ports.Range(),
-		PurposeRange: f.Purpose.Range(),
+		Ports:       ports,
+		Services:    services,
+		Purpose:     f.Purpose.Value,
+		Range:       f.Range(),
+		FromSpan:    source.SpanOf(f.From.Range()),
+		ToSpan:      source.SpanOf(f.To.Range()),
+		PortsSpan:   source.SpanOf(f.Ports.Range()),
+		PurposeSpan: source.SpanOf(f.Purpose.Range()),
 	}
 	for _, w := range f.Waivers {
 		mw := model.Waiver{Until: w.Until.Time, Reason: w.Reason.Value, Range: w.Range(),
@@ -161,7 +161,7 @@ func (c *compiler) flow(f *ast.Flow) {
 	}
 	if f.Until != nil {
 		fl.Until = f.Until.Time
-		fl.UntilRange = f.Until.Range()
+		fl.UntilSpan = source.SpanOf(f.Until.Range())
 		switch {
 		case !c.opts.Now.Before(fl.Until):
 			fl.Status = model.Expired

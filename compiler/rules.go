@@ -314,7 +314,7 @@ func (c *compiler) checkFamilies(f *model.Flow) {
 	}
 	const detail = "icmp is the ICMP of IPv4 and applies to IPv4 blocks only; icmpv6 applies to IPv6 blocks only. AWS accepts a rule of either on the other family's block, and it never matches a packet."
 	if kept == 0 {
-		c.diags.Errorf(f.PortsRange, FamilyMismatch, "flow opens nothing: its ICMP ports and %q's address blocks share no address family", other.Declared().Name).
+		c.diags.Errorf(f.PortsRange(), FamilyMismatch, "flow opens nothing: its ICMP ports and %q's address blocks share no address family", other.Declared().Name).
 			WithDetail("%s", detail).
 			WithSuggestion("Use icmpv6 for IPv6 blocks and icmp for IPv4 blocks.")
 		return
@@ -322,7 +322,7 @@ func (c *compiler) checkFamilies(f *model.Flow) {
 	if len(skipped) > 3 {
 		skipped = append(skipped[:3], fmt.Sprintf("%d more", len(skipped)-3))
 	}
-	c.diags.Infof(f.PortsRange, FamilySkipped, "left out as they share no address family: %s", strings.Join(skipped, ", ")).
+	c.diags.Infof(f.PortsRange(), FamilySkipped, "left out as they share no address family: %s", strings.Join(skipped, ", ")).
 		WithDetail("%s", detail)
 }
 

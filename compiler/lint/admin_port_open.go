@@ -35,7 +35,7 @@ bastion, a VPN or a named network. The list of ports is configurable (admin_port
 				}
 			}
 			if len(hit) > 0 {
-				p.Report(f, f.PortsRange, "administration or database port %s open to the internet", strings.Join(dedupe(hit), ", ")).
+				p.Report(f, f.PortsRange(), "administration or database port %s open to the internet", strings.Join(dedupe(hit), ", ")).
 					WithSuggestion("Reach it through a bastion, a VPN or a named network instead of the internet.")
 			}
 		}

@@ -22,7 +22,7 @@ need it: waive the finding with the reason.)`,
 			}
 			for _, port := range f.Ports {
 				if port.Protocol == model.All {
-					p.Report(f, f.PortsRange, "all traffic allowed from %s to %s", f.From.Declared().Name, f.To.Declared().Name)
+					p.Report(f, f.PortsRange(), "all traffic allowed from %s to %s", f.From.Declared().Name, f.To.Declared().Name)
 					break
 				}
 			}

@@ -27,7 +27,7 @@ delete it. Expired flows are reported by the compiler (ExpiredFlow).`,
 				if days == 1 {
 					when = "tomorrow"
 				}
-				p.Report(f, f.UntilRange, "flow expires %s (%s)", when, f.Until.Format("2006-01-02"))
+				p.Report(f, f.UntilRange(), "flow expires %s (%s)", when, f.Until.Format("2006-01-02"))
 			}
 		}
 	},

@@ -71,7 +71,7 @@ target group (the balancer's group then suffices) and waive the finding with tha
 				continue
 			}
 			sort.Strings(missing)
-			p.Report(f, f.ToRange, "%s is a Network Load Balancer's target: with client IP preservation it sees the addresses of %s, which no flow to %s allows",
+			p.Report(f, f.ToRange(), "%s is a Network Load Balancer's target: with client IP preservation it sees the addresses of %s, which no flow to %s allows",
 				target.Name, strings.Join(missing, ", "), target.Name).
 				WithSuggestion("Add a flow from %s to %s, or turn client IP preservation off on the target group and waive this with that reason.", strings.Join(missing, " and "), target.Name)
 		}

@@ -41,7 +41,7 @@ over TCP.`,
 		}
 		for _, f := range flows {
 			if lb, ok := f.To.(*model.Group); ok && firstClient[lb] == f && !out[lb] {
-				p.Report(f, f.ToRange, "%s is a Network Load Balancer's group with no flow out: its health checks and the traffic it forwards cannot reach any target", lb.Name).
+				p.Report(f, f.ToRange(), "%s is a Network Load Balancer's group with no flow out: its health checks and the traffic it forwards cannot reach any target", lb.Name).
 					WithSuggestion("Add a flow from %s to its targets on the traffic and health check ports.", lb.Name)
 			}
 			lb, ok := f.From.(*model.Group)
@@ -50,7 +50,7 @@ over TCP.`,
 				continue
 			}
 			if protocols(f)[model.UDP] && !tcp[[2]*model.Group{lb, target}] {
-				p.Report(f, f.ToRange, "%s forwards UDP to %s, whose health checks run over TCP, HTTP or HTTPS: no flow lets %s reach %s over TCP", lb.Name, target.Name, lb.Name, target.Name).
+				p.Report(f, f.ToRange(), "%s forwards UDP to %s, whose health checks run over TCP, HTTP or HTTPS: no flow lets %s reach %s over TCP", lb.Name, target.Name, lb.Name, target.Name).
 					WithSuggestion("Add a flow %s -> %s tcp/PORT because \"NLB health checks\", with the target group's health check port.", lb.Name, target.Name)
 			}
 		}

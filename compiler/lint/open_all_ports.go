@@ -22,7 +22,7 @@ next deploy, is exposed. Even an internet-facing group takes only the ports it s
 			}
 			for _, port := range f.Ports {
 				if portCount(port) >= 65536 {
-					p.Report(f, f.PortsRange, "%s is open to the internet %s", f.To.Declared().Name, strings.TrimPrefix(describeAll(port), "all traffic"))
+					p.Report(f, f.PortsRange(), "%s is open to the internet %s", f.To.Declared().Name, strings.TrimPrefix(describeAll(port), "all traffic"))
 					break
 				}
 			}

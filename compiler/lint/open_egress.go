@@ -21,7 +21,7 @@ out unhindered. Name the ports (and, where possible, the destinations) the group
 			}
 			for _, port := range f.Ports {
 				if portCount(port) >= 65536 {
-					p.Report(f, f.PortsRange, "%s may send %s to the internet", f.From.Declared().Name, describeAll(port))
+					p.Report(f, f.PortsRange(), "%s may send %s to the internet", f.From.Declared().Name, describeAll(port))
 					break
 				}
 			}

@@ -21,7 +21,7 @@ the networks that need it. A temporary flow (with "until") is not reported: it e
 		for f := range p.Program.Active() {
 			g, ok := f.To.(*model.Group)
 			if ok && openToWorld(f.From) && !g.InternetFacing && !f.Temporary() {
-				p.Report(f, f.FromRange, "%q is open to the internet but not marked internet-facing", g.Name).
+				p.Report(f, f.FromRange(), "%q is open to the internet but not marked internet-facing", g.Name).
 					WithSuggestion("Mark the group internet-facing, narrow the source, or give the flow an until date.")
 			}
 		}

@@ -21,7 +21,7 @@ from anywhere. VPN and tunnel endpoints should take it from their peers' address
 			}
 			for _, port := range f.Ports {
 				if !port.HasPorts() && port.Protocol != model.All {
-					p.Report(f, f.PortsRange, "protocol %s allowed from the internet", port.Protocol)
+					p.Report(f, f.PortsRange(), "protocol %s allowed from the internet", port.Protocol)
 					break
 				}
 			}

@@ -71,7 +71,7 @@ min_purpose_words).`,
 		}
 		for f := range p.Program.Active() {
 			if t := strings.TrimSpace(f.Purpose); len(t) <= 3*longest && vague[strings.ToLower(t)] {
-				p.Report(f, f.PurposeRange, "purpose %q does not say why the flow exists", f.Purpose)
+				p.Report(f, f.PurposeRange(), "purpose %q does not say why the flow exists", f.Purpose)
 				continue
 			}
 			n, marked := 0, ""
@@ -88,10 +88,10 @@ min_purpose_words).`,
 			}
 			switch {
 			case n < p.Config.MinPurposeWords:
-				p.Report(f, f.PurposeRange, "purpose %q is too short to audit", f.Purpose).
+				p.Report(f, f.PurposeRange(), "purpose %q is too short to audit", f.Purpose).
 					WithDetail("A purpose has at least %d words.", p.Config.MinPurposeWords)
 			case marked != "":
-				p.Report(f, f.PurposeRange, "purpose %q is marked %s", f.Purpose, marked)
+				p.Report(f, f.PurposeRange(), "purpose %q is marked %s", f.Purpose, marked)
 			}
 		}
 	},

@@ -22,7 +22,7 @@ the design (ephemeral ports, cluster internals).`,
 			}
 			for _, port := range f.Ports {
 				if port.Protocol != model.All && portCount(port) > p.Config.WidePortRange {
-					p.Report(f, f.PortsRange, "%s opens %d ports between groups", port, portCount(port))
+					p.Report(f, f.PortsRange(), "%s opens %d ports between groups", port, portCount(port))
 					break
 				}
 			}

@@ -27,7 +27,7 @@ itself is reported by SG101. The threshold is configurable (wide_cidr_prefix).`,
 					limit += 32
 				}
 				if c.Bits() > 0 && c.Bits() < limit {
-					p.Report(f, f.FromRange, "source %s includes %s, a /%d block", n.Name, c, c.Bits()).
+					p.Report(f, f.FromRange(), "source %s includes %s, a /%d block", n.Name, c, c.Bits()).
 						WithDetail("Blocks shorter than /%d are reported as wide.", limit)
 					break
 				}

@@ -372,8 +372,10 @@ type Flow struct {
 	Until    time.Time // zero when the flow is permanent
 	Status   Status
 	Range    source.Range // the whole flow statement
-	// The parts of the flow, for diagnostics that point at one of them.
-	FromRange, ToRange, PortsRange, UntilRange, PurposeRange source.Range
+	// The parts of the flow, for diagnostics that point at one of them
+	// (FromRange and the others): spans in Range's file. As ranges, they
+	// were three quarters of a flow's bytes.
+	FromSpan, ToSpan, PortsSpan, UntilSpan, PurposeSpan source.Span
 	// Waivers are the waiver directives written before the flow.
 	Waivers []Waiver
 	// Services are the services the flow's ports name.
@@ -395,6 +397,22 @@ type Waiver struct {
 	Expired bool // its date has passed: it no longer waives anything
 	Range   source.Range
 }
+
+// FromRange is where the flow's source is written.
+func (f *Flow) FromRange() source.Range { return f.FromSpan.In(f.Range.Start.Filename) }
+
+// ToRange is where the flow's destination is written.
+func (f *Flow) ToRange() source.Range { return f.ToSpan.In(f.Range.Start.Filename) }
+
+// PortsRange is where the flow's ports are written.
+func (f *Flow) PortsRange() source.Range { return f.PortsSpan.In(f.Range.Start.Filename) }
+
+// UntilRange is where the flow's expiry date is written; the zero Range
+// when it has none.
+func (f *Flow) UntilRange() source.Range { return f.UntilSpan.In(f.Range.Start.Filename) }
+
+// PurposeRange is where the flow's purpose is written.
+func (f *Flow) PurposeRange() source.Range { return f.PurposeSpan.In(f.Range.Start.Filename) }
 
 // Temporary reports whether the flow has an expiry date.
 func (f *Flow) Temporary() bool { return !f.Until.IsZero() }

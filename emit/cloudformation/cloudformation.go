@@ -463,7 +463,7 @@ func crossAccountEgress(p *model.Program) diag.List {
 			continue
 		}
 		seen[r.Flow] = true
-		diags.Errorf(r.Flow.ToRange, CrossAccountEgress, "CloudFormation cannot write an outbound rule to %s, a group of account %s", r.Peer.External.Name, r.Peer.External.Account).
+		diags.Errorf(r.Flow.ToRange(), CrossAccountEgress, "CloudFormation cannot write an outbound rule to %s, a group of account %s", r.Peer.External.Name, r.Peer.External.Account).
 			WithDetail("AWS::EC2::SecurityGroupEgress has no property for the account of the group it references (inbound rules have SourceSecurityGroupOwnerId).").
 			WithSuggestion("Build with -t terraform, which writes the reference as %s, or write the flow to the addresses of %s (a network or a prefix list).", r.Peer.External.Reference(), r.Peer.External.Name)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/fsutil"
+	"github.com/sgc-dev/sgc/internal/gcpace"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/lang/source"
 	"github.com/sgc-dev/sgc/load"
@@ -109,6 +110,7 @@ func newBuildCmd(e *env) *cobra.Command {
 			}
 			if p.Environments == nil {
 				p.DropSyntax() // nothing from here on reads the syntax trees
+				gcpace.Reclaim()
 				return buildInto(e, p, t, dir, readEarlier, opts, allowEmpty, true)
 			}
 			// Every environment (or the one chosen) into a directory of

@@ -16,6 +16,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 )
 
@@ -82,6 +83,39 @@ func Often() {
 	mu.Lock()
 	defer mu.Unlock()
 	set(100)
+}
+
+// reclaimAbove is the heap, in bytes of objects, above which Reclaim
+// collects. Measured on split CloudFormation and Terraform builds of 1k
+// to 50k flows (2026-12-03; the heap when the trees are let go is 4, 16,
+// 31 and 153 MB at 1k, 5k, 10k and 50k): at 50k a collection there took
+// 6-9% off the CPU and 22-59 MB off the peak memory, at 10k 4%, at 5k
+// nothing, and at 1k it added 8%.
+const reclaimAbove = 24 << 20
+
+// Reclaim collects now, when the heap is large enough for it to pay, and
+// sets the pace as the first collection does: for a build that has just
+// let go of most of what it holds (the syntax trees, once compiled).
+// What the build makes next (lints, output) then reuses that memory
+// instead of faulting in fresh pages, and runs without the collector's
+// write barriers, which a collection in the middle of the output turned
+// on. A collection started and not waited for gained nothing. GOGC or
+// GOMEMLIMIT in the environment turns it off.
+func Reclaim() {
+	if overridden() {
+		return
+	}
+	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(heap)
+	if heap[0].Value.Kind() != metrics.KindUint64 || heap[0].Value.Uint64() < reclaimAbove {
+		return
+	}
+	runtime.GC()
+	mu.Lock()
+	defer mu.Unlock()
+	if !settled {
+		set(after)
+	}
 }
 
 // overridden reports whether the environment sets the pace (GOGC or

@@ -72,7 +72,40 @@ func TestEnvironmentOverrides(t *testing.T) {
 	before := percent()
 	start(FirstAt)
 	Often()
+	Reclaim()
 	if p := percent(); p != before {
 		t.Fatalf("with GOGC set, the pace changed from %d%% to %d%%", before, p)
+	}
+}
+
+// TestReclaimCollectsALargeHeapOnly: below reclaimAbove nothing happens;
+// above it, a collection, and the pace of after the first collection.
+func TestReclaimCollectsALargeHeapOnly(t *testing.T) {
+	unset(t)
+	start(FirstAt)
+	collections := func() uint32 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.NumGC
+	}
+	before := collections()
+	Reclaim()
+	if n := collections(); n != before {
+		t.Fatalf("a heap of a test's size was collected (%d collections)", n-before)
+	}
+	if p := percent(); p != -1 {
+		t.Fatalf("after Reclaim of a small heap the pace is %d%%, want still off", p)
+	}
+	big := make([][]byte, 0, 64)
+	for range 64 {
+		big = append(big, make([]byte, reclaimAbove/32))
+	}
+	Reclaim()
+	runtime.KeepAlive(big)
+	if n := collections(); n == before {
+		t.Fatal("a heap over reclaimAbove was not collected")
+	}
+	if p := percent(); p != after {
+		t.Fatalf("after Reclaim collected, the pace is %d%%, want %d%%", p, after)
 	}
 }

@@ -41,6 +41,7 @@ func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 		}
 	}
 	made := make([]model.Rule, 0, min(bound, limits.Rules+1))
+	networks := map[*model.Network][]model.Peer{} // a network's peers, made once
 	for _, f := range flows {
 		if f.Status == model.Expired {
 			continue
@@ -51,7 +52,7 @@ func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 			c.prog.Rules = nil
 			return
 		}
-		made = appendRules(made, f)
+		made = appendRules(made, f, networks)
 	}
 	all := make([]keyedRule, len(made))
 	for i := range made {
@@ -266,13 +267,26 @@ func describeRule(r *model.Rule) string {
 // expiry: for each port, an egress rule on the source if it is a group
 // and an ingress rule on the destination if it is a group, one per peer
 // whose address family the port applies to (model.Port.AppliesTo).
-func appendRules(out []model.Rule, f *model.Flow) []model.Rule {
+func appendRules(out []model.Rule, f *model.Flow, networks map[*model.Network][]model.Peer) []model.Rule {
 	from, _ := f.From.(*model.Group)
 	to, _ := f.To.(*model.Group)
-	// Each side's peers are found once, not once per port, and an
-	// endpoint that is one peer takes no slice of its own.
+	// Each side's peers are found once, not once per port: an endpoint
+	// that is one peer takes no slice of its own, and a network's peers
+	// are made once for every flow that names it (networks).
 	var fromBuf, toBuf [1]model.Peer
-	fromPeers, toPeers := appendPeers(fromBuf[:0], f.From), appendPeers(toBuf[:0], f.To)
+	peers := func(buf []model.Peer, e model.Endpoint) []model.Peer {
+		n, ok := e.(*model.Network)
+		if !ok {
+			return appendPeers(buf, e)
+		}
+		p, ok := networks[n]
+		if !ok {
+			p = Peers(n)
+			networks[n] = p
+		}
+		return p
+	}
+	fromPeers, toPeers := peers(fromBuf[:0], f.From), peers(toBuf[:0], f.To)
 	for _, p := range f.Ports {
 		if from != nil {
 			for _, peer := range toPeers {
@@ -297,6 +311,12 @@ func appendRules(out []model.Rule, f *model.Flow) []model.Rule {
 // note naming the pairs left out).
 func (c *compiler) checkFamilies(f *model.Flow) {
 	other := peerSide(f)
+	if _, ok := other.(*model.Network); !ok {
+		// Only a network's peers are address blocks, to which a port
+		// may not apply (model.Port.AppliesTo): nothing to check, and no
+		// slice of peers to make for each of 50,000 flows.
+		return
+	}
 	peers := Peers(other)
 	var skipped []string
 	kept := 0

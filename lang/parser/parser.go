@@ -317,8 +317,14 @@ func (p *fileParser) rawTokens(sig []token) []lexer.Token {
 func (p *fileParser) parseStmt(sig []token) ast.Stmt {
 	last := sig[len(sig)-1]
 	end := p.pos(last).Advance(len(last.Value))
-	bad := &ast.BadStmt{}
-	bad.Pos, bad.EndPos = p.pos(sig[0]), end
+	start := p.pos(sig[0])
+	// The statement as a bad one, made only when it is one: nearly every
+	// statement is not, and making one for each was 9 MB at 50,000 flows.
+	bad := func() *ast.BadStmt {
+		b := &ast.BadStmt{}
+		b.Pos, b.EndPos = start, end
+		return b
+	}
 
 	// Lexical problems first: they explain a failed parse better than the
 	// grammar's "unexpected token" would.
@@ -327,7 +333,7 @@ func (p *fileParser) parseStmt(sig []token) ast.Stmt {
 		case tokBadString:
 			p.diags.Errorf(p.tokRange(t), UnterminatedString, "string not terminated").
 				WithDetail("Strings are written on one line, between double quotes.")
-			return p.badDecl(bad, sig, "")
+			return p.badDecl(bad(), sig, "")
 		case tokChar:
 			if t.Value == "\"" {
 				continue // covered by BadString
@@ -343,7 +349,7 @@ func (p *fileParser) parseStmt(sig []token) ast.Stmt {
 			case t.Value == "-":
 				d.WithSuggestion("A port range is written without spaces: tcp/8000-8099.")
 			}
-			return p.badDecl(bad, sig, "")
+			return p.badDecl(bad(), sig, "")
 		}
 	}
 
@@ -366,7 +372,7 @@ func (p *fileParser) parseStmt(sig []token) ast.Stmt {
 				d.ident(id)
 			}
 			if d.failed {
-				return p.badDecl(bad, sig, "")
+				return p.badDecl(bad(), sig, "")
 			}
 		}
 	}
@@ -414,7 +420,7 @@ func (p *fileParser) cutIn(sig []token) ([]token, []*ast.Ident) {
 }
 
 // parseBody parses a statement without its `in` clause.
-func (p *fileParser) parseBody(sig []token, end source.Pos, bad *ast.BadStmt) ast.Stmt {
+func (p *fileParser) parseBody(sig []token, end source.Pos, bad func() *ast.BadStmt) ast.Stmt {
 	var (
 		stmt  ast.Stmt
 		err   error
@@ -429,12 +435,12 @@ func (p *fileParser) parseBody(sig []token, end source.Pos, bad *ast.BadStmt) as
 	if isNever(sig) {
 		n := p.parseNever(sig)
 		if n == nil {
-			return bad
+			return bad()
 		}
 		d := decoder{diags: &p.diags}
 		d.stmt(n)
 		if d.failed {
-			return bad
+			return bad()
 		}
 		return n
 	}
@@ -480,13 +486,13 @@ func (p *fileParser) parseBody(sig []token, end source.Pos, bad *ast.BadStmt) as
 			}
 			// A declaration with a misspelled keyword still declares its
 			// name: its uses are not reported again as unknown names.
-			return p.badDecl(bad, sig, keyword)
+			return p.badDecl(bad(), sig, keyword)
 		}
 		for i := 1; i < len(sig); i++ {
 			if sig[i].Type == tokWord && sig[i].Value == "because" && sig[i-1].Type == tokComma {
 				p.diags.Errorf(p.tokRange(sig[i-1]), SyntaxError, "port list ends with a comma").
 					WithSuggestion("Remove the comma before \"because\".")
-				return p.badDecl(bad, sig, "")
+				return p.badDecl(bad(), sig, "")
 			}
 		}
 		parse = func() (ast.Stmt, error) { return parseWith(flowParser(), raw(), end) }
@@ -496,12 +502,12 @@ func (p *fileParser) parseBody(sig []token, end source.Pos, bad *ast.BadStmt) as
 	}
 	if err != nil {
 		p.reportParseError(err, keyword, end)
-		return p.badDecl(bad, sig, "")
+		return p.badDecl(bad(), sig, "")
 	}
 	d := decoder{diags: &p.diags}
 	d.stmt(stmt)
 	if d.failed {
-		return p.badDecl(bad, sig, "")
+		return p.badDecl(bad(), sig, "")
 	}
 	return stmt
 }

@@ -100,11 +100,17 @@ func (f *File) Line(n int) string {
 		return ""
 	}
 	if f.lines == nil {
-		f.lines = append(f.lines, 0)
-		for i, c := range f.Src {
-			if c == '\n' {
-				f.lines = append(f.lines, i+1)
+		// Found by bytes.Count and bytes.IndexByte, which take the file
+		// a word or more at a time: the first diagnostic in each file of
+		// a large policy paid for a loop over every byte.
+		f.lines = make([]int, 1, bytes.Count(f.Src, []byte{'\n'})+1)
+		for i := 0; ; {
+			j := bytes.IndexByte(f.Src[i:], '\n')
+			if j < 0 {
+				break
 			}
+			i += j + 1
+			f.lines = append(f.lines, i)
 		}
 	}
 	if n > len(f.lines) {

@@ -121,15 +121,21 @@ func TestJoinMatchesLiteral(t *testing.T) {
 	cases := []string{"${x}", "a${", "${", "$${x}", "${${", "x${y}z${w}", "${}", "{${", "${$",
 		`"${a}" b`, "${a}: b", "- ${x}", "#${x}", "${x} #y", "yes${no}", "1${2}", " ${x} ", "a\tb${c}", "é${ü}"}
 	for _, s := range cases {
-		var cache scalarCache
-		fast := yamlWriter{scalars: &cache}
-		fast.join(s, "      ")
-		tree := yamlWriter{scalars: &cache}
-		tree.value(literal(s), "      ")
-		if string(fast.buf) != string(tree.buf) {
-			t.Errorf("%q:\njoin:\n%s\nliteral:\n%s", s, fast.buf, tree.buf)
+		if fast, tree := joinAndLiteral(s, "      "); fast != tree {
+			t.Errorf("%q:\njoin:\n%s\nliteral:\n%s", s, fast, tree)
 		}
 	}
+}
+
+// joinAndLiteral writes s at indent with join and as value writes
+// literal(s).
+func joinAndLiteral(s, indent string) (fast, tree string) {
+	var cache scalarCache
+	j := yamlWriter{scalars: &cache}
+	j.join(s, indent)
+	l := yamlWriter{scalars: &cache}
+	l.value(literal(s), indent)
+	return string(j.buf), string(l.buf)
 }
 
 // FuzzJoin is TestJoinMatchesLiteral on any purpose holding "${" (a
@@ -141,13 +147,8 @@ func FuzzJoin(f *testing.F) {
 		if !strings.Contains(s, "${") || !utf8.ValidString(s) {
 			t.Skip()
 		}
-		var cache scalarCache
-		fast := yamlWriter{scalars: &cache}
-		fast.join(s, "  ")
-		tree := yamlWriter{scalars: &cache}
-		tree.value(literal(s), "  ")
-		if string(fast.buf) != string(tree.buf) {
-			t.Fatalf("%q:\njoin:\n%s\nliteral:\n%s", s, fast.buf, tree.buf)
+		if fast, tree := joinAndLiteral(s, "  "); fast != tree {
+			t.Fatalf("%q:\njoin:\n%s\nliteral:\n%s", s, fast, tree)
 		}
 	})
 }

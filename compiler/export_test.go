@@ -7,6 +7,13 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 )
 
+// SetMaxRules lowers the rule limit until the returned function is called.
+func SetMaxRules(n int) (restore func()) {
+	saved := maxRules
+	maxRules = n
+	return func() { maxRules = saved }
+}
+
 // SortFlows is sortFlows, for TestSortFlowsIsCompareFlows.
 var SortFlows = sortFlows
 

@@ -148,3 +148,37 @@ func TestNeverPatternsBounded(t *testing.T) {
 		t.Errorf("%d NeverTooCostly for names, want 1:\n%v", names, p.Diags)
 	}
 }
+
+// TestPolicyTooLarge: a policy that expands to more rules than the limit
+// gets one PolicyTooLarge error, on the flow whose rules cross it, and no
+// rules; a policy of exactly the limit compiles. Each flow here is two
+// rules, and the limit is lowered to reach it with a few.
+func TestPolicyTooLarge(t *testing.T) {
+	src := `group a "A"
+group b "B"
+a -> b tcp/1 because "first flow"
+a -> b tcp/2 because "second flow"
+a -> b tcp/3 because "third flow"
+a -> b tcp/4 because "fourth flow"
+`
+	for _, c := range []struct{ limit, line int }{{3, 4}, {7, 6}, {8, 0}} {
+		restore := compiler.SetMaxRules(c.limit)
+		p := load.FromSources(map[string][]byte{"big.intent": []byte(src)}, compiler.Options{Now: testNow})
+		restore()
+		var lines []int
+		for _, d := range p.Diags {
+			if d.Code == compiler.PolicyTooLarge {
+				lines = append(lines, d.Subject.Start.Line)
+				if want := fmt.Sprintf("more than %d AWS rules", c.limit); !strings.Contains(d.Summary, want) {
+					t.Errorf("limit %d: %q does not say %q", c.limit, d.Summary, want)
+				}
+			}
+		}
+		switch {
+		case c.line == 0 && (len(lines) != 0 || len(p.Program.Rules) != 8):
+			t.Errorf("limit %d: PolicyTooLarge on lines %v and %d rules, want none and 8", c.limit, lines, len(p.Program.Rules))
+		case c.line != 0 && (len(lines) != 1 || lines[0] != c.line || len(p.Program.Rules) != 0):
+			t.Errorf("limit %d: PolicyTooLarge on lines %v and %d rules, want line %d and none", c.limit, lines, len(p.Program.Rules), c.line)
+		}
+	}
+}

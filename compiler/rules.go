@@ -11,6 +11,10 @@ import (
 	"github.com/sgc-dev/sgc/internal/parallel"
 )
 
+// maxRules is limits.Rules, a variable so that a test can reach it with a
+// few flows (TestPolicyTooLarge).
+var maxRules = limits.Rules
+
 // deriveRules expands each active flow into AWS rules and reports flows
 // that produce a rule another flow already produces. Of such duplicates the
 // model keeps the rule of the flow that sorts first by content, so it does
@@ -45,19 +49,21 @@ func (c *compiler) deriveRules(flows []*model.Flow, groups []*model.Group) {
 			}
 		}
 	}
-	made := make([]model.Rule, 0, min(bound, limits.Rules+1))
+	made := make([]model.Rule, 0, min(bound, maxRules+1))
 	networks := map[*model.Network][]model.Peer{} // a network's peers, made once
 	for _, f := range flows {
 		if f.Status == model.Expired {
 			continue
 		}
-		if len(made) > limits.Rules {
-			c.diags.Errorf(f.Range, PolicyTooLarge, "the policy expands to more than %d AWS rules", limits.Rules).
+		// Checked after each flow's rules, on the flow that crosses the
+		// limit: checked before, a policy whose last flow crossed it
+		// compiled.
+		if made = appendRules(made, f, networks); len(made) > maxRules {
+			c.diags.Errorf(f.Range, PolicyTooLarge, "the policy expands to more than %d AWS rules", maxRules).
 				WithDetail("No AWS account holds that many security group rules, and compiling more would take gigabytes of memory. Services used by many flows multiply: check the flows that use the largest ones.")
 			c.prog.Rules = nil
 			return
 		}
-		made = appendRules(made, f, networks)
 	}
 	all := make([]keyedRule, len(made))
 	for i := range made {

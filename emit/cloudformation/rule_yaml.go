@@ -140,25 +140,16 @@ func (w *yamlWriter) id(v any, line, indent string) {
 }
 
 // importLine is the one line, without its indentation, that value writes
-// for an imported id when its !Sub text is plain, and "" when it is not
-// or v is something else. A split build makes it once per group, not
-// once per rule that names the group.
+// for an imported id whose !Sub text is plain in YAML, and "" for any
+// other id. A split build makes it once per group, not once per rule that
+// names the group (id writes it).
 func importLine(v any) string {
-	if s, ok := plainImport(v); ok {
-		return importKey + ": !Sub " + s + "\n"
-	}
-	return ""
-}
-
-// plainImport returns the !Sub text of v, an imported id, when value
-// writes it on one line: when the text is plain in YAML.
-func plainImport(v any) (string, bool) {
 	if iv, ok := v.(importVal); ok {
 		if s, ok := iv.name.(sub); ok && isPlainSafe(s.text) && !yaml11Ambiguous(s.text) {
-			return s.text, true
+			return importKey + ": !Sub " + s.text + "\n"
 		}
 	}
-	return "", false
+	return ""
 }
 
 // protocol writes a rule's IpProtocol value, as strValue writes it: the

@@ -343,15 +343,6 @@ func (w *yamlWriter) value(v any, indent string) {
 		w.node(v, indentBy(indent, 2), false)
 	case importVal:
 		w.buf = append(w.buf, '\n')
-		if s, ok := plainImport(v); ok {
-			// An id imported from a group stack: written as node would
-			// write it, without its walk.
-			w.buf = append(w.buf, indentBy(indent, 2)...)
-			w.buf = append(w.buf, importKey+": !Sub "...)
-			w.buf = append(w.buf, s...)
-			w.buf = append(w.buf, '\n')
-			return
-		}
 		w.node(v, indentBy(indent, 2), false)
 	case []any:
 		if len(v) == 0 {

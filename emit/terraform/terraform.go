@@ -386,17 +386,13 @@ func mainFile(header string, p *model.Program, n names, opts emit.Options) *bloc
 	}
 	// Each group's blocks (the group, its associations, its rules) depend
 	// on it alone: runs of groups are laid out side by side, each into a
-	// buffer of its own, and appended to the file in order as they come,
-	// their buffers then reused. A run is small enough that the cores
-	// share the work evenly while the lints take one of them, and the
-	// file is not held twice.
-	//
-	// The worker that finishes the run the file waits for appends it, and
-	// every finished run after it, and frees their buffers at once. A
-	// goroutine of its own did this before, but it ran only when the
-	// scheduler got round to it, so the workers found no buffer free and
-	// took a new one for most runs: 63 MB of buffers for a 52 MB file at
-	// 50,000 flows, all of it fresh memory to fault in.
+	// buffer of its own. A run is small enough that the cores share the
+	// work evenly while the lints take one of them. The worker that
+	// finishes the run the file waits for appends it, and every finished
+	// run after it, and frees their buffers for the next runs: a joining
+	// goroutine ran only when the scheduler got round to it, and the
+	// workers, finding no buffer free, took 63 MB of fresh memory for a
+	// 52 MB file at 50,000 flows.
 	nRuns := (len(p.Groups) + groupsPerRun - 1) / groupsPerRun
 	out := &blocks{buf: append(make([]byte, 0, len(head.buf)+roomFor(len(p.Groups), len(p.Rules))), head.buf...)}
 	var (

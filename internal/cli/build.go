@@ -247,9 +247,9 @@ func buildInto(e *env, p *load.Policy, t *emit.Target, dir string, readEarlier f
 			expired++
 		}
 	}
-	written := plural(len(files), "file") + " to " + dir
+	written := plural(len(files)-unchanged, "file") + " to " + dir
 	if unchanged > 0 { // a rebuild: say what it changed
-		written = plural(len(files)-unchanged, "file") + " to " + dir + ", " + fmt.Sprint(unchanged) + " unchanged"
+		written += ", " + fmt.Sprint(unchanged) + " unchanged"
 	}
 	msg := fmt.Sprintf("wrote %s: %s, %s", written,
 		plural(len(p.Program.Groups), "group"), plural(len(p.Program.Rules), "rule"))

@@ -7,6 +7,7 @@ package motoserver
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/sgc-dev/sgc/internal/testproc"
 )
@@ -138,6 +140,15 @@ func Group(t *testing.T, c *ec2.Client, vpc, name, desc string, defaultEgress bo
 	t.Helper()
 	ctx := context.Background()
 	out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String(desc), VpcId: aws.String(vpc)})
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) && apiErr.ErrorCode() == "InvalidGroup.Duplicate" {
+		// The SDK retries a call whose connection Go's transport closed
+		// while the answer was read (net.ErrClosed, aws-sdk-go-v2#2737),
+		// and CreateSecurityGroup is not idempotent: the first attempt
+		// made the group, the retry is refused. The test's VPC is its own,
+		// so the group of that name is the one this call made.
+		out, err = groupNamed(ctx, c, vpc, name)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,4 +160,18 @@ func Group(t *testing.T, c *ec2.Client, vpc, name, desc string, defaultEgress bo
 		}
 	}
 	return *out.GroupId
+}
+
+// groupNamed finds the group name of vpc, as CreateSecurityGroup would have
+// returned it.
+func groupNamed(ctx context.Context, c *ec2.Client, vpc, name string) (*ec2.CreateSecurityGroupOutput, error) {
+	out, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{vpc}}, {Name: aws.String("group-name"), Values: []string{name}}}})
+	if err != nil {
+		return nil, err
+	}
+	if len(out.SecurityGroups) != 1 {
+		return nil, fmt.Errorf("group %s of %s: %d found after InvalidGroup.Duplicate", name, vpc, len(out.SecurityGroups))
+	}
+	return &ec2.CreateSecurityGroupOutput{GroupId: out.SecurityGroups[0].GroupId}, nil
 }

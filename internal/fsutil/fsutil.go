@@ -32,7 +32,7 @@ func writeAtomic(path string, data []byte, perm os.FileMode, prepare func(*os.Fi
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
+	if err = WriteChunks(tmp, data); err != nil {
 		return err
 	}
 	if err = tmp.Chmod(perm); err != nil {

@@ -205,7 +205,7 @@ func writeSynced(path string, data []byte, existing os.FileInfo) error {
 			return err
 		}
 	}
-	if _, err := f.Write(data); err != nil {
+	if err := fsutil.WriteChunks(f, data); err != nil {
 		f.Close()
 		return err
 	}

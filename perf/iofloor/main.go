@@ -20,6 +20,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/parallel"
 )
 
@@ -59,8 +60,8 @@ func main() {
 	parallel.Each(len(names), func(i int) {
 		f, err := os.OpenFile(filepath.Join(*out, names[i]), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		check(err)
-		_, err = f.Write(data[i])
-		check(err)
+		check(fsutil.WriteChunks(f, data[i])) // as sgc writes
+
 		if !*noSync {
 			check(f.Sync())
 		}

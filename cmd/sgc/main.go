@@ -23,6 +23,12 @@ func main() {
 	// SGC_MEMPROFILE=FILE writes what it allocated (go tool pprof
 	// -sample_index=alloc_space).
 	cpu, mem := os.Getenv("SGC_CPUPROFILE"), os.Getenv("SGC_MEMPROFILE")
+	if mem == "" {
+		// Go samples one allocation in every 512 KiB for a memory profile
+		// that nothing here reads unless asked: each sample unwinds its
+		// stack and the first makes a 1.4 MB table of buckets.
+		runtime.MemProfileRate = 0
+	}
 	if cpu == "" && mem == "" {
 		os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
@@ -55,6 +61,10 @@ func writeMemProfile(path string) error {
 		return fmt.Errorf("SGC_MEMPROFILE: %w", err)
 	}
 	defer f.Close()
+	// The profile holds what was allocated up to the last collection: one
+	// now brings in the output's allocations, made after a build's only
+	// collection.
+	runtime.GC()
 	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 		return fmt.Errorf("SGC_MEMPROFILE: %w", err)
 	}

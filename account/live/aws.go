@@ -178,7 +178,9 @@ func newClient(ctx context.Context, opts AWSOptions, tripped *atomic.Bool) (*ec2
 	if cfg.Region == "" {
 		return nil, cfg, errors.New("no AWS region: pass --region, or set AWS_REGION or a profile's region")
 	}
-	return ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, limitResponses(maxResponse, tripped)) }), cfg, nil
+	return ec2.NewFromConfig(cfg, func(o *ec2.Options) {
+		o.APIOptions = append(o.APIOptions, limitResponses(maxResponse, tripped), recordAttempts)
+	}), cfg, nil
 }
 
 func fetch(ctx context.Context, client *ec2.Client, opts AWSOptions) (*Export, error) {

@@ -67,8 +67,13 @@ type Applied struct {
 	Group  string    `json:"group"`
 	Change string    `json:"change"`
 	DryRun bool      `json:"dry_run,omitempty"`
-	Result string    `json:"result"` // "done", "would succeed" (dry run), or the error
+	Result string    `json:"result"` // "done", ResultMadeBefore, "would succeed" (dry run), or the error
 }
+
+// ResultMadeBefore is the result of a change made by an attempt whose
+// answer was lost: the SDK's retry was refused because the change was in
+// place (lost.go).
+const ResultMadeBefore = "done (by an attempt whose answer was lost)"
 
 // ApplyAWS makes the changes, one call each, in order, and stops at the
 // first AWS refuses. With dryRun it asks AWS whether each would succeed
@@ -82,10 +87,13 @@ func ApplyAWS(ctx context.Context, opts AWSOptions, changes []Change, dryRun boo
 	}
 	defer s.cancel()
 	for _, c := range changes {
-		call, err := apply(s.ctx, s.client, c, dryRun)
+		tries := &attempts{}
+		call, err := apply(context.WithValue(s.ctx, attemptsKey{}, tries), s.client, c, dryRun)
 		a := Applied{Time: time.Now().UTC(), Call: call, Group: c.Rule.GroupID, Change: c.String(), DryRun: dryRun, Result: "done"}
 		var apiErr smithy.APIError
 		switch {
+		case err != nil && !dryRun && tries.unanswered.Load() && madeBefore(c.Kind, err):
+			a.Result, err = ResultMadeBefore, nil
 		case dryRun && errors.As(err, &apiErr) && apiErr.ErrorCode() == "DryRunOperation":
 			a.Result, err = "would succeed", nil
 		case err == nil && dryRun:

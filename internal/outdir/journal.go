@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/sgc-dev/sgc/internal/fsutil"
 	"github.com/sgc-dev/sgc/internal/parallel"
@@ -121,7 +122,7 @@ func commit(dir string, s Set, rule Rule, existing map[string]found) (err error)
 			if !recordName(r.Name) {
 				return fmt.Errorf("outdir: %q cannot be a record", r.Name) // a bug in the caller
 			}
-			if err := writeSynced(filepath.Join(stage, recordsDir, r.Name), r.Data, nil); err != nil {
+			if err := writeSynced(filepath.Join(stage, recordsDir, r.Name), r.Data, nil, nil); err != nil {
 				return err
 			}
 			j.Records = append(j.Records, entry{Name: r.Name, Sum: fsutil.SumOf(r.Data)})
@@ -176,6 +177,11 @@ func stageFiles(stage string, files []File, existing map[string]found) (sums []s
 			}
 		})
 	}()
+	// The files are created one at a time: creating a file locks the
+	// staging directory, and the writers waiting for it spun in the kernel
+	// (2% of a 50k-flow split build, more where the file system looks long
+	// for a free inode); waiting on creating, a writer yields its core.
+	var creating sync.Mutex
 	parallel.EachAtMost(len(files), 4, func(i int) {
 		e, ok := inPlace(i)
 		if ok {
@@ -184,14 +190,23 @@ func stageFiles(stage string, files []File, existing map[string]found) (sums []s
 			}
 		}
 		staged[i] = true
-		errs[i] = writeSynced(filepath.Join(stage, files[i].Name), files[i].Data, e.info)
+		errs[i] = writeSynced(filepath.Join(stage, files[i].Name), files[i].Data, e.info, &creating)
 	})
 	<-summed
 	return sums, staged, errors.Join(errs...)
 }
 
-func writeSynced(path string, data []byte, existing os.FileInfo) error {
+// writeSynced writes a new file at path, synced, with the mode and owner
+// of existing when there is one; creating, when not nil, is held while
+// the file is created.
+func writeSynced(path string, data []byte, existing os.FileInfo, creating *sync.Mutex) error {
+	if creating != nil {
+		creating.Lock()
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if creating != nil {
+		creating.Unlock()
+	}
 	if err != nil {
 		return err
 	}

@@ -48,8 +48,20 @@ type Target struct {
 	Earlier func(previous []File) Earlier
 	// EarlierReads reports whether Earlier reads the file name, so that
 	// files it passes over (the rule stacks of a big split output) are not
-	// read from disk at all; nil reads every file.
-	EarlierReads func(name string) bool
+	// read from disk at all; nil reads every file. sameNaming reports
+	// whether the earlier build named resources by the target's present
+	// Naming (its manifest says so).
+	EarlierReads func(name string, sameNaming bool) bool
+	// Naming is the version of the target's resource names, recorded in
+	// the output directory's manifest (0: none recorded). A target that
+	// moves resources named by an older naming needs an earlier build's
+	// addresses only when that build was of another naming.
+	Naming int
+	// EarlierMax is the largest file of its own output Earlier reads from
+	// an output directory (0: maxPreviousFile). A file is read only once
+	// its SHA-256 is the one the target's manifest recorded, so it is one
+	// the target wrote, as large as the target writes them.
+	EarlierMax int64
 }
 
 // Style is how a target names resources.

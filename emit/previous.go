@@ -11,9 +11,11 @@ import (
 	"github.com/sgc-dev/sgc/internal/outdir"
 )
 
-// maxPreviousFile bounds what is read of one earlier output file: a
-// target's own files are far smaller (a CloudFormation template is at most
-// 1 MB), so anything bigger is not one sgc wrote and is passed over.
+// maxPreviousFile bounds what is read of one earlier output file, unless
+// the target says more (Target.EarlierMax): a CloudFormation template is
+// at most 1 MB, so anything bigger is not one sgc wrote and is passed
+// over. It bounds every file named by --earlier, which no manifest vouches
+// for.
 const maxPreviousFile = 8 << 20
 
 // Previous reads what the build of target t into dir must keep from the
@@ -41,9 +43,10 @@ func Previous(dir string, t *Target) (Earlier, error) {
 	if err != nil {
 		return Earlier{}, err
 	}
+	sameNaming := t.Naming != 0 && own.m.Naming == t.Naming
 	var names []string
 	for _, name := range own.m.Files {
-		if outdir.PlainName(name) && (t.EarlierReads == nil || t.EarlierReads(name)) {
+		if outdir.PlainName(name) && (t.EarlierReads == nil || t.EarlierReads(name, sameNaming)) {
 			names = append(names, name)
 		}
 	}
@@ -57,7 +60,7 @@ func Previous(dir string, t *Target) (Earlier, error) {
 		if why, err := own.claim(dir, name, e); err != nil || why != "" {
 			continue // gone, replaced or edited by hand: not ours to go by
 		}
-		data, err := readBounded(filepath.Join(dir, name))
+		data, err := readBoundedBy(filepath.Join(dir, name), max(t.EarlierMax, maxPreviousFile))
 		if err != nil || !IsGenerated(data) {
 			continue // unreadable or too big: not ours to go by
 		}
@@ -82,8 +85,10 @@ func (e *EarlierError) Error() string {
 
 func (e *EarlierError) Unwrap() error { return e.Err }
 
-func readBounded(path string) ([]byte, error) {
-	data, err := fsutil.ReadRegular(path, maxPreviousFile)
+func readBounded(path string) ([]byte, error) { return readBoundedBy(path, maxPreviousFile) }
+
+func readBoundedBy(path string, max int64) ([]byte, error) {
+	data, err := fsutil.ReadRegular(path, max)
 	if err == nil && len(data) == 0 {
 		err = fmt.Errorf("is empty")
 	}

@@ -43,6 +43,10 @@ type manifest struct {
 	// build's any more. Manifests of sgc before sums have none; their
 	// files are the build's while they carry the generated notice.
 	Sums map[string]string `json:"sums,omitempty"`
+	// Naming is the target's Naming when the build was written; 0 (absent)
+	// in manifests of sgc before it, whose builds may name resources by
+	// an older naming.
+	Naming int `json:"naming,omitempty"`
 }
 
 func manifestName(target string) string { return target + ".json" }
@@ -78,7 +82,7 @@ func WriteDir(dir string, t *Target, files []File) (unchanged int, err error) {
 	set.Kind = buildKind + t.Name
 	set.Rule = buildRules(dir, want)
 	set.Record = func(sums map[string]string) ([]outdir.File, error) {
-		m := manifest{Target: t.Name, Sums: sums}
+		m := manifest{Target: t.Name, Sums: sums, Naming: t.Naming}
 		for _, f := range files {
 			m.Files = append(m.Files, f.Path)
 		}

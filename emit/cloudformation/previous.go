@@ -88,7 +88,7 @@ func earlierIn(f emit.File) emit.Earlier {
 // earlierReads reports whether earlier reads the file name: groups are in
 // the one template or the group stacks; rule stacks, the IMPORT template
 // (adopted groups keep their own) and everything else are passed over.
-func earlierReads(name string) bool {
+func earlierReads(name string, _ bool) bool {
 	return (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".json")) &&
 		(strings.HasPrefix(name, "template.") || strings.HasPrefix(name, "groups-"))
 }

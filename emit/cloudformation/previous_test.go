@@ -300,8 +300,10 @@ func TestEarlierReads(t *testing.T) {
 		"rules-1.yaml": false, "rules-3.json": false, "template-import.yaml": false,
 		"README.md": false, "resources-to-import.json": false,
 	} {
-		if got := cloudformation.Target.EarlierReads(name); got != want {
-			t.Errorf("%s: reads %v, want %v", name, got, want)
+		for _, sameNaming := range []bool{false, true} {
+			if got := cloudformation.Target.EarlierReads(name, sameNaming); got != want {
+				t.Errorf("%s: reads %v, want %v", name, got, want)
+			}
 		}
 	}
 }

@@ -42,6 +42,8 @@ var Target = &emit.Target{
 	// naming (nothing of it is kept: Terraform replaces what it must).
 	Earlier:      earlier,
 	EarlierReads: earlierReads,
+	EarlierMax:   maxMainFile,
+	Naming:       namingVersion,
 }
 
 // style names resources as Terraform addresses: words joined with "_".

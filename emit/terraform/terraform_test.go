@@ -2,7 +2,13 @@ package terraform_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"math/rand"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -204,4 +210,68 @@ func TestMovedOnlyFromWhatWasBuilt(t *testing.T) {
 	if m := has(files); !strings.Contains(m, "from = "+old) {
 		t.Errorf("a build over the earlier naming lacks its moved block:\n%s", m)
 	}
+}
+
+// TestMovedFromALargeEarlierModule: the previous build's main.tf is read
+// for its addresses however large the module (a policy of 8,000 flows
+// passes the 8 MB other earlier files are held to); a module of the
+// earlier naming over that size still gets its moved blocks. A module
+// whose manifest records the present naming is not read at all.
+func TestMovedFromALargeEarlierModule(t *testing.T) {
+	srcs := map[string][]byte{"p.intent": []byte("group web \"Web\"\nnetwork office 203.0.113.0/24 \"Office\"\noffice -> web tcp/443 because \"staff\"\n")}
+	p, files := build(t, srcs, emit.Options{})
+	dir := t.TempDir()
+	if _, err := emit.WriteDir(dir, terraform.Target, files); err != nil {
+		t.Fatal(err)
+	}
+	// The module as the earlier naming wrote it, nine megabytes long.
+	old := "web_ingress_from_office_tcp_443"
+	main := filepath.Join(dir, terraform.MainFile)
+	data, err := os.ReadFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := regexp.MustCompile(`(?m)^resource "aws_vpc_security_group_ingress_rule" "([A-Za-z0-9_-]+)" \{$`)
+	data = rule.ReplaceAll(data, []byte(`resource "aws_vpc_security_group_ingress_rule" "`+old+`" {`))
+	data = append(data, bytes.Repeat([]byte("# a long module\n"), 9<<20/16)...)
+	if err := os.WriteFile(main, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join(dir, emit.StateDir, terraform.Target.Name+".json")
+	var m map[string]any
+	if b, err := os.ReadFile(manifest); err != nil || json.Unmarshal(b, &m) != nil {
+		t.Fatalf("reading the manifest: %v", err)
+	}
+	sum := sha256.Sum256(data)
+	m["sums"].(map[string]any)[terraform.MainFile] = hex.EncodeToString(sum[:])
+	writeManifest := func() {
+		b, _ := json.Marshal(m)
+		if err := os.WriteFile(manifest, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m["naming"] != float64(terraform.Target.Naming) {
+		t.Errorf("the manifest records naming %v, want %d", m["naming"], terraform.Target.Naming)
+	}
+
+	// As the present naming's build says it is: main.tf is not read.
+	writeManifest()
+	if earlier, err := emit.Previous(dir, terraform.Target); err != nil || len(earlier.Addresses) != 0 {
+		t.Errorf("over a module of the present naming: %d addresses read (%v), want none", len(earlier.Addresses), err)
+	}
+
+	// As sgc before the naming was recorded wrote it.
+	delete(m, "naming")
+	writeManifest()
+	earlier, err := emit.Previous(dir, terraform.Target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ = terraform.Emit(p, emit.Options{Earlier: earlier})
+	for _, f := range files {
+		if f.Path == terraform.MovedFile && strings.Contains(string(f.Data), "from = aws_vpc_security_group_ingress_rule."+old) {
+			return
+		}
+	}
+	t.Errorf("a build over a %d-byte module of the earlier naming lacks its moved block (%d addresses read)", len(data), len(earlier.Addresses))
 }

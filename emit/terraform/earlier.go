@@ -100,10 +100,11 @@ func resourceName(b []byte) bool {
 	return true
 }
 
-// naming is the version of the module's addresses (emit.Target.Naming):
-// 2 since the rules are named by their peers' values (the earlier naming,
-// 1, named them by the names the peers were declared by, and moves
-// computes its addresses).
+// namingVersion is the version of the module's addresses
+// (emit.Target.Naming). The earlier naming, 1, named a rule after the
+// name its peer was declared by and made names unique by other joins;
+// moves computes its addresses. Raise it with any change of addresses,
+// and teach moves the addresses of the one before.
 const namingVersion = 2
 
 // earlierReads reports whether earlier reads the file name: moved.tf,

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -106,11 +107,22 @@ func (l *lockedBuffer) String() string {
 func (s *Server) EC2(t *testing.T) *ec2.Client {
 	t.Helper()
 	s.Env(t)
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(HTTPClient()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ec2.NewFromConfig(cfg)
+}
+
+// HTTPClient is the SDK's HTTP client without keep-alive, for the
+// clients of tests: each call has a connection of its own, so none meets
+// a pooled connection Go's transport is closing. The SDK retries a call
+// whose connection was closed while its answer was read
+// (aws-sdk-go-v2#2737), and a retried create or authorization is refused
+// as a duplicate of the one the first attempt made: TestFetchAWS failed
+// so once in CI.
+func HTTPClient() aws.HTTPClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.DisableKeepAlives = true })
 }
 
 // Client returns a client of the emulator without touching the process's
@@ -120,6 +132,7 @@ func (s *Server) Client() *ec2.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(s.Endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
+		HTTPClient:   HTTPClient(),
 	})
 }
 

@@ -56,7 +56,7 @@ func TestUsage(t *testing.T) {
 		}
 		enis[g] = *out.NetworkInterface.NetworkInterfaceId
 	}
-	cfg, err := config.LoadDefaultConfig(ctx)
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(motoserver.HTTPClient()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,11 @@ func TestFetchAWS(t *testing.T) {
 		ids = append(ids, motoserver.Group(t, c, vpc, fmt.Sprintf("app-%02d", i), "App tier", true))
 	}
 	motoserver.Group(t, c, other, "elsewhere", "Another VPC", true)
+	// Made again, as the SDK's retry of a create whose answer was lost
+	// makes it, a group is the one made first (motoserver.Group).
+	if again := motoserver.Group(t, c, vpc, "app-00", "App tier", true); again != ids[0] {
+		t.Errorf("app-00 made again: %s, want the first's %s", again, ids[0])
+	}
 	_, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(ids[0]),
 		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
 			IpRanges:         []ec2types.IpRange{{CidrIp: aws.String("203.0.113.0/24"), Description: aws.String("office")}},

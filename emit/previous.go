@@ -87,8 +87,8 @@ func (e *EarlierError) Unwrap() error { return e.Err }
 
 func readBounded(path string) ([]byte, error) { return readBoundedBy(path, maxPreviousFile) }
 
-func readBoundedBy(path string, max int64) ([]byte, error) {
-	data, err := fsutil.ReadRegular(path, max)
+func readBoundedBy(path string, limit int64) ([]byte, error) {
+	data, err := fsutil.ReadRegular(path, limit)
 	if err == nil && len(data) == 0 {
 		err = fmt.Errorf("is empty")
 	}

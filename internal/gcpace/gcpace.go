@@ -60,8 +60,8 @@ func start(firstAt int64) {
 	runtime.AddCleanup(sentinel, func(struct{}) { firstCollected() }, struct{}{})
 }
 
-// firstCollected sets the pace after the first collection, unless Often
-// has set it already.
+// firstCollected sets the pace after the first collection (the one the
+// limit forces, or Reclaim's), unless Often has set it already.
 func firstCollected() {
 	mu.Lock()
 	defer mu.Unlock()
@@ -111,11 +111,7 @@ func Reclaim() {
 		return
 	}
 	runtime.GC()
-	mu.Lock()
-	defer mu.Unlock()
-	if !settled {
-		set(after)
-	}
+	firstCollected()
 }
 
 // overridden reports whether the environment sets the pace (GOGC or

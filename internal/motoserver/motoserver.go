@@ -155,11 +155,10 @@ func Group(t *testing.T, c *ec2.Client, vpc, name, desc string, defaultEgress bo
 	out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String(desc), VpcId: aws.String(vpc)})
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) && apiErr.ErrorCode() == "InvalidGroup.Duplicate" {
-		// The SDK retries a call whose connection Go's transport closed
-		// while the answer was read (net.ErrClosed, aws-sdk-go-v2#2737),
-		// and CreateSecurityGroup is not idempotent: the first attempt
-		// made the group, the retry is refused. The test's VPC is its own,
-		// so the group of that name is the one this call made.
+		// A retry after a lost answer (see HTTPClient), which a client
+		// other than this package's may still make: the first attempt
+		// made the group. The test's VPC is its own, so the group of that
+		// name is the one this call made.
 		out, err = groupNamed(ctx, c, vpc, name)
 	}
 	if err != nil {

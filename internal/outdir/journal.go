@@ -122,7 +122,7 @@ func commit(dir string, s Set, rule Rule, existing map[string]found) (err error)
 			if !recordName(r.Name) {
 				return fmt.Errorf("outdir: %q cannot be a record", r.Name) // a bug in the caller
 			}
-			if err := writeSynced(filepath.Join(stage, recordsDir, r.Name), r.Data, nil, nil); err != nil {
+			if err := writeSynced(filepath.Join(stage, recordsDir, r.Name), r.Data, nil, new(sync.Mutex)); err != nil {
 				return err
 			}
 			j.Records = append(j.Records, entry{Name: r.Name, Sum: fsutil.SumOf(r.Data)})
@@ -197,16 +197,12 @@ func stageFiles(stage string, files []File, existing map[string]found) (sums []s
 }
 
 // writeSynced writes a new file at path, synced, with the mode and owner
-// of existing when there is one; creating, when not nil, is held while
-// the file is created.
+// of existing when there is one; creating is held while the file is
+// created.
 func writeSynced(path string, data []byte, existing os.FileInfo, creating *sync.Mutex) error {
-	if creating != nil {
-		creating.Lock()
-	}
+	creating.Lock()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if creating != nil {
-		creating.Unlock()
-	}
+	creating.Unlock()
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,12 @@
 package review
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"net/netip"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -208,8 +210,35 @@ func coversAll(have, want []model.Port) bool {
 	return true
 }
 
+// sortBySource puts flows in source order (Range.Before); flows of one
+// statement keep their order. Each flow's place is taken once, as
+// integers, and sorted without a stable sort's merges: at 50,000 flows,
+// sort.SliceStable's reflected swaps and merges were a tenth of a
+// document's time. TestSortBySource holds it to a stable sort by
+// Range.Before.
 func sortBySource(fs []*model.Flow) {
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Range.Before(fs[j].Range) })
+	files := map[string]int{}
+	for _, f := range fs {
+		files[f.Range.Start.Filename] = 0
+	}
+	names := slices.Sorted(maps.Keys(files))
+	for i, n := range names {
+		files[n] = i
+	}
+	type place struct {
+		file, start, end, i int
+		f                   *model.Flow
+	}
+	places := make([]place, len(fs))
+	for i, f := range fs {
+		places[i] = place{files[f.Range.Start.Filename], f.Range.Start.Offset, f.Range.End.Offset, i, f}
+	}
+	slices.SortFunc(places, func(a, b place) int {
+		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end), cmp.Compare(a.i, b.i))
+	})
+	for i, p := range places {
+		fs[i] = p.f
+	}
 }
 
 // Inbound returns the active flows that reach the group, in source order.

@@ -95,9 +95,12 @@ func (p *Program) Dump(w io.Writer) {
 
 // PortsString writes ports as an intent port list.
 func PortsString(ps []Port) string {
-	s := make([]string, len(ps))
+	b := make([]byte, 0, 16*len(ps))
 	for i, p := range ps {
-		s[i] = p.String()
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = p.appendText(b)
 	}
-	return strings.Join(s, ", ")
+	return string(b)
 }

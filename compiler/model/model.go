@@ -7,7 +7,6 @@
 package model
 
 import (
-	"fmt"
 	"iter"
 	"net/netip"
 	"slices"
@@ -266,25 +265,33 @@ func (p Port) HasPorts() bool {
 
 // String writes the port the way intent files do: tcp/443, tcp/80-90,
 // icmp/3:4, icmp/8, icmp/all, proto/50, all.
-func (p Port) String() string {
+func (p Port) String() string { return string(p.appendText(make([]byte, 0, 16))) }
+
+// appendText appends String's text to b. (strconv, not fmt: reports
+// spell every flow's ports, and fmt was most of a 50,000-flow document's
+// ports.) TestPortStringIsFmt holds it to the fmt forms it replaced.
+func (p Port) appendText(b []byte) []byte {
 	switch p.Protocol {
 	case All:
-		return "all"
+		return append(b, "all"...)
 	case TCP, UDP:
-		if p.From == p.To {
-			return fmt.Sprintf("%s/%d", p.Protocol, p.From)
+		b = strconv.AppendInt(append(append(b, p.Protocol...), '/'), int64(p.From), 10)
+		if p.From != p.To {
+			b = strconv.AppendInt(append(b, '-'), int64(p.To), 10)
 		}
-		return fmt.Sprintf("%s/%d-%d", p.Protocol, p.From, p.To)
+		return b
 	case ICMP, ICMPv6:
-		switch {
-		case p.From == -1:
-			return string(p.Protocol) + "/all"
-		case p.To == -1:
-			return fmt.Sprintf("%s/%d", p.Protocol, p.From)
+		b = append(append(b, p.Protocol...), '/')
+		if p.From == -1 {
+			return append(b, "all"...)
 		}
-		return fmt.Sprintf("%s/%d:%d", p.Protocol, p.From, p.To)
+		b = strconv.AppendInt(b, int64(p.From), 10)
+		if p.To != -1 {
+			b = strconv.AppendInt(append(b, ':'), int64(p.To), 10)
+		}
+		return b
 	}
-	return "proto/" + string(p.Protocol)
+	return append(append(b, "proto/"...), p.Protocol...)
 }
 
 // Covers reports whether port p includes all of port o: all protocols

@@ -212,6 +212,7 @@ type Resource struct {
 	ReplacedWith []string
 	// UpdatedWith lists the addresses of resources whose replacement
 	// changes this one in place (a rule that references another group).
+	// Resources may share this list and ReplacedWith: read them only.
 	UpdatedWith []string
 	// MovedFrom lists the addresses the resource had before its group was
 	// renamed (formerly), which the target moves it from.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/internal/plan"
 )
 
@@ -16,22 +17,31 @@ import (
 // resource it is updated with is replaced.
 func PredictPlan(t *Target, old, new *model.Program, opts Options) plan.Plan {
 	pl := plan.Plan{Target: t.Name}
-	before := map[string]Resource{}
+	// The two builds are independent (the new one needs only the old
+	// program's descriptions): they are made side by side.
+	var oldRes, newRes []Resource
+	parallel.Do(
+		func() { oldRes = t.Resources(old, opts) },
+		func() {
+			// The new build is made over the old one's output, whose
+			// descriptions a target that keeps them keeps (Earlier).
+			newOpts := opts
+			newOpts.Earlier = Earlier{Descriptions: DescribedAfter(old, opts)}
+			newRes = t.Resources(new, newOpts)
+		},
+	)
+	before := make(map[string]Resource, len(oldRes))
 	inputsBefore := map[string]bool{}
-	for _, r := range t.Resources(old, opts) {
+	for _, r := range oldRes {
 		if r.Input {
 			inputsBefore[r.Address] = true
 			continue
 		}
 		before[r.Address] = r
 	}
-	// The new build is made over the old one's output, whose descriptions
-	// a target that keeps them keeps (Earlier).
-	newOpts := opts
-	newOpts.Earlier = Earlier{Descriptions: DescribedAfter(old, opts)}
-	var after []Resource
+	after := make([]Resource, 0, len(newRes))
 	inputsAfter := map[string]bool{}
-	for _, r := range t.Resources(new, newOpts) {
+	for _, r := range newRes {
 		if r.Input {
 			inputsAfter[r.Address] = true
 			continue
@@ -74,7 +84,7 @@ func PredictPlan(t *Target, old, new *model.Program, opts Options) plan.Plan {
 			pl.Update = append(pl.Update, r.Address)
 		}
 	}
-	afterBy := map[string]Resource{}
+	afterBy := make(map[string]Resource, len(after))
 	for _, r := range after {
 		afterBy[r.Address] = r
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sgc-dev/sgc/compiler/model"
+	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/internal/plan"
 )
 
@@ -71,11 +72,19 @@ func Compare(old, new *model.Program) Diff {
 			rename[g.From] = g.Name
 		}
 	}
-	d.Flows = compareFlows(old.Flows, new.Flows, rename)
-	before, beforeNames := accessSet(old, rename)
-	after, afterNames := accessSet(new, nil)
-	d.Widened = subtract(after, before, afterNames, beforeNames)
-	d.Narrowed = subtract(before, after, beforeNames, afterNames)
+	// The pieces read the two programs and write results of their own:
+	// they are made side by side.
+	var before, after map[accessKey]*grant
+	var beforeNames, afterNames atomNames
+	parallel.Do(
+		func() { d.Flows = compareFlows(old.Flows, new.Flows, rename) },
+		func() { before, beforeNames = accessSet(old, rename) },
+		func() { after, afterNames = accessSet(new, nil) },
+	)
+	parallel.Do(
+		func() { d.Widened = subtract(after, before, afterNames, beforeNames) },
+		func() { d.Narrowed = subtract(before, after, beforeNames, afterNames) },
+	)
 	return d
 }
 

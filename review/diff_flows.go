@@ -50,29 +50,61 @@ func valuePair(f *model.Flow) string { return endpointKey(f.From) + " -> " + end
 // A flow active in old and expired in new is "expired", not removed; flows
 // expired in both are no change.
 func compareFlows(old, new []*model.Flow, rename map[string]string) []FlowChange {
-	used := map[*model.Flow]bool{}
+	usedOld, usedNew := make([]bool, len(old)), make([]bool, len(new))
 	var out []FlowChange
-	// match pairs flows whose keys are equal; oldKey keys old flows.
-	match := func(key, oldKey func(*model.Flow) string) {
-		byKey := map[string][]*model.Flow{}
-		for _, f := range new {
-			if !used[f] {
-				k := key(f)
-				byKey[k] = append(byKey[k], f)
+	// What the keys are made of is taken once a flow, not once a pass:
+	// the names of both ends, what they stand for, the ports and expiry.
+	// (What the names stand for is taken only for the flows the names
+	// leave unmatched.)
+	type parts struct{ names, values, ports, until string }
+	partsOf := func(fs []*model.Flow) []parts {
+		ps := make([]parts, len(fs))
+		for i, f := range fs {
+			ps[i] = parts{names: pair(f), ports: model.PortsString(f.Ports)}
+			if !f.Until.IsZero() {
+				ps[i].until = f.Until.String()
 			}
 		}
-		for _, o := range old {
-			if used[o] {
+		return ps
+	}
+	oldParts, newParts := partsOf(old), partsOf(new)
+	values := func() {
+		for i, f := range new {
+			if !usedNew[i] {
+				newParts[i].values = valuePair(f)
+			}
+		}
+		// A renamed group's old flows are keyed by the name it has now.
+		for j, f := range old {
+			if !usedOld[j] {
+				oldParts[j].values = renamedKey(f.From, rename) + " -> " + renamedKey(f.To, rename)
+			}
+		}
+	}
+	// A key is compared field by field, so no field can run into the next.
+	type key struct{ ends, ports, purpose, until string }
+	// match pairs flows whose keys are equal.
+	match := func(keyOf func(p parts, f *model.Flow) key) {
+		byKey := map[key][]int{}
+		for i, f := range new {
+			if !usedNew[i] {
+				k := keyOf(newParts[i], f)
+				byKey[k] = append(byKey[k], i)
+			}
+		}
+		for j, o := range old {
+			if usedOld[j] {
 				continue
 			}
-			k := oldKey(o)
+			k := keyOf(oldParts[j], o)
 			cands := byKey[k]
 			if len(cands) == 0 {
 				continue
 			}
-			n := cands[0]
+			i := cands[0]
+			n := new[i]
 			byKey[k] = cands[1:]
-			used[o], used[n] = true, true
+			usedOld[j], usedNew[i] = true, true
 			switch {
 			case o.Status == model.Expired && n.Status == model.Expired:
 			case n.Status == model.Expired:
@@ -86,28 +118,24 @@ func compareFlows(old, new []*model.Flow, rename map[string]string) []FlowChange
 	}
 	// Exactly equal flows first, then the same purpose, then the same
 	// ports; by names, then by what the names stand for (a renamed network).
-	// A renamed group's old flows are keyed by the name it has now.
-	renamed := func(f *model.Flow) string {
-		return renamedKey(f.From, rename) + " -> " + renamedKey(f.To, rename)
-	}
-	for _, ends := range [][2]func(*model.Flow) string{{pair, pair}, {valuePair, renamed}} {
-		for _, rest := range []func(*model.Flow) string{
-			func(f *model.Flow) string {
-				return "|" + model.PortsString(f.Ports) + "|" + f.Purpose + "|" + f.Until.String()
-			},
-			func(f *model.Flow) string { return "|" + f.Purpose },
-			func(f *model.Flow) string { return "|" + model.PortsString(f.Ports) },
-		} {
-			match(func(f *model.Flow) string { return ends[0](f) + rest(f) }, func(f *model.Flow) string { return ends[1](f) + rest(f) })
+	for k, ends := range []func(parts) string{
+		func(p parts) string { return p.names },
+		func(p parts) string { return p.values },
+	} {
+		if k == 1 {
+			values()
 		}
+		match(func(p parts, f *model.Flow) key { return key{ends(p), p.ports, f.Purpose, p.until} })
+		match(func(p parts, f *model.Flow) key { return key{ends: ends(p), purpose: f.Purpose} })
+		match(func(p parts, f *model.Flow) key { return key{ends: ends(p), ports: p.ports} })
 	}
-	for _, o := range old {
-		if !used[o] && o.Status != model.Expired {
+	for j, o := range old {
+		if !usedOld[j] && o.Status != model.Expired {
 			out = append(out, FlowChange{Kind: "removed", Old: o})
 		}
 	}
-	for _, n := range new {
-		if !used[n] && n.Status != model.Expired {
+	for i, n := range new {
+		if !usedNew[i] && n.Status != model.Expired {
 			out = append(out, FlowChange{Kind: "added", New: n})
 		}
 	}

@@ -1,6 +1,10 @@
 package review
 
 import (
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -29,5 +33,30 @@ func TestDiffOfUnrelatedPoliciesIsLinear(t *testing.T) {
 	}
 	if n := replacedScanned.Load(); n > int64(keys) {
 		t.Errorf("%d keys read to note replaced blocks, for %d keys in both policies: more than once each", n, keys)
+	}
+}
+
+// TestDiffSortsWhatChanged changes one flow's port in a 2,000-flow policy:
+// the comparison puts in order the access that differs, a key or two, not
+// every key of the policy (which made sorting a quarter of a large diff).
+func TestDiffSortsWhatChanged(t *testing.T) {
+	src := synth.Generate(synth.Config{Groups: 100, Flows: 2000, Seed: 1, GroupsPerFile: 50})
+	before := testkit.Compile(t, src)
+	changed := maps.Clone(src)
+	name := slices.Min(slices.Collect(maps.Keys(changed)))
+	m := regexp.MustCompile(` tcp/([0-9]+) because`).FindSubmatchIndex(changed[name])
+	if m == nil {
+		t.Fatal("no single TCP port to change")
+	}
+	port, _ := strconv.Atoi(string(changed[name][m[2]:m[3]]))
+	changed[name] = slices.Concat(changed[name][:m[2]], []byte(strconv.Itoa(port%65535+1)), changed[name][m[3]:])
+	after := testkit.Compile(t, changed)
+	sortedKeys.Store(0)
+	d := Compare(before, after)
+	if len(d.Flows) != 1 || len(d.Widened) == 0 || len(d.Narrowed) == 0 {
+		t.Fatalf("%d flows changed, %d widened, %d narrowed: want one flow that widens and narrows", len(d.Flows), len(d.Widened), len(d.Narrowed))
+	}
+	if n, most := sortedKeys.Load(), int64(2*(len(d.Widened)+len(d.Narrowed))); n > most {
+		t.Errorf("%d keys sorted for %d widened and %d narrowed: the comparison sorts keys that did not change", n, len(d.Widened), len(d.Narrowed))
 	}
 }

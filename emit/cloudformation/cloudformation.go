@@ -753,14 +753,20 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 			out = append(out, emit.Resource{Address: stack(id) + id, Identity: emit.AssociationIdentity(g, v), ReplacedWith: []string{addr[g]}})
 		}
 	}
+	// A group's rules share one list of what replaces them (read only).
+	own := make(map[*model.Group][]string, len(p.Groups))
+	for _, g := range p.Groups {
+		own[g] = []string{addr[g]}
+	}
 	for i, r := range p.Rules {
-		res := emit.Resource{Address: stack(n.rule[i]) + n.rule[i], Identity: r.IdentityKey(), Group: r.Group, Rule: r,
-			Replace: r.IdentityKey(), Update: r.Flow.Purpose, ReplacedWith: []string{addr[r.Group]}}
+		id := r.IdentityKey()
+		res := emit.Resource{Address: stack(n.rule[i]) + n.rule[i], Identity: id, Group: r.Group, Rule: r,
+			Replace: id, Update: r.Flow.Purpose, ReplacedWith: own[r.Group]}
 		if owner := ownerOf(r); owner != "" {
 			res.Replace += "\x00" + owner // every property of a rule but its description replaces it
 		}
 		if r.Peer.Kind == model.PeerGroup {
-			res.ReplacedWith = append(res.ReplacedWith, addr[r.Peer.Group])
+			res.ReplacedWith = []string{addr[r.Group], addr[r.Peer.Group]}
 		}
 		out = append(out, res)
 	}

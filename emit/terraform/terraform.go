@@ -705,17 +705,24 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 				ReplacedWith: []string{addr[g]}})
 		}
 	}
+	// The rules of a group share one list naming it (read only), as what
+	// replaces them or, for rules that reference it, updates them.
+	only := make(map[*model.Group][]string, len(p.Groups))
+	for _, g := range p.Groups {
+		only[g] = []string{addr[g]}
+	}
 	for i, r := range p.Rules {
 		a := ruleType(r) + "." + n.rule[i]
-		res := emit.Resource{Address: a, Identity: r.IdentityKey(), Group: r.Group, Rule: r,
-			Replace: r.IdentityKey(), ReplacedWith: []string{addr[r.Group]}, MovedFrom: moved[a]}
+		id := r.IdentityKey()
+		res := emit.Resource{Address: a, Identity: id, Group: r.Group, Rule: r,
+			Replace: id, ReplacedWith: only[r.Group], MovedFrom: moved[a]}
 		res.Update = r.Flow.Purpose + "\x00" + emit.SourceOf(r.Flow, opts.SourceLines)
 		if r.Flow.Temporary() {
 			res.Update += "\x00" + r.Flow.Until.Format("2006-01-02")
 		}
 		switch {
 		case r.Peer.Kind == model.PeerGroup:
-			res.UpdatedWith = []string{addr[r.Peer.Group]}
+			res.UpdatedWith = only[r.Peer.Group]
 		case r.Peer.Kind == model.PeerExternal && r.Peer.External.ID == "":
 			res.Update += "\x00var." + n.external[r.Peer.External] + "\x00" + r.Peer.External.Account
 		case r.Peer.Kind == model.PeerExternal && r.Peer.External.Account != "":

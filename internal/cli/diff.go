@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/internal/gcpace"
+	"github.com/sgc-dev/sgc/internal/parallel"
 	"github.com/sgc-dev/sgc/lang/diag"
 	"github.com/sgc-dev/sgc/load"
 	"github.com/sgc-dev/sgc/review"
@@ -115,20 +117,29 @@ func diffCommand(e *env, owners bool) *cobra.Command {
 			}
 			var old, cur *load.Policy
 			if rev != "" {
-				if old, err = load.FromGit(rev, args, compiler.Options{Now: oldDay}); err != nil {
-					return &exitError{Code: ExitUsage, Err: err}
+				var oldErr, curErr error
+				parallel.Do(
+					func() { old, oldErr = load.FromGit(rev, args, compiler.Options{Now: oldDay}) },
+					func() { cur, curErr = loadPolicy(args, t) },
+				)
+				if oldErr != nil {
+					return &exitError{Code: ExitUsage, Err: oldErr}
 				}
-				if cur, err = loadPolicy(args, t); err != nil {
-					return err
+				if curErr != nil {
+					return curErr
 				}
 			} else {
 				if len(args) != 2 {
 					return usageErrorf("diff takes OLD and NEW, or --git REV [PATH...]")
 				}
-				if old, err = loadPolicy(args[:1], oldDay); err != nil {
-					return err
-				}
-				if cur, err = loadPolicy(args[1:], t); err != nil {
+				// The two versions are read and compiled side by side; the
+				// old one's error, if both have one, is the one reported.
+				var oldErr, curErr error
+				parallel.Do(
+					func() { old, oldErr = loadPolicy(args[:1], oldDay) },
+					func() { cur, curErr = loadPolicy(args[1:], t) },
+				)
+				if err := cmp.Or(oldErr, curErr); err != nil {
 					return err
 				}
 			}
@@ -143,8 +154,6 @@ func diffCommand(e *env, owners bool) *cobra.Command {
 			}
 			o := diffOutput{format: format, owners: owners, colour: colour == "always" || (colour == "auto" && isTerminal(e.stdout))}
 			one := func(env string, oldProg, curProg *model.Program, oldDiags, curDiags diag.List) error {
-				d := review.Compare(oldProg, curProg)
-				d.Environment = env
 				predicted := targets.All
 				if target != "" {
 					t, err := findTarget(target)
@@ -153,10 +162,18 @@ func diffCommand(e *env, owners bool) *cobra.Command {
 					}
 					predicted = []*emit.Target{t}
 				}
-				var plans []review.Plan
-				for _, t := range predicted {
-					plans = append(plans, emit.PredictPlan(t, oldProg, curProg, emit.Options{GroupNames: cur.Config.GroupNames, Adopt: cur.Adopt, Split: split}))
+				// The comparison and each target's plan read the two
+				// programs only: they are made side by side.
+				var d review.Diff
+				plans := make([]review.Plan, len(predicted))
+				work := []func(){func() { d = review.Compare(oldProg, curProg) }}
+				for i, t := range predicted {
+					work = append(work, func() {
+						plans[i] = emit.PredictPlan(t, oldProg, curProg, emit.Options{GroupNames: cur.Config.GroupNames, Adopt: cur.Adopt, Split: split})
+					})
 				}
+				parallel.Do(work...)
+				d.Environment = env
 				d.Predict(plans)
 				d.AddFindings(oldDiags, curDiags)
 				return o.add(d)

@@ -37,3 +37,8 @@ func EachAtMost(n, width int, fn func(i int)) {
 // Parts returns how many parts to cut work of n items into: one per core,
 // and none empty.
 func Parts(n int) int { return max(1, min(n, runtime.GOMAXPROCS(0))) }
+
+// Do calls each of fns, as many at a time as there are cores, and returns
+// when all have returned: for a few unlike pieces of work (the two sides
+// of a comparison), each writing its own result.
+func Do(fns ...func()) { Each(len(fns), func(i int) { fns[i]() }) }

@@ -57,3 +57,12 @@ func TestEachAtMostHoldsItsWidth(t *testing.T) {
 		}
 	}
 }
+
+func TestDoCallsEachOnce(t *testing.T) {
+	var a, b, c atomic.Int32
+	Do(func() { a.Add(1) }, func() { b.Add(1) }, func() { c.Add(1) })
+	if a.Load() != 1 || b.Load() != 1 || c.Load() != 1 {
+		t.Errorf("calls: %d, %d, %d; want one each", a.Load(), b.Load(), c.Load())
+	}
+	Do() // nothing to do returns at once
+}

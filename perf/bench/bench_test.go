@@ -2,6 +2,10 @@ package bench
 
 import (
 	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +15,7 @@ import (
 	"github.com/sgc-dev/sgc/compiler/model"
 	"github.com/sgc-dev/sgc/emit"
 	"github.com/sgc-dev/sgc/emit/cloudformation"
+	"github.com/sgc-dev/sgc/emit/targets"
 	"github.com/sgc-dev/sgc/emit/terraform"
 	"github.com/sgc-dev/sgc/internal/synth"
 	"github.com/sgc-dev/sgc/internal/testkit"
@@ -180,4 +185,43 @@ func unknownNamesSource(n int) []byte {
 		fmt.Fprintf(&b, "team-%05d-prodution -> team-%05d-production tcp/443 because \"calls it\"\n", i, (i+1)%n)
 	}
 	return []byte(b.String())
+}
+
+// BenchmarkDiff measures what `sgc diff` does with two compiled versions
+// of a policy, the second with one flow's port changed (the common pull
+// request): the comparison in role terms and both targets' predicted
+// plans.
+func BenchmarkDiff(b *testing.B) {
+	each(b, func(b *testing.B, flows int) {
+		old, cur := compiled(b, flows), changedPort(b, flows)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			d := review.Compare(old, cur)
+			if len(d.Widened) == 0 || len(d.Narrowed) == 0 || len(d.Flows) != 1 {
+				b.Fatalf("%d flows changed, %d widened, %d narrowed: want one flow that does both", len(d.Flows), len(d.Widened), len(d.Narrowed))
+			}
+			for _, t := range targets.All {
+				emit.PredictPlan(t, old, cur, emit.Options{})
+			}
+		}
+	})
+}
+
+// changedPort compiles the policy of policyOf(flows) with the first
+// single TCP port of its first file moved by one.
+func changedPort(b *testing.B, flows int) *model.Program {
+	src := maps.Clone(policyOf(flows))
+	name := slices.Min(slices.Collect(maps.Keys(src)))
+	m := regexp.MustCompile(` tcp/([0-9]+) because`).FindSubmatchIndex(src[name])
+	if m == nil {
+		b.Fatal("no single TCP port to change")
+	}
+	port, _ := strconv.Atoi(string(src[name][m[2]:m[3]]))
+	src[name] = slices.Concat(src[name][:m[2]], []byte(strconv.Itoa(port%65535+1)), src[name][m[3]:])
+	p := load.FromSources(src, compiler.Options{Now: now})
+	if p.Diags.HasErrors() {
+		b.Fatal(p.Diags)
+	}
+	return p.Program
 }

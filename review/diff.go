@@ -62,7 +62,14 @@ func (d *Diff) Predict(plans []plan.Plan) {
 }
 
 // Compare computes what changed from old to new.
-func Compare(old, new *model.Program) Diff {
+func Compare(old, new *model.Program) Diff { return compare(old, new, true) }
+
+// CompareFlows is Compare without the access either allows: the groups
+// and flows that changed, all that Approvals reads (sgc owners), for a
+// fraction of the work.
+func CompareFlows(old, new *model.Program) Diff { return compare(old, new, false) }
+
+func compare(old, new *model.Program, access bool) Diff {
 	var d Diff
 	d.Groups = compareGroups(old, new)
 	// A renamed group is compared as the group it became.
@@ -76,15 +83,19 @@ func Compare(old, new *model.Program) Diff {
 	// they are made side by side.
 	var before, after map[accessKey]*grant
 	var beforeNames, afterNames atomNames
-	parallel.Do(
-		func() { d.Flows = compareFlows(old.Flows, new.Flows, rename) },
-		func() { before, beforeNames = accessSet(old, rename) },
-		func() { after, afterNames = accessSet(new, nil) },
-	)
-	parallel.Do(
-		func() { d.Widened = subtract(after, before, afterNames, beforeNames) },
-		func() { d.Narrowed = subtract(before, after, beforeNames, afterNames) },
-	)
+	work := []func(){func() { d.Flows = compareFlows(old.Flows, new.Flows, rename) }}
+	if access {
+		work = append(work,
+			func() { before, beforeNames = accessSet(old, rename) },
+			func() { after, afterNames = accessSet(new, nil) })
+	}
+	parallel.Do(work...)
+	if access {
+		parallel.Do(
+			func() { d.Widened = subtract(after, before, afterNames, beforeNames) },
+			func() { d.Narrowed = subtract(before, after, beforeNames, afterNames) },
+		)
+	}
 	return d
 }
 

@@ -2,6 +2,7 @@ package review
 
 import (
 	"maps"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -58,5 +59,31 @@ func TestDiffSortsWhatChanged(t *testing.T) {
 	}
 	if n, most := sortedKeys.Load(), int64(2*(len(d.Widened)+len(d.Narrowed))); n > most {
 		t.Errorf("%d keys sorted for %d widened and %d narrowed: the comparison sorts keys that did not change", n, len(d.Widened), len(d.Narrowed))
+	}
+}
+
+// TestCompareFlowsIsCompare holds CompareFlows, what sgc owners runs, to
+// Compare's groups, flows and approvals, and to skipping the access sets.
+func TestCompareFlowsIsCompare(t *testing.T) {
+	policy := func(seed int64) *model.Program {
+		p := testkit.Compile(t, synth.Generate(synth.Config{Groups: 40, Flows: 600, Seed: seed, GroupsPerFile: 20}))
+		for _, g := range p.Groups { // owners, by name, for approvals to name
+			g.Owner = []string{"", "alice", "acme/platform"}[len(g.Name)%3]
+		}
+		return p
+	}
+	a, b := policy(1), policy(2)
+	if len(Compare(a, b).Approvals()) < 2 {
+		t.Fatal("the two policies need changes that owners approve")
+	}
+	for _, pair := range [][2]*model.Program{{a, b}, {b, a}, {a, a}} {
+		full, flows := Compare(pair[0], pair[1]), CompareFlows(pair[0], pair[1])
+		if !reflect.DeepEqual(full.Groups, flows.Groups) || !reflect.DeepEqual(full.Flows, flows.Flows) ||
+			!reflect.DeepEqual(full.Approvals(), flows.Approvals()) {
+			t.Errorf("CompareFlows differs from Compare in groups, flows or approvals")
+		}
+		if flows.Widened != nil || flows.Narrowed != nil {
+			t.Errorf("CompareFlows computed access: %d widened, %d narrowed", len(flows.Widened), len(flows.Narrowed))
+		}
 	}
 }

@@ -163,8 +163,14 @@ func diffCommand(e *env, owners bool) *cobra.Command {
 					predicted = []*emit.Target{t}
 				}
 				// The comparison and each target's plan read the two
-				// programs only: they are made side by side.
+				// programs only: they are made side by side. Who must
+				// approve depends on the flows that changed alone.
 				var d review.Diff
+				if owners && !failOnWiden {
+					d = review.CompareFlows(oldProg, curProg)
+					d.Environment = env
+					return o.add(d)
+				}
 				plans := make([]review.Plan, len(predicted))
 				work := []func(){func() { d = review.Compare(oldProg, curProg) }}
 				for i, t := range predicted {

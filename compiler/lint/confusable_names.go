@@ -8,6 +8,10 @@ import (
 	"github.com/sgc-dev/sgc/lang/diag"
 )
 
+// punctuation spells "_" and "." as "-", for ConfusableNames (made once:
+// building a Replacer per name was most of the check's memory).
+var punctuation = strings.NewReplacer("_", "-", ".", "-")
+
 // ConfusableNames reports names that differ only in case or in "-", "_"
 // and ".": cache-payments-production beside cache_payments-production.
 var ConfusableNames = &Check{
@@ -37,7 +41,7 @@ differ.`,
 		sort.SliceStable(decls, func(i, j int) bool { return decls[i].Range.Before(decls[j].Range) })
 		seen := map[string]*model.Decl{}
 		for _, d := range decls {
-			key := strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(d.Name))
+			key := punctuation.Replace(strings.ToLower(d.Name))
 			if prev, ok := seen[key]; ok && prev.Name != d.Name {
 				p.Report(nil, d.NameRange, "%q reads as %q, declared before", d.Name, prev.Name).
 					WithRelated(prev.NameRange, "declared here")

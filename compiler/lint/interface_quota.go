@@ -30,6 +30,9 @@ family as SG110 counts. Merge or split the groups, or attach fewer together.`,
 	Good:         "interface web-fleet web, metrics, ssm \"Web instances\"",
 	Declarations: true,
 	Run: func(p *Pass) {
+		if len(p.Program.Interfaces) == 0 {
+			return // nothing to count for (counting is a pass over every rule)
+		}
 		counts := p.Program.QuotaCounts(p.Config.DefaultMaxEntries)
 		for _, in := range p.Program.Interfaces {
 			n := len(in.Groups)

@@ -1,11 +1,7 @@
 package review
 
 import (
-	"maps"
 	"reflect"
-	"regexp"
-	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/sgc-dev/sgc/compiler/model"
@@ -43,14 +39,10 @@ func TestDiffOfUnrelatedPoliciesIsLinear(t *testing.T) {
 func TestDiffSortsWhatChanged(t *testing.T) {
 	src := synth.Generate(synth.Config{Groups: 100, Flows: 2000, Seed: 1, GroupsPerFile: 50})
 	before := testkit.Compile(t, src)
-	changed := maps.Clone(src)
-	name := slices.Min(slices.Collect(maps.Keys(changed)))
-	m := regexp.MustCompile(` tcp/([0-9]+) because`).FindSubmatchIndex(changed[name])
-	if m == nil {
+	changed, ok := synth.PortChanged(src)
+	if !ok {
 		t.Fatal("no single TCP port to change")
 	}
-	port, _ := strconv.Atoi(string(changed[name][m[2]:m[3]]))
-	changed[name] = slices.Concat(changed[name][:m[2]], []byte(strconv.Itoa(port%65535+1)), changed[name][m[3]:])
 	after := testkit.Compile(t, changed)
 	sortedKeys.Store(0)
 	d := Compare(before, after)

@@ -2,10 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"maps"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -208,17 +204,13 @@ func BenchmarkDiff(b *testing.B) {
 	})
 }
 
-// changedPort compiles the policy of policyOf(flows) with the first
-// single TCP port of its first file moved by one.
+// changedPort compiles the policy of policyOf(flows) with one flow's
+// port changed (synth.PortChanged).
 func changedPort(b *testing.B, flows int) *model.Program {
-	src := maps.Clone(policyOf(flows))
-	name := slices.Min(slices.Collect(maps.Keys(src)))
-	m := regexp.MustCompile(` tcp/([0-9]+) because`).FindSubmatchIndex(src[name])
-	if m == nil {
+	src, ok := synth.PortChanged(policyOf(flows))
+	if !ok {
 		b.Fatal("no single TCP port to change")
 	}
-	port, _ := strconv.Atoi(string(src[name][m[2]:m[3]]))
-	src[name] = slices.Concat(src[name][:m[2]], []byte(strconv.Itoa(port%65535+1)), src[name][m[3]:])
 	p := load.FromSources(src, compiler.Options{Now: now})
 	if p.Diags.HasErrors() {
 		b.Fatal(p.Diags)

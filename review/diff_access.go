@@ -202,7 +202,8 @@ func subtract(a, b map[accessKey]*grant, aNames, bNames atomNames) []Access {
 	}
 	sortedKeys.Add(int64(len(finds)))
 	slices.SortFunc(finds, func(x, y found) int {
-		return cmp.Or(strings.Compare(x.src, y.src), strings.Compare(x.dst, y.dst), strings.Compare(x.ports, y.ports))
+		return cmp.Or(strings.Compare(x.src, y.src), strings.Compare(x.dst, y.dst), strings.Compare(x.ports, y.ports),
+			compareKeys(x.k, y.k)) // keys that read alike, in an order that is not the map's
 	})
 	byPair := map[pairKey]*Access{}
 	var order []pairKey
@@ -375,6 +376,15 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	}
 	a, _ := netip.AddrFromSlice(b)
 	return a
+}
+
+// compareKeys orders access keys by what they are: a total order, for
+// keys whose names and ports read the same.
+func compareKeys(x, y accessKey) int {
+	return cmp.Or(strings.Compare(x.src.id, y.src.id), comparePrefixes(x.src.cidr, y.src.cidr),
+		strings.Compare(x.dst.id, y.dst.id), comparePrefixes(x.dst.cidr, y.dst.cidr),
+		strings.Compare(string(x.proto), string(y.proto)), strings.Compare(string(x.port.Protocol), string(y.port.Protocol)),
+		cmp.Compare(x.port.From, y.port.From), cmp.Compare(x.port.To, y.port.To))
 }
 
 func comparePrefixes(a, b netip.Prefix) int {

@@ -450,7 +450,8 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 		return nil, &UsageError{err}
 	}
 	rev = commit
-	srcs := map[string][]byte{}
+	var names []string
+	seen := map[string]bool{}
 	for _, p := range paths {
 		dir, isTree := strings.CutSuffix(p, "/...")
 		if p == "..." {
@@ -480,12 +481,15 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 			if err := CheckFileName(name); err != nil {
 				return nil, &UsageError{err}
 			}
-			data, err := git("show", rev+":./"+name)
-			if err != nil {
-				return nil, &UsageError{err}
+			if !seen[name] {
+				seen[name] = true
+				names = append(names, name)
 			}
-			srcs[name] = []byte(data)
 		}
+	}
+	srcs, err := gitBlobs(rev, names, limits.IntentFile)
+	if err != nil {
+		return nil, &UsageError{err}
 	}
 	if len(srcs) == 0 {
 		return nil, &UsageError{fmt.Errorf("%s: no %s files at revision %s", strings.Join(paths, ", "), Ext, rev)}

@@ -32,7 +32,7 @@ func ReadRegular(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s is not a regular file (%s)", path, kind(info.Mode()))
 	}
 	if info.Size() > max {
-		return nil, fmt.Errorf("%s is %s; sgc reads at most %s", path, size(info.Size()), size(max))
+		return nil, fmt.Errorf("%s is %s; sgc reads at most %s", path, Size(info.Size()), Size(max))
 	}
 	// The file is read into one buffer of the size it has: io.ReadAll
 	// doubles its way up, allocating about twice the file.
@@ -53,7 +53,7 @@ func readLimited(r io.Reader, name string, max, hint int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(b.Len()) > max {
-		return nil, fmt.Errorf("%s is larger than %s, the most sgc reads", name, size(max))
+		return nil, fmt.Errorf("%s is larger than %s, the most sgc reads", name, Size(max))
 	}
 	return b.Bytes(), nil
 }
@@ -72,7 +72,9 @@ func kind(m os.FileMode) string {
 	return m.Type().String()
 }
 
-func size(n int64) string {
+// Size writes a number of bytes as the limits on what sgc reads are
+// written: in MiB when whole.
+func Size(n int64) string {
 	if n >= 1<<20 && n%(1<<20) == 0 {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}

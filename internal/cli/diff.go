@@ -387,7 +387,11 @@ func diffEnvironments(e *env, args []string, t time.Time, a, b string, o diffOut
 	if err != nil {
 		return &exitError{Code: ExitUsage, Err: err}
 	}
-	d := review.Compare(from, to)
+	compare := review.Compare
+	if o.owners && !failOnWiden {
+		compare = review.CompareFlows // who must approve needs the flows only
+	}
+	d := compare(from, to)
 	d.Environment = a + ".." + b
 	o.add(d)
 	if err := o.flush(e.stdout); err != nil {

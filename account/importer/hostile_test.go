@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -135,5 +136,19 @@ func TestDraftSeal(t *testing.T) {
 	}
 	if importer.Unedited([]byte("group web \"Web\"\n")) {
 		t.Error("a hand-written file reads as an unedited draft")
+	}
+}
+
+// TestAllSkippedIsOneLine: an export whose every group is refused (here
+// 5,000 with a VPC id not in AWS's form) is one short error, the first
+// reasons and how many more, not a line of every group's.
+func TestAllSkippedIsOneLine(t *testing.T) {
+	var e live.Export
+	for range 5000 {
+		e.SecurityGroups = append(e.SecurityGroups, live.Group{GroupID: "sg-0123456789abcdef0", GroupName: "g", Description: "G", VpcID: "vpc-0abc12345"})
+	}
+	_, err := importer.Import(&e, importer.Options{})
+	if err == nil || len(err.Error()) > 300 || !strings.Contains(err.Error(), "is not a VPC id") || !strings.HasSuffix(err.Error(), "and 4997 more") {
+		t.Errorf("%d bytes of error: %.300v", len(fmt.Sprint(err)), err)
 	}
 }

@@ -82,7 +82,7 @@ func Import(e *live.Export, opts Options) ([]Draft, error) {
 	}
 	if len(byVPC) == 0 {
 		if len(skipped) > 0 {
-			return nil, fmt.Errorf("no security groups to import: %s", strings.Join(skipped, "; "))
+			return nil, fmt.Errorf("no security groups to import: %s", firstOf(skipped, 3))
 		}
 		if opts.Only != nil {
 			return nil, fmt.Errorf("none of the %d groups to take over is in the account's groups (VPC %q)", len(opts.Only), opts.VPC)
@@ -267,4 +267,14 @@ func servesTheWeb(g *live.Group) bool {
 		}
 	}
 	return false
+}
+
+// firstOf joins the first n of reasons, and says how many more there
+// are: an export of thousands of groups that all fail the same way is
+// one line of error, not thousands.
+func firstOf(reasons []string, n int) string {
+	if len(reasons) <= n {
+		return strings.Join(reasons, "; ")
+	}
+	return fmt.Sprintf("%s; and %d more", strings.Join(reasons[:n], "; "), len(reasons)-n)
 }

@@ -8,6 +8,7 @@ package importer
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sgc-dev/sgc/account/live"
@@ -109,7 +110,14 @@ func Import(e *live.Export, opts Options) ([]Draft, error) {
 }
 
 // namer hands out unique valid names.
-type namer struct{ used map[string]bool }
+type namer struct {
+	used map[string]bool
+	// next is, for a base name, the suffix to try first: every one below
+	// it is taken, and names are never given back. Trying from 2 each time
+	// made an account of thousands of networks (all "net") quadratic.
+	next  map[string]int
+	tried int // suffixed names tried, for TestNamerIsLinear
+}
 
 // BaseName is ast.BaseName: the name a draft gives an AWS object.
 func BaseName(want, prefix string) string { return ast.BaseName(want, prefix) }
@@ -120,8 +128,16 @@ func slug(s string) string { return ast.Slug(s) }
 func (n *namer) name(want, prefix string) string {
 	cand := BaseName(want, prefix)
 	base := cand
-	for i := 2; n.used[cand]; i++ {
-		cand = fmt.Sprintf("%s-%d", base, i)
+	if n.used[cand] {
+		if n.next == nil {
+			n.next = map[string]int{}
+		}
+		i := max(2, n.next[base])
+		for cand = base + "-" + strconv.Itoa(i); n.used[cand]; cand = base + "-" + strconv.Itoa(i) {
+			i++
+			n.tried++
+		}
+		n.next[base] = i + 1
 	}
 	n.used[cand] = true
 	return cand

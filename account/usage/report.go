@@ -271,9 +271,11 @@ func blockSize(p netip.Prefix) float64 {
 
 // quote writes s as an intent string: between double quotes, with the
 // two escapes the language has.
-func quote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
-}
+func quote(s string) string { return `"` + quoteEscapes.Replace(s) + `"` }
+
+// quoteEscapes are the language's two escapes (a Replacer made once, not
+// once a string).
+var quoteEscapes = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 func trimDesc(s string) string {
 	if len(s) > 255 {

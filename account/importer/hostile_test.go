@@ -152,3 +152,34 @@ func TestAllSkippedIsOneLine(t *testing.T) {
 		t.Errorf("%d bytes of error: %.300v", len(fmt.Sprint(err)), err)
 	}
 }
+
+// TestGroupTwiceInTheExport: exports merged by hand can hold a group twice.
+// The same group twice is read once, with a warning; two different groups
+// under one id are refused, never drafted as two groups adopting one.
+func TestGroupTwiceInTheExport(t *testing.T) {
+	const vpc = "vpc-0a1b2c3d4e5f60789"
+	web := live.Group{GroupID: "sg-0123456789abcdef0", GroupName: "web", Description: "Web", VpcID: vpc,
+		IpPermissions: []live.Permission{perm("tcp", ptr(443), ptr(443), "10.0.0.0/8")}}
+	lb := live.Group{GroupID: "sg-0123456789abcdef1", GroupName: "lb", Description: "LB", VpcID: vpc}
+	drafts, err := importer.Import(&live.Export{SecurityGroups: []live.Group{web, lb, web}}, importer.Options{})
+	if err != nil || len(drafts) != 1 {
+		t.Fatalf("%d drafts, %v", len(drafts), err)
+	}
+	d := drafts[0]
+	adopted := 0
+	for _, g := range d.Adopt.Groups {
+		if g.ID == web.GroupID {
+			adopted++
+		}
+	}
+	if strings.Contains(string(d.Source), "web-2") || adopted != 1 ||
+		!strings.Contains(strings.Join(d.Warnings, "\n"), "second copy of group \"web\"") {
+		t.Errorf("the same group twice (adopted %d times):\n%s\n%q", adopted, d.Source, d.Warnings)
+	}
+	changed := web
+	changed.Description = "Web servers"
+	if _, err := importer.Import(&live.Export{SecurityGroups: []live.Group{web, changed}}, importer.Options{}); err == nil ||
+		!strings.Contains(err.Error(), "in the export twice, with different contents") {
+		t.Errorf("two groups under one id: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ package importer
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,6 +64,7 @@ const DefaultEgressPurpose = live.DefaultEgressPurpose
 // Import drafts intent for each VPC of the export.
 func Import(e *live.Export, opts Options) ([]Draft, error) {
 	byVPC := map[string][]*live.Group{}
+	seen := map[string]*live.Group{} // by group id
 	var skipped []string
 	for i := range e.SecurityGroups {
 		g := &e.SecurityGroups[i]
@@ -77,6 +79,16 @@ func Import(e *live.Export, opts Options) ([]Draft, error) {
 			skipped = append(skipped, fmt.Sprintf("skipped group %q: %q is not a security group id", g.GroupName, g.GroupID))
 			continue
 		}
+		// Exports merged by hand can hold a group twice: drafted twice, it
+		// was two groups adopting one AWS group.
+		if prev := seen[g.GroupID]; prev != nil {
+			if !reflect.DeepEqual(prev, g) {
+				return nil, fmt.Errorf("group %s (%q) is in the export twice, with different contents: export each group once (one describe-security-groups, not exports of different times merged)", g.GroupID, g.GroupName)
+			}
+			skipped = append(skipped, fmt.Sprintf("skipped a second copy of group %q (%s): the export holds it twice, the same both times", g.GroupName, g.GroupID))
+			continue
+		}
+		seen[g.GroupID] = g
 		if (opts.VPC == "" || g.VpcID == opts.VPC) && (opts.Only == nil || opts.Only[g.GroupID]) {
 			byVPC[g.VpcID] = append(byVPC[g.VpcID], g)
 		}

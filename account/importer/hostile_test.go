@@ -183,3 +183,24 @@ func TestGroupTwiceInTheExport(t *testing.T) {
 		t.Errorf("two groups under one id: %v", err)
 	}
 }
+
+// TestRuleTwiceInTheExport: one AWS rule listed twice with two
+// descriptions drafts one flow, with a warning, where it made a draft
+// that did not compile (an internal error).
+func TestRuleTwiceInTheExport(t *testing.T) {
+	const vpc = "vpc-0a1b2c3d4e5f60789"
+	from := func(desc string) live.Permission {
+		return live.Permission{IpProtocol: "tcp", FromPort: ptr(5432), ToPort: ptr(5432),
+			UserIdGroupPairs: []live.UserGroupPair{{GroupID: "sg-0123456789abcdef1", Description: desc}}}
+	}
+	db := live.Group{GroupID: "sg-0123456789abcdef0", GroupName: "db", Description: "DB", VpcID: vpc,
+		IpPermissions: []live.Permission{from("app reads"), from("app writes")}}
+	app := live.Group{GroupID: "sg-0123456789abcdef1", GroupName: "app", Description: "App", VpcID: vpc}
+	drafts, err := importer.Import(&live.Export{SecurityGroups: []live.Group{db, app}}, importer.Options{})
+	if err != nil || len(drafts) != 1 {
+		t.Fatalf("%d drafts, %v", len(drafts), err)
+	}
+	if src := string(drafts[0].Source); strings.Count(src, "app -> db tcp/5432") != 1 || !strings.Contains(strings.Join(drafts[0].Warnings, "\n"), "listed twice") {
+		t.Errorf("draft:\n%s\nwarnings: %q", src, drafts[0].Warnings)
+	}
+}

@@ -438,8 +438,27 @@ func (g *Group) Rules() (rules []Rule, problems []error) {
 			}
 		}
 	}
-	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Key() < rules[j].Key() })
-	return rules, problems
+	// In AWS's order (Key, each taken once). AWS holds a rule once: an
+	// export that lists one twice (merged by hand, or a rule's description
+	// changed between two exports) keeps the first, and says so, rather
+	// than give every reader two rules where AWS has one.
+	keys := make([]string, len(rules))
+	order := make([]int, len(rules))
+	for i := range rules {
+		keys[i], order[i] = rules[i].Key(), i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
+	sorted := make([]Rule, 0, len(rules))
+	for n, i := range order {
+		if n > 0 && keys[i] == keys[order[n-1]] {
+			first := sorted[len(sorted)-1]
+			problems = append(problems, fmt.Errorf("%s %s %s rule with %s is listed twice (described %q and %q): the first is kept",
+				g.GroupID, first.Direction, first.Port, first.Peer, first.Description, rules[i].Description))
+			continue
+		}
+		sorted = append(sorted, rules[i])
+	}
+	return sorted, problems
 }
 
 // CIDR checks an address block as AWS gives it (CidrIp or, with v6,

@@ -121,7 +121,7 @@ func Files(paths []string) ([]string, error) {
 		if len(found) == 0 {
 			if below, _ := Unread([]string{p}); len(below) > 0 {
 				return nil, &UsageError{fmt.Errorf("%s: no %s files in this directory, but %s under it: give %s/... to read the whole tree as one policy",
-					p, Ext, strings.Join(below, ", "), strings.TrimSuffix(p, "/"))}
+					p, Ext, someOf(below), strings.TrimSuffix(p, "/"))}
 			}
 			return nil, &UsageError{fmt.Errorf("%s: no %s files in this directory", p, Ext)}
 		}
@@ -139,6 +139,7 @@ func Files(paths []string) ([]string, error) {
 // directory would silently leave prod out.
 func Unread(paths []string) ([]string, error) {
 	var out []string
+	total := unreadTotal
 	for _, p := range paths {
 		if strings.HasSuffix(p, "...") {
 			continue
@@ -155,13 +156,58 @@ func Unread(paths []string) ([]string, error) {
 				continue
 			}
 			sub := filepath.Join(p, e.Name())
-			if found, _ := tree(sub); len(found) > 0 {
+			budget := min(unreadEach, total)
+			found := holdsIntent(sub, &budget)
+			total -= min(unreadEach, total) - budget
+			if found {
 				out = append(out, sub)
 			}
 		}
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// someOf joins the first few directories of dirs and says how many more
+// there are: a tree of a hundred policies is one line, not a hundred.
+func someOf(dirs []string) string {
+	const few = 5
+	if len(dirs) <= few {
+		return strings.Join(dirs, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(dirs[:few], ", "), len(dirs)-few)
+}
+
+// Unread only warns, and every command that reads a directory runs it: it
+// looks at no more than unreadEach entries below each subdirectory and
+// unreadTotal in all, and stops at the first intent file, so that a tree
+// of dependencies beside a policy (a node_modules of 100,000 files cost
+// each check 70 ms) is not walked on every run. Variables, for the test.
+var unreadEach, unreadTotal = 20000, 100000
+
+// holdsIntent reports whether dir, or a directory below it that is not
+// hidden, holds an intent file, looking at no more than *budget entries
+// (and taking them off it) and stopping at the first such file.
+func holdsIntent(dir string, budget *int) bool {
+	found := false
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case *budget <= 0:
+			return fs.SkipAll
+		case err != nil:
+			return nil // what cannot be read holds nothing to warn of
+		}
+		*budget--
+		if d.IsDir() && path != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), Ext) {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
 }
 
 // direct lists the intent files directly in dir.
@@ -308,7 +354,7 @@ func Read(paths []string, opts compiler.Options) (*Policy, error) {
 			verb = "hold"
 		}
 		var w diag.List
-		w.Warnf(source.Range{}, UnreadIntentFiles, "%s %s intent files that are not part of this policy", strings.Join(unread, ", "), verb).
+		w.Warnf(source.Range{}, UnreadIntentFiles, "%s %s intent files that are not part of this policy", someOf(unread), verb).
 			WithSuggestion("Give %s/... to read the whole tree as one policy, or each directory as a policy of its own.", strings.TrimSuffix(paths[0], "/"))
 		p.addCommon(w)
 	}

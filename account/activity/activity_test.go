@@ -3,6 +3,7 @@ package activity
 import (
 	"bytes"
 	"compress/gzip"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -108,4 +109,27 @@ func FuzzRead(f *testing.F) {
 		Read(bytes.NewReader(data), func(e *Event) { evs = append(evs, e) })
 		Analyze(evs, Options{Groups: map[string]string{"sg-00000000000000001": "web"}})
 	})
+}
+
+// TestNextRevokes holds the one-pass index of revokes to looking through
+// the rest of the trail from each change.
+func TestNextRevokes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	changes := make([]change, 2000)
+	for i := range changes {
+		changes[i] = change{key: string(rune('a' + rng.IntN(20))), open: rng.IntN(3) > 0}
+	}
+	next := nextRevokes(changes)
+	for i, c := range changes {
+		want := -1
+		for j := i + 1; j < len(changes); j++ {
+			if !changes[j].open && changes[j].key == c.key {
+				want = j
+				break
+			}
+		}
+		if next[i] != want {
+			t.Fatalf("change %d: next revoke %d, want %d", i, next[i], want)
+		}
+	}
 }

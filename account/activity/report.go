@@ -80,6 +80,25 @@ type change struct {
 	live   *live.Rule
 }
 
+// nextRevokes gives, for each change, the index of the first later change
+// that revokes the same rule, or -1: in one pass from the end, where
+// looking through the rest of the trail for each opening was quadratic
+// in a trail of many rules opened and never revoked.
+func nextRevokes(changes []change) []int {
+	next := make([]int, len(changes))
+	revoke := map[string]int{} // by key: the nearest revoke after the current change
+	for i := len(changes) - 1; i >= 0; i-- {
+		next[i] = -1
+		if j, ok := revoke[changes[i].key]; ok {
+			next[i] = j
+		}
+		if !changes[i].open {
+			revoke[changes[i].key] = i
+		}
+	}
+	return next
+}
+
 // Analyze reports the events of the policy's groups.
 func Analyze(events []*Event, opts Options) Report {
 	if opts.Window == 0 {
@@ -121,6 +140,7 @@ func Analyze(events []*Event, opts Options) Report {
 	// A rule that breaks a never, from its authorize to its revoke (or the
 	// end of the trail).
 	if opts.Breaks != nil {
+		revokedAt := nextRevokes(changes)
 		for i, c := range changes {
 			if !c.open || c.live == nil {
 				continue
@@ -130,11 +150,9 @@ func Analyze(events []*Event, opts Options) Report {
 				continue
 			}
 			lasted := "still open at the end of the trail"
-			for _, later := range changes[i+1:] {
-				if !later.open && later.key == c.key {
-					lasted = fmt.Sprintf("open %s, until revoked by %s", later.e.Time.Sub(c.e.Time).Round(time.Second), later.e.Principal())
-					break
-				}
+			if j := revokedAt[i]; j >= 0 {
+				later := changes[j]
+				lasted = fmt.Sprintf("open %s, until revoked by %s", later.e.Time.Sub(c.e.Time).Round(time.Second), later.e.Principal())
 			}
 			rep.Findings = append(rep.Findings, Finding{Kind: BrokeNever, Group: c.group, GroupID: c.live.GroupID, Call: c.e.Name, Rule: c.rule, RuleID: c.ruleID,
 				Principal: c.e.Principal(), Time: c.e.Time, SourceIP: c.e.SourceIP, Detail: "breaks " + strings.Join(nevers, "; ") + "; " + lasted})

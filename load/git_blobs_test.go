@@ -120,3 +120,34 @@ func TestFromGitRefusesLargeFiles(t *testing.T) {
 		t.Errorf("a file over 16 MiB at a revision: %v", err)
 	}
 }
+
+// TestFromGitReadsTheRevisionsOwners: the revision's sgc.hcl gives its
+// groups their owners (owners { files }), so that a flow a change removes
+// asks them; read in the same cat-file as the intent files, from a
+// directory, a tree or beside a file.
+func TestFromGitReadsTheRevisionsOwners(t *testing.T) {
+	gitRepo(t, map[string]string{
+		"policy/sgc.hcl":               "owners {\n  files = { \"payments-*.intent\" = \"acme/payments\" }\n}\n",
+		"policy/payments-core.intent":  "group pay \"Payments\"\n",
+		"policy/shared.intent":         "group db \"Orders\"\npay -> db tcp/5432 because \"payments store orders\"\n",
+		"policy/sub/other.intent.keep": "",
+	})
+	log := countGit(t)
+	for _, paths := range [][]string{{"policy"}, {"policy/..."}, {"policy/payments-core.intent", "policy/shared.intent"}} {
+		p, err := load.FromGit("HEAD", paths, compiler.Options{Now: testkit.Now})
+		if err != nil {
+			t.Fatalf("%v: %v", paths, err)
+		}
+		owners := map[string]string{}
+		for _, g := range p.Program.Groups {
+			owners[g.Name] = g.Owner
+		}
+		if owners["pay"] != "acme/payments" || owners["db"] != "" {
+			t.Errorf("%v: owners %v, want pay's from sgc.hcl", paths, owners)
+		}
+	}
+	calls, _ := os.ReadFile(log)
+	if n := strings.Count(string(calls), "cat-file"); n != 3 {
+		t.Errorf("%d cat-file processes for three reads, want one each (%s)", n, strings.Fields(string(calls)))
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -498,6 +499,11 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 	rev = commit
 	var names []string
 	seen := map[string]bool{}
+	// The settings file of the revision gives its groups their owners
+	// (owners { files }), as the working tree's does its own: without it a
+	// flow the change removes asked no owner's approval.
+	cfgName := filepath.ToSlash(ConfigPath(paths))
+	cfgListed, cfgFound := false, false
 	for _, p := range paths {
 		dir, isTree := strings.CutSuffix(p, "/...")
 		if p == "..." {
@@ -518,9 +524,11 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 		if err != nil {
 			return nil, &UsageError{err}
 		}
+		cfgListed = cfgListed || path.Dir(cfgName) == target || isTree && strings.HasPrefix(cfgName, target+"/")
 		// -z: names as they are, not quoted (git quotes names with
 		// non-ASCII letters or quotes, which would not end in .intent).
 		for _, name := range strings.Split(out, "\x00") {
+			cfgFound = cfgFound || name == cfgName
 			if !strings.HasSuffix(name, Ext) {
 				continue
 			}
@@ -533,14 +541,33 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 			}
 		}
 	}
-	srcs, err := gitBlobs(rev, names, limits.IntentFile)
+	if !cfgListed { // beside a file: not in any listing
+		out, err := git("ls-tree", "-z", "--name-only", rev, "--", cfgName)
+		cfgFound = err == nil && strings.TrimSuffix(out, "\x00") == cfgName
+	}
+	read := names
+	if cfgFound {
+		read = append(slices.Clip(names), cfgName)
+	}
+	srcs, err := gitBlobs(rev, read, limits.IntentFile)
 	if err != nil {
 		return nil, &UsageError{err}
 	}
+	cfgData, hasCfg := srcs[cfgName]
+	delete(srcs, cfgName)
 	if len(srcs) == 0 {
 		return nil, &UsageError{fmt.Errorf("%s: no %s files at revision %s", strings.Join(paths, ", "), Ext, rev)}
 	}
-	return FromSources(srcs, opts), nil
+	p := FromSources(srcs, opts)
+	if hasCfg {
+		cfg, diags := config.Parse(cfgName, cfgData)
+		p.Sources.Add(&source.File{Name: cfgName, Src: cfgData})
+		p.addCommon(diags)
+		if !diags.HasErrors() && p.Envs == nil {
+			defaultOwners(p.Program, cfg.Owners, path.Dir(cfgName))
+		}
+	}
+	return p, nil
 }
 
 // resolveRev turns a revision into the commit it names, so that what a

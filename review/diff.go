@@ -1,6 +1,7 @@
 package review
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -47,6 +48,9 @@ type Diff struct {
 	// Environment is the environment compared, of a policy with
 	// environments; "a..b" for two environments of one version.
 	Environment string
+	// priorOwners are the owners the old version gave its groups, by the
+	// name each has in the new one (Approvals).
+	priorOwners map[string]string
 }
 
 // Empty reports whether the policies allow and say the same.
@@ -77,6 +81,14 @@ func compare(old, new *model.Program, access bool) Diff {
 	for _, g := range d.Groups {
 		if g.From != "" {
 			rename[g.From] = g.Name
+		}
+	}
+	for _, g := range old.Groups {
+		if g.Owner != "" {
+			if d.priorOwners == nil {
+				d.priorOwners = map[string]string{}
+			}
+			d.priorOwners[cmp.Or(rename[g.Name], g.Name)] = g.Owner
 		}
 	}
 	// The pieces read the two programs and write results of their own:

@@ -20,6 +20,9 @@ type Approval struct {
 // Approvals lists, per owner, the flow changes of d that touch a group
 // the owner owns: a flow into a group is its owner's to approve, a flow
 // out of one its owner's. A flow between two owned groups needs both.
+// A group's owner in either version counts, as GitHub asks the base
+// branch's code owners: a change cannot drop a group's owner and change
+// its flows without that owner.
 func (d Diff) Approvals() []Approval {
 	byOwner := map[string][]string{}
 	for _, c := range d.Flows {
@@ -29,10 +32,23 @@ func (d Diff) Approvals() []Approval {
 		}
 		text := fmt.Sprintf("%s %s", c.Kind, flowLine(f))
 		seen := map[string]bool{}
-		for _, e := range []model.Endpoint{f.To, f.From} {
-			if g, ok := e.(*model.Group); ok && g.Owner != "" && !seen[g.Owner] {
-				seen[g.Owner] = true
-				byOwner[g.Owner] = append(byOwner[g.Owner], text)
+		need := func(owner string) {
+			if owner != "" && !seen[owner] {
+				seen[owner] = true
+				byOwner[owner] = append(byOwner[owner], text)
+			}
+		}
+		for _, side := range []*model.Flow{c.New, c.Old} {
+			if side == nil {
+				continue
+			}
+			for _, e := range []model.Endpoint{side.To, side.From} {
+				if g, ok := e.(*model.Group); ok {
+					need(g.Owner)
+					if side == c.New {
+						need(d.priorOwners[g.Name])
+					}
+				}
 			}
 		}
 	}

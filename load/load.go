@@ -304,30 +304,12 @@ func Read(paths []string, opts compiler.Options) (*Policy, error) {
 		}
 		srcs[n] = b
 	}
-	cfg := config.Default()
-	var cfgDiags diag.List
 	cfgPath := ConfigPath(paths)
 	cfgSrc, err := readConfig(cfgPath)
-	switch {
-	case err == nil:
-		cfg, cfgDiags = config.Parse(cfgPath, cfgSrc)
-	case !errors.Is(err, fs.ErrNotExist):
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, &UsageError{err}
 	}
-	if opts.ExpiringWithin == 0 {
-		opts.ExpiringWithin = cfg.Lint.ExpiringWithin
-	}
-	p := fromSources(srcs, opts, cfg)
-	if len(cfgSrc) > 0 {
-		p.Sources.Add(&source.File{Name: cfgPath, Src: cfgSrc})
-	}
-	p.addCommon(cfgDiags)
-	for _, e := range p.Envs {
-		defaultOwners(e.Program, cfg.Owners, filepath.Dir(cfgPath))
-	}
-	if p.Envs == nil {
-		defaultOwners(p.Program, cfg.Owners, filepath.Dir(cfgPath))
-	}
+	p := withConfig(srcs, opts, cfgPath, cfgSrc)
 	if dir := filepath.Dir(cfgPath); dir != "" {
 		m, files, d, err := adopt.Load(dir)
 		if err != nil {
@@ -360,6 +342,33 @@ func Read(paths []string, opts compiler.Options) (*Policy, error) {
 		p.addCommon(w)
 	}
 	return p, nil
+}
+
+// withConfig compiles srcs with the settings file cfgPath holds (cfgSrc;
+// nil: none, the defaults), and gives the groups of each file the owner
+// the settings give it: a policy in the working tree, or at a git
+// revision (FromGit), whose owners are asked for what a change removes.
+func withConfig(srcs map[string][]byte, opts compiler.Options, cfgPath string, cfgSrc []byte) *Policy {
+	cfg := config.Default()
+	var cfgDiags diag.List
+	if cfgSrc != nil {
+		cfg, cfgDiags = config.Parse(cfgPath, cfgSrc)
+	}
+	if opts.ExpiringWithin == 0 {
+		opts.ExpiringWithin = cfg.Lint.ExpiringWithin
+	}
+	p := fromSources(srcs, opts, cfg)
+	if len(cfgSrc) > 0 {
+		p.Sources.Add(&source.File{Name: cfgPath, Src: cfgSrc})
+	}
+	p.addCommon(cfgDiags)
+	for _, e := range p.Envs {
+		defaultOwners(e.Program, cfg.Owners, filepath.Dir(cfgPath))
+	}
+	if p.Envs == nil {
+		defaultOwners(p.Program, cfg.Owners, filepath.Dir(cfgPath))
+	}
+	return p
 }
 
 // readConfig reads the settings file: a regular file of at most
@@ -499,9 +508,10 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 	rev = commit
 	var names []string
 	seen := map[string]bool{}
-	// The settings file of the revision gives its groups their owners
-	// (owners { files }), as the working tree's does its own: without it a
-	// flow the change removes asked no owner's approval.
+	// The revision is compiled with its own settings file, as the working
+	// tree is with its own (withConfig): without it the groups it owns
+	// (owners { files }) had no owner, and a flow a change removed asked
+	// no one's approval.
 	cfgName := filepath.ToSlash(ConfigPath(paths))
 	cfgListed, cfgFound := false, false
 	for _, p := range paths {
@@ -553,21 +563,12 @@ func FromGit(rev string, paths []string, opts compiler.Options) (*Policy, error)
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	cfgData, hasCfg := srcs[cfgName]
+	cfgSrc := srcs[cfgName]
 	delete(srcs, cfgName)
 	if len(srcs) == 0 {
 		return nil, &UsageError{fmt.Errorf("%s: no %s files at revision %s", strings.Join(paths, ", "), Ext, rev)}
 	}
-	p := FromSources(srcs, opts)
-	if hasCfg {
-		cfg, diags := config.Parse(cfgName, cfgData)
-		p.Sources.Add(&source.File{Name: cfgName, Src: cfgData})
-		p.addCommon(diags)
-		if !diags.HasErrors() && p.Envs == nil {
-			defaultOwners(p.Program, cfg.Owners, path.Dir(cfgName))
-		}
-	}
-	return p, nil
+	return withConfig(srcs, opts, cfgName, cfgSrc), nil
 }
 
 // resolveRev turns a revision into the commit it names, so that what a

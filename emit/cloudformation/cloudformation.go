@@ -738,8 +738,12 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		out = append(out, emit.Resource{Address: "parameter " + vpcParamName(input), Identity: "vpc-input:" + input, Input: true})
 	}
 	addr := make(map[*model.Group]string, len(p.Groups))
+	// A group's address as a list, shared (read only) by the resources its
+	// replacement replaces: its associations and its rules.
+	addrList := make(map[*model.Group][]string, len(p.Groups))
 	for _, g := range p.Groups {
 		addr[g] = stack(n.group[g]) + n.group[g]
+		addrList[g] = []string{addr[g]}
 		props := groupResource(g, opts).get("Properties").(*object)
 		name, _ := props.get("GroupName").(string)
 		desc, tag := g.Description, ""
@@ -750,18 +754,13 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 			Replace: name + "\x00" + desc, Update: g.Name + "\x00" + tag})
 		for _, v := range g.AlsoIn {
 			id := associationID(n, g, v)
-			out = append(out, emit.Resource{Address: stack(id) + id, Identity: emit.AssociationIdentity(g, v), ReplacedWith: []string{addr[g]}})
+			out = append(out, emit.Resource{Address: stack(id) + id, Identity: emit.AssociationIdentity(g, v), ReplacedWith: addrList[g]})
 		}
-	}
-	// A group's rules share one list of what replaces them (read only).
-	own := make(map[*model.Group][]string, len(p.Groups))
-	for _, g := range p.Groups {
-		own[g] = []string{addr[g]}
 	}
 	for i, r := range p.Rules {
 		id := r.IdentityKey()
 		res := emit.Resource{Address: stack(n.rule[i]) + n.rule[i], Identity: id, Group: r.Group, Rule: r,
-			Replace: id, Update: r.Flow.Purpose, ReplacedWith: own[r.Group]}
+			Replace: id, Update: r.Flow.Purpose, ReplacedWith: addrList[r.Group]}
 		if owner := ownerOf(r); owner != "" {
 			res.Replace += "\x00" + owner // every property of a rule but its description replaces it
 		}

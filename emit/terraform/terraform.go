@@ -693,8 +693,13 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 		out = append(out, emit.Resource{Address: "var." + vpcVariable(input), Identity: "vpc-input:" + input, Input: true})
 	}
 	addr := make(map[*model.Group]string, len(p.Groups))
+	// A group's address as a list, shared (read only) by the resources its
+	// replacement replaces or updates: its associations, its rules and the
+	// rules that reference it.
+	addrList := make(map[*model.Group][]string, len(p.Groups))
 	for _, g := range p.Groups {
 		addr[g] = "aws_security_group." + n.group[g]
+		addrList[g] = []string{addr[g]}
 		// The name (or prefix) and the description are ignore_changes:
 		// nothing replaces a group at its address; the tags that carry
 		// the role and the policy's description change in place.
@@ -702,27 +707,21 @@ func Resources(p *model.Program, opts emit.Options) []emit.Resource {
 			Update: g.Name + "\x00" + g.Description, MovedFrom: moved[addr[g]]})
 		for _, v := range g.AlsoIn {
 			out = append(out, emit.Resource{Address: AssociationType + "." + associationName(n, g, v), Identity: emit.AssociationIdentity(g, v),
-				ReplacedWith: []string{addr[g]}})
+				ReplacedWith: addrList[g]})
 		}
-	}
-	// The rules of a group share one list naming it (read only), as what
-	// replaces them or, for rules that reference it, updates them.
-	only := make(map[*model.Group][]string, len(p.Groups))
-	for _, g := range p.Groups {
-		only[g] = []string{addr[g]}
 	}
 	for i, r := range p.Rules {
 		a := ruleType(r) + "." + n.rule[i]
 		id := r.IdentityKey()
 		res := emit.Resource{Address: a, Identity: id, Group: r.Group, Rule: r,
-			Replace: id, ReplacedWith: only[r.Group], MovedFrom: moved[a]}
+			Replace: id, ReplacedWith: addrList[r.Group], MovedFrom: moved[a]}
 		res.Update = r.Flow.Purpose + "\x00" + emit.SourceOf(r.Flow, opts.SourceLines)
 		if r.Flow.Temporary() {
 			res.Update += "\x00" + r.Flow.Until.Format("2006-01-02")
 		}
 		switch {
 		case r.Peer.Kind == model.PeerGroup:
-			res.UpdatedWith = only[r.Peer.Group]
+			res.UpdatedWith = addrList[r.Peer.Group]
 		case r.Peer.Kind == model.PeerExternal && r.Peer.External.ID == "":
 			res.Update += "\x00var." + n.external[r.Peer.External] + "\x00" + r.Peer.External.Account
 		case r.Peer.Kind == model.PeerExternal && r.Peer.External.Account != "":

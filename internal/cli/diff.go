@@ -163,10 +163,9 @@ func diffCommand(e *env, owners bool) *cobra.Command {
 					predicted = []*emit.Target{t}
 				}
 				// The comparison and each target's plan read the two
-				// programs only: they are made side by side. Who must
-				// approve depends on the flows that changed alone.
+				// programs only: they are made side by side.
 				var d review.Diff
-				if owners && !failOnWiden {
+				if o.flowsOnly(failOnWiden) {
 					d = review.CompareFlows(oldProg, curProg)
 					d.Environment = env
 					return o.add(d)
@@ -270,6 +269,11 @@ type diffOutput struct {
 	diffs   []review.Diff
 	widened bool
 }
+
+// flowsOnly reports whether the run needs only the flows that changed:
+// who must approve depends on them alone, unless --fail-on-widen asks
+// whether access widens.
+func (o *diffOutput) flowsOnly(failOnWiden bool) bool { return o.owners && !failOnWiden }
 
 func (o *diffOutput) add(d review.Diff) error {
 	o.diffs = append(o.diffs, d)
@@ -388,8 +392,8 @@ func diffEnvironments(e *env, args []string, t time.Time, a, b string, o diffOut
 		return &exitError{Code: ExitUsage, Err: err}
 	}
 	compare := review.Compare
-	if o.owners && !failOnWiden {
-		compare = review.CompareFlows // who must approve needs the flows only
+	if o.flowsOnly(failOnWiden) {
+		compare = review.CompareFlows
 	}
 	d := compare(from, to)
 	d.Environment = a + ".." + b

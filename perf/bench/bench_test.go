@@ -54,8 +54,11 @@ func parseAll(b *testing.B, srcs map[string][]byte) []*ast.File {
 	return files
 }
 
-func compiled(b *testing.B, flows int) *model.Program {
-	p := load.FromSources(policyOf(flows), compiler.Options{Now: now})
+func compiled(b *testing.B, flows int) *model.Program { return compile(b, policyOf(flows)) }
+
+// compile compiles srcs, which must compile cleanly.
+func compile(b *testing.B, srcs map[string][]byte) *model.Program {
+	p := load.FromSources(srcs, compiler.Options{Now: now})
 	if p.Diags.HasErrors() {
 		b.Fatal(p.Diags)
 	}
@@ -211,9 +214,5 @@ func changedPort(b *testing.B, flows int) *model.Program {
 	if !ok {
 		b.Fatal("no single TCP port to change")
 	}
-	p := load.FromSources(src, compiler.Options{Now: now})
-	if p.Diags.HasErrors() {
-		b.Fatal(p.Diags)
-	}
-	return p.Program
+	return compile(b, src)
 }

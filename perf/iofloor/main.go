@@ -61,7 +61,6 @@ func main() {
 		f, err := os.OpenFile(filepath.Join(*out, names[i]), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		check(err)
 		check(fsutil.WriteChunks(f, data[i])) // as sgc writes
-
 		if !*noSync {
 			check(f.Sync())
 		}

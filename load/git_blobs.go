@@ -28,7 +28,11 @@ func gitBlobs(rev string, names []string, max int64) (map[string][]byte, error) 
 			if err != nil {
 				return nil, err
 			}
-			if size, err := strconv.ParseInt(strings.TrimSpace(sz), 10, 64); err != nil || size > max {
+			size, err := strconv.ParseInt(strings.TrimSpace(sz), 10, 64)
+			switch {
+			case err != nil:
+				return nil, fmt.Errorf("%s at revision %s could not be read: git cat-file gives its size as %q", n, rev, sz)
+			case size > max:
 				return nil, tooLarge(rev, n, size, max)
 			}
 			data, err := git("cat-file", "blob", object)
